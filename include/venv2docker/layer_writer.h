@@ -1,0 +1,36 @@
+// Writes a list of entries as one layer blob in a single streaming pass: tar
+// (libarchive), gzip on every core, and both digests (diff_id of the tar,
+// digest of the blob) computed on the way. Memory stays bounded by a few
+// chunks per core whatever the size of the files.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "venv2docker/blob_store.h"
+#include "venv2docker/image.h"
+#include "venv2docker/layer_entry.h"
+
+namespace venv2docker {
+
+/// The one timestamp of every entry when SOURCE_DATE_EPOCH is not given:
+/// 2000-01-01T00:00:00Z (not 1970, which confuses people and some tools).
+inline constexpr std::int64_t k_default_epoch = 946684800;
+
+struct LayerOptions {
+  std::int64_t mtime = k_default_epoch;
+  unsigned threads = 0;  // 0: one per core
+  int level = 6;
+  MediaFamily family = MediaFamily::oci;
+  /// Called now and then with the number of input bytes written so far.
+  std::function<void(std::uint64_t)> progress;
+};
+
+/// Writes `entries` (missing parent folders are added, order is normalised)
+/// into the store. Timestamp-based .pyc files get their recorded source mtime
+/// set to `options.mtime` so they stay valid next to their normalised sources.
+/// Throws Error naming the file if a source cannot be read or changed size.
+Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store);
+
+}  // namespace venv2docker

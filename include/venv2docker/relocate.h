@@ -1,0 +1,39 @@
+// Moves a venv to another absolute path inside the image: rewrites every file
+// that names the old venv or project path, and points the venv at the image's
+// interpreter. Rules and sources: docs/relocation.md.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "venv2docker/layer_entry.h"
+#include "venv2docker/venv.h"
+
+namespace venv2docker {
+
+struct RelocationParams {
+  std::string venv_destination = "/opt/venv";
+  std::optional<std::filesystem::path> project_source;
+  std::string project_destination = "/app";
+  /// Absolute path of the interpreter inside the image ("/usr/bin/python3.11").
+  std::string interpreter;
+};
+
+struct RelocationResult {
+  /// Entries to add to the venv layer: sources of editable installs that live
+  /// outside the project, copied under <venv>/src/<name>.
+  std::vector<LayerEntry> extra_entries;
+  std::vector<std::string> warnings;
+};
+
+/// Rewrites `entries` (walk_tree of the venv to params.venv_destination) in place:
+/// pyvenv.cfg, bin/python* links, console-script shebangs, activate scripts,
+/// editable installs (.pth, finder MAPPING, .egg-link, direct_url.json), RECORD
+/// hashes of edited files; drops the .pyc of rewritten .py files. Throws Error on
+/// files it cannot parse that must be rewritten.
+RelocationResult relocate_venv(const Venv& venv, std::vector<LayerEntry>& entries,
+                               const RelocationParams& params);
+
+}  // namespace venv2docker

@@ -1,0 +1,60 @@
+// Outputs appear whole or not at all: everything is written beside its final
+// name and renamed into place on commit(). Destruction without commit() removes
+// the temporary, so an error or an interrupted run leaves the old output intact.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <string_view>
+
+namespace venv2docker {
+
+class AtomicFile {
+ public:
+  /// Creates a unique temporary file next to `destination`. Throws Error.
+  explicit AtomicFile(std::filesystem::path destination);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  /// Throws Error naming the destination when the disk refuses the bytes.
+  void write(const void* data, std::size_t size);
+  void write(std::string_view bytes) { write(bytes.data(), bytes.size()); }
+  /// Flushes, closes and renames over the destination. Throws Error.
+  void commit();
+  /// As commit(), but renames to `destination` (same folder's file system)
+  /// instead: for files whose name is known only once written (blobs).
+  void commit_as(const std::filesystem::path& destination);
+
+  const std::filesystem::path& temporary_path() const { return m_temporary; }
+  const std::filesystem::path& destination() const { return m_destination; }
+
+ private:
+  std::filesystem::path m_destination;
+  std::filesystem::path m_temporary;
+  std::FILE* m_file = nullptr;
+};
+
+/// A folder built aside and swapped into place on commit(): the old folder, if
+/// any, is moved away first and deleted once the new one is in place.
+class AtomicDirectory {
+ public:
+  explicit AtomicDirectory(std::filesystem::path destination);
+  ~AtomicDirectory();
+  AtomicDirectory(const AtomicDirectory&) = delete;
+  AtomicDirectory& operator=(const AtomicDirectory&) = delete;
+
+  /// Where to write the new contents.
+  const std::filesystem::path& path() const { return m_temporary; }
+  void commit();
+
+ private:
+  std::filesystem::path m_destination;
+  std::filesystem::path m_temporary;
+  bool m_committed = false;
+};
+
+/// Writes `bytes` to `destination` atomically.
+void write_file_atomically(const std::filesystem::path& destination, std::string_view bytes);
+
+}  // namespace venv2docker

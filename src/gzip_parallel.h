@@ -1,0 +1,40 @@
+// Gzip on every core with output that does not depend on the thread count.
+//
+// The input is cut into fixed-size chunks and each chunk becomes one gzip
+// member (RFC 1952 allows a file to be a series of members; gzip, Go's
+// compress/gzip, libarchive and zlib all read them back as one stream). The
+// chunk size, never the thread count, decides the bytes, so any machine gives
+// the same digest. libdeflate does the compressing: about 3x faster than zlib
+// at the same level on our layers, with slightly smaller output.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace venv2docker {
+
+class ParallelGzipWriter {
+ public:
+  using Sink = std::function<void(const unsigned char* data, std::size_t size)>;
+
+  static constexpr std::size_t k_chunk_size = std::size_t{1} << 21;  // 2 MiB of input per member
+
+  /// `threads` 0 means one per core. `sink` receives the compressed bytes in
+  /// order, always on the calling thread.
+  ParallelGzipWriter(Sink sink, unsigned threads, int level);
+  ~ParallelGzipWriter();
+  ParallelGzipWriter(const ParallelGzipWriter&) = delete;
+  ParallelGzipWriter& operator=(const ParallelGzipWriter&) = delete;
+
+  void write(const void* data, std::size_t size);
+  /// Compresses what is buffered and waits for every member to reach the sink.
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace venv2docker
