@@ -86,6 +86,21 @@ Digest BlobStore::put(std::string_view bytes) const {
   return out.commit(digest);
 }
 
+Digest BlobStore::import_file(const fs::path& file, const std::optional<Digest>& expected,
+                              std::optional<std::uint64_t> expected_size, std::string_view what) const {
+  if (expected && has(*expected) && (!expected_size || size_of(*expected) == *expected_size)) return *expected;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error("cannot read " + std::string(what) + " at " + file.string());
+  BlobWriter out = writer();
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    out.write(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) throw Error("cannot read " + std::string(what) + " at " + file.string());
+  return out.commit(expected, expected_size, std::string(what) + " (" + file.string() + ")");
+}
+
 std::string BlobStore::read(const Digest& digest, std::size_t max_size) const {
   auto size = size_of(digest);
   if (size > max_size) {

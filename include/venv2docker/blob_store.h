@@ -55,6 +55,11 @@ class BlobStore {
   BlobWriter writer() const;
   /// Stores small bytes (JSON documents) and returns their digest.
   Digest put(std::string_view bytes) const;
+  /// Streams a host file into the store, verifying digest and size when given.
+  /// Skips the copy when the expected blob is already stored. Throws Error
+  /// naming `what` on a mismatch; nothing is stored then.
+  Digest import_file(const std::filesystem::path& file, const std::optional<Digest>& expected,
+                     std::optional<std::uint64_t> expected_size, std::string_view what) const;
   /// Reads a stored blob of at most `max_size` bytes. Throws Error if absent,
   /// too large, or if its bytes no longer match its name.
   std::string read(const Digest& digest, std::size_t max_size) const;

@@ -1,0 +1,74 @@
+// The whole build: venv and project in, image and outputs out. The command
+// line fills BuildOptions; library users can too.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "venv2docker/image.h"
+#include "venv2docker/reference.h"
+#include "venv2docker/reporter.h"
+
+namespace venv2docker {
+
+struct BuildOptions {
+  std::optional<std::string> venv;           // path or $WORKON_HOME name; default $VIRTUAL_ENV
+  std::optional<std::string> name;           // default: the venv's folder name
+  std::string tag = "latest";
+  std::optional<std::string> base;           // default: python:<X.Y>-slim
+  std::vector<std::string> outputs;          // "oci:DIR[:TAG]", "docker-archive:FILE"
+  std::string venv_path = "/opt/venv";
+  std::optional<std::filesystem::path> project;
+  std::string project_path = "/app";
+  bool no_project = false;
+
+  // Runtime settings.
+  std::optional<std::string> entrypoint;
+  std::vector<std::string> args;
+  std::vector<std::string> cmd;
+  std::vector<std::string> env;              // "K=V"
+  std::vector<std::string> ports;
+  std::optional<std::string> user;
+  std::optional<std::string> workdir;
+  std::vector<std::string> paths;
+  std::vector<std::string> pypaths;
+  bool no_project_path = false;
+  bool no_project_pypath = false;
+  std::vector<std::string> labels;           // "K=V"
+  std::vector<std::string> annotations;      // "K=V"
+  std::vector<std::string> volumes;
+  std::optional<std::string> maintainer;
+
+  std::vector<std::string> excludes;
+  std::optional<std::filesystem::path> build_dir;
+  std::optional<std::filesystem::path> cache_dir;
+  std::int64_t epoch;                        // SOURCE_DATE_EPOCH or the fixed default
+  unsigned threads = 0;
+  int compression_level = 6;
+  bool force = false;                        // compatibility errors become warnings
+};
+
+struct WrittenOutput {
+  std::string type;  // "oci" or "docker-archive"
+  std::filesystem::path path;
+  std::string tag;
+};
+
+struct BuildResult {
+  Reference name;
+  Image image;
+  std::vector<WrittenOutput> outputs;
+};
+
+/// Runs the build. Throws UsageError for bad options, Error for everything
+/// else (each naming the file, flag or image at fault).
+BuildResult build(const BuildOptions& options, Reporter& reporter);
+
+/// The build folder these options use (for --clean).
+std::filesystem::path resolve_build_dir(const BuildOptions& options);
+
+}  // namespace venv2docker

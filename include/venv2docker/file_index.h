@@ -1,0 +1,60 @@
+// The file system of an image without extracting it: every path of every
+// layer, with whiteouts applied, as the container would see it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "venv2docker/blob_store.h"
+#include "venv2docker/image.h"
+#include "venv2docker/layer_entry.h"
+
+namespace venv2docker {
+
+struct IndexedFile {
+  EntryKind kind = EntryKind::regular;
+  std::string link_target;
+  std::uint64_t size = 0;
+  std::uint32_t mode = 0;
+};
+
+class FileIndex {
+ public:
+  /// Reads the headers of every layer of `image` from `store`. Throws Error
+  /// naming the layer when one is not a readable tar.
+  static FileIndex of_image(const Image& image, const BlobStore& store);
+
+  /// The entry at exactly `path` ("/usr/bin/python3"), links not followed.
+  const IndexedFile* find(const std::string& path) const;
+  /// Follows symbolic links in every component, as the kernel would; the
+  /// final path, or std::nullopt when it does not exist or loops.
+  std::optional<std::string> resolve(const std::string& path) const;
+  /// Every path directly or indirectly under `folder`.
+  std::vector<std::string> under(const std::string& folder) const;
+  std::size_t size() const { return m_files.size(); }
+
+  /// Adds one tar member of layer number `layer` (whiteouts included).
+  void apply(std::string path, IndexedFile file, std::size_t layer);
+
+ private:
+  struct Stored {
+    IndexedFile file;
+    std::size_t layer;
+  };
+  void remove_lower(const std::string& path, bool contents_only, std::size_t layer);
+  std::map<std::string, Stored> m_files;
+};
+
+/// Finds the interpreter a venv of Python `version` ("3.11") should use in
+/// an image: python3.X in /usr/local/bin, /usr/bin or /opt/*/bin whose standard
+/// library (lib/python3.X/os.py) is present. Returns its path as the image
+/// names it ("/usr/bin/python3.11"), or std::nullopt.
+std::optional<std::string> find_interpreter(const FileIndex& index, const std::string& version);
+
+/// Every "pythonX.Y" executable in the usual folders, for error messages.
+std::vector<std::string> list_interpreters(const FileIndex& index);
+
+}  // namespace venv2docker

@@ -1,0 +1,204 @@
+#include "venv2docker/build.h"
+
+#include <algorithm>
+
+#include "container_settings.h"
+#include "venv2docker/blob_store.h"
+#include "venv2docker/error.h"
+#include "venv2docker/file_index.h"
+#include "venv2docker/image_builder.h"
+#include "venv2docker/image_source.h"
+#include "venv2docker/layer_writer.h"
+#include "venv2docker/outputs.h"
+#include "venv2docker/relocate.h"
+#include "venv2docker/tree_walk.h"
+#include "venv2docker/venv.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// Never useful in an image, and often large or secret.
+const std::vector<std::string> k_project_exclusions = {
+    ".git", ".hg", ".svn", ".venv2docker", ".tox", ".nox", ".pytest_cache", ".mypy_cache", "**/__pycache__", "**/*.pyc",
+};
+
+std::optional<fs::path> project_folder(const BuildOptions& options, const Venv& venv, Reporter& reporter) {
+  if (options.no_project) return std::nullopt;
+  if (options.project) {
+    if (!fs::is_directory(*options.project)) {
+      throw UsageError("--project " + options.project->string() + " is not a folder");
+    }
+    return fs::absolute(*options.project).lexically_normal();
+  }
+  if (venv.project) {
+    if (fs::is_directory(*venv.project)) return *venv.project;
+    reporter.warning((venv.root / ".project").string() + " names " + venv.project->string() +
+                     ", which is not a folder; building without a project");
+  }
+  return std::nullopt;
+}
+
+std::string base_path_variable(const Image& base) {
+  for (const auto& entry : base.config.value("config", nlohmann::json::object()).value("Env", nlohmann::json::array())) {
+    std::string text = entry.get<std::string>();
+    if (text.starts_with("PATH=")) return text.substr(5);
+  }
+  return k_default_path;
+}
+
+std::string image_interpreter(const BaseImage& base, const Venv& venv, const BlobStore& store, bool force,
+                              Reporter& reporter) {
+  std::string version = venv.python_version + (venv.free_threaded ? "t" : "");
+  FileIndex index = FileIndex::of_image(base.image, store);
+  if (auto found = find_interpreter(index, version)) return *found;
+  std::string seen;
+  for (const auto& path : list_interpreters(index)) seen += (seen.empty() ? "" : ", ") + path;
+  std::string message = "the base image " + (base.is_scratch ? std::string("scratch") : base.name) + " has no python" +
+                        version + " (the venv " + venv.root.string() + " was made with Python " + version +
+                        (seen.empty() ? "; the base has no Python at all)" : "; the base has " + seen + ")");
+  std::string guess = "/usr/local/bin/python" + version;
+  if (!force) {
+    throw Error(message, "choose a base with Python " + version + " (for example one with python" + version +
+                             " in /usr/bin or /usr/local/bin), or pass --force to build anyway");
+  }
+  reporter.warning(message + "; --force: pointing the venv at " + guess);
+  return guess;
+}
+
+Layer write_tree_layer(std::vector<LayerEntry> entries, const std::string& label, const BuildOptions& options,
+                       MediaFamily family, const BlobStore& store, Reporter& reporter) {
+  LayerOptions layer_options;
+  layer_options.mtime = options.epoch;
+  layer_options.threads = options.threads;
+  layer_options.level = options.compression_level;
+  layer_options.family = family;
+  layer_options.progress = [&](std::uint64_t bytes) { reporter.progress(label, bytes); };
+  Layer layer = write_layer(std::move(entries), layer_options, store);
+  reporter.end_progress();
+  reporter.detail(label + ": " + layer.blob.digest.str() + " (" + human_bytes(layer.blob.size) + ")");
+  return layer;
+}
+
+std::pair<std::string, std::optional<std::string>> split_destination(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || text.find('/', colon) != std::string::npos) return {text, std::nullopt};
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+WrittenOutput write_output(const std::string& destination, const Image& image, const Reference& name,
+                           const BlobStore& store) {
+  if (destination.starts_with("oci:")) {
+    auto [dir, tag] = split_destination(destination.substr(4));
+    if (dir.empty()) throw UsageError("--output oci: needs a folder, as in oci:DIR[:TAG]");
+    std::string chosen_tag = tag.value_or(name.tag_or_latest());
+    write_oci_layout(image, store, dir, chosen_tag);
+    return WrittenOutput{"oci", dir, chosen_tag};
+  }
+  if (destination.starts_with("docker-archive:")) {
+    fs::path file = destination.substr(15);
+    if (file.empty()) throw UsageError("--output docker-archive: needs a file, as in docker-archive:FILE");
+    write_docker_archive(image, store, file, name);
+    return WrittenOutput{"docker-archive", file, name.tag_or_latest()};
+  }
+  throw UsageError("--output \"" + destination + "\" is not a destination I can write",
+                   "use oci:DIR[:TAG] or docker-archive:FILE");
+}
+
+std::string file_safe(std::string text) {
+  std::replace_if(text.begin(), text.end(), [](char c) { return c == '/' || c == ':' || c == '@'; }, '_');
+  return text;
+}
+
+}  // namespace
+
+namespace {
+fs::path build_dir_for(const BuildOptions& options, const std::optional<fs::path>& project) {
+  if (options.build_dir) return *options.build_dir;
+  return (project ? *project : fs::current_path()) / ".venv2docker";
+}
+}  // namespace
+
+fs::path resolve_build_dir(const BuildOptions& options) {
+  std::optional<fs::path> project = options.project;
+  if (!project && !options.build_dir && !options.no_project) {
+    // The venv's .project decides, when there is a venv to ask.
+    try {
+      project = open_venv(locate_venv(options.venv)).project;
+    } catch (const Error&) {
+    }
+  }
+  return build_dir_for(options, project);
+}
+
+BuildResult build(const BuildOptions& options, Reporter& reporter) {
+  Venv venv = open_venv(locate_venv(options.venv));
+  std::optional<fs::path> project = project_folder(options, venv, reporter);
+  Reference name = Reference::parse_or_throw(options.name.value_or(venv.name) + ":" + options.tag, "--name/--tag");
+  BlobStore store(options.cache_dir.value_or(BlobStore::default_root()));
+
+  std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
+  reporter.step("Reading base image " + base_ref);
+  BaseImage base = load_base_image(base_ref, store);
+  std::string interpreter = image_interpreter(base, venv, store, options.force, reporter);
+  reporter.detail("interpreter in the image: " + interpreter);
+
+  ExcludeRules user_excludes;
+  for (const auto& pattern : options.excludes) user_excludes.add(pattern);
+
+  reporter.step("Packing venv " + venv.root.string() + " -> " + options.venv_path);
+  std::vector<std::string> walk_warnings;
+  WalkOptions venv_walk{venv.root, options.venv_path, user_excludes, {}};
+  if (project) venv_walk.allowed_roots.push_back(*project);
+  std::vector<LayerEntry> venv_entries = walk_tree(venv_walk, walk_warnings);
+  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter};
+  RelocationResult relocated = relocate_venv(venv, venv_entries, relocation);
+  venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
+  std::vector<NewLayer> layers;
+  layers.push_back({write_tree_layer(std::move(venv_entries), "venv layer", options, base.image.family, store, reporter),
+                    "venv2docker: virtualenv " + venv.name + " at " + options.venv_path});
+
+  if (project) {
+    reporter.step("Packing project " + project->string() + " -> " + options.project_path);
+    ExcludeRules project_excludes = user_excludes;
+    for (const auto& pattern : k_project_exclusions) project_excludes.add(pattern);
+    project_excludes.add_dockerignore(*project / ".dockerignore");
+    // A venv kept inside its project (project/.venv) is already in its own layer.
+    fs::path venv_inside = venv.root.lexically_relative(*project);
+    if (!venv_inside.empty() && !venv_inside.string().starts_with("..")) project_excludes.add(venv_inside.string());
+    WalkOptions project_walk{*project, options.project_path, project_excludes, {venv.root}};
+    layers.push_back({write_tree_layer(walk_tree(project_walk, walk_warnings), "project layer", options,
+                                       base.image.family, store, reporter),
+                      "venv2docker: project " + project->filename().string() + " at " + options.project_path});
+  }
+  for (const auto& warning : walk_warnings) reporter.warning(warning);
+  for (const auto& warning : relocated.warnings) reporter.warning(warning);
+
+  AssemblyOptions assembly;
+  assembly.created = options.epoch;
+  if (!base.is_scratch) {
+    assembly.annotations["org.opencontainers.image.base.name"] = base.name;
+    assembly.annotations["org.opencontainers.image.base.digest"] = base.image.manifest_digest().str();
+  }
+  for (const auto& [key, value] : parse_assignments(options.annotations, "--annotation")) assembly.annotations[key] = value;
+  Image image = append_layers(base, layers, container_settings(options, base_path_variable(base.image), project.has_value()),
+                              assembly, store);
+
+  std::vector<std::string> destinations = options.outputs;
+  if (destinations.empty()) {
+    fs::path file = build_dir_for(options, project) / (file_safe(name.familiar()) + ".tar");
+    destinations.push_back("docker-archive:" + file.string());
+  }
+  BuildResult result{name, image, {}};
+  for (const auto& destination : destinations) {
+    reporter.step("Writing " + destination);
+    result.outputs.push_back(write_output(destination, image, name, store));
+  }
+  return result;
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,184 @@
+#include "venv2docker/file_index.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <memory>
+
+#include "venv2docker/error.h"
+
+namespace venv2docker {
+
+namespace {
+
+constexpr std::string_view k_whiteout = ".wh.";
+constexpr std::string_view k_opaque = ".wh..wh..opq";
+
+// "./usr/bin/" -> "/usr/bin"
+std::string normalise(std::string path) {
+  while (path.starts_with("./")) path.erase(0, 2);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (!path.starts_with("/")) path.insert(0, "/");
+  return path;
+}
+
+std::string parent_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+void FileIndex::remove_lower(const std::string& path, bool contents_only, std::size_t layer) {
+  std::string prefix = path == "/" ? "/" : path + "/";
+  if (!contents_only) {
+    if (auto found = m_files.find(path); found != m_files.end() && found->second.layer < layer) m_files.erase(found);
+  }
+  for (auto it = m_files.lower_bound(prefix); it != m_files.end() && it->first.starts_with(prefix);) {
+    it = it->second.layer < layer ? m_files.erase(it) : std::next(it);
+  }
+}
+
+void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
+  path = normalise(std::move(path));
+  std::string parent = parent_of(path);
+  std::string base = path.substr(path.rfind('/') + 1);
+  if (base == k_opaque) {
+    remove_lower(parent, /*contents_only=*/true, layer);
+    return;
+  }
+  if (base.starts_with(k_whiteout)) {
+    remove_lower((parent == "/" ? "" : parent) + "/" + base.substr(k_whiteout.size()), false, layer);
+    return;
+  }
+  // A non-folder replacing a folder hides everything below it.
+  if (file.kind != EntryKind::directory) remove_lower(path, true, layer);
+  m_files[path] = Stored{std::move(file), layer};
+}
+
+FileIndex FileIndex::of_image(const Image& image, const BlobStore& store) {
+  FileIndex index;
+  struct ReaderDeleter {
+    void operator()(struct archive* a) const { archive_read_free(a); }
+  };
+  for (std::size_t layer = 0; layer < image.layers.size(); ++layer) {
+    const Digest& digest = image.layers[layer].blob.digest;
+    std::unique_ptr<struct archive, ReaderDeleter> reader(archive_read_new());
+    archive_read_support_filter_all(reader.get());
+    archive_read_support_format_tar(reader.get());
+    if (archive_read_open_filename(reader.get(), store.path_of(digest).c_str(), 1 << 20) != ARCHIVE_OK) {
+      throw Error("cannot read layer " + digest.str() + " of the base image: " + archive_error_string(reader.get()));
+    }
+    archive_entry* entry = nullptr;
+    int status;
+    while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
+      IndexedFile file;
+      auto type = archive_entry_filetype(entry);
+      file.kind = type == AE_IFDIR ? EntryKind::directory : type == AE_IFLNK ? EntryKind::symlink : EntryKind::regular;
+      if (file.kind == EntryKind::symlink) file.link_target = archive_entry_symlink(entry);
+      if (const char* hardlink = archive_entry_hardlink(entry)) {
+        // A hard link shares its target's data: index it as that file.
+        if (const IndexedFile* target = index.find(normalise(hardlink))) file = *target;
+      }
+      file.size = static_cast<std::uint64_t>(archive_entry_size(entry));
+      file.mode = archive_entry_perm(entry);
+      index.apply(archive_entry_pathname(entry), std::move(file), layer);
+    }
+    if (status != ARCHIVE_EOF) {
+      throw Error("layer " + digest.str() + " of the base image is not a readable tar: " + archive_error_string(reader.get()));
+    }
+  }
+  return index;
+}
+
+const IndexedFile* FileIndex::find(const std::string& path) const {
+  auto found = m_files.find(normalise(path));
+  return found == m_files.end() ? nullptr : &found->second.file;
+}
+
+std::optional<std::string> FileIndex::resolve(const std::string& path) const {
+  std::string pending = normalise(path);
+  std::string resolved;
+  int links_followed = 0;
+  std::size_t position = 1;
+  while (position <= pending.size()) {
+    auto next = pending.find('/', position);
+    if (next == std::string::npos) next = pending.size();
+    std::string component = pending.substr(position, next - position);
+    std::string rest = pending.substr(next);
+    position = next + 1;
+    if (component.empty() || component == ".") continue;
+    if (component == "..") {
+      resolved = resolved.empty() ? "" : resolved.substr(0, resolved.rfind('/'));
+      continue;
+    }
+    std::string candidate = resolved + "/" + component;
+    const IndexedFile* file = find(candidate);
+    if (!file) return std::nullopt;
+    if (file->kind == EntryKind::symlink) {
+      if (++links_followed > 40) return std::nullopt;
+      const std::string& target = file->link_target;
+      pending = (target.starts_with("/") ? target : resolved + "/" + target) + rest;
+      resolved.clear();
+      position = 1;
+      continue;
+    }
+    resolved = candidate;
+  }
+  return resolved.empty() ? "/" : resolved;
+}
+
+std::vector<std::string> FileIndex::under(const std::string& folder) const {
+  std::string prefix = normalise(folder);
+  if (prefix != "/") prefix += "/";
+  std::vector<std::string> paths;
+  for (auto it = m_files.lower_bound(prefix); it != m_files.end() && it->first.starts_with(prefix); ++it) {
+    paths.push_back(it->first);
+  }
+  return paths;
+}
+
+namespace {
+
+bool is_interpreter_name(std::string_view name) {
+  // python3.X or python3.Xt
+  if (!name.starts_with("python3.") || name.size() < 9) return false;
+  std::string_view rest = name.substr(8);
+  if (rest.ends_with("t")) rest.remove_suffix(1);
+  return !rest.empty() && rest.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::vector<std::string> candidate_folders(const FileIndex& index) {
+  std::vector<std::string> folders{"/usr/local/bin", "/usr/bin"};
+  for (const auto& path : index.under("/opt")) {
+    if (path.ends_with("/bin") && std::count(path.begin(), path.end(), '/') == 3) folders.push_back(path);
+  }
+  return folders;
+}
+
+}  // namespace
+
+std::vector<std::string> list_interpreters(const FileIndex& index) {
+  std::vector<std::string> found;
+  for (const auto& folder : candidate_folders(index)) {
+    for (const auto& path : index.under(folder)) {
+      std::string name = path.substr(path.rfind('/') + 1);
+      if (path.rfind('/') == folder.size() && is_interpreter_name(name) && index.resolve(path)) found.push_back(path);
+    }
+  }
+  return found;
+}
+
+std::optional<std::string> find_interpreter(const FileIndex& index, const std::string& version) {
+  for (const auto& folder : candidate_folders(index)) {
+    std::string candidate = folder + "/python" + version;
+    auto resolved = index.resolve(candidate);
+    if (!resolved || index.find(*resolved)->kind != EntryKind::regular) continue;
+    // The standard library sits at <prefix>/lib/python3.X beside <prefix>/bin.
+    std::string prefix = folder.substr(0, folder.rfind('/'));
+    if (index.resolve(prefix + "/lib/python" + version + "/os.py")) return candidate;
+  }
+  return std::nullopt;
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,51 @@
+#include "venv2docker/image_source.h"
+
+#include "venv2docker/error.h"
+
+namespace venv2docker {
+
+using nlohmann::json;
+
+BaseImage scratch_image(const BlobStore& store, const std::string& architecture) {
+  json config = {{"architecture", architecture},
+                 {"os", "linux"},
+                 {"config", json::object()},
+                 {"rootfs", {{"type", "layers"}, {"diff_ids", json::array()}}}};
+  std::string raw_config = canonical_json(config);
+  Digest config_digest = store.put(raw_config);
+  json manifest = {{"schemaVersion", 2},
+                   {"mediaType", media_type::oci_manifest},
+                   {"config", {{"mediaType", media_type::oci_config}, {"digest", config_digest.str()}, {"size", raw_config.size()}}},
+                   {"layers", json::array()}};
+  return BaseImage{image_from_documents(canonical_json(manifest), raw_config, "scratch"), "", true};
+}
+
+namespace {
+
+// "DIR:TAG" -> (DIR, TAG); a last component without ':' has no tag. A colon
+// inside a folder name ("a:b/c") is not a tag separator.
+std::pair<std::string, std::optional<std::string>> split_tag(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || text.find('/', colon) != std::string::npos) return {text, std::nullopt};
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+}  // namespace
+
+BaseImage load_base_image(const std::string& base, const BlobStore& store) {
+  if (base == "scratch") return scratch_image(store);
+  if (base.starts_with("oci:")) {
+    auto [dir, tag] = split_tag(base.substr(4));
+    if (dir.empty()) throw UsageError("--base oci: needs a folder, as in oci:DIR[:TAG]");
+    return read_oci_layout(dir, tag, store);
+  }
+  if (base.starts_with("docker-archive:")) {
+    std::string file = base.substr(15);
+    if (file.empty()) throw UsageError("--base docker-archive: needs a file, as in docker-archive:FILE");
+    return read_docker_archive(file, store);
+  }
+  throw UsageError("cannot read base image \"" + base + "\": pulling from a registry is not supported yet",
+                   "use --base oci:DIR[:TAG], docker-archive:FILE or scratch");
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,174 @@
+// The venv2docker command: parses flags into BuildOptions, runs the build and
+// reports. Every failure ends here as "venv2docker: error: ..." and a non-zero
+// exit (2 for usage errors).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "venv2docker/build.h"
+#include "venv2docker/error.h"
+#include "venv2docker/layer_writer.h"
+
+using namespace venv2docker;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::int64_t source_date_epoch() {
+  const char* text = std::getenv("SOURCE_DATE_EPOCH");
+  if (!text || !*text) return k_default_epoch;
+  char* end = nullptr;
+  long long value = std::strtoll(text, &end, 10);
+  if (*end != '\0' || value < 0) {
+    throw UsageError(std::string("SOURCE_DATE_EPOCH=\"") + text + "\" is not a number of seconds",
+                     "unset it, or set it to e.g. $(git log -1 --format=%ct)");
+  }
+  return value;
+}
+
+nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& layer : result.image.layers) {
+    layers.push_back({{"digest", layer.blob.digest.str()},
+                      {"diff_id", layer.diff_id.str()},
+                      {"size", layer.blob.size},
+                      {"media_type", layer.blob.media_type}});
+  }
+  nlohmann::json outputs = nlohmann::json::array();
+  for (const auto& output : result.outputs) {
+    outputs.push_back({{"type", output.type}, {"path", fs::absolute(output.path).string()}, {"tag", output.tag}});
+  }
+  return {{"name", result.name.familiar().substr(0, result.name.familiar().rfind(':'))},
+          {"full_name", result.name.name()},
+          {"tag", result.name.tag_or_latest()},
+          {"manifest_digest", result.image.manifest_digest().str()},
+          {"manifest_media_type", std::string(manifest_media_type(result.image.family))},
+          {"config_digest", result.image.config_digest().str()},
+          {"layers", layers},
+          {"outputs", outputs},
+          {"warnings", reporter.warnings()}};
+}
+
+void print_error(const Error& error) {
+  std::fprintf(stderr, "venv2docker: error: %s\n", error.what());
+  if (!error.hint().empty()) std::fprintf(stderr, "venv2docker: hint: %s\n", error.hint().c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  BuildOptions options;
+  CLI::App app{"venv2docker: package a Python virtualenv and its project as a container image,\n"
+               "without a Dockerfile and without a Docker daemon."};
+  app.set_version_flag("--version", std::string("venv2docker ") + VENV2DOCKER_VERSION);
+  app.get_formatter()->column_width(34);
+
+  std::string venv_arg;
+  app.add_option("VIRTUALENV", venv_arg,
+                 "The venv: a path, or a name under $WORKON_HOME (default ~/.virtualenvs). Default: the active $VIRTUAL_ENV");
+
+  auto* image_group = "Image";
+  app.add_option("-n,--name", options.name, "Image name, may include a registry and path (default: the venv's folder name)")->group(image_group);
+  app.add_option("-t,--tag", options.tag, "Image tag")->capture_default_str()->group(image_group);
+  app.add_option("-b,--base", options.base,
+                 "Base image: oci:DIR[:TAG], docker-archive:FILE or scratch (default: python:<X.Y>-slim)")->group(image_group);
+  app.add_option("-o,--output", options.outputs,
+                 "Write the image to oci:DIR[:TAG] (OCI layout) or docker-archive:FILE (a tar for docker/podman load); "
+                 "repeatable. Default: a docker-archive in the build folder")->group(image_group);
+  app.add_option("--venv-path,--lib-path", options.venv_path, "Where the venv goes in the image")->capture_default_str()->group(image_group);
+  std::string project_arg;
+  app.add_option("--project", project_arg, "Project folder to add (default: the one named in the venv's .project file)")->group(image_group);
+  app.add_flag("--no-project", options.no_project, "Add no project layer, even if the venv names one")->group(image_group);
+  app.add_option("--project-path,--bin-path", options.project_path, "Where the project goes in the image")->capture_default_str()->group(image_group);
+  app.add_option("--exclude", options.excludes,
+                 "Leave out files matching GLOB (.dockerignore syntax, relative to the venv or project); repeatable. "
+                 "A project's .dockerignore is always honoured")->group(image_group);
+  app.add_flag("--force", options.force, "Build even when the venv does not fit the base image (errors become warnings)")->group(image_group);
+
+  auto* runtime_group = "Runtime";
+  app.add_option("--entrypoint", options.entrypoint, "Program the container runs")->group(runtime_group);
+  app.add_option("--args", options.args, "Arguments after the entrypoint (or the command, with no entrypoint): A,B,...")->group(runtime_group);
+  app.add_option("--cmd", options.cmd, "One word of the container's command; repeat for each word")->group(runtime_group);
+  app.add_option("-e,--env", options.env, "Environment variables K=V[,K=V]; repeatable")->group(runtime_group);
+  app.add_option("--ports", options.ports, "Exposed ports P[/tcp|udp][,...]")->group(runtime_group);
+  app.add_option("-u,--user", options.user, "User (name or uid[:gid]) the container runs as")->group(runtime_group);
+  app.add_option("-w,--workdir", options.workdir, "Working folder (default: the project path when there is a project)")->group(runtime_group);
+  app.add_option("--paths", options.paths, "Folders put on PATH after the venv's bin: A,B,...")->group(runtime_group);
+  app.add_option("--pypaths", options.pypaths, "Folders put on PYTHONPATH before the project: A,B,...")->group(runtime_group);
+  app.add_flag("--no-project-path", options.no_project_path, "Do not put the project path on PATH")->group(runtime_group);
+  app.add_flag("--no-project-pypath", options.no_project_pypath, "Do not put the project path on PYTHONPATH")->group(runtime_group);
+  app.add_option("--label", options.labels, "Image label K=V[,K=V]; repeatable")->group(runtime_group);
+  app.add_option("--annotation", options.annotations, "Manifest annotation K=V[,K=V] (OCI images); repeatable")->group(runtime_group);
+  app.add_option("--volume", options.volumes, "Declare PATH a volume; repeatable")->group(runtime_group);
+  app.add_option("--maintainer", options.maintainer, "Author, as the org.opencontainers.image.authors label")->group(runtime_group);
+
+  auto* tool_group = "Tool";
+  std::string build_dir_arg, cache_dir_arg;
+  app.add_option("--build-dir,--build_dir", build_dir_arg, "Build folder for default outputs (default: .venv2docker in the project, else here)")->group(tool_group);
+  bool clean = false;
+  app.add_flag("-c,--clean", clean, "Remove the build folder and exit")->group(tool_group);
+  app.add_option("--cache-dir", cache_dir_arg, "Blob cache (default: $XDG_CACHE_HOME/venv2docker or ~/.cache/venv2docker)")->group(tool_group);
+  app.add_option("--threads", options.threads, "Compression threads (default: one per core); never changes the output")->group(tool_group);
+  app.add_option("--compression-level", options.compression_level, "gzip level 1-12 for new layers")
+      ->capture_default_str()->check(CLI::Range(1, 12))->group(tool_group);
+  bool quiet = false, verbose = false, json_output = false;
+  app.add_flag("-q,--quiet", quiet, "Print only errors and warnings")->group(tool_group);
+  app.add_flag("-v,--verbose", verbose, "Print every step and digest")->group(tool_group);
+  app.add_flag("--json", json_output, "Print the result as one JSON object on stdout")->group(tool_group);
+  app.footer("Environment: SOURCE_DATE_EPOCH sets every timestamp in the image (default 2000-01-01);\n"
+             "WORKON_HOME, VIRTUAL_ENV and XDG_CACHE_HOME as described above.\n"
+             "Documentation: docs/usage.md");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "venv2docker: error: %s\nvenv2docker: hint: see venv2docker --help\n", e.what());
+    return 2;
+  }
+
+  try {
+    if (!venv_arg.empty()) options.venv = venv_arg;
+    if (!project_arg.empty()) options.project = project_arg;
+    if (!build_dir_arg.empty()) options.build_dir = build_dir_arg;
+    if (!cache_dir_arg.empty()) options.cache_dir = cache_dir_arg;
+    options.epoch = source_date_epoch();
+
+    if (clean) {
+      fs::path build_dir = resolve_build_dir(options);
+      std::error_code ec;
+      fs::remove_all(build_dir, ec);
+      if (ec) throw Error("cannot remove " + build_dir.string() + ": " + ec.message());
+      if (!quiet) std::fprintf(stderr, "Removed %s\n", build_dir.c_str());
+      return 0;
+    }
+
+    Reporter reporter(quiet || json_output ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal);
+    BuildResult result = build(options, reporter);
+    if (json_output) {
+      std::cout << result_json(result, reporter).dump(2) << "\n";
+    } else if (!quiet) {
+      std::fprintf(stderr, "Built %s %s\n", result.name.familiar().c_str(), result.image.manifest_digest().str().c_str());
+      for (const auto& output : result.outputs) {
+        if (output.type == "docker-archive") {
+          std::fprintf(stderr, "  load it with: docker load -i %s\n", output.path.c_str());
+        } else {
+          std::fprintf(stderr, "  OCI layout: %s (tag %s)\n", output.path.c_str(), output.tag.c_str());
+        }
+      }
+    }
+    return 0;
+  } catch (const UsageError& e) {
+    print_error(e);
+    return 2;
+  } catch (const Error& e) {
+    print_error(e);
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "venv2docker: error: %s\n", e.what());
+    return 1;
+  }
+}
