@@ -6,6 +6,7 @@
 #include "venv2docker/blob_store.h"
 #include "venv2docker/error.h"
 #include "venv2docker/file_index.h"
+#include "venv2docker/host_python.h"
 #include "venv2docker/image_builder.h"
 #include "venv2docker/image_source.h"
 #include "venv2docker/layer_writer.h"
@@ -144,7 +145,22 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
   BaseImage base = load_base_image(base_ref, store);
-  std::string interpreter = image_interpreter(base, venv, store, options.force, reporter);
+  std::vector<NewLayer> layers;
+  std::string interpreter;
+  if (options.python_from) {
+    if (*options.python_from != "host") {
+      throw UsageError("--python-from " + *options.python_from + " is not supported", "use --python-from host");
+    }
+    reporter.step("Packing the venv's interpreter " + (venv.home / ("python" + venv.python_version)).string());
+    HostInterpreter host = collect_host_interpreter(venv, base.is_scratch);
+    interpreter = host.executable;
+    for (const auto& warning : host.warnings) reporter.warning(warning);
+    layers.push_back({write_tree_layer(std::move(host.entries), "interpreter layer", options, base.image.family, store,
+                                       reporter),
+                      "venv2docker: host interpreter " + interpreter});
+  } else {
+    interpreter = image_interpreter(base, venv, store, options.force, reporter);
+  }
   reporter.detail("interpreter in the image: " + interpreter);
 
   ExcludeRules user_excludes;
@@ -158,7 +174,6 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   RelocationParams relocation{options.venv_path, project, options.project_path, interpreter};
   RelocationResult relocated = relocate_venv(venv, venv_entries, relocation);
   venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
-  std::vector<NewLayer> layers;
   layers.push_back({write_tree_layer(std::move(venv_entries), "venv layer", options, base.image.family, store, reporter),
                     "venv2docker: virtualenv " + venv.name + " at " + options.venv_path});
 

@@ -85,6 +85,9 @@ int main(int argc, char** argv) {
   app.add_option("--exclude", options.excludes,
                  "Leave out files matching GLOB (.dockerignore syntax, relative to the venv or project); repeatable. "
                  "A project's .dockerignore is always honoured")->group(image_group);
+  app.add_option("--python-from", options.python_from,
+                 "\"host\": add the venv's own interpreter (and the libraries it needs) as a layer, "
+                 "for an exact match or a --base scratch image")->group(image_group);
   app.add_flag("--force", options.force, "Build even when the venv does not fit the base image (errors become warnings)")->group(image_group);
 
   auto* runtime_group = "Runtime";

@@ -50,6 +50,7 @@ struct BuildOptions {
   unsigned threads = 0;
   int compression_level = 6;
   bool force = false;                        // compatibility errors become warnings
+  std::optional<std::string> python_from;    // "host": add the venv's own interpreter as a layer
 };
 
 struct WrittenOutput {

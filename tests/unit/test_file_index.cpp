@@ -1,0 +1,81 @@
+#include <catch2/catch.hpp>
+
+#include "temp_dir.h"
+#include "venv2docker/file_index.h"
+#include "venv2docker/image_source.h"
+#include "venv2docker/layer_writer.h"
+
+using namespace venv2docker;
+
+namespace {
+IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644}; }
+IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755}; }
+IndexedFile link(const std::string& target) { return IndexedFile{EntryKind::symlink, target, 0, 0777}; }
+}  // namespace
+
+TEST_CASE("file index applies whiteouts layer by layer") {
+  FileIndex index;
+  index.apply("./etc/", folder(), 0);
+  index.apply("./etc/a", file(), 0);
+  index.apply("./etc/b", file(), 0);
+  index.apply("./var/lib/x/y", file(), 0);
+  index.apply("etc/.wh.a", file(), 1);         // deletes /etc/a
+  index.apply("var/lib/x/z", file(), 1);       // added before the opaque marker in the same layer
+  index.apply("var/lib/x/.wh..wh..opq", file(), 1);  // hides lower contents only
+  CHECK(index.find("/etc/a") == nullptr);
+  CHECK(index.find("/etc/b") != nullptr);
+  CHECK(index.find("/var/lib/x/y") == nullptr);
+  CHECK(index.find("/var/lib/x/z") != nullptr);
+  CHECK(index.find("/etc/.wh.a") == nullptr);
+}
+
+TEST_CASE("file index resolves links as the kernel does") {
+  FileIndex index;
+  index.apply("usr/bin/python3.11", file(), 0);
+  index.apply("usr/bin/python3", link("python3.11"), 0);
+  index.apply("bin", link("usr/bin"), 0);
+  index.apply("usr/local/bin/python3", link("/bin/python3"), 0);
+  index.apply("loop", link("loop"), 0);
+  CHECK(index.resolve("/bin/python3") == "/usr/bin/python3.11");
+  CHECK(index.resolve("/usr/local/bin/python3") == "/usr/bin/python3.11");
+  CHECK(index.resolve("/usr/bin/../bin/python3") == "/usr/bin/python3.11");
+  CHECK_FALSE(index.resolve("/usr/bin/python2"));
+  CHECK_FALSE(index.resolve("/loop"));
+}
+
+TEST_CASE("interpreters are found only with their standard library") {
+  FileIndex index;
+  index.apply("usr/bin/python3.11", file(), 0);
+  index.apply("usr/lib/python3.11/os.py", file(), 0);
+  index.apply("usr/local/bin/python3.12", file(), 0);  // no stdlib: not a usable interpreter
+  index.apply("opt/py/bin/python3.13", file(), 0);
+  index.apply("opt/py/lib/python3.13/os.py", file(), 0);
+  CHECK(find_interpreter(index, "3.11") == "/usr/bin/python3.11");
+  CHECK(find_interpreter(index, "3.13") == "/opt/py/bin/python3.13");
+  CHECK_FALSE(find_interpreter(index, "3.12"));
+  CHECK(list_interpreters(index) == std::vector<std::string>{"/usr/local/bin/python3.12", "/usr/bin/python3.11",
+                                                             "/opt/py/bin/python3.13"});
+}
+
+TEST_CASE("file index reads real layers from the blob store") {
+  test::TempDir dir;
+  BlobStore store(dir / "store");
+  LayerOptions options;
+  std::vector<LayerEntry> lower{
+      LayerEntry{"/usr/bin/python3.11", EntryKind::regular, 0755, {}, {}, std::string("ELF"), 3},
+      LayerEntry{"/usr/lib/python3.11/os.py", EntryKind::regular, 0644, {}, {}, std::string("#"), 1},
+      LayerEntry{"/tmp/junk", EntryKind::regular, 0644, {}, {}, std::string("x"), 1},
+  };
+  std::vector<LayerEntry> upper{
+      LayerEntry{"/tmp/.wh.junk", EntryKind::regular, 0644, {}, {}, std::string(), 0},
+  };
+  BaseImage base = scratch_image(store);
+  Image image = base.image;
+  image.layers.push_back(write_layer(lower, options, store));
+  image.layers.push_back(write_layer(upper, options, store));
+  FileIndex index = FileIndex::of_image(image, store);
+  CHECK(find_interpreter(index, "3.11") == "/usr/bin/python3.11");
+  CHECK(index.find("/tmp/junk") == nullptr);
+  CHECK(index.find("/tmp") != nullptr);
+  CHECK(index.find("/usr/bin/python3.11")->mode == 0755);
+}
