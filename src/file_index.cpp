@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "venv2docker/error.h"
@@ -114,7 +115,13 @@ std::optional<std::string> FileIndex::resolve(const std::string& path) const {
     }
     std::string candidate = resolved + "/" + component;
     const IndexedFile* file = find(candidate);
-    if (!file) return std::nullopt;
+    if (!file) {
+      // Layers need not list parent folders: a folder exists if anything is under it.
+      auto below = m_files.lower_bound(candidate + "/");
+      if (below == m_files.end() || !below->first.starts_with(candidate + "/")) return std::nullopt;
+      resolved = candidate;
+      continue;
+    }
     if (file->kind == EntryKind::symlink) {
       if (++links_followed > 40) return std::nullopt;
       const std::string& target = file->link_target;
@@ -150,8 +157,12 @@ bool is_interpreter_name(std::string_view name) {
 
 std::vector<std::string> candidate_folders(const FileIndex& index) {
   std::vector<std::string> folders{"/usr/local/bin", "/usr/bin"};
+  // /opt/<name>/bin, whether or not the layers list the folders themselves.
   for (const auto& path : index.under("/opt")) {
-    if (path.ends_with("/bin") && std::count(path.begin(), path.end(), '/') == 3) folders.push_back(path);
+    auto name_end = path.find('/', 5);
+    if (name_end == std::string::npos || path.compare(name_end, 5, "/bin/") != 0) continue;
+    std::string folder = path.substr(0, name_end + 4);
+    if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
   }
   return folders;
 }
