@@ -5,6 +5,7 @@
 #include "container_settings.h"
 #include "venv2docker/blob_store.h"
 #include "venv2docker/error.h"
+#include "venv2docker/docker_daemon.h"
 #include "venv2docker/file_index.h"
 #include "venv2docker/host_python.h"
 #include "venv2docker/image_builder.h"
@@ -122,6 +123,26 @@ fs::path build_dir_for(const BuildOptions& options, const std::optional<fs::path
   if (options.build_dir) return *options.build_dir;
   return (project ? *project : fs::current_path()) / ".venv2docker";
 }
+// Streams the image to the Docker daemon as a docker-archive: one already
+// written, or a temporary one in the cache (the daemon reads it from a stream).
+std::string load_image(const BuildResult& result, const BlobStore& store, Reporter& reporter) {
+  DaemonAddress daemon = docker_daemon_address();
+  reporter.step("Loading into the Docker daemon at " + daemon.shown);
+  for (const auto& output : result.outputs) {
+    if (output.type == "docker-archive") return load_into_daemon(output.path, daemon, reporter);
+  }
+  fs::path temporary = store.root() / "tmp" / ("load-" + std::string(result.image.manifest_digest().hex()) + ".tar");
+  struct Remove {
+    fs::path path;
+    ~Remove() {
+      std::error_code ignored;
+      fs::remove(path, ignored);
+    }
+  } remove{temporary};
+  write_docker_archive(result.image, store, temporary, result.name);
+  return load_into_daemon(temporary, daemon, reporter);
+}
+
 }  // namespace
 
 fs::path resolve_build_dir(const BuildOptions& options) {
@@ -204,7 +225,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
                               assembly, store);
 
   std::vector<std::string> destinations = options.outputs;
-  if (destinations.empty()) {
+  if (destinations.empty() && !options.load) {
     fs::path file = build_dir_for(options, project) / (file_safe(name.familiar()) + ".tar");
     destinations.push_back("docker-archive:" + file.string());
   }
@@ -213,6 +234,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     reporter.step("Writing " + destination);
     result.outputs.push_back(write_output(destination, image, name, store));
   }
+  if (options.load) result.loaded = load_image(result, store, reporter);
   return result;
 }
 

@@ -48,6 +48,7 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
           {"config_digest", result.image.config_digest().str()},
           {"layers", layers},
           {"outputs", outputs},
+          {"loaded", result.loaded ? nlohmann::json(*result.loaded) : nlohmann::json(nullptr)},
           {"warnings", reporter.warnings()}};
 }
 
@@ -76,7 +77,10 @@ int main(int argc, char** argv) {
                  "Base image: oci:DIR[:TAG], docker-archive:FILE or scratch (default: python:<X.Y>-slim)")->group(image_group);
   app.add_option("-o,--output", options.outputs,
                  "Write the image to oci:DIR[:TAG] (OCI layout) or docker-archive:FILE (a tar for docker/podman load); "
-                 "repeatable. Default: a docker-archive in the build folder")->group(image_group);
+                 "repeatable. Default: a docker-archive in the build folder")->allow_extra_args(false)->group(image_group);
+  app.add_flag("--load", options.load,
+               "Load the image into the Docker daemon (DOCKER_HOST, else /var/run/docker.sock; podman's service works too)")
+      ->group(image_group);
   app.add_option("--venv-path,--lib-path", options.venv_path, "Where the venv goes in the image")->capture_default_str()->group(image_group);
   std::string project_arg;
   app.add_option("--project", project_arg, "Project folder to add (default: the one named in the venv's .project file)")->group(image_group);
@@ -84,7 +88,7 @@ int main(int argc, char** argv) {
   app.add_option("--project-path,--bin-path", options.project_path, "Where the project goes in the image")->capture_default_str()->group(image_group);
   app.add_option("--exclude", options.excludes,
                  "Leave out files matching GLOB (.dockerignore syntax, relative to the venv or project); repeatable. "
-                 "A project's .dockerignore is always honoured")->group(image_group);
+                 "A project's .dockerignore is always honoured")->allow_extra_args(false)->group(image_group);
   app.add_option("--python-from", options.python_from,
                  "\"host\": add the venv's own interpreter (and the libraries it needs) as a layer, "
                  "for an exact match or a --base scratch image")->group(image_group);
@@ -92,19 +96,19 @@ int main(int argc, char** argv) {
 
   auto* runtime_group = "Runtime";
   app.add_option("--entrypoint", options.entrypoint, "Program the container runs")->group(runtime_group);
-  app.add_option("--args", options.args, "Arguments after the entrypoint (or the command, with no entrypoint): A,B,...")->group(runtime_group);
-  app.add_option("--cmd", options.cmd, "One word of the container's command; repeat for each word")->group(runtime_group);
-  app.add_option("-e,--env", options.env, "Environment variables K=V[,K=V]; repeatable")->group(runtime_group);
-  app.add_option("--ports", options.ports, "Exposed ports P[/tcp|udp][,...]")->group(runtime_group);
+  app.add_option("--args", options.args, "Arguments after the entrypoint (or the command, with no entrypoint): A,B,...")->allow_extra_args(false)->group(runtime_group);
+  app.add_option("--cmd", options.cmd, "One word of the container's command; repeat for each word")->allow_extra_args(false)->group(runtime_group);
+  app.add_option("-e,--env", options.env, "Environment variables K=V[,K=V]; repeatable")->allow_extra_args(false)->group(runtime_group);
+  app.add_option("--ports", options.ports, "Exposed ports P[/tcp|udp][,...]")->allow_extra_args(false)->group(runtime_group);
   app.add_option("-u,--user", options.user, "User (name or uid[:gid]) the container runs as")->group(runtime_group);
   app.add_option("-w,--workdir", options.workdir, "Working folder (default: the project path when there is a project)")->group(runtime_group);
-  app.add_option("--paths", options.paths, "Folders put on PATH after the venv's bin: A,B,...")->group(runtime_group);
-  app.add_option("--pypaths", options.pypaths, "Folders put on PYTHONPATH before the project: A,B,...")->group(runtime_group);
+  app.add_option("--paths", options.paths, "Folders put on PATH after the venv's bin: A,B,...")->allow_extra_args(false)->group(runtime_group);
+  app.add_option("--pypaths", options.pypaths, "Folders put on PYTHONPATH before the project: A,B,...")->allow_extra_args(false)->group(runtime_group);
   app.add_flag("--no-project-path", options.no_project_path, "Do not put the project path on PATH")->group(runtime_group);
   app.add_flag("--no-project-pypath", options.no_project_pypath, "Do not put the project path on PYTHONPATH")->group(runtime_group);
-  app.add_option("--label", options.labels, "Image label K=V[,K=V]; repeatable")->group(runtime_group);
-  app.add_option("--annotation", options.annotations, "Manifest annotation K=V[,K=V] (OCI images); repeatable")->group(runtime_group);
-  app.add_option("--volume", options.volumes, "Declare PATH a volume; repeatable")->group(runtime_group);
+  app.add_option("--label", options.labels, "Image label K=V[,K=V]; repeatable")->allow_extra_args(false)->group(runtime_group);
+  app.add_option("--annotation", options.annotations, "Manifest annotation K=V[,K=V] (OCI images); repeatable")->allow_extra_args(false)->group(runtime_group);
+  app.add_option("--volume", options.volumes, "Declare PATH a volume; repeatable")->allow_extra_args(false)->group(runtime_group);
   app.add_option("--maintainer", options.maintainer, "Author, as the org.opencontainers.image.authors label")->group(runtime_group);
 
   auto* tool_group = "Tool";
@@ -155,6 +159,7 @@ int main(int argc, char** argv) {
       std::cout << result_json(result, reporter).dump(2) << "\n";
     } else if (!quiet) {
       std::fprintf(stderr, "Built %s %s\n", result.name.familiar().c_str(), result.image.manifest_digest().str().c_str());
+      if (result.loaded) std::fprintf(stderr, "  %s\n", result.loaded->c_str());
       for (const auto& output : result.outputs) {
         if (output.type == "docker-archive") {
           std::fprintf(stderr, "  load it with: docker load -i %s\n", output.path.c_str());

@@ -50,6 +50,7 @@ struct BuildOptions {
   unsigned threads = 0;
   int compression_level = 6;
   bool force = false;                        // compatibility errors become warnings
+  bool load = false;                         // --load into the Docker daemon
   std::optional<std::string> python_from;    // "host": add the venv's own interpreter as a layer
 };
 
@@ -63,6 +64,7 @@ struct BuildResult {
   Reference name;
   Image image;
   std::vector<WrittenOutput> outputs;
+  std::optional<std::string> loaded;  // what the daemon said it loaded
 };
 
 /// Runs the build. Throws UsageError for bad options, Error for everything
