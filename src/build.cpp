@@ -5,6 +5,7 @@
 #include "container_settings.h"
 #include "venv2docker/blob_store.h"
 #include "venv2docker/error.h"
+#include "venv2docker/compat_check.h"
 #include "venv2docker/docker_daemon.h"
 #include "venv2docker/file_index.h"
 #include "venv2docker/host_python.h"
@@ -51,25 +52,6 @@ std::string base_path_variable(const Image& base) {
     if (text.starts_with("PATH=")) return text.substr(5);
   }
   return k_default_path;
-}
-
-std::string image_interpreter(const BaseImage& base, const Venv& venv, const BlobStore& store, bool force,
-                              Reporter& reporter) {
-  std::string version = venv.python_version + (venv.free_threaded ? "t" : "");
-  FileIndex index = FileIndex::of_image(base.image, store);
-  if (auto found = find_interpreter(index, version)) return *found;
-  std::string seen;
-  for (const auto& path : list_interpreters(index)) seen += (seen.empty() ? "" : ", ") + path;
-  std::string message = "the base image " + (base.is_scratch ? std::string("scratch") : base.name) + " has no python" +
-                        version + " (the venv " + venv.root.string() + " was made with Python " + version +
-                        (seen.empty() ? "; the base has no Python at all)" : "; the base has " + seen + ")");
-  std::string guess = "/usr/local/bin/python" + version;
-  if (!force) {
-    throw Error(message, "choose a base with Python " + version + " (for example one with python" + version +
-                             " in /usr/bin or /usr/local/bin), or pass --force to build anyway");
-  }
-  reporter.warning(message + "; --force: pointing the venv at " + guess);
-  return guess;
 }
 
 Layer write_tree_layer(std::vector<LayerEntry> entries, const std::string& label, const BuildOptions& options,
@@ -166,28 +148,24 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
   BaseImage base = load_base_image(base_ref, store);
-  std::vector<NewLayer> layers;
-  std::string interpreter;
+  // Everything the image will hold is listed first, so the checks can see it
+  // all before a single layer is written.
+  std::optional<HostInterpreter> host;
   if (options.python_from) {
     if (*options.python_from != "host") {
       throw UsageError("--python-from " + *options.python_from + " is not supported", "use --python-from host");
     }
-    reporter.step("Packing the venv's interpreter " + (venv.home / ("python" + venv.python_version)).string());
-    HostInterpreter host = collect_host_interpreter(venv, base.is_scratch);
-    interpreter = host.executable;
-    for (const auto& warning : host.warnings) reporter.warning(warning);
-    layers.push_back({write_tree_layer(std::move(host.entries), "interpreter layer", options, base.image.family, store,
-                                       reporter),
-                      "venv2docker: host interpreter " + interpreter});
-  } else {
-    interpreter = image_interpreter(base, venv, store, options.force, reporter);
+    reporter.step("Collecting the venv's interpreter " + (venv.home / ("python" + venv.python_version)).string());
+    host = collect_host_interpreter(venv, base.is_scratch);
+    for (const auto& warning : host->warnings) reporter.warning(warning);
   }
-  reporter.detail("interpreter in the image: " + interpreter);
+  FileIndex base_files = FileIndex::of_image(base.image, store);
+  std::string interpreter = host ? host->executable
+                                 : image_interpreter_for(venv, base_files)
+                                       .value_or("/usr/local/bin/python" + venv.python_version);
 
   ExcludeRules user_excludes;
   for (const auto& pattern : options.excludes) user_excludes.add(pattern);
-
-  reporter.step("Packing venv " + venv.root.string() + " -> " + options.venv_path);
   std::vector<std::string> walk_warnings;
   WalkOptions venv_walk{venv.root, options.venv_path, user_excludes, {}};
   if (project) venv_walk.allowed_roots.push_back(*project);
@@ -195,6 +173,39 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   RelocationParams relocation{options.venv_path, project, options.project_path, interpreter};
   RelocationResult relocated = relocate_venv(venv, venv_entries, relocation);
   venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
+
+  CompatInputs check_inputs;
+  check_inputs.venv = &venv;
+  check_inputs.base = &base;
+  check_inputs.base_files = &base_files;
+  check_inputs.added_entries = host ? &host->entries : nullptr;
+  check_inputs.venv_entries = &venv_entries;
+  check_inputs.host_interpreter = host ? std::optional<std::string>(host->executable) : std::nullopt;
+  check_inputs.base_name = base.is_scratch ? "scratch" : base.name;
+  CompatReport report = check_compatibility(check_inputs);
+  for (const auto& warning : relocated.warnings) {
+    report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
+  }
+  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report};
+  if (report.has_errors()) {
+    if (!options.force) {
+      throw Error("the venv cannot run on this base image:\n" + report.text(),
+                  "fix what is listed, or pass --force to build anyway");
+    }
+  }
+  for (const auto& finding : report.findings) {
+    if (finding.check != "relocation") reporter.warning(finding.message + (finding.fix.empty() ? "" : " (" + finding.fix + ")"));
+  }
+  reporter.detail("interpreter in the image: " + interpreter);
+
+  std::vector<NewLayer> layers;
+  if (host) {
+    reporter.step("Packing the interpreter layer");
+    layers.push_back({write_tree_layer(std::move(host->entries), "interpreter layer", options, base.image.family, store,
+                                       reporter),
+                      "venv2docker: host interpreter " + interpreter});
+  }
+  reporter.step("Packing venv " + venv.root.string() + " -> " + options.venv_path);
   layers.push_back({write_tree_layer(std::move(venv_entries), "venv layer", options, base.image.family, store, reporter),
                     "venv2docker: virtualenv " + venv.name + " at " + options.venv_path});
 
@@ -229,7 +240,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     fs::path file = build_dir_for(options, project) / (file_safe(name.familiar()) + ".tar");
     destinations.push_back("docker-archive:" + file.string());
   }
-  BuildResult result{name, image, {}};
+  BuildResult result{name, image, {}, std::nullopt, report};
   for (const auto& destination : destinations) {
     reporter.step("Writing " + destination);
     result.outputs.push_back(write_output(destination, image, name, store));

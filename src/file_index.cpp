@@ -57,6 +57,15 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
   m_files[path] = Stored{std::move(file), layer};
 }
 
+bool wants_content(const std::string& path, std::uint64_t size) {
+  constexpr std::uint64_t k_max_content = std::uint64_t{16} << 20;
+  if (size > k_max_content) return false;
+  std::string name = path.substr(path.rfind('/') + 1);
+  return path == "/etc/ld.so.conf" || path.starts_with("/etc/ld.so.conf.d/") || path == "/etc/os-release" ||
+         path == "/usr/lib/os-release" || name == "libc.so.6" || name.starts_with("ld-musl-") ||
+         (name.starts_with("_sysconfigdata_") && name.ends_with(".py"));
+}
+
 FileIndex FileIndex::of_image(const Image& image, const BlobStore& store) {
   FileIndex index;
   struct ReaderDeleter {
@@ -83,7 +92,21 @@ FileIndex FileIndex::of_image(const Image& image, const BlobStore& store) {
       }
       file.size = static_cast<std::uint64_t>(archive_entry_size(entry));
       file.mode = archive_entry_perm(entry);
-      index.apply(archive_entry_pathname(entry), std::move(file), layer);
+      std::string path = normalise(archive_entry_pathname(entry));
+      if (file.kind == EntryKind::regular && !archive_entry_hardlink(entry) && wants_content(path, file.size)) {
+        std::string bytes(file.size, '\0');
+        std::size_t filled = 0;
+        la_ssize_t got = 0;
+        while (filled < bytes.size() &&
+               (got = archive_read_data(reader.get(), bytes.data() + filled, bytes.size() - filled)) > 0) {
+          filled += static_cast<std::size_t>(got);
+        }
+        if (got >= 0) {
+          bytes.resize(filled);
+          file.content = std::move(bytes);
+        }
+      }
+      index.apply(path, std::move(file), layer);
     }
     if (status != ARCHIVE_EOF) {
       throw Error("layer " + digest.str() + " of the base image is not a readable tar: " + archive_error_string(reader.get()));

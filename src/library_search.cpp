@@ -42,7 +42,12 @@ std::vector<std::string> system_library_dirs(const ReadText& read_text, const Gl
   std::vector<std::string> dirs;
   std::set<std::string> visited;
   read_conf("/etc/ld.so.conf", read_text, glob_files, dirs, visited);
-  for (const char* builtin : {"/lib64", "/usr/lib64", "/lib", "/usr/lib"}) dirs.push_back(builtin);
+  // The loader's built-in folders; Debian-style loaders also search their
+  // multiarch folders without any configuration.
+  for (const char* builtin : {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
+                              "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"}) {
+    dirs.push_back(builtin);
+  }
   return dirs;
 }
 

@@ -49,7 +49,8 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
           {"layers", layers},
           {"outputs", outputs},
           {"loaded", result.loaded ? nlohmann::json(*result.loaded) : nlohmann::json(nullptr)},
-          {"warnings", reporter.warnings()}};
+          {"warnings", reporter.warnings()},
+          {"check", result.report.json()}};
 }
 
 void print_error(const Error& error) {
@@ -92,6 +93,10 @@ int main(int argc, char** argv) {
   app.add_option("--python-from", options.python_from,
                  "\"host\": add the venv's own interpreter (and the libraries it needs) as a layer, "
                  "for an exact match or a --base scratch image")->group(image_group);
+  app.add_flag("--check", options.check_only,
+               "Only check that the venv can run on the base (Python, C library, architecture, shared libraries) "
+               "and print the report (with --json: as JSON); exit 1 when an error stands")
+      ->group(image_group);
   app.add_flag("--force", options.force, "Build even when the venv does not fit the base image (errors become warnings)")->group(image_group);
 
   auto* runtime_group = "Runtime";
@@ -155,6 +160,14 @@ int main(int argc, char** argv) {
 
     Reporter reporter(quiet || json_output ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal);
     BuildResult result = build(options, reporter);
+    if (options.check_only) {
+      if (json_output) {
+        std::cout << result.report.json().dump(2) << "\n";
+      } else {
+        std::cout << result.report.text();
+      }
+      return result.report.has_errors() ? 1 : 0;
+    }
     if (json_output) {
       std::cout << result_json(result, reporter).dump(2) << "\n";
     } else if (!quiet) {

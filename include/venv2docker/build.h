@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "venv2docker/compat_check.h"
 #include "venv2docker/image.h"
 #include "venv2docker/reference.h"
 #include "venv2docker/reporter.h"
@@ -51,6 +52,7 @@ struct BuildOptions {
   int compression_level = 6;
   bool force = false;                        // compatibility errors become warnings
   bool load = false;                         // --load into the Docker daemon
+  bool check_only = false;                   // --check: report, build nothing
   std::optional<std::string> python_from;    // "host": add the venv's own interpreter as a layer
 };
 
@@ -65,6 +67,7 @@ struct BuildResult {
   Image image;
   std::vector<WrittenOutput> outputs;
   std::optional<std::string> loaded;  // what the daemon said it loaded
+  CompatReport report;                 // the compatibility checks
 };
 
 /// Runs the build. Throws UsageError for bad options, Error for everything

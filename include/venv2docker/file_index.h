@@ -19,7 +19,14 @@ struct IndexedFile {
   std::string link_target;
   std::uint64_t size = 0;
   std::uint32_t mode = 0;
+  /// The bytes, for the few small files the checks read (see wants_content).
+  std::optional<std::string> content;
 };
+
+/// The files whose bytes the index keeps: the loader's configuration, the C
+/// library (glibc's libc.so.6, musl's loader), os-release and the
+/// interpreter's _sysconfigdata. Everything else is names and modes only.
+bool wants_content(const std::string& path, std::uint64_t size);
 
 class FileIndex {
  public:

@@ -1,0 +1,62 @@
+// Checks, before anything is built, that the venv can run on the base image:
+// the interpreter, the C library family and version, the architecture, every
+// shared library its extensions load, and the venv's own settings. Each
+// finding names the file that proves it and the fix to try.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "venv2docker/file_index.h"
+#include "venv2docker/image_source.h"
+#include "venv2docker/layer_entry.h"
+#include "venv2docker/venv.h"
+
+namespace venv2docker {
+
+enum class Severity { error, warning };
+
+struct Finding {
+  Severity severity = Severity::error;
+  std::string check;    // short id: "python-version", "missing-library", ...
+  std::string message;  // what is wrong
+  std::string file;     // the file that proves it (host or image path)
+  std::string fix;      // what to try
+};
+
+struct CompatReport {
+  std::string venv;
+  std::string base;
+  std::optional<std::string> interpreter;  // as the image will name it
+  std::vector<Finding> findings;
+
+  bool has_errors() const;
+  std::string text() const;
+  nlohmann::json json() const;
+};
+
+struct CompatInputs {
+  const Venv* venv = nullptr;
+  const BaseImage* base = nullptr;
+  const FileIndex* base_files = nullptr;
+  /// Layers added under the venv (the --python-from host interpreter layer).
+  const std::vector<LayerEntry>* added_entries = nullptr;
+  /// The relocated venv as it will be in the image.
+  const std::vector<LayerEntry>* venv_entries = nullptr;
+  /// Set with --python-from host: the interpreter is the venv's own.
+  std::optional<std::string> host_interpreter;
+  std::string base_name;
+};
+
+/// Finds the image's interpreter for the venv: the venv's own with
+/// --python-from host, else a matching python3.X in the base (see
+/// find_interpreter). std::nullopt when there is none.
+std::optional<std::string> image_interpreter_for(const Venv& venv, const FileIndex& base_files);
+
+/// Runs every check. Never throws for what it finds; only for unreadable input.
+CompatReport check_compatibility(const CompatInputs& inputs);
+
+}  // namespace venv2docker
