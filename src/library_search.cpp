@@ -1,5 +1,6 @@
 #include "venv2docker/library_search.h"
 
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -62,7 +63,8 @@ std::optional<std::string> find_library(const std::string& needed, const ElfInfo
   for (const auto& dir : from.runpath.empty() ? from.rpath : from.runpath) search.push_back(expand_origin(dir, origin));
   search.insert(search.end(), system_dirs.begin(), system_dirs.end());
   for (const auto& dir : search) {
-    std::string candidate = dir + (dir.ends_with("/") ? "" : "/") + needed;
+    // "$ORIGIN/../lib" becomes ".../bin/../lib": normalise so every file system view agrees.
+    std::string candidate = (std::filesystem::path(dir) / needed).lexically_normal().string();
     if (exists(candidate)) return candidate;
   }
   return std::nullopt;
