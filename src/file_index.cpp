@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "layer_listing.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
@@ -68,48 +69,9 @@ bool wants_content(const std::string& path, std::uint64_t size) {
 
 FileIndex FileIndex::of_image(const Image& image, const BlobStore& store) {
   FileIndex index;
-  struct ReaderDeleter {
-    void operator()(struct archive* a) const { archive_read_free(a); }
-  };
   for (std::size_t layer = 0; layer < image.layers.size(); ++layer) {
-    const Digest& digest = image.layers[layer].blob.digest;
-    std::unique_ptr<struct archive, ReaderDeleter> reader(archive_read_new());
-    archive_read_support_filter_all(reader.get());
-    archive_read_support_format_tar(reader.get());
-    if (archive_read_open_filename(reader.get(), store.path_of(digest).c_str(), 1 << 20) != ARCHIVE_OK) {
-      throw Error("cannot read layer " + digest.str() + " of the base image: " + archive_error_string(reader.get()));
-    }
-    archive_entry* entry = nullptr;
-    int status;
-    while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
-      IndexedFile file;
-      auto type = archive_entry_filetype(entry);
-      file.kind = type == AE_IFDIR ? EntryKind::directory : type == AE_IFLNK ? EntryKind::symlink : EntryKind::regular;
-      if (file.kind == EntryKind::symlink) file.link_target = archive_entry_symlink(entry);
-      if (const char* hardlink = archive_entry_hardlink(entry)) {
-        // A hard link shares its target's data: index it as that file.
-        if (const IndexedFile* target = index.find(normalise(hardlink))) file = *target;
-      }
-      file.size = static_cast<std::uint64_t>(archive_entry_size(entry));
-      file.mode = archive_entry_perm(entry);
-      std::string path = normalise(archive_entry_pathname(entry));
-      if (file.kind == EntryKind::regular && !archive_entry_hardlink(entry) && wants_content(path, file.size)) {
-        std::string bytes(file.size, '\0');
-        std::size_t filled = 0;
-        la_ssize_t got = 0;
-        while (filled < bytes.size() &&
-               (got = archive_read_data(reader.get(), bytes.data() + filled, bytes.size() - filled)) > 0) {
-          filled += static_cast<std::size_t>(got);
-        }
-        if (got >= 0) {
-          bytes.resize(filled);
-          file.content = std::move(bytes);
-        }
-      }
+    for (auto& [path, file] : read_layer_listing(image.layers[layer].blob.digest, store)) {
       index.apply(path, std::move(file), layer);
-    }
-    if (status != ARCHIVE_EOF) {
-      throw Error("layer " + digest.str() + " of the base image is not a readable tar: " + archive_error_string(reader.get()));
     }
   }
   return index;

@@ -1,0 +1,36 @@
+// The few Python literals that hold paths in generated files (setuptools'
+// editable finder: `MAPPING = {'pkg': '/src/pkg'}`, `NAMESPACES = {'ns': [...]}`):
+// strings, lists, tuples and dicts of them. Parsed so that a path holding a
+// quote, a backslash or non-ASCII text is read and written back correctly.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace venv2docker {
+
+struct PyLiteral {
+  enum class Kind { string, list, tuple, dict };
+  Kind kind = Kind::string;
+  /// Kind::string: the value, UTF-8.
+  std::string text;
+  /// list/tuple: the items; dict: key, value, key, value...
+  std::vector<PyLiteral> items;
+};
+
+/// Parses the literal at text[pos] (after optional spaces). On success `pos`
+/// is just past it; nullopt for anything but str/list/tuple/dict of those.
+std::optional<PyLiteral> parse_py_literal(std::string_view text, std::size_t& pos);
+
+/// The literal as Python's repr() writes it.
+std::string py_repr(const PyLiteral& literal);
+
+/// Applies `change` to every string that is a value (not a dict key) in
+/// `literal`; returns whether any changed.
+bool map_py_strings(PyLiteral& literal, const std::function<std::optional<std::string>(const std::string&)>& change);
+
+}  // namespace venv2docker

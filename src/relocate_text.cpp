@@ -1,0 +1,76 @@
+// The fallback after the known formats (conda-pack's "unknown files" mode):
+// any other text file naming the old venv or project folder gets the new path
+// when the file type is one where a plain replacement is safe, and a warning
+// otherwise. Links into moved folders follow them.
+#include <array>
+
+#include "relocate_context.h"
+
+namespace venv2docker {
+
+namespace {
+
+// Bytes are text when the start holds no NUL, as git and grep decide.
+bool looks_like_text(std::string_view bytes) { return bytes.substr(0, 8192).find('\0') == std::string_view::npos; }
+
+// Formats where a path is written out as is, so replacing its bytes keeps the
+// file valid: Python source, .pth lines, JSON (kernel.json), INI/TOML/YAML,
+// pkg-config, plain text and shell scripts.
+bool is_plain_text_format(std::string_view path) {
+  static const std::array<std::string_view, 16> suffixes = {".py", ".pth", ".json", ".txt", ".cfg", ".ini",
+                                                            ".toml", ".yaml", ".yml", ".pc", ".sh", ".bash",
+                                                            ".csh", ".fish", ".nu", ".egg-link"};
+  for (std::string_view suffix : suffixes) {
+    if (path.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+// A path with a quote, a backslash or non-ASCII text is escaped inside Python
+// and JSON strings, so its raw bytes are not what the file holds.
+bool is_plain_path(std::string_view path) {
+  for (char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7F || c == '\\' || c == '\'' || c == '"') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void relocate_remaining_text(RelocationContext& context) {
+  PathMap plain_moves;
+  PathMap stale = context.stale_paths;
+  for (const auto& [host, image] : context.moved_paths.moves()) {
+    if (is_plain_path(host)) plain_moves.add(host, image);
+    // A folder that keeps its path in the image (a venv made at /opt/venv) is no stale name.
+    if (host != image) stale.add(host, image);
+  }
+
+  const std::string bin = context.venv_destination + "/bin/";
+  for (LayerEntry* entry : context.select([](const LayerEntry&) { return true; })) {
+    if (entry->kind == EntryKind::symlink) {
+      if (entry->link_target.starts_with("/")) {
+        if (auto target = context.moved_paths.map(entry->link_target)) entry->link_target = *target;
+      }
+      continue;
+    }
+    if (entry->size >= max_text_size) continue;
+    std::string text = context.read(*entry);
+    if (!looks_like_text(text)) continue;
+    // bin/ holds scripts (a wrapper exec'ing the venv's python, say) whatever their name.
+    const bool in_bin = entry->path.starts_with(bin);
+    if (!context.was_rewritten(*entry) && (in_bin || is_plain_text_format(entry->path))) {
+      if (auto relocated = plain_moves.replace_in(text)) {
+        text = *relocated;
+        context.rewrite(*entry, *relocated);
+      }
+    }
+    if (const auto old = stale.find_in(text)) {
+      context.warn(context.describe(*entry) + " still names " + *old +
+                   ", which is not in the image; the file may not work there");
+    }
+  }
+}
+
+}  // namespace venv2docker

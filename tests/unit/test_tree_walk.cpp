@@ -1,0 +1,222 @@
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <map>
+
+#include "temp_dir.h"
+#include "venv2docker/error.h"
+#include "venv2docker/tree_walk.h"
+#include "venv_fixture.h"
+
+using namespace venv2docker;
+using namespace venv2docker::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::map<std::string, LayerEntry> by_path(const std::vector<LayerEntry>& entries) {
+  std::map<std::string, LayerEntry> map;
+  for (const LayerEntry& entry : entries) map[entry.path] = entry;
+  return map;
+}
+
+std::vector<LayerEntry> walk(const fs::path& source, const std::string& destination, std::vector<std::string>& warnings,
+                             ExcludeRules excludes = {}, std::vector<fs::path> allowed = {}) {
+  WalkOptions options;
+  options.source = source;
+  options.destination = destination;
+  options.excludes = std::move(excludes);
+  options.allowed_roots = std::move(allowed);
+  return walk_tree(options, warnings);
+}
+
+bool mentions(const std::vector<std::string>& warnings, const std::string& text) {
+  for (const std::string& warning : warnings) {
+    if (warning.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("walk_tree lists files, folders and links under the destination, sorted", "[walk]") {
+  TempDir dir;
+  const fs::path src = dir / "src";
+  write_file(src / "run.sh", "#!/bin/sh\necho hi\n");
+  fs::permissions(src / "run.sh", fs::perms(0755));
+  write_file(src / "pkg/data.txt", "12345");
+  fs::permissions(src / "pkg/data.txt", fs::perms(0640));
+  write_file(src / "pkg-b/x", "");
+  fs::create_directories(src / "empty");
+  fs::permissions(src / "empty", fs::perms(0700));
+
+  std::vector<std::string> warnings;
+  const auto entries = walk(src, "/opt/app/", warnings);
+
+  std::vector<std::string> paths;
+  for (const LayerEntry& entry : entries) paths.push_back(entry.path);
+  // Component order: "pkg/..." comes right after "pkg", before "pkg-b".
+  CHECK(paths == std::vector<std::string>{"/opt/app", "/opt/app/empty", "/opt/app/pkg", "/opt/app/pkg/data.txt",
+                                          "/opt/app/pkg-b", "/opt/app/pkg-b/x", "/opt/app/run.sh"});
+  const auto map = by_path(entries);
+  CHECK(map.at("/opt/app").kind == EntryKind::directory);
+  CHECK(map.at("/opt/app/empty").mode == 0700);
+  CHECK(map.at("/opt/app/run.sh").kind == EntryKind::regular);
+  CHECK(map.at("/opt/app/run.sh").mode == 0755);
+  CHECK(map.at("/opt/app/run.sh").source == src / "run.sh");
+  CHECK(map.at("/opt/app/pkg/data.txt").size == 5);
+  CHECK(map.at("/opt/app/pkg/data.txt").mode == 0640);
+  CHECK_FALSE(map.at("/opt/app/pkg/data.txt").content);
+  CHECK(warnings.empty());
+}
+
+TEST_CASE("walk_tree keeps links as links and never follows them", "[walk]") {
+  TempDir dir;
+  const fs::path src = dir / "src";
+  write_file(src / "sub/file", "x");
+  write_file(dir / "outside/secret", "s");
+  fs::create_symlink("sub/file", src / "relative");
+  fs::create_symlink(src / "sub/file", src / "absolute_inside");
+  fs::create_symlink(src / "sub", src / "linked_folder");
+  fs::create_symlink("/usr/bin/env", src / "system");
+  fs::create_symlink(dir / "outside/secret", src / "absolute_outside");
+  fs::create_symlink("../outside/secret", src / "relative_outside");
+  fs::create_symlink("missing", src / "dangling");
+
+  std::vector<std::string> warnings;
+  const auto map = by_path(walk(src, "/app", warnings, {}, {"/usr"}));
+
+  CHECK(map.at("/app/relative").kind == EntryKind::symlink);
+  CHECK(map.at("/app/relative").link_target == "sub/file");
+  // An absolute link into the walked folder moves with it.
+  CHECK(map.at("/app/absolute_inside").link_target == "/app/sub/file");
+  CHECK(map.at("/app/linked_folder").kind == EntryKind::symlink);
+  CHECK(map.at("/app/linked_folder").link_target == "/app/sub");
+  CHECK(map.count("/app/linked_folder/file") == 0);
+  // Allowed roots: kept silently.
+  CHECK(map.at("/app/system").link_target == "/usr/bin/env");
+  // Outside or dangling: kept as they are, and reported.
+  CHECK(map.at("/app/absolute_outside").link_target == (dir / "outside/secret").string());
+  CHECK(map.at("/app/relative_outside").link_target == "../outside/secret");
+  CHECK(map.at("/app/dangling").link_target == "missing");
+  CHECK(warnings.size() == 3);
+  CHECK(mentions(warnings, (src / "absolute_outside").string()));
+  CHECK(mentions(warnings, (src / "relative_outside").string()));
+  CHECK(mentions(warnings, (src / "dangling").string()));
+  CHECK_FALSE(mentions(warnings, (src / "system").string()));
+}
+
+TEST_CASE("walk_tree rewrites links written through the folder's real path", "[walk]") {
+  TempDir dir;
+  write_file(dir / "real/sub/file", "x");
+  fs::create_directory_symlink(dir / "real", dir / "alias");
+  // The link names the real path; the walk goes through the alias.
+  fs::create_symlink(dir / "real/sub/file", dir / "real/link");
+  std::vector<std::string> warnings;
+  const auto map = by_path(walk(dir / "alias", "/app", warnings));
+  CHECK(map.at("/app/link").link_target == "/app/sub/file");
+  CHECK(warnings.empty());
+}
+
+TEST_CASE("walk_tree skips excluded paths, except what `!` brings back", "[walk]") {
+  TempDir dir;
+  const fs::path src = dir / "src";
+  write_file(src / "keep.py", "");
+  write_file(src / "debug.log", "");
+  write_file(src / "cache/a", "");
+  write_file(src / "cache/keep/b", "");
+  write_file(src / "build/x", "");
+  write_file(src / "pkg/__pycache__/m.pyc", "");
+
+  ExcludeRules rules;
+  for (const char* pattern : {"*.log", "cache", "!cache/keep", "build", "**/__pycache__"}) rules.add(pattern);
+  std::vector<std::string> warnings;
+  const auto map = by_path(walk(src, "/app", warnings, rules));
+
+  CHECK(map.count("/app/keep.py"));
+  CHECK_FALSE(map.count("/app/debug.log"));
+  CHECK_FALSE(map.count("/app/cache/a"));
+  CHECK(map.count("/app/cache"));  // it holds a kept path
+  CHECK(map.count("/app/cache/keep/b"));
+  CHECK_FALSE(map.count("/app/build"));
+  CHECK(map.count("/app/pkg"));
+  CHECK_FALSE(map.count("/app/pkg/__pycache__"));
+}
+
+TEST_CASE("walk_tree keeps __pycache__ unless told otherwise", "[walk]") {
+  TempDir dir;
+  write_file(dir / "src/pkg/__pycache__/m.cpython-311.pyc", "pyc");
+  std::vector<std::string> warnings;
+  CHECK(by_path(walk(dir / "src", "/app", warnings)).count("/app/pkg/__pycache__/m.cpython-311.pyc"));
+}
+
+TEST_CASE("walk_tree refuses what an image cannot hold, naming the file", "[walk]") {
+  TempDir dir;
+  const fs::path src = dir / "src";
+  fs::create_directories(src);
+  std::vector<std::string> warnings;
+
+  SECTION("a fifo") {
+    REQUIRE(::mkfifo((src / "pipe").c_str(), 0644) == 0);
+    CHECK_THROWS_WITH(walk(src, "/app", warnings),
+                      Catch::Contains((src / "pipe").string()) && Catch::Contains("fifo"));
+  }
+  SECTION("a socket") {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    const std::string path = (src / "sock").string();
+    REQUIRE(path.size() < sizeof address.sun_path);
+    std::strcpy(address.sun_path, path.c_str());
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    CHECK_THROWS_WITH(walk(src, "/app", warnings), Catch::Contains(path) && Catch::Contains("socket"));
+    ::close(fd);
+  }
+  SECTION("a name that is not UTF-8") {
+    write_file(src / "bad\xff", "");
+    CHECK_THROWS_WITH(walk(src, "/app", warnings), Catch::Contains("UTF-8") && Catch::Contains("bad"));
+  }
+  SECTION("an excluded fifo is no problem") {
+    REQUIRE(::mkfifo((src / "pipe").c_str(), 0644) == 0);
+    ExcludeRules rules;
+    rules.add("pipe");
+    CHECK(walk(src, "/app", warnings, rules).size() == 1);
+  }
+  SECTION("an unreadable file") {
+    if (::geteuid() == 0) {
+      WARN("running as root: permissions cannot make a file unreadable");
+    } else {
+      write_file(src / "locked", "x");
+      fs::permissions(src / "locked", fs::perms::none);
+      CHECK_THROWS_WITH(walk(src, "/app", warnings), Catch::Contains((src / "locked").string()));
+    }
+  }
+  SECTION("a source that is not a folder") {
+    CHECK_THROWS_AS(walk(dir / "missing", "/app", warnings), Error);
+  }
+}
+
+TEST_CASE("walk_tree lists a real venv as it is", "[walk]") {
+  const fs::path venv = standard_venv().venv;
+  std::vector<std::string> warnings;
+  const fs::path interpreter = host_python_binary();
+  const auto entries = walk(venv, "/opt/venv", warnings, {}, {interpreter.parent_path().parent_path()});
+  const auto map = by_path(entries);
+
+  CHECK(entries.front().path == "/opt/venv");
+  CHECK(map.at("/opt/venv/pyvenv.cfg").source == venv / "pyvenv.cfg");
+  CHECK(map.at("/opt/venv/bin/python").link_target == "python3");
+  CHECK(map.at("/opt/venv/bin/python3").link_target == fs::read_symlink(venv / "bin/python3").string());
+  CHECK(map.at("/opt/venv/lib64").link_target == "lib");
+  CHECK(map.at("/opt/venv/bin/pip").mode == 0755);
+  // Every regular file's size is its host file's.
+  for (const LayerEntry& entry : entries) {
+    if (entry.kind == EntryKind::regular) REQUIRE(entry.size == fs::file_size(entry.source));
+  }
+  CHECK(warnings.empty());
+}
