@@ -11,10 +11,13 @@
 #include "venv2docker/host_python.h"
 #include "venv2docker/image_builder.h"
 #include "venv2docker/image_source.h"
+#include "venv2docker/layer_cache.h"
 #include "venv2docker/layer_writer.h"
 #include "venv2docker/outputs.h"
+#include "venv2docker/registry.h"
 #include "venv2docker/relocate.h"
 #include "venv2docker/tree_walk.h"
+#include "venv2docker/venv_layers.h"
 #include "venv2docker/venv.h"
 
 namespace venv2docker {
@@ -25,10 +28,6 @@ namespace {
 
 constexpr const char* k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-// Never useful in an image, and often large or secret.
-const std::vector<std::string> k_project_exclusions = {
-    ".git", ".hg", ".svn", ".venv2docker", ".tox", ".nox", ".pytest_cache", ".mypy_cache", "**/__pycache__", "**/*.pyc",
-};
 
 std::optional<fs::path> project_folder(const BuildOptions& options, const Venv& venv, Reporter& reporter) {
   if (options.no_project) return std::nullopt;
@@ -62,9 +61,11 @@ Layer write_tree_layer(std::vector<LayerEntry> entries, const std::string& label
   layer_options.level = options.compression_level;
   layer_options.family = family;
   layer_options.progress = [&](std::uint64_t bytes) { reporter.progress(label, bytes); };
-  Layer layer = write_layer(std::move(entries), layer_options, store);
+  bool reused = false;
+  Layer layer = write_layer_cached(std::move(entries), layer_options, store, &reused);
   reporter.end_progress();
-  reporter.detail(label + ": " + layer.blob.digest.str() + " (" + human_bytes(layer.blob.size) + ")");
+  reporter.detail(label + ": " + layer.blob.digest.str() + " (" + human_bytes(layer.blob.size) + ")" +
+                  (reused ? ", unchanged: reused from the cache" : ""));
   return layer;
 }
 
@@ -75,22 +76,56 @@ std::pair<std::string, std::optional<std::string>> split_destination(const std::
 }
 
 WrittenOutput write_output(const std::string& destination, const Image& image, const Reference& name,
-                           const BlobStore& store) {
+                           const BlobStore& store, const RegistryOptions& registry,
+                           const std::optional<MountSource>& mount_from, Reporter& reporter) {
+  if (destination.starts_with("registry:")) {
+    Reference target = Reference::parse_or_throw(destination.substr(9), "--output registry:");
+    if (!target.tag && !target.digest) target.tag = name.tag_or_latest();
+    PushResult pushed = push_image(image, target, mount_from, registry, store, reporter);
+    reporter.step("Pushed " + pushed.reference + " " + pushed.digest.str() + " (" + std::to_string(pushed.uploaded) +
+                  " blobs uploaded, " + std::to_string(pushed.mounted) + " mounted, " +
+                  std::to_string(pushed.existing) + " already there)");
+    return WrittenOutput{"registry", pushed.reference, target.tag_or_latest(), pushed.digest.str()};
+  }
   if (destination.starts_with("oci:")) {
     auto [dir, tag] = split_destination(destination.substr(4));
     if (dir.empty()) throw UsageError("--output oci: needs a folder, as in oci:DIR[:TAG]");
     std::string chosen_tag = tag.value_or(name.tag_or_latest());
     write_oci_layout(image, store, dir, chosen_tag);
-    return WrittenOutput{"oci", dir, chosen_tag};
+    return WrittenOutput{"oci", dir, chosen_tag, {}};
   }
   if (destination.starts_with("docker-archive:")) {
     fs::path file = destination.substr(15);
     if (file.empty()) throw UsageError("--output docker-archive: needs a file, as in docker-archive:FILE");
     write_docker_archive(image, store, file, name);
-    return WrittenOutput{"docker-archive", file, name.tag_or_latest()};
+    return WrittenOutput{"docker-archive", file, name.tag_or_latest(), {}};
   }
   throw UsageError("--output \"" + destination + "\" is not a destination I can write",
-                   "use oci:DIR[:TAG] or docker-archive:FILE");
+                   "use oci:DIR[:TAG], docker-archive:FILE or registry:REFERENCE");
+}
+
+bool is_registry_base(const std::string& base) {
+  return base != "scratch" && !base.starts_with("oci:") && !base.starts_with("docker-archive:");
+}
+
+// --creds name one registry: the one pushed to, else the base's. They are
+// never sent anywhere else.
+RegistryOptions registry_options(const BuildOptions& options, const Reference& name, const std::string& base) {
+  RegistryOptions registry = options.registry;
+  if (!registry.creds || !registry.creds_registry.empty()) return registry;
+  std::optional<std::string> pushed_to;
+  if (options.push) pushed_to = name.registry;
+  for (const auto& destination : options.outputs) {
+    if (pushed_to) break;
+    if (!destination.starts_with("registry:")) continue;
+    if (auto target = Reference::parse(destination.substr(9))) pushed_to = target->registry;
+  }
+  if (pushed_to) {
+    registry.creds_registry = *pushed_to;
+  } else if (auto reference = is_registry_base(base) ? Reference::parse(base) : std::nullopt) {
+    registry.creds_registry = reference->registry;
+  }
+  return registry;
 }
 
 std::string file_safe(std::string text) {
@@ -147,7 +182,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
 
   std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
-  BaseImage base = load_base_image(base_ref, store);
+  RegistryOptions registry = registry_options(options, name, base_ref);
+  BaseImage base = load_base_image(base_ref, store, registry, reporter);
   // Everything the image will hold is listed first, so the checks can see it
   // all before a single layer is written.
   std::optional<HostInterpreter> host;
@@ -169,9 +205,16 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::vector<std::string> walk_warnings;
   WalkOptions venv_walk{venv.root, options.venv_path, user_excludes, {}};
   if (project) venv_walk.allowed_roots.push_back(*project);
+  // bin/python* point at the host interpreter; relocation repoints them.
+  venv_walk.allowed_roots.push_back(venv.home);
   std::vector<LayerEntry> venv_entries = walk_tree(venv_walk, walk_warnings);
-  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter};
+  // The text scan's memo is per source and destination paths (what it looks for).
+  std::string memo_key = venv.root.string() + "\n" + (project ? project->string() : "") + "\n" + options.venv_path +
+                         "\n" + options.project_path;
+  FileStatMemo text_scan_memo(store.root() / "scan-memo" / (std::string(sha256_of(memo_key).hex()) + ".cbor"));
+  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, &text_scan_memo};
   RelocationResult relocated = relocate_venv(venv, venv_entries, relocation);
+  text_scan_memo.save();
   venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
 
   CompatInputs check_inputs;
@@ -206,14 +249,20 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
                       "venv2docker: host interpreter " + interpreter});
   }
   reporter.step("Packing venv " + venv.root.string() + " -> " + options.venv_path);
-  layers.push_back({write_tree_layer(std::move(venv_entries), "venv layer", options, base.image.family, store, reporter),
-                    "venv2docker: virtualenv " + venv.name + " at " + options.venv_path});
+  // One layer per large distribution (and a few shared ones), so a bumped
+  // dependency changes one layer; --max-layers 1 keeps a single venv layer.
+  for (auto& group : split_venv_layers(venv_entries, options.venv_path, options.max_layers)) {
+    const bool whole = group.name == "venv";
+    layers.push_back({write_tree_layer(std::move(group.entries), whole ? "venv layer" : group.name, options,
+                                       base.image.family, store, reporter),
+                      whole ? "venv2docker: virtualenv " + venv.name + " at " + options.venv_path
+                            : "venv2docker: " + group.name});
+  }
 
   if (project) {
     reporter.step("Packing project " + project->string() + " -> " + options.project_path);
-    ExcludeRules project_excludes = user_excludes;
-    for (const auto& pattern : k_project_exclusions) project_excludes.add(pattern);
-    project_excludes.add_dockerignore(*project / ".dockerignore");
+    ExcludeRules project_excludes = default_project_excludes(*project);
+    for (const auto& pattern : options.excludes) project_excludes.add(pattern);
     // A venv kept inside its project (project/.venv) is already in its own layer.
     fs::path venv_inside = venv.root.lexically_relative(*project);
     if (!venv_inside.empty() && !venv_inside.string().starts_with("..")) project_excludes.add(venv_inside.string());
@@ -236,6 +285,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
                               assembly, store);
 
   std::vector<std::string> destinations = options.outputs;
+  if (options.push) destinations.push_back("registry:" + name.full());
   if (destinations.empty() && !options.load) {
     fs::path file = build_dir_for(options, project) / (file_safe(name.familiar()) + ".tar");
     destinations.push_back("docker-archive:" + file.string());
@@ -243,7 +293,13 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   BuildResult result{name, image, {}, std::nullopt, report};
   for (const auto& destination : destinations) {
     reporter.step("Writing " + destination);
-    result.outputs.push_back(write_output(destination, image, name, store));
+    // The base's layers can be mounted from its repository on the same registry.
+    std::optional<MountSource> mount_from;
+    if (auto source = is_registry_base(base_ref) ? Reference::parse(base.name) : std::nullopt) {
+      mount_from = MountSource{*source, {}};
+      for (const auto& layer : base.image.layers) mount_from->blobs.push_back(layer.blob.digest);
+    }
+    result.outputs.push_back(write_output(destination, image, name, store, registry, mount_from, reporter));
   }
   if (options.load) result.loaded = load_image(result, store, reporter);
   return result;

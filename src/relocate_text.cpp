@@ -5,6 +5,7 @@
 #include <array>
 
 #include "relocate_context.h"
+#include "venv2docker/file_stat_memo.h"
 
 namespace venv2docker {
 
@@ -56,8 +57,17 @@ void relocate_remaining_text(RelocationContext& context) {
       continue;
     }
     if (entry->size >= max_text_size) continue;
+    FileStatMemo* memo = context.params.text_scan_memo;
+    const bool from_host = !entry->content && !context.was_rewritten(*entry);
+    if (from_host && memo && memo->unchanged(entry->source)) {
+      memo->remember(entry->source);
+      continue;
+    }
     std::string text = context.read(*entry);
-    if (!looks_like_text(text)) continue;
+    if (!looks_like_text(text)) {
+      if (from_host && memo) memo->remember(entry->source);
+      continue;
+    }
     // bin/ holds scripts (a wrapper exec'ing the venv's python, say) whatever their name.
     const bool in_bin = entry->path.starts_with(bin);
     if (!context.was_rewritten(*entry) && (in_bin || is_plain_text_format(entry->path))) {
@@ -69,6 +79,8 @@ void relocate_remaining_text(RelocationContext& context) {
     if (const auto old = stale.find_in(text)) {
       context.warn(context.describe(*entry) + " still names " + *old +
                    ", which is not in the image; the file may not work there");
+    } else if (from_host && memo && !context.was_rewritten(*entry)) {
+      memo->remember(entry->source);  // nothing to do in it: skip it next time
     }
   }
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "venv2docker/file_stat_memo.h"
 #include "venv2docker/layer_entry.h"
 #include "venv2docker/venv.h"
 
@@ -19,6 +20,10 @@ struct RelocationParams {
   std::string project_destination = "/app";
   /// Absolute path of the interpreter inside the image ("/usr/bin/python3.11").
   std::string interpreter;
+  /// When set: files it says are unchanged since a scan that found no old path
+  /// in them are not read again (rebuilds of big venvs read almost nothing).
+  /// The memo must belong to these same source and destination paths.
+  FileStatMemo* text_scan_memo = nullptr;
 };
 
 struct RelocationResult {
