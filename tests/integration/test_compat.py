@@ -143,7 +143,9 @@ class CheckAndRun(h.Case):
         js, _ = h.build("-n", name, "--python-from", "host", "-o", f"docker-archive:{archive}",
                         "-o", f"oci:{oci}:latest", base="scratch", project=False)
         self.assertTrue(js["check"]["ok"], js)
-        self.assertEqual(len(js["layers"]), 2)  # interpreter + venv, nothing else
+        history = h.ImageLayout(oci).config("latest")["history"]
+        self.assertEqual(len(history), len(js["layers"]))  # scratch: every layer is ours
+        self.assertIn("host interpreter", history[0]["created_by"])
         h.validate_oci(oci)
         h.validate_oci(archive)
         image = h.docker_load(archive)

@@ -1,0 +1,428 @@
+"""Shared helpers for the venv2docker integration tests (stdlib only).
+
+Tests run the real binary ($V2D_BIN) against real venvs (make_venvs.py), real Debian
+bases (make-bases.sh) and real services (services.sh: dockerd, docker-registry), and
+check its outputs with independent readers: skopeo, umoci, docker, the OCI schema
+validator and the plain-Python readers below.
+
+A missing service, tool or validator is a test failure, never a skip.
+"""
+import fcntl
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+STATE = os.path.abspath(os.environ.get("V2D_TEST_STATE", "/tmp/v2d-test-state"))
+HOST_PYTHON = "/usr/bin/python3"
+VENV_PATH = "/opt/venv"
+PROJECT_PATH = "/app"
+
+# Variables that would change which venv, project or timestamps the binary picks up.
+_SCRUB = ("VIRTUAL_ENV", "WORKON_HOME", "SOURCE_DATE_EPOCH", "PYTHONHOME", "PYTHONPATH")
+
+_memo = {}
+
+
+class SetupError(AssertionError):
+    """A fixture, tool or service the tests need is missing: reported as a failure."""
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+def _kv_lines(text):
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("export "):
+            line = line[len("export "):]
+        if "=" in line and not line.startswith("#"):
+            k, v = line.split("=", 1)
+            out[k] = v
+    return out
+
+
+def _run_fixture_script(cmd, what):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise SetupError(f"{what} failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
+    return _kv_lines(p.stdout)
+
+
+def bases(trixie=False):
+    """Paths of the Debian base images (built once, cached): V2D_BASE_BOOKWORM_OCI, ..."""
+    key = ("bases", trixie)
+    if key not in _memo:
+        cmd = [os.path.join(HERE, "make-bases.sh"), "--print-env"] + (["--trixie"] if trixie else [])
+        _memo[key] = _run_fixture_script(cmd, "make-bases.sh")
+    return _memo[key]
+
+
+def bookworm_oci_ref():
+    b = bases()
+    return f"oci:{b['V2D_BASE_BOOKWORM_OCI']}:{b['V2D_BASE_BOOKWORM_TAG']}"
+
+
+def fixtures():
+    """Paths of the venv fixtures (built once, cached): V2D_VENV_DEMO, V2D_PROJECT, ..."""
+    if "venvs" not in _memo:
+        _memo["venvs"] = _run_fixture_script([HOST_PYTHON, os.path.join(HERE, "make_venvs.py"), "--print-env"],
+                                             "make_venvs.py")
+    return _memo["venvs"]
+
+
+def v2d_bin():
+    path = os.path.abspath(os.environ.get("V2D_BIN") or os.path.join(REPO, "build", "src", "venv2docker"))
+    if not os.access(path, os.X_OK):
+        raise SetupError(f"venv2docker binary not found at {path} (set V2D_BIN or build with ninja -C build)")
+    return path
+
+
+def validator():
+    path = os.environ.get("V2D_VALIDATE_OCI") or os.path.join(REPO, "..", "shared", "tools", "validate-oci-layout")
+    path = os.path.abspath(path)
+    if not os.access(path, os.X_OK):
+        raise SetupError(
+            f"OCI validator not found at {path}: set V2D_VALIDATE_OCI to validate-oci-layout "
+            "(it lives in ../shared/tools next to the repository checkout)")
+    return path
+
+
+# ---------------------------------------------------------------------------- services
+
+def services():
+    """The env services.sh wrote (DOCKER_HOST, V2D_TEST_REGISTRY); fails when not started."""
+    if "services" not in _memo:
+        env_file = os.path.join(STATE, "env")
+        if os.path.exists(env_file):
+            with open(env_file) as f:
+                env = _kv_lines(f.read())
+        elif os.environ.get("DOCKER_HOST") and os.environ.get("V2D_TEST_REGISTRY"):
+            env = {k: os.environ[k] for k in ("DOCKER_HOST", "V2D_TEST_REGISTRY")}
+        else:
+            raise SetupError(f"test services are not running (no {env_file}): start them with "
+                             f"tests/integration/services.sh start, or run scripts/test")
+        p = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], env=dict(os.environ, **env),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+        if p.returncode != 0:
+            raise SetupError(f"dockerd at {env.get('DOCKER_HOST')} does not answer: {p.stderr.strip()}")
+        _memo["services"] = env
+    return _memo["services"]
+
+
+def registry():
+    return services()["V2D_TEST_REGISTRY"]
+
+
+def _docker_env():
+    return dict(os.environ, DOCKER_HOST=services()["DOCKER_HOST"])
+
+
+def docker(*args, check=True, timeout=900):
+    p = subprocess.run(["docker", *args], env=_docker_env(), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError(f"docker {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def docker_run(image, *cmd, options=()):
+    """Output of `docker run --rm --network none [options] image cmd...` (must exit 0)."""
+    return docker("run", "--rm", "--network", "none", *options, image, *cmd).stdout
+
+
+def docker_load(path):
+    """`docker load -i path`; returns the loaded reference (name:tag, or image id)."""
+    out = docker("load", "-i", path).stdout
+    m = re.search(r"Loaded image: (\S+)", out) or re.search(r"Loaded image ID: (\S+)", out)
+    if not m:
+        raise AssertionError(f"docker load printed no image name: {out!r}")
+    return m.group(1)
+
+
+def ensure_base_loaded():
+    """Load the bookworm base into dockerd once per daemon, so built images loaded
+    later share its layer instead of vfs copying it again."""
+    image = bases()["V2D_BASE_BOOKWORM_IMAGE"]
+    with open(os.path.join(STATE, "docker-base.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if docker("image", "inspect", image, check=False).returncode != 0:
+            docker_load(bases()["V2D_BASE_BOOKWORM_ARCHIVE"])
+    return image
+
+
+# ---------------------------------------------------------------------------- tools
+
+def run_tool(cmd, check=True, timeout=900, **kw):
+    if shutil.which(cmd[0]) is None and not os.path.isabs(cmd[0]):
+        raise SetupError(f"{cmd[0]} is not installed (scripts/test installs it)")
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def skopeo_inspect(ref, *extra):
+    return json.loads(run_tool(["skopeo", "--insecure-policy", "inspect", *extra, ref]).stdout)
+
+
+def skopeo_inspect_config(ref, *extra):
+    return json.loads(run_tool(["skopeo", "--insecure-policy", "inspect", "--config", *extra, ref]).stdout)
+
+
+def validate_oci(path):
+    """Run validate-oci-layout on a layout folder or tar; raise with its report unless valid."""
+    p = run_tool([validator(), path], check=False)
+    if p.returncode != 0:
+        raise AssertionError(f"validate-oci-layout {path} failed ({p.returncode}):\n{p.stdout}{p.stderr}")
+    return p.stdout
+
+
+def umoci_unpack(layout_dir, tag, bundle):
+    """`umoci unpack` (verifies every blob); returns the unpacked rootfs path."""
+    run_tool(["umoci", "unpack", "--image", f"{layout_dir}:{tag}", bundle])
+    return os.path.join(bundle, "rootfs")
+
+
+# ---------------------------------------------------------------------------- readers
+
+class ImageLayout:
+    """Read-only view of an OCI image layout, as a folder or as a tar (our docker-archive
+    output is both). Digests are verified when blobs are read."""
+
+    def __init__(self, path):
+        self.path = path
+        self._tar = None if os.path.isdir(path) else tarfile.open(path)
+
+    def close(self):
+        if self._tar:
+            self._tar.close()
+            self._tar = None
+
+    __del__ = close
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def read(self, name):
+        if self._tar is None:
+            with open(os.path.join(self.path, name), "rb") as f:
+                return f.read()
+        member = self._tar.getmember(name)
+        return self._tar.extractfile(member).read()
+
+    def exists(self, name):
+        if self._tar is None:
+            return os.path.exists(os.path.join(self.path, name))
+        try:
+            self._tar.getmember(name)
+            return True
+        except KeyError:
+            return False
+
+    def names(self):
+        if self._tar is None:
+            return sorted(os.path.relpath(os.path.join(r, f), self.path)
+                          for r, _, fs in os.walk(self.path) for f in fs)
+        return sorted(m.name for m in self._tar.getmembers())
+
+    def blob(self, digest):
+        algo, hexd = digest.split(":", 1)
+        data = self.read(f"blobs/{algo}/{hexd}")
+        if hashlib.new(algo, data).hexdigest() != hexd:
+            raise AssertionError(f"blob {digest} does not match its digest")
+        return data
+
+    def json_blob(self, digest):
+        return json.loads(self.blob(digest))
+
+    def index(self):
+        return json.loads(self.read("index.json"))
+
+    def manifest_descriptor(self, tag=None):
+        descs = self.index()["manifests"]
+        if tag is not None:
+            descs = [d for d in descs if d.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag]
+        if len(descs) != 1:
+            raise AssertionError(f"expected one manifest for tag {tag!r} in {self.path}, found {len(descs)}")
+        return descs[0]
+
+    def manifest(self, tag=None):
+        return self.json_blob(self.manifest_descriptor(tag)["digest"])
+
+    def config(self, tag=None):
+        return self.json_blob(self.manifest(tag)["config"]["digest"])
+
+    def layer_tar(self, descriptor):
+        """The uncompressed tar bytes of a layer (gzip or plain)."""
+        data = self.blob(descriptor["digest"])
+        if data[:2] == b"\x1f\x8b":
+            return gzip.decompress(data)
+        if data[:4] == b"\x28\xb5\x2f\xfd":
+            raise AssertionError("zstd layers are not readable by this harness")
+        return data
+
+    def layer_members(self, descriptor):
+        """{normalised path: TarInfo} of a layer; paths without leading './' or '/'."""
+        with tarfile.open(fileobj=io.BytesIO(self.layer_tar(descriptor))) as t:
+            return {norm(m.name): m for m in t.getmembers()}
+
+    def layer_file(self, descriptor, path):
+        with tarfile.open(fileobj=io.BytesIO(self.layer_tar(descriptor))) as t:
+            for m in t.getmembers():
+                if norm(m.name) == norm(path):
+                    f = t.extractfile(m)
+                    return None if f is None else f.read()
+        return None
+
+    def top_layers(self, base_layer_count, tag=None):
+        return self.manifest(tag)["layers"][base_layer_count:]
+
+    def merged_members(self, descriptors):
+        """{path: (TarInfo, descriptor)} across layers, later layers winning (whiteouts
+        are not applied: test images never delete base files)."""
+        out = {}
+        for d in descriptors:
+            for path, m in self.layer_members(d).items():
+                out[path] = (m, d)
+        return out
+
+
+def norm(name):
+    name = name.lstrip("/")
+    while name.startswith("./"):
+        name = name[2:]
+    return name.rstrip("/")
+
+
+# ---------------------------------------------------------------------------- test base
+
+class Result:
+    def __init__(self, cmd, proc):
+        self.cmd, self.returncode, self.stdout, self.stderr = cmd, proc.returncode, proc.stdout, proc.stderr
+
+    def describe(self):
+        return (f"command: {' '.join(self.cmd)}\nexit: {self.returncode}\n"
+                f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}")
+
+    def json(self):
+        try:
+            return json.loads(self.stdout)
+        except ValueError as e:
+            raise AssertionError(f"--json output is not one JSON object ({e})\n{self.describe()}")
+
+
+def scrubbed_env(**extra):
+    """os.environ without anything that picks a venv or timestamps, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUB}
+    env.update({k: v for k, v in extra.items() if v is not None})
+    return env
+
+
+def v2d(*args, env=None, expect=0, cwd=None, timeout=900):
+    """Run the binary; check its exit status (`expect`: an int, 'nonzero', or None)."""
+    cmd = [v2d_bin(), *args]
+    p = subprocess.run(cmd, env=env if env is not None else scrubbed_env(), cwd=cwd or STATE,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+    r = Result(cmd, p)
+    if expect == "nonzero" and r.returncode == 0:
+        raise AssertionError("expected a failure\n" + r.describe())
+    if isinstance(expect, int) and r.returncode != expect:
+        raise AssertionError(f"expected exit {expect}\n" + r.describe())
+    return r
+
+
+def build(*args, venv=None, project=None, base=None, env=None):
+    """Build the demo venv (or `venv`) with --json and the bookworm OCI base (or `base`)
+    and the fixture project (or `project`; False for none). Returns (json, Result)."""
+    f = fixtures()
+    argv = ["--json", "-b", base or bookworm_oci_ref()]
+    if project is not False:
+        argv += ["--project", project or f["V2D_PROJECT"]]
+    argv += list(args) + [venv or f["V2D_VENV_DEMO"]]
+    r = v2d(*argv, env=env)
+    return r.json(), r
+
+
+def make_tmp(name):
+    os.makedirs(os.path.join(STATE, "tmp"), exist_ok=True)
+    return tempfile.mkdtemp(prefix=f"{name}-", dir=os.path.join(STATE, "tmp"))
+
+
+def remove_tmp(path):
+    if os.environ.get("V2D_KEEP_TMP") != "1":
+        shutil.rmtree(path, ignore_errors=True)
+
+
+class Case(unittest.TestCase):
+    """A test case with a temp folder per class (cls.ctmp) and per test (self.tmp), and
+    docker images it loaded removed afterwards. Set V2D_KEEP_TMP=1 to keep the folders."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        # Class cleanups run even when a subclass's setUpClass fails half-way.
+        cls.ctmp = make_tmp(cls.__name__)
+        cls.addClassCleanup(remove_tmp, cls.ctmp)
+        cls._class_images = []
+        cls.addClassCleanup(cls._remove_class_images)
+
+    @classmethod
+    def _remove_class_images(cls):
+        for ref in cls._class_images:
+            docker("rmi", "-f", ref, check=False)
+
+    @classmethod
+    def class_docker_load(cls, path):
+        ref = docker_load(path)
+        cls._class_images.append(ref)
+        return ref
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix=self.id().rsplit(".", 1)[-1] + "-", dir=self.ctmp)
+        self._images = []
+        self.addCleanup(self._remove_images)
+
+    def path(self, *parts):
+        return os.path.join(self.tmp, *parts)
+
+    def docker_load(self, path):
+        ref = docker_load(path)
+        self._images.append(ref)
+        return ref
+
+    def _remove_images(self):
+        for ref in self._images:
+            docker("rmi", "-f", ref, check=False)
+
+    # Assertions shared by several tests.
+
+    def assertJsonMatchesLayout(self, js, layout, tag):
+        """The --json report agrees with what was written."""
+        desc = layout.manifest_descriptor(tag)
+        manifest = layout.manifest(tag)
+        config = layout.config(tag)
+        self.assertEqual(js["manifest_digest"], desc["digest"])
+        self.assertEqual(js["config_digest"], manifest["config"]["digest"])
+        self.assertEqual([l["digest"] for l in js["layers"]], [l["digest"] for l in manifest["layers"]])
+        self.assertEqual([l["size"] for l in js["layers"]], [l["size"] for l in manifest["layers"]])
+        self.assertEqual([l["media_type"] for l in js["layers"]], [l["mediaType"] for l in manifest["layers"]])
+        self.assertEqual([l["diff_id"] for l in js["layers"]], config["rootfs"]["diff_ids"])
+        self.assertIsInstance(js.get("warnings"), list)
+
+
+def env_list_to_dict(env_list):
+    return dict(e.split("=", 1) for e in env_list or [])

@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""Build the virtualenv fixtures for the integration tests, offline, with real tools.
+
+usage: make_venvs.py [--out DIR] [--rebuild] [--print-env]
+
+Into DIR (default $V2D_TEST_STATE/fixtures-<key>, key = hash of the fixture sources,
+this script and the host Python version; state default /tmp/v2d-test-state):
+  src/hello/        copy of fixtures/hello (console script `hello` + C extension)
+  project/          copy of fixtures/project (app.py, package `greet`, .dockerignore)
+                    plus generated files its .dockerignore must exclude
+                    (secret.txt, debug.log, data/cache.tmp) and one it must keep
+                    (data/keep.txt)
+  venvs/demo/       /usr/bin/python3 -m venv; pip, setuptools, wheel from
+                    /usr/share/python-wheels; hello (regular install, built here);
+                    greet (editable, PEP 660, from project/)
+  workon/wrapped/   virtualenvwrapper-style venv ($WORKON_HOME/wrapped) with greet
+                    editable and a .project file naming project/
+Everything is copied out of the source tree first, so builds never write into the repo.
+Cached: a complete DIR is reused. Concurrent runs serialise on DIR.lock.
+--print-env prints KEY=VALUE lines (V2D_VENV_DEMO, V2D_PROJECT, V2D_WORKON_HOME, ...).
+Exit non-zero, with the failing command's output, when any step fails.
+"""
+import argparse
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "fixtures")
+HOST_PYTHON = "/usr/bin/python3"  # Debian's, never a pyenv shim from PATH
+WHEELS = "/usr/share/python-wheels"
+FORMAT = "venvs-1"
+
+
+def fixture_key():
+    h = hashlib.sha256(FORMAT.encode())
+    with open(os.path.abspath(__file__), "rb") as f:
+        h.update(f.read())
+    for root, dirs, files in os.walk(FIXTURES):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            h.update(os.path.relpath(path, FIXTURES).encode() + b"\0")
+            with open(path, "rb") as f:
+                h.update(f.read())
+    version = subprocess.run([HOST_PYTHON, "-c", "import sys; print(sys.version)"],
+                             capture_output=True, text=True, check=True).stdout
+    h.update(version.encode())
+    return h.hexdigest()[:16]
+
+
+def clean_env():
+    """The environment for venv/pip: nothing from an active venv, pyenv or pip config."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTHON", "PIP_", "PYENV")) and k not in ("VIRTUAL_ENV", "WORKON_HOME")}
+    env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1", PIP_NO_CACHE_DIR="1",
+               PIP_CONFIG_FILE=os.devnull)
+    return env
+
+
+def run(cmd, cwd=None):
+    p = subprocess.run(cmd, cwd=cwd, env=clean_env(), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        sys.stderr.write(p.stdout)
+        sys.exit(f"make_venvs.py: command failed ({p.returncode}): {' '.join(cmd)}")
+    return p.stdout
+
+
+def make_venv(path):
+    run([HOST_PYTHON, "-m", "venv", path])
+    pip = os.path.join(path, "bin", "pip")
+    run([pip, "install", "--no-index", "--find-links", WHEELS, "wheel"])
+    return pip
+
+
+def build(out):
+    src = os.path.join(out, "src")
+    project = os.path.join(out, "project")
+    os.makedirs(src)
+    shutil.copytree(os.path.join(FIXTURES, "hello"), os.path.join(src, "hello"))
+    shutil.copytree(os.path.join(FIXTURES, "project"), project)
+    # Files the project's .dockerignore must keep out of the image, and one it must keep.
+    os.makedirs(os.path.join(project, "data"))
+    for name, text in [("secret.txt", "do not ship me\n"), ("debug.log", "log line\n"),
+                       ("data/cache.tmp", "temporary\n"), ("data/keep.txt", "keep me\n")]:
+        with open(os.path.join(project, name), "w") as f:
+            f.write(text)
+
+    demo = os.path.join(out, "venvs", "demo")
+    pip = make_venv(demo)
+    run([pip, "install", "--no-index", "--no-build-isolation", os.path.join(src, "hello")])
+    run([pip, "install", "--no-index", "--no-build-isolation", "-e", project])
+
+    wrapped = os.path.join(out, "workon", "wrapped")
+    pip = make_venv(wrapped)
+    run([pip, "install", "--no-index", "--no-build-isolation", "-e", project])
+    with open(os.path.join(wrapped, ".project"), "w") as f:
+        f.write(project + "\n")
+
+    # Prove the fixtures work on the host before any test relies on them.
+    got = run([os.path.join(demo, "bin", "hello")]).strip()
+    want = f"hello from {demo} (speedups=42)"
+    if got != want:
+        sys.exit(f"make_venvs.py: demo venv's hello printed {got!r}, expected {want!r}")
+    got = run([os.path.join(wrapped, "bin", "python"), "app.py"], cwd=project).strip()
+    if "greetings from the editable package" not in got:
+        sys.exit(f"make_venvs.py: wrapped venv's app.py printed {got!r}")
+
+
+def env_lines(out):
+    version = run([HOST_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]).strip()
+    return [
+        f"V2D_FIXTURES={out}",
+        f"V2D_VENV_DEMO={out}/venvs/demo",
+        f"V2D_PROJECT={out}/project",
+        f"V2D_WORKON_HOME={out}/workon",
+        "V2D_WORKON_NAME=wrapped",
+        f"V2D_VENV_WRAPPED={out}/workon/wrapped",
+        f"V2D_HOST_PYTHON_VERSION={version}",
+    ]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out")
+    p.add_argument("--rebuild", action="store_true")
+    p.add_argument("--print-env", action="store_true")
+    a = p.parse_args()
+    state = os.environ.get("V2D_TEST_STATE", "/tmp/v2d-test-state")
+    out = os.path.abspath(a.out or os.path.join(state, "fixtures-" + fixture_key()))
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = os.path.join(out, ".complete")
+        if a.rebuild or not os.path.exists(done):
+            # Venvs hold absolute paths, so they are built in place, never moved.
+            shutil.rmtree(out, ignore_errors=True)
+            build(out)
+            open(done, "w").close()
+            print(f"make_venvs.py: fixtures built in {out}", file=sys.stderr)
+    if a.print_env:
+        print("\n".join(env_lines(out)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
