@@ -1,21 +1,17 @@
 #include "container_settings.h"
 
+#include "text_util.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
 
 namespace {
 
+// Each flag value may itself be a comma-separated list ("--env A=1,B=2").
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
   std::vector<std::string> parts;
   for (const auto& item : items) {
-    std::size_t start = 0;
-    while (start <= item.size()) {
-      auto comma = item.find(',', start);
-      if (comma == std::string::npos) comma = item.size();
-      if (comma > start) parts.push_back(item.substr(start, comma - start));
-      start = comma + 1;
-    }
+    for (auto& part : split_nonempty(item, ',')) parts.push_back(std::move(part));
   }
   return parts;
 }

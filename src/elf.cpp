@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "text_util.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
@@ -61,17 +62,6 @@ struct Segment {
   std::uint64_t offset, vaddr, filesz;
 };
 
-std::vector<std::string> split_path_list(const std::string& text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto colon = text.find(':', start);
-    if (colon == std::string::npos) colon = text.size();
-    if (colon > start) parts.push_back(text.substr(start, colon - start));
-    start = colon + 1;
-  }
-  return parts;
-}
 
 }  // namespace
 
@@ -133,8 +123,8 @@ std::optional<ElfInfo> parse_elf(const unsigned char* data, std::size_t size, co
   for (const auto& [tag, value] : entries) {
     if (tag == k_dt_needed) info.needed.push_back(r.string_at(strings + value));
     if (tag == k_dt_soname) info.soname = r.string_at(strings + value);
-    if (tag == k_dt_rpath) info.rpath = split_path_list(r.string_at(strings + value));
-    if (tag == k_dt_runpath) info.runpath = split_path_list(r.string_at(strings + value));
+    if (tag == k_dt_rpath) info.rpath = split_nonempty(r.string_at(strings + value), ':');
+    if (tag == k_dt_runpath) info.runpath = split_nonempty(r.string_at(strings + value), ':');
   }
   // Elf_Verneed: vn_version(2) vn_cnt(2) vn_file(4) vn_aux(4) vn_next(4);
   // Elf_Vernaux: vna_hash(4) vna_flags(2) vna_other(2) vna_name(4) vna_next(4).

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "layer_listing.h"
+#include "path_resolution.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
@@ -83,41 +84,16 @@ const IndexedFile* FileIndex::find(const std::string& path) const {
 }
 
 std::optional<std::string> FileIndex::resolve(const std::string& path) const {
-  std::string pending = normalise(path);
-  std::string resolved;
-  int links_followed = 0;
-  std::size_t position = 1;
-  while (position <= pending.size()) {
-    auto next = pending.find('/', position);
-    if (next == std::string::npos) next = pending.size();
-    std::string component = pending.substr(position, next - position);
-    std::string rest = pending.substr(next);
-    position = next + 1;
-    if (component.empty() || component == ".") continue;
-    if (component == "..") {
-      resolved = resolved.empty() ? "" : resolved.substr(0, resolved.rfind('/'));
-      continue;
+  return resolve_path(normalise(path), [this](const std::string& candidate) {
+    if (const IndexedFile* file = find(candidate)) {
+      return file->kind == EntryKind::symlink ? PathNode{PathNode::Kind::symlink, file->link_target}
+                                              : PathNode{PathNode::Kind::other, {}};
     }
-    std::string candidate = resolved + "/" + component;
-    const IndexedFile* file = find(candidate);
-    if (!file) {
-      // Layers need not list parent folders: a folder exists if anything is under it.
-      auto below = m_files.lower_bound(candidate + "/");
-      if (below == m_files.end() || !below->first.starts_with(candidate + "/")) return std::nullopt;
-      resolved = candidate;
-      continue;
-    }
-    if (file->kind == EntryKind::symlink) {
-      if (++links_followed > 40) return std::nullopt;
-      const std::string& target = file->link_target;
-      pending = (target.starts_with("/") ? target : resolved + "/" + target) + rest;
-      resolved.clear();
-      position = 1;
-      continue;
-    }
-    resolved = candidate;
-  }
-  return resolved.empty() ? "/" : resolved;
+    // Layers need not list parent folders: a folder exists if anything is under it.
+    auto below = m_files.lower_bound(candidate + "/");
+    bool implicit_folder = below != m_files.end() && below->first.starts_with(candidate + "/");
+    return PathNode{implicit_folder ? PathNode::Kind::other : PathNode::Kind::missing, {}};
+  });
 }
 
 std::vector<std::string> FileIndex::under(const std::string& folder) const {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "path_resolution.h"
 #include "process.h"
 #include "venv2docker/elf.h"
 #include "venv2docker/error.h"
@@ -42,42 +43,29 @@ class HostTree {
   // component) becomes a link entry with its target unchanged, then the
   // real file. Returns the real path.
   std::string add_path(const std::string& path) {
-    std::string pending = fs::path(path).lexically_normal().string();
-    for (int hops = 0; hops < 40; ++hops) {
-      std::string walked;
-      bool restarted = false;
-      std::size_t position = 1;
-      while (position <= pending.size()) {
-        auto next = pending.find('/', position);
-        if (next == std::string::npos) next = pending.size();
-        std::string component = pending.substr(position, next - position);
-        std::string rest = pending.substr(next);
-        position = next + 1;
-        if (component.empty()) continue;
-        std::string current = walked + "/" + component;
-        struct stat st {};
-        if (::lstat(current.c_str(), &st) != 0) throw Error("cannot find " + current + " on this machine");
-        if (S_ISLNK(st.st_mode)) {
-          std::string target = fs::read_symlink(current).string();
-          m_entries[current] = LayerEntry{current, EntryKind::symlink, 0777, target, {}, std::nullopt, 0};
-          fs::path resolved = target.starts_with("/") ? fs::path(target) : fs::path(walked.empty() ? "/" : walked) / target;
-          pending = (resolved.lexically_normal().string() + rest);
-          restarted = true;
-          break;
-        }
-        if (S_ISDIR(st.st_mode)) {
-          if (!m_entries.contains(current)) {
-            m_entries[current] = LayerEntry{current, EntryKind::directory, st.st_mode & 07777, {}, {}, std::nullopt, 0};
-          }
-        } else if (S_ISREG(st.st_mode)) {
-          m_entries[current] = LayerEntry{current, EntryKind::regular, st.st_mode & 07777, {}, current, std::nullopt,
-                                          static_cast<std::uint64_t>(st.st_size)};
-        }
-        walked = current;
+    auto lookup = [](const std::string& candidate) {
+      struct stat st {};
+      if (::lstat(candidate.c_str(), &st) != 0) return PathNode{};
+      if (S_ISLNK(st.st_mode)) return PathNode{PathNode::Kind::symlink, fs::read_symlink(candidate).string()};
+      return PathNode{PathNode::Kind::other, {}};
+    };
+    auto visit = [this](const std::string& current, const PathNode& node) {
+      if (node.kind == PathNode::Kind::symlink) {
+        m_entries[current] = LayerEntry{current, EntryKind::symlink, 0777, node.link_target, {}, std::nullopt, 0};
+        return;
       }
-      if (!restarted) return walked;
-    }
-    throw Error("too many symbolic links while resolving " + path);
+      struct stat st {};
+      if (::lstat(current.c_str(), &st) != 0 || m_entries.contains(current)) return;
+      if (S_ISDIR(st.st_mode)) {
+        m_entries[current] = LayerEntry{current, EntryKind::directory, st.st_mode & 07777, {}, {}, std::nullopt, 0};
+      } else if (S_ISREG(st.st_mode)) {
+        m_entries[current] = LayerEntry{current, EntryKind::regular, st.st_mode & 07777, {}, current, std::nullopt,
+                                        static_cast<std::uint64_t>(st.st_size)};
+      }
+    };
+    auto resolved = resolve_path(fs::path(path).lexically_normal().string(), lookup, visit);
+    if (!resolved) throw Error("cannot find " + path + " on this machine (or its links loop)");
+    return *resolved;
   }
 
   void add_entries(std::vector<LayerEntry> entries) {

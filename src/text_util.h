@@ -1,8 +1,9 @@
-// Small string helpers shared by the venv readers and relocation steps.
+// Small string helpers shared across the library.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace venv2docker {
 
@@ -12,6 +13,28 @@ inline std::string trim(std::string_view text) {
   const auto first = text.find_first_not_of(spaces);
   if (first == std::string_view::npos) return {};
   return std::string(text.substr(first, text.find_last_not_of(spaces) - first + 1));
+}
+
+/// The non-empty pieces of `text` between `separator`s ("a::b:" -> {"a", "b"}).
+inline std::vector<std::string> split_nonempty(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(separator, start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) parts.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
+
+/// ASCII lower case (header names, auth schemes).
+inline std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
 }
 
 }  // namespace venv2docker
