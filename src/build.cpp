@@ -53,19 +53,28 @@ std::string base_path_variable(const Image& base) {
   return k_default_path;
 }
 
-Layer write_tree_layer(std::vector<LayerEntry> entries, const std::string& label, const BuildOptions& options,
-                       MediaFamily family, const BlobStore& store, Reporter& reporter) {
+LayerOptions layer_options_for(const BuildOptions& options, MediaFamily family) {
   LayerOptions layer_options;
   layer_options.mtime = options.epoch;
   layer_options.threads = options.threads;
   layer_options.level = options.compression_level;
   layer_options.family = family;
+  return layer_options;
+}
+
+void report_layer(const std::string& label, const Layer& layer, bool reused, Reporter& reporter) {
+  reporter.detail(label + ": " + layer.blob.digest.str() + " (" + human_bytes(layer.blob.size) + ")" +
+                  (reused ? ", unchanged: reused from the cache" : ""));
+}
+
+Layer write_tree_layer(std::vector<LayerEntry> entries, const std::string& label, const BuildOptions& options,
+                       MediaFamily family, const BlobStore& store, Reporter& reporter) {
+  LayerOptions layer_options = layer_options_for(options, family);
   layer_options.progress = [&](std::uint64_t bytes) { reporter.progress(label, bytes); };
   bool reused = false;
   Layer layer = write_layer_cached(std::move(entries), layer_options, store, &reused);
   reporter.end_progress();
-  reporter.detail(label + ": " + layer.blob.digest.str() + " (" + human_bytes(layer.blob.size) + ")" +
-                  (reused ? ", unchanged: reused from the cache" : ""));
+  report_layer(label, layer, reused, reporter);
   return layer;
 }
 
@@ -251,12 +260,18 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   reporter.step("Packing venv " + venv.root.string() + " -> " + options.venv_path);
   // One layer per large distribution (and a few shared ones), so a bumped
   // dependency changes one layer; --max-layers 1 keeps a single venv layer.
-  for (auto& group : split_venv_layers(venv_entries, options.venv_path, options.max_layers)) {
-    const bool whole = group.name == "venv";
-    layers.push_back({write_tree_layer(std::move(group.entries), whole ? "venv layer" : group.name, options,
-                                       base.image.family, store, reporter),
-                      whole ? "venv2docker: virtualenv " + venv.name + " at " + options.venv_path
-                            : "venv2docker: " + group.name});
+  // The layers are independent, so they are written two at a time.
+  std::vector<LayerGroup> groups = split_venv_layers(venv_entries, options.venv_path, options.max_layers);
+  std::vector<std::vector<LayerEntry>> group_entries;
+  for (auto& group : groups) group_entries.push_back(std::move(group.entries));
+  std::vector<bool> reused;
+  std::vector<Layer> venv_layers = write_layers_cached(std::move(group_entries),
+                                                       layer_options_for(options, base.image.family), store, &reused);
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const bool whole = groups[i].name == "venv";
+    report_layer(whole ? "venv layer" : groups[i].name, venv_layers[i], reused[i], reporter);
+    layers.push_back({venv_layers[i], whole ? "venv2docker: virtualenv " + venv.name + " at " + options.venv_path
+                                            : "venv2docker: " + groups[i].name});
   }
 
   if (project) {

@@ -1,6 +1,8 @@
 #include "venv2docker/image_source.h"
 
 #include "venv2docker/error.h"
+#include "venv2docker/reference.h"
+#include "venv2docker/registry.h"
 
 namespace venv2docker {
 
@@ -32,7 +34,8 @@ std::pair<std::string, std::optional<std::string>> split_tag(const std::string& 
 
 }  // namespace
 
-BaseImage load_base_image(const std::string& base, const BlobStore& store) {
+BaseImage load_base_image(const std::string& base, const BlobStore& store, const RegistryOptions& registry,
+                          Reporter& reporter) {
   if (base == "scratch") return scratch_image(store);
   if (base.starts_with("oci:")) {
     auto [dir, tag] = split_tag(base.substr(4));
@@ -44,8 +47,13 @@ BaseImage load_base_image(const std::string& base, const BlobStore& store) {
     if (file.empty()) throw UsageError("--base docker-archive: needs a file, as in docker-archive:FILE");
     return read_docker_archive(file, store);
   }
-  throw UsageError("cannot read base image \"" + base + "\": pulling from a registry is not supported yet",
-                   "use --base oci:DIR[:TAG], docker-archive:FILE or scratch");
+  auto reference = Reference::parse(base);
+  if (!reference) {
+    throw UsageError("--base \"" + base + "\" is not an image reference",
+                     "use a registry reference (python:3.11-slim, localhost:5000/x:tag, name@sha256:...), "
+                     "oci:DIR[:TAG], docker-archive:FILE or scratch");
+  }
+  return pull_image(*reference, registry, store, reporter);
 }
 
 }  // namespace venv2docker

@@ -19,8 +19,11 @@ bool path_less(const std::string& a, const std::string& b) {
 }  // namespace
 
 void sort_entries(std::vector<LayerEntry>& entries) {
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const LayerEntry& a, const LayerEntry& b) { return path_less(a.path, b.path); });
+  auto less = [](const LayerEntry& a, const LayerEntry& b) { return path_less(a.path, b.path); };
+  // Lists mostly arrive sorted (walk_tree sorts, and each layer is sorted again
+  // on its way to the writer and the cache): checking is linear, sorting is not.
+  if (std::is_sorted(entries.begin(), entries.end(), less)) return;
+  std::stable_sort(entries.begin(), entries.end(), less);
 }
 
 }  // namespace venv2docker

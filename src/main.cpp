@@ -38,7 +38,11 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
   }
   nlohmann::json outputs = nlohmann::json::array();
   for (const auto& output : result.outputs) {
-    outputs.push_back({{"type", output.type}, {"path", fs::absolute(output.path).string()}, {"tag", output.tag}});
+    nlohmann::json entry = {{"type", output.type},
+                            {"path", output.type == "registry" ? output.path.string() : fs::absolute(output.path).string()},
+                            {"tag", output.tag}};
+    if (!output.digest.empty()) entry["digest"] = output.digest;  // registry: the manifest digest as pushed
+    outputs.push_back(entry);
   }
   return {{"name", result.name.familiar().substr(0, result.name.familiar().rfind(':'))},
           {"full_name", result.name.name()},
@@ -75,9 +79,11 @@ int main(int argc, char** argv) {
   app.add_option("-n,--name", options.name, "Image name, may include a registry and path (default: the venv's folder name)")->group(image_group);
   app.add_option("-t,--tag", options.tag, "Image tag")->capture_default_str()->group(image_group);
   app.add_option("-b,--base", options.base,
-                 "Base image: oci:DIR[:TAG], docker-archive:FILE or scratch (default: python:<X.Y>-slim)")->group(image_group);
+                 "Base image: a registry reference (python:3.11-slim, host:5000/name:tag, name@sha256:...), "
+                 "oci:DIR[:TAG], docker-archive:FILE or scratch (default: python:<X.Y>-slim)")->group(image_group);
   app.add_option("-o,--output", options.outputs,
-                 "Write the image to oci:DIR[:TAG] (OCI layout) or docker-archive:FILE (a tar for docker/podman load); "
+                 "Write the image to oci:DIR[:TAG] (OCI layout), docker-archive:FILE (a tar for docker/podman load) "
+                 "or registry:REFERENCE (push); "
                  "repeatable. Default: a docker-archive in the build folder")->allow_extra_args(false)->group(image_group);
   app.add_flag("--load", options.load,
                "Load the image into the Docker daemon (DOCKER_HOST, else /var/run/docker.sock; podman's service works too)")
@@ -97,7 +103,28 @@ int main(int argc, char** argv) {
                "Only check that the venv can run on the base (Python, C library, architecture, shared libraries) "
                "and print the report (with --json: as JSON); exit 1 when an error stands")
       ->group(image_group);
+  app.add_option("--max-layers", options.max_layers,
+                 "Split the venv into at most N layers by installed package (large packages get their own), "
+                 "so a bumped dependency changes one layer; 1 keeps one venv layer")
+      ->capture_default_str()->check(CLI::Range(1, 100))->group(image_group);
   app.add_flag("--force", options.force, "Build even when the venv does not fit the base image (errors become warnings)")->group(image_group);
+
+  auto* registry_group = "Registry";
+  app.add_flag("-p,--push", options.push, "Push the image to the registry in --name (as --name:--tag)")->group(registry_group);
+  std::string creds_arg;
+  app.add_option("--creds", creds_arg,
+                 "USER:PASSWORD for the registry pushed to (else the base's registry); "
+                 "default: VENV2DOCKER_REGISTRY_USER/_PASSWORD, then docker/podman login files and helpers")
+      ->group(registry_group);
+  app.add_option("--insecure-registry", options.registry.insecure_registries,
+                 "Allow HOST[:PORT] without a verified TLS certificate, or plain HTTP; repeatable "
+                 "(loopback registries may always use plain HTTP)")->allow_extra_args(false)->group(registry_group);
+  std::vector<std::string> ca_cert_args;
+  app.add_option("--ca-cert", ca_cert_args,
+                 "Trust this CA certificate (PEM) for registries, besides the system's and "
+                 "/etc/docker/certs.d/HOST[:PORT]/*.crt; repeatable")->allow_extra_args(false)->group(registry_group);
+  app.add_option("--platform", options.registry.platform,
+                 "Platform OS/ARCH[/VARIANT] to pick from a multi-platform base (default: linux/amd64)")->group(registry_group);
 
   auto* runtime_group = "Runtime";
   app.add_option("--entrypoint", options.entrypoint, "Program the container runs")->group(runtime_group);
@@ -130,7 +157,8 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose, "Print every step and digest")->group(tool_group);
   app.add_flag("--json", json_output, "Print the result as one JSON object on stdout")->group(tool_group);
   app.footer("Environment: SOURCE_DATE_EPOCH sets every timestamp in the image (default 2000-01-01);\n"
-             "WORKON_HOME, VIRTUAL_ENV and XDG_CACHE_HOME as described above.\n"
+             "WORKON_HOME, VIRTUAL_ENV and XDG_CACHE_HOME as described above;\n"
+             "VENV2DOCKER_REGISTRY_USER/_PASSWORD, DOCKER_CONFIG, REGISTRY_AUTH_FILE for registry credentials.\n"
              "Documentation: docs/usage.md");
 
   try {
@@ -147,6 +175,13 @@ int main(int argc, char** argv) {
     if (!project_arg.empty()) options.project = project_arg;
     if (!build_dir_arg.empty()) options.build_dir = build_dir_arg;
     if (!cache_dir_arg.empty()) options.cache_dir = cache_dir_arg;
+    if (!creds_arg.empty()) {
+      options.registry.creds = creds_arg;
+    } else if (const char* user = std::getenv("VENV2DOCKER_REGISTRY_USER"); user && *user) {
+      const char* password = std::getenv("VENV2DOCKER_REGISTRY_PASSWORD");
+      options.registry.creds = std::string(user) + ":" + (password ? password : "");
+    }
+    for (const auto& file : ca_cert_args) options.registry.ca_certs.emplace_back(file);
     options.epoch = source_date_epoch();
 
     if (clean) {
@@ -174,7 +209,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "Built %s %s\n", result.name.familiar().c_str(), result.image.manifest_digest().str().c_str());
       if (result.loaded) std::fprintf(stderr, "  %s\n", result.loaded->c_str());
       for (const auto& output : result.outputs) {
-        if (output.type == "docker-archive") {
+        if (output.type == "registry") {
+          std::fprintf(stderr, "  pushed: %s@%s\n", output.path.c_str(), output.digest.c_str());
+        } else if (output.type == "docker-archive") {
           std::fprintf(stderr, "  load it with: docker load -i %s\n", output.path.c_str());
         } else {
           std::fprintf(stderr, "  OCI layout: %s (tag %s)\n", output.path.c_str(), output.tag.c_str());

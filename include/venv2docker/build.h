@@ -12,7 +12,9 @@
 #include "venv2docker/compat_check.h"
 #include "venv2docker/image.h"
 #include "venv2docker/reference.h"
+#include "venv2docker/registry.h"
 #include "venv2docker/reporter.h"
+#include "venv2docker/venv_layers.h"
 
 namespace venv2docker {
 
@@ -54,12 +56,16 @@ struct BuildOptions {
   bool load = false;                         // --load into the Docker daemon
   bool check_only = false;                   // --check: report, build nothing
   std::optional<std::string> python_from;    // "host": add the venv's own interpreter as a layer
+  bool push = false;                         // --push: to --name:--tag (as -o registry:NAME:TAG would)
+  RegistryOptions registry;                  // pulling the base and pushing (see registry.h)
+  unsigned max_layers = k_default_max_venv_layers;  // --max-layers: the venv's layers at most (1: one layer)
 };
 
 struct WrittenOutput {
-  std::string type;  // "oci" or "docker-archive"
-  std::filesystem::path path;
+  std::string type;  // "oci", "docker-archive" or "registry"
+  std::filesystem::path path;  // for "registry": the reference pushed to
   std::string tag;
+  std::string digest;  // "registry": the manifest digest as pushed
 };
 
 struct BuildResult {

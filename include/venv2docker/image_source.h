@@ -12,6 +12,9 @@
 
 namespace venv2docker {
 
+struct RegistryOptions;
+class Reporter;
+
 struct BaseImage {
   Image image;
   /// For the org.opencontainers.image.base.name annotation (empty for scratch).
@@ -30,7 +33,10 @@ BaseImage read_oci_layout(const std::filesystem::path& dir, const std::optional<
 BaseImage read_docker_archive(const std::filesystem::path& file, const BlobStore& store);
 
 /// Dispatches on the --base syntax: "scratch", "oci:DIR[:TAG]",
-/// "docker-archive:FILE". Throws UsageError for anything else.
-BaseImage load_base_image(const std::string& base, const BlobStore& store);
+/// "docker-archive:FILE", else a registry reference ("python:3.11-slim",
+/// "localhost:5000/x@sha256:...") pulled with `registry` options (see
+/// registry.h). Throws UsageError for something that is none of these.
+BaseImage load_base_image(const std::string& base, const BlobStore& store, const RegistryOptions& registry,
+                          Reporter& reporter);
 
 }  // namespace venv2docker

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Turns one bench/run's measurements (WORK/results.txt and the builds' --json
+reports) into the table it prints and the JSON it writes.
+
+Usage: report.py WORK_DIR JSON_FILE
+"""
+import json
+import os
+import sys
+
+
+def load(work):
+    values = {}
+    with open(os.path.join(work, "results.txt")) as f:
+        for line in f:
+            key, _, value = line.rstrip("\n").partition("=")
+            values[key] = value
+    return values
+
+
+def layers(work, label):
+    path = os.path.join(work, label + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return [layer["digest"] for layer in json.load(f)["layers"]]
+
+
+def number(values, key):
+    return float(values[key]) if key in values else None
+
+
+def row(name, value, unit, peer=None, peer_value=None, target=None, met=None, note="", cpu=None, peer_cpu=None):
+    """One line of the table. For times, `cpu` and `peer_cpu` are user + system
+    seconds: on a shared machine they stay put when the wall time is stretched."""
+    ratio = value / peer_value if value is not None and peer_value else None
+    return {"name": name, "venv2docker": value, "unit": unit, "cpu": cpu, "peer": peer, "peer_value": peer_value,
+            "peer_cpu": peer_cpu, "ratio": round(ratio, 3) if ratio is not None else None, "target": target,
+            "met": met, "note": note}
+
+
+def rows(work, values):
+    out = []
+    cold, tar = number(values, "cold.seconds"), number(values, "tar_pigz.seconds")
+    buildah = number(values, "buildah.seconds")
+    cold_layers = layers(work, "cold")
+    note = f"{len(cold_layers)} layers (interpreter, venv split by package, project)" if cold_layers else ""
+    cold_cpu = number(values, "cold.cpu")
+    out.append(row("cold build to an OCI layout (fresh cache)", cold, "s", "tar | pigz -6", tar,
+                   "<= 0.5 x tar | pigz", cold is not None and tar is not None and cold <= 0.5 * tar, note,
+                   cold_cpu, number(values, "tar_pigz.cpu")))
+    out.append(row("cold build to an OCI layout (fresh cache)", cold, "s", "buildah from+copy+commit (vfs)", buildah,
+                   None, None, values.get("buildah.note", ""), cold_cpu, number(values, "buildah.cpu")))
+    venv_only = number(values, "cold_venv_only.seconds")
+    out.append(row("cold build, venv + project only (no --python-from)", venv_only, "s", "tar | pigz -6", tar,
+                   "<= 0.5 x tar | pigz", venv_only is not None and tar is not None and venv_only <= 0.5 * tar,
+                   "the same tree as the peers: no interpreter layer", number(values, "cold_venv_only.cpu"),
+                   number(values, "tar_pigz.cpu")))
+
+    runs = [r for r in ("unchanged1", "unchanged2", "unchanged3") if f"{r}.seconds" in values]
+    best = min(runs, key=lambda r: float(values[f"{r}.seconds"])) if runs else None
+    unchanged = number(values, f"{best}.seconds") if best else None
+    same = all(layers(work, r) == cold_layers for r in runs)
+    out.append(row("rebuild, nothing changed", unchanged, "s", target="<= 0.2 s",
+                   met=unchanged is not None and unchanged <= 0.2, cpu=number(values, f"{best}.cpu") if best else None,
+                   note=("fastest of 3 (" + ", ".join(values[f"{r}.seconds"] for r in runs) + " s); " if runs else "")
+                   + ("same digests as the cold build" if same else "DIGESTS DIFFER from the cold build")))
+    out[-1]["same_digests"] = same
+
+    project = number(values, "project_changed.seconds")
+    out.append(row("rebuild, one project file changed", project, "s", target="<= 0.3 s",
+                   met=project is not None and project <= 0.3, cpu=number(values, "project_changed.cpu")))
+
+    package = number(values, "package_changed.seconds")
+    before, after = layers(work, "project_changed"), layers(work, "package_changed")
+    changed = sum(1 for a, b in zip(before, after) if a != b) if before and after else None
+    out.append(row("rebuild, one package changed", package, "s", target="only that layer rebuilt",
+                   met=changed == 1, cpu=number(values, "package_changed.cpu"),
+                   note=f"{changed} of {len(after)} layer digests changed ({values.get('package_changed.file', '')})"
+                   if changed is not None else ""))
+    out[-1]["layers_changed"] = changed
+
+    for label, title in (("push_first", "first push"), ("push_second", "second push (after both changes)")):
+        if f"{label}.seconds" in values:
+            sent = int(values[f"{label}.bytes"])
+            out.append(row(title, number(values, f"{label}.seconds"), "s", cpu=number(values, f"{label}.cpu"),
+                           note=f"{sent / 1e6:.1f} MB reached the registry's storage"))
+            out[-1]["registry_bytes"] = sent
+        else:
+            out.append(row(title, None, "s", note="n/a (" + values.get("push.note", "push not available") + ")"))
+
+    rss = number(values, "cold.max_rss_kb")  # /usr/bin/time's %M: the build's own peak
+    rss_mb = round(rss / 1024, 1) if rss is not None else None
+    out.append(row("peak memory, cold build (max RSS)", rss_mb, "MB", target="<= 150 MB",
+                   met=rss_mb is not None and rss_mb <= 150))
+    return out
+
+
+def show(value, unit, cpu=None):
+    if value is None:
+        return "n/a"
+    if unit != "s":
+        return f"{value:g} {unit}"
+    return f"{value:.2f} s" + (f" (cpu {cpu:.2f})" if cpu is not None else "")
+
+
+def print_table(result):
+    m, f = result["machine"], result["fixture"]
+    print(f"venv2docker benchmark: {f['files']} files, {f['bytes'] / 1e6:.0f} MB venv"
+          f"{' (--small)' if f['small'] else ''}; {m['nproc']} cores, {m['cpu']}, {m['memory_mb']} MB RAM; "
+          f"load average {result['load_average']['start']} at the start, {result['load_average']['end']} at the end")
+    header = ("measure", "venv2docker", "peer", "peer value", "ratio", "target", "met", "note")
+    lines = [header]
+    for r in result["rows"]:
+        met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
+        lines.append((r["name"], show(r["venv2docker"], r["unit"], r["cpu"]), r["peer"] or "",
+                      show(r["peer_value"], r["unit"], r["peer_cpu"]) if r["peer"] else "",
+                      f"{r['ratio']:.2f}" if r["ratio"] is not None else "", r["target"] or "", met, r["note"]))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    for i, line in enumerate(lines):
+        print(" | ".join(str(cell).ljust(widths[j]) for j, cell in enumerate(line)).rstrip())
+        if i == 0:
+            print("-+-".join("-" * w for w in widths))
+
+
+def main():
+    work, json_file = sys.argv[1], sys.argv[2]
+    values = load(work)
+    result = {
+        "machine": {"nproc": int(values["machine.nproc"]), "cpu": values["machine.cpu"],
+                    "memory_mb": int(values["machine.memory_kb"]) // 1024},
+        "fixture": {"files": int(values["fixture.files"]), "bytes": int(values["fixture.bytes"]),
+                    "small": values["fixture.small"] == "1"},
+        "load_average": {"start": values.get("load_average.start", "?"), "end": values.get("load_average.end", "?")},
+        "rows": rows(work, values),
+    }
+    print_table(result)
+    os.makedirs(os.path.dirname(os.path.abspath(json_file)), exist_ok=True)
+    with open(json_file, "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+    print(f"\nwritten to {json_file}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+#include "venv2docker/layer_cache.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <exception>
+#include <string_view>
+#include <thread>
+
+#include "atomic_file.h"
+#include "gzip_parallel.h"
+#include "venv2docker/error.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Bump whenever write_layer's bytes change for the same entries and options
+// (tar format, parent folders, .pyc patching, gzip framing): old records then
+// stop matching instead of handing out layers the new code would not write.
+constexpr std::uint64_t k_layer_format_version = 1;
+
+// Feeds fields into the key without ambiguity: each is length-prefixed, so
+// ("ab", "c") and ("a", "bc") never hash alike.
+class KeyHasher {
+ public:
+  void add(std::string_view text) {
+    add(static_cast<std::uint64_t>(text.size()));
+    m_hash.update(text);
+  }
+  void add(std::uint64_t number) {
+    unsigned char bytes[8];
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(number >> (8 * i));
+    m_hash.update(bytes, sizeof bytes);
+  }
+  void add(std::int64_t number) { add(static_cast<std::uint64_t>(number)); }
+  Digest finish() { return m_hash.finish(); }
+
+ private:
+  Sha256 m_hash;
+};
+
+std::int64_t nanoseconds(const struct timespec& time) {
+  return static_cast<std::int64_t>(time.tv_sec) * 1000000000 + time.tv_nsec;
+}
+
+fs::path record_path(const Digest& key, const BlobStore& store) {
+  return store.root() / "layers" / (std::string(key.hex()) + ".json");
+}
+
+}  // namespace
+
+std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
+  KeyHasher key;
+  key.add(k_layer_format_version);
+  key.add(static_cast<std::uint64_t>(ParallelGzipWriter::k_chunk_size));
+  key.add(options.mtime);
+  key.add(static_cast<std::int64_t>(options.level));
+  key.add(gzip_layer_media_type(options.family));
+  key.add(static_cast<std::uint64_t>(entries.size()));
+
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  const std::int64_t settled_before = nanoseconds(now) - std::int64_t{k_settle_seconds} * 1000000000;
+  bool settled = true;
+
+  for (const LayerEntry& entry : entries) {
+    key.add(entry.path);
+    key.add(static_cast<std::uint64_t>(entry.kind));
+    key.add(static_cast<std::uint64_t>(entry.mode));
+    switch (entry.kind) {
+      case EntryKind::directory:
+        break;
+      case EntryKind::symlink:
+        key.add(entry.link_target);
+        break;
+      case EntryKind::regular:
+        if (entry.content) {
+          key.add(std::string_view("content"));
+          key.add(sha256_of(*entry.content).str());
+          break;
+        }
+        struct stat info {};
+        if (::lstat(entry.source.c_str(), &info) != 0) return std::nullopt;
+        key.add(std::string_view("source"));
+        key.add(entry.source.native());
+        key.add(entry.size);
+        key.add(static_cast<std::uint64_t>(info.st_size));
+        key.add(nanoseconds(info.st_mtim));
+        key.add(nanoseconds(info.st_ctim));
+        key.add(static_cast<std::uint64_t>(info.st_ino));
+        if (nanoseconds(info.st_mtim) >= settled_before || nanoseconds(info.st_ctim) >= settled_before) {
+          settled = false;
+        }
+        break;
+    }
+  }
+  return LayerCacheKey{key.finish(), settled};
+}
+
+std::optional<Layer> find_cached_layer(const Digest& key, const BlobStore& store) {
+  // Anything wrong with a record (torn by a crash before atomic writes, edited
+  // by hand, its blob pruned) makes it a miss, never an error: the layer is
+  // simply written again.
+  try {
+    std::error_code ec;
+    const fs::path path = record_path(key, store);
+    const auto size = fs::file_size(path, ec);
+    if (ec || size > 4096) return std::nullopt;
+    std::string text(size, '\0');
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file) return std::nullopt;
+    const bool read = std::fread(text.data(), 1, size, file) == size;
+    std::fclose(file);
+    if (!read) return std::nullopt;
+    const auto record = nlohmann::json::parse(text);
+    auto digest = Digest::parse(record.at("digest").get<std::string>());
+    auto diff_id = Digest::parse(record.at("diff_id").get<std::string>());
+    const auto blob_size = record.at("size").get<std::uint64_t>();
+    if (!digest || !diff_id || !store.has(*digest) || store.size_of(*digest) != blob_size) return std::nullopt;
+    return Layer{Descriptor{record.at("media_type").get<std::string>(), *digest, blob_size, {}, std::nullopt}, *diff_id};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore& store) {
+  nlohmann::json record = {{"media_type", layer.blob.media_type},
+                           {"digest", layer.blob.digest.str()},
+                           {"size", layer.blob.size},
+                           {"diff_id", layer.diff_id.str()}};
+  write_file_atomically(record_path(key, store), record.dump() + "\n");
+}
+
+Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,
+                         bool* reused) {
+  sort_entries(entries);
+  const std::optional<LayerCacheKey> key = layer_cache_key(entries, options);
+  if (key) {
+    if (auto layer = find_cached_layer(key->digest, store)) {
+      if (reused) *reused = true;
+      return *layer;
+    }
+  }
+  if (reused) *reused = false;
+  Layer layer = write_layer(std::move(entries), options, store);
+  // write_layer has committed the blob, so a concurrent build that finds this
+  // record also finds its blob.
+  if (key && key->settled) record_cached_layer(key->digest, layer, store);
+  return layer;
+}
+
+std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> layers, const LayerOptions& options,
+                                       const BlobStore& store, std::vector<bool>* reused) {
+  const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned writers = std::min<std::size_t>(threads >= 2 ? 2 : 1, std::max<std::size_t>(layers.size(), 1));
+  LayerOptions each = options;
+  each.progress = nullptr;
+  each.threads = std::max(1u, threads / writers);
+
+  // Largest first, so the last layer to finish is a small one.
+  std::vector<std::size_t> order(layers.size());
+  std::vector<std::uint64_t> bytes(layers.size(), 0);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    order[i] = i;
+    for (const auto& entry : layers[i]) bytes[i] += entry.content ? entry.content->size() : entry.size;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
+
+  std::vector<std::optional<Layer>> results(layers.size());
+  std::vector<char> hits(layers.size(), 0);
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> failures(writers);
+  auto work = [&](unsigned writer) {
+    try {
+      for (std::size_t n; (n = next.fetch_add(1)) < order.size();) {
+        const std::size_t i = order[n];
+        bool hit = false;
+        results[i] = write_layer_cached(std::move(layers[i]), each, store, &hit);
+        hits[i] = hit;
+      }
+    } catch (...) {
+      failures[writer] = std::current_exception();
+      next = order.size();  // the others stop after their current layer
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < writers; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (auto& thread : pool) thread.join();
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  std::vector<Layer> written;
+  for (auto& layer : results) written.push_back(std::move(*layer));
+  if (reused) reused->assign(hits.begin(), hits.end());
+  return written;
+}
+
+}  // namespace venv2docker

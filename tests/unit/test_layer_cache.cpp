@@ -1,0 +1,286 @@
+#include <sys/fsuid.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "temp_dir.h"
+#include "venv2docker/error.h"
+#include "venv2docker/layer_cache.h"
+
+using namespace venv2docker;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_text(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+LayerEntry file_entry(const std::string& path, const fs::path& source) {
+  return LayerEntry{path, EntryKind::regular, 0644, {}, source, std::nullopt, fs::file_size(source)};
+}
+
+LayerEntry text_entry(const std::string& path, const std::string& text) {
+  return LayerEntry{path, EntryKind::regular, 0644, {}, {}, text, text.size()};
+}
+
+// Sources changed within k_settle_seconds are never recorded (a later change
+// in the same timestamp tick would go unnoticed), so fixtures wait that out.
+void let_sources_settle() { std::this_thread::sleep_for(std::chrono::milliseconds(k_settle_seconds * 1000 + 100)); }
+
+LayerOptions quick_options() {
+  LayerOptions options;
+  options.threads = 2;
+  options.level = 1;
+  return options;
+}
+
+Layer build(const std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store, bool& reused) {
+  return write_layer_cached(entries, options, store, &reused);
+}
+
+// Reads and writes files as another user, on this thread only (the layer
+// writer reads its sources on the calling thread): root's permission
+// overrides are dropped with the file-system uid, so a mode 000 file really is
+// unreadable. Restores root on destruction.
+struct ActAsNobody {
+  ActAsNobody() { ::setfsuid(65534); }
+  ~ActAsNobody() { ::setfsuid(0); }
+};
+
+}  // namespace
+
+TEST_CASE("layer cache: a hit reuses the layer without opening its files; a touched file is a miss", "[layer_cache]") {
+  test::TempDir tmp;
+  fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+  write_text(tmp / "src/a.py", "print('a')\n");
+  write_text(tmp / "src/secret.bin", std::string(100000, 's'));
+  const bool root = ::geteuid() == 0;
+  // As root the first build still reads it; as nobody no one can.
+  if (root) fs::permissions(tmp / "src/secret.bin", fs::perms::none);
+  std::vector<LayerEntry> entries = {
+      LayerEntry{"/app", EntryKind::directory, 0755, {}, {}, std::nullopt, 0},
+      file_entry("/app/a.py", tmp / "src/a.py"),
+      file_entry("/app/secret.bin", tmp / "src/secret.bin"),
+      LayerEntry{"/app/link", EntryKind::symlink, 0777, "a.py", {}, std::nullopt, 0},
+      text_entry("/app/rewritten.txt", "relocated\n"),
+  };
+  let_sources_settle();
+  BlobStore store(tmp / "cache");
+  bool reused = true;
+  const Layer first = build(entries, quick_options(), store, reused);
+  CHECK_FALSE(reused);
+  CHECK(store.has(first.blob.digest));
+  CHECK(fs::is_directory(tmp / "cache/layers"));
+
+  Layer second = [&] {
+    if (!root) return build(entries, quick_options(), store, reused);
+    ActAsNobody nobody;
+    return build(entries, quick_options(), store, reused);
+  }();
+  CHECK(reused);
+  CHECK(second.blob.digest == first.blob.digest);
+  CHECK(second.diff_id == first.diff_id);
+  CHECK(second.blob.size == first.blob.size);
+  CHECK(second.blob.media_type == first.blob.media_type);
+
+  // Same bytes, new mtime: the key changes, so the file is read again (and,
+  // as nobody, cannot be: proof that a miss really reads).
+  fs::last_write_time(tmp / "src/secret.bin", fs::file_time_type::clock::now() - std::chrono::hours(1));
+  if (root) {
+    fs::permissions(tmp / "cache/tmp", fs::perms::all);  // so only the read can fail
+    ActAsNobody nobody;
+    CHECK_THROWS_WITH(build(entries, quick_options(), store, reused), Catch::Matchers::Contains("secret.bin"));
+  }
+  const Layer third = build(entries, quick_options(), store, reused);
+  CHECK_FALSE(reused);
+  CHECK(third.blob.digest == first.blob.digest);  // same bytes after all
+}
+
+TEST_CASE("layer cache: rewritten content and every byte-changing option are part of the key", "[layer_cache]") {
+  test::TempDir tmp;
+  BlobStore store(tmp / "cache");
+  const std::vector<LayerEntry> entries = {text_entry("/opt/venv/pyvenv.cfg", "home = /usr/bin\n")};
+  bool reused = false;
+  const Layer base = build(entries, quick_options(), store, reused);
+  CHECK_FALSE(reused);
+  build(entries, quick_options(), store, reused);
+  CHECK(reused);
+
+  SECTION("content") {
+    const Layer changed = build({text_entry("/opt/venv/pyvenv.cfg", "home = /usr/local/bin\n")}, quick_options(), store,
+                                reused);
+    CHECK_FALSE(reused);
+    CHECK(changed.blob.digest != base.blob.digest);
+  }
+  SECTION("mode") {
+    auto moved = entries;
+    moved[0].mode = 0600;
+    CHECK(build(moved, quick_options(), store, reused).blob.digest != base.blob.digest);
+    CHECK_FALSE(reused);
+  }
+  SECTION("mtime") {
+    LayerOptions options = quick_options();
+    options.mtime = 1700000000;
+    CHECK(build(entries, options, store, reused).blob.digest != base.blob.digest);
+    CHECK_FALSE(reused);
+  }
+  SECTION("compression level") {
+    LayerOptions options = quick_options();
+    options.level = 9;
+    build(entries, options, store, reused);
+    CHECK_FALSE(reused);
+  }
+  SECTION("media family") {
+    LayerOptions options = quick_options();
+    options.family = MediaFamily::docker;
+    const Layer docker = build(entries, options, store, reused);
+    CHECK_FALSE(reused);
+    CHECK(docker.blob.media_type != base.blob.media_type);
+  }
+  SECTION("thread count does not change the bytes, so it is no miss") {
+    LayerOptions options = quick_options();
+    options.threads = 1;
+    CHECK(build(entries, options, store, reused).blob.digest == base.blob.digest);
+    CHECK(reused);
+  }
+  SECTION("entry order does not matter") {
+    auto two = entries;
+    two.push_back(text_entry("/opt/venv/a.txt", "a"));
+    const Layer forward = build(two, quick_options(), store, reused);
+    std::reverse(two.begin(), two.end());
+    CHECK(build(two, quick_options(), store, reused).blob.digest == forward.blob.digest);
+    CHECK(reused);
+  }
+}
+
+TEST_CASE("layer cache: a record whose blob is gone or damaged is ignored", "[layer_cache]") {
+  test::TempDir tmp;
+  BlobStore store(tmp / "cache");
+  const std::vector<LayerEntry> entries = {text_entry("/x.txt", "x")};
+  bool reused = false;
+  const Layer layer = build(entries, quick_options(), store, reused);
+  const auto key = layer_cache_key(entries, quick_options());
+  REQUIRE(key);
+  REQUIRE(find_cached_layer(key->digest, store));
+
+  fs::remove(store.path_of(layer.blob.digest));
+  CHECK_FALSE(find_cached_layer(key->digest, store));
+  CHECK(build(entries, quick_options(), store, reused).blob.digest == layer.blob.digest);
+  CHECK_FALSE(reused);
+  CHECK(store.has(layer.blob.digest));
+
+  write_text(tmp / "cache/layers" / (std::string(key->digest.hex()) + ".json"), "{not json");
+  CHECK_FALSE(find_cached_layer(key->digest, store));
+  build(entries, quick_options(), store, reused);
+  CHECK_FALSE(reused);
+  build(entries, quick_options(), store, reused);
+  CHECK(reused);
+}
+
+TEST_CASE("layer cache: sources changed moments ago are used but not recorded", "[layer_cache]") {
+  test::TempDir tmp;
+  write_text(tmp / "fresh.txt", "just written");
+  const std::vector<LayerEntry> entries = {file_entry("/fresh.txt", tmp / "fresh.txt")};
+  auto key = layer_cache_key(entries, quick_options());
+  REQUIRE(key);
+  CHECK_FALSE(key->settled);
+  BlobStore store(tmp / "cache");
+  bool reused = true;
+  build(entries, quick_options(), store, reused);
+  CHECK_FALSE(reused);
+  CHECK_FALSE(find_cached_layer(key->digest, store));
+
+  CHECK_FALSE(layer_cache_key({file_entry("/gone.txt", tmp / "fresh.txt")}, quick_options())->digest == key->digest);
+  std::vector<LayerEntry> missing = {entries[0]};
+  missing[0].source = tmp / "missing.txt";
+  CHECK_FALSE(layer_cache_key(missing, quick_options()));
+  CHECK_THROWS_AS(write_layer_cached(missing, quick_options(), store), Error);
+}
+
+TEST_CASE("layer cache: concurrent builds sharing one store agree and leave valid records", "[layer_cache]") {
+  test::TempDir tmp;
+  for (int i = 0; i < 40; ++i) write_text(tmp / ("src/f" + std::to_string(i)), std::string(20000 + i, 'a' + i % 26));
+  std::vector<LayerEntry> entries;
+  for (int i = 0; i < 40; ++i) {
+    entries.push_back(file_entry("/data/f" + std::to_string(i), tmp / ("src/f" + std::to_string(i))));
+  }
+  let_sources_settle();
+  BlobStore store(tmp / "cache");
+
+  constexpr int k_rounds = 6;
+  std::vector<Layer> results[2];
+  std::exception_ptr failures[2];
+  auto worker = [&](int who) {
+    try {
+      BlobStore own_view(tmp / "cache");  // as a second process would open it
+      for (int round = 0; round < k_rounds; ++round) {
+        // Alternate options so both threads keep writing new layers and records.
+        LayerOptions options = quick_options();
+        options.mtime = k_default_epoch + round % 3;
+        results[who].push_back(write_layer_cached(entries, options, own_view));
+      }
+    } catch (...) {
+      failures[who] = std::current_exception();
+    }
+  };
+  std::thread a(worker, 0), b(worker, 1);
+  a.join();
+  b.join();
+  for (auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  for (int round = 0; round < k_rounds; ++round) {
+    CHECK(results[0][round].blob.digest == results[1][round].blob.digest);
+    CHECK(results[0][round].diff_id == results[1][round].diff_id);
+    LayerOptions options = quick_options();
+    options.mtime = k_default_epoch + round % 3;
+    auto sorted = entries;  // as write_layer_cached keys them
+    sort_entries(sorted);
+    auto key = layer_cache_key(sorted, options);
+    REQUIRE(key);
+    auto recorded = find_cached_layer(key->digest, store);
+    REQUIRE(recorded);
+    CHECK(recorded->blob.digest == results[0][round].blob.digest);
+    CHECK(store.has(recorded->blob.digest));
+  }
+  // No temporaries left behind by either writer.
+  for (const auto& file : fs::directory_iterator(tmp / "cache/layers")) {
+    CHECK(file.path().extension() == ".json");
+    CHECK(file.path().filename().string().front() != '.');
+  }
+}
+
+TEST_CASE("layer cache: several layers at once give the layers written one by one, in order", "[layer_cache]") {
+  test::TempDir tmp;
+  std::vector<std::vector<LayerEntry>> layers;
+  for (int i = 0; i < 5; ++i) {
+    // Sizes out of order, so the largest-first schedule differs from the input order.
+    layers.push_back({text_entry("/layer" + std::to_string(i) + ".txt", std::string(1000 * ((i * 7) % 5 + 1), 'x'))});
+  }
+  BlobStore one_by_one(tmp / "one");
+  std::vector<std::string> expected;
+  for (const auto& entries : layers) expected.push_back(write_layer(entries, quick_options(), one_by_one).blob.digest.str());
+
+  BlobStore store(tmp / "many");
+  for (unsigned threads : {1u, 2u, 4u}) {
+    LayerOptions options = quick_options();
+    options.threads = threads;
+    std::vector<bool> reused;
+    const auto written = write_layers_cached(layers, options, store, &reused);
+    REQUIRE(written.size() == layers.size());
+    REQUIRE(reused.size() == layers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      CHECK(written[i].blob.digest.str() == expected[i]);
+      CHECK(reused[i] == (threads != 1));  // the first round writes, later rounds reuse
+    }
+  }
+  std::vector<std::vector<LayerEntry>> failing = layers;
+  failing[2].push_back(LayerEntry{"/missing", EntryKind::regular, 0644, {}, tmp / "missing", std::nullopt, 1});
+  CHECK_THROWS_WITH(write_layers_cached(failing, quick_options(), store), Catch::Matchers::Contains("missing"));
+}
