@@ -1,10 +1,7 @@
 #include "docker_config.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "process.h"
+
 
 #include <algorithm>
 #include <cerrno>
@@ -16,7 +13,6 @@
 #include "base64.h"
 #include "venv2docker/error.h"
 
-extern char** environ;
 
 namespace venv2docker {
 
@@ -87,81 +83,14 @@ bool holds_something(const Credentials& credentials) {
   return credentials.has_basic() || !credentials.identity_token.empty() || !credentials.registry_token.empty();
 }
 
-struct HelperRun {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
 // Runs `program get`, feeding `input` on stdin. Throws Error if it cannot start.
-HelperRun run_helper_program(const std::string& program, const std::string& input, const std::string& registry) {
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  std::string verb = "get";
-  char* argv[] = {const_cast<char*>(program.c_str()), verb.data(), nullptr};
-  pid_t pid = 0;
-  int spawned = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv, environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(in_pipe[0]);
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  if (spawned != 0) {
-    ::close(in_pipe[1]);
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
-    throw Error("the credential helper " + program + " for registry " + registry + " cannot run: " +
-                    std::strerror(spawned),
+ProcessResult run_helper_program(const std::string& program, const std::string& input, const std::string& registry) {
+  try {
+    return run_process({program, "get"}, k_max_helper_output, input + "\n");
+  } catch (const Error& error) {
+    throw Error("the credential helper " + program + " for registry " + registry + " cannot run: " + error.what(),
                 "install " + program + " on PATH, or remove it from credsStore/credHelpers in your docker config");
   }
-  // The input is one short line: it fits the pipe buffer, so writing it all
-  // before reading cannot deadlock.
-  std::string line = input + "\n";
-  const char* data = line.data();
-  std::size_t left = line.size();
-  while (left > 0) {
-    ssize_t wrote = ::write(in_pipe[1], data, left);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) break;  // the helper may exit without reading
-    data += wrote;
-    left -= static_cast<std::size_t>(wrote);
-  }
-  ::close(in_pipe[1]);
-  // Drain both streams together so neither can fill up and block the helper.
-  HelperRun run{-1, {}, {}};
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&run.out, &run.err};
-  int open_streams = 2;
-  char buffer[8192];
-  while (open_streams > 0) {
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_streams;
-      } else if (sinks[i]->size() < k_max_helper_output) {
-        sinks[i]->append(buffer, std::min(static_cast<std::size_t>(got), k_max_helper_output - sinks[i]->size()));
-      }
-    }
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return run;
 }
 
 std::string first_line(std::string text) {
@@ -263,7 +192,7 @@ std::optional<Credentials> run_credential_helper(const std::string& helper, cons
   if (helper.find('/') != std::string::npos) {
     throw Error("the credential helper name \"" + helper + "\" for registry " + registry + " is not a plain name");
   }
-  HelperRun run = run_helper_program(program, helper_server_url(registry), registry);
+  ProcessResult run = run_helper_program(program, helper_server_url(registry), registry);
   if (run.exit_code != 0) {
     std::string said = first_line(run.out.empty() ? run.err : run.out);
     if (said.find("credentials not found") != std::string::npos) return std::nullopt;

@@ -1,4 +1,5 @@
 #include "http_client.h"
+#include "text_util.h"
 
 #include <curl/curl.h>
 
@@ -11,19 +12,6 @@
 namespace venv2docker {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string trim(std::string_view text) {
-  std::size_t start = 0, end = text.size();
-  while (start < end && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
-  while (end > start && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return std::string(text.substr(start, end - start));
-}
 
 struct GlobalInit {
   GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -53,7 +41,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   auto colon = line.find(':');
   if (colon != std::string_view::npos) {
-    transfer->response->headers.items.emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
+    transfer->response->headers.items.emplace_back(ascii_lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
   }
   return size * count;
 }
@@ -162,7 +150,7 @@ TransportError::Kind classify(CURLcode code) {
 }  // namespace
 
 std::optional<std::string> HttpHeaders::get(std::string_view name) const {
-  std::string key = lower(name);
+  std::string key = ascii_lower(name);
   for (const auto& [k, v] : items) {
     if (k == key) return v;
   }
@@ -170,7 +158,7 @@ std::optional<std::string> HttpHeaders::get(std::string_view name) const {
 }
 
 std::vector<std::string> HttpHeaders::all(std::string_view name) const {
-  std::string key = lower(name);
+  std::string key = ascii_lower(name);
   std::vector<std::string> out;
   for (const auto& [k, v] : items) {
     if (k == key) out.push_back(v);
@@ -357,7 +345,7 @@ std::string resolve_url(const std::string& base, const std::string& location) {
   char* full = nullptr;
   curl_url_get(url, CURLUPART_SCHEME, &scheme, 0);
   curl_url_get(url, CURLUPART_URL, &full, 0);
-  std::string scheme_text = scheme ? lower(scheme) : "";
+  std::string scheme_text = scheme ? ascii_lower(scheme) : "";
   std::string result = full ? full : "";
   curl_free(scheme);
   curl_free(full);
@@ -381,7 +369,7 @@ std::string url_origin(const std::string& url) {
   curl_url_get(handle, CURLUPART_SCHEME, &scheme, 0);
   curl_url_get(handle, CURLUPART_HOST, &host, 0);
   curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
-  std::string origin = lower(scheme ? scheme : "") + "://" + lower(host ? host : "") + ":" + (port ? port : "");
+  std::string origin = ascii_lower(scheme ? scheme : "") + "://" + ascii_lower(host ? host : "") + ":" + (port ? port : "");
   curl_free(scheme);
   curl_free(host);
   curl_free(port);

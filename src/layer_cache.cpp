@@ -3,14 +3,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <atomic>
 #include <ctime>
-#include <exception>
+#include <functional>
+#include <mutex>
 #include <string_view>
 #include <thread>
 
 #include "atomic_file.h"
 #include "gzip_parallel.h"
+#include "parallel_jobs.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
@@ -159,8 +160,20 @@ std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> laye
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const unsigned writers = std::min<std::size_t>(threads >= 2 ? 2 : 1, std::max<std::size_t>(layers.size(), 1));
   LayerOptions each = options;
-  each.progress = nullptr;
   each.threads = std::max(1u, threads / writers);
+  // Progress is the sum over all layers, reported by one thread at a time.
+  std::mutex progress_mutex;
+  std::vector<std::uint64_t> done(layers.size(), 0);
+  std::uint64_t total_done = 0;
+  auto progress_of = [&](std::size_t i) -> std::function<void(std::uint64_t)> {
+    if (!options.progress) return nullptr;
+    return [&, i](std::uint64_t bytes) {
+      std::lock_guard lock(progress_mutex);
+      total_done += bytes - done[i];
+      done[i] = bytes;
+      options.progress(total_done);
+    };
+  };
 
   // Largest first, so the last layer to finish is a small one.
   std::vector<std::size_t> order(layers.size());
@@ -173,28 +186,14 @@ std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> laye
 
   std::vector<std::optional<Layer>> results(layers.size());
   std::vector<char> hits(layers.size(), 0);
-  std::atomic<std::size_t> next{0};
-  std::vector<std::exception_ptr> failures(writers);
-  auto work = [&](unsigned writer) {
-    try {
-      for (std::size_t n; (n = next.fetch_add(1)) < order.size();) {
-        const std::size_t i = order[n];
-        bool hit = false;
-        results[i] = write_layer_cached(std::move(layers[i]), each, store, &hit);
-        hits[i] = hit;
-      }
-    } catch (...) {
-      failures[writer] = std::current_exception();
-      next = order.size();  // the others stop after their current layer
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned w = 1; w < writers; ++w) pool.emplace_back(work, w);
-  work(0);
-  for (auto& thread : pool) thread.join();
-  for (const auto& failure : failures) {
-    if (failure) std::rethrow_exception(failure);
-  }
+  run_jobs(order.size(), writers, [&](std::size_t n) {
+    const std::size_t i = order[n];
+    bool hit = false;
+    LayerOptions mine = each;
+    mine.progress = progress_of(i);
+    results[i] = write_layer_cached(std::move(layers[i]), mine, store, &hit);
+    hits[i] = hit;
+  });
 
   std::vector<Layer> written;
   for (auto& layer : results) written.push_back(std::move(*layer));

@@ -3,6 +3,7 @@
 // exit (2 for usage errors).
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -65,6 +66,9 @@ void print_error(const Error& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A helper program or daemon that closes its end early must give an error
+  // where we write to it, not kill the whole run.
+  std::signal(SIGPIPE, SIG_IGN);
   BuildOptions options;
   CLI::App app{"venv2docker: package a Python virtualenv and its project as a container image,\n"
                "without a Dockerfile and without a Docker daemon."};

@@ -3,25 +3,21 @@
 #include <algorithm>
 #include <cctype>
 
+#include "text_util.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
 
 namespace {
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
-
 // containerd's normalisation (platforms.Normalize).
 void normalise(Platform& platform) {
-  platform.os = lower(platform.os);
+  platform.os = ascii_lower(platform.os);
   if (platform.os == "macos") platform.os = "darwin";
   std::string& arch = platform.architecture;
   std::string& variant = platform.variant;
-  arch = lower(arch);
-  variant = lower(variant);
+  arch = ascii_lower(arch);
+  variant = ascii_lower(variant);
   if (arch == "i386") {
     arch = "386";
     variant.clear();

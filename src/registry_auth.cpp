@@ -9,17 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "http_client.h"
+#include "text_util.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 bool is_token_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~/").find(c) != std::string_view::npos;
@@ -69,7 +64,7 @@ std::vector<Challenge> parse_challenges(const std::vector<std::string>& header_v
         cursor.skip_space_and_commas();
         continue;
       }
-      Challenge challenge{lower(scheme), {}};
+      Challenge challenge{ascii_lower(scheme), {}};
       // Parameters: name=value pairs, comma-separated, until a token that is
       // not followed by '=' (the next challenge's scheme).
       cursor.skip_space();
@@ -92,7 +87,7 @@ std::vector<Challenge> parse_challenges(const std::vector<std::string>& header_v
           // token68 padding ("abc==") belongs to the value.
           while (!cursor.done() && cursor.text[cursor.at] == '=') param_value += cursor.text[cursor.at++];
         }
-        challenge.params[lower(name)] = param_value;
+        challenge.params[ascii_lower(name)] = param_value;
         cursor.skip_space();
       }
       challenges.push_back(std::move(challenge));
@@ -224,7 +219,7 @@ std::string registry_host(std::string_view registry) {
 }
 
 bool is_loopback_host(std::string_view host) {
-  std::string name = lower(host);
+  std::string name = ascii_lower(host);
   if (name == "localhost" || name.ends_with(".localhost")) return true;
   in_addr v4{};
   if (::inet_pton(AF_INET, name.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
@@ -266,7 +261,7 @@ void check_token_realm(const std::string& realm, const std::string& registry, bo
   }
   std::string rest = origin.substr(origin.find("://") + 3);
   std::string host = registry_host(rest.substr(0, rest.rfind(':')));
-  if (is_private_address(host) && lower(host) != lower(registry_host(registry))) {
+  if (is_private_address(host) && ascii_lower(host) != ascii_lower(registry_host(registry))) {
     throw Error("registry " + registry + " sends clients for tokens to " + redact_url(realm) +
                 ", a private or loopback address of another host; credentials are not sent there");
   }

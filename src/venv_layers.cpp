@@ -113,7 +113,8 @@ class Ownership {
       // Its own metadata, listed or not (INSTALLER, REQUESTED, RECORD itself).
       // Entries are sorted, so the folder's contents follow it directly.
       if (auto found = m_index.find(dist_info); found != m_index.end()) {
-        for (std::size_t i = found->second; i < m_entries.size() && (i == found->second || is_inside(m_entries[i].path, dist_info)); ++i) {
+        claim(dist_info, owner);
+        for (std::size_t i = found->second + 1; i < m_entries.size() && is_inside(m_entries[i].path, dist_info); ++i) {
           claim(m_entries[i].path, owner);
         }
       }

@@ -58,7 +58,8 @@ Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& op
 /// tars each layer, so a single layer cannot keep every core busy). Each layer
 /// gets its share of options.threads; the bytes never depend on it. Returns
 /// the layers in input order; `reused`, when given, gets one flag per layer.
-/// options.progress is not called (it would be called from several threads).
+/// options.progress gets the input bytes of all layers so far, from one
+/// thread at a time.
 std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> layers, const LayerOptions& options,
                                        const BlobStore& store, std::vector<bool>* reused = nullptr);
 

@@ -30,7 +30,8 @@ struct LayerGroup {
   /// For the image history: "venv skeleton", "venv packages numpy",
   /// "venv packages certifi, idna, ..."; "venv" when not split.
   std::string name;
-  /// Distributions in this layer, sorted (empty for the skeleton).
+  /// Distributions in this layer, sorted (empty for the skeleton, and for the
+  /// one "venv" group when the venv is not split).
   std::vector<std::string> distributions;
   /// Sorted. Besides its own entries, a layer repeats the folders above them
   /// (with the venv's own modes) so no layer writer has to invent them.

@@ -280,6 +280,19 @@ TEST_CASE("layer cache: several layers at once give the layers written one by on
       CHECK(reused[i] == (threads != 1));  // the first round writes, later rounds reuse
     }
   }
+  // Progress adds up every layer's tar bytes, one call at a time.
+  BlobStore fresh(tmp / "fresh");
+  LayerOptions options = quick_options();
+  std::uint64_t last = 0;
+  bool monotonic = true;
+  options.progress = [&](std::uint64_t bytes) {
+    monotonic = monotonic && bytes >= last;
+    last = bytes;
+  };
+  write_layers_cached(layers, options, fresh);
+  CHECK(monotonic);
+  CHECK(last >= 5 * 1000 + 5 * 512);  // at least the contents and a tar header each
+
   std::vector<std::vector<LayerEntry>> failing = layers;
   failing[2].push_back(LayerEntry{"/missing", EntryKind::regular, 0644, {}, tmp / "missing", std::nullopt, 1});
   CHECK_THROWS_WITH(write_layers_cached(failing, quick_options(), store), Catch::Matchers::Contains("missing"));
