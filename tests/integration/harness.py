@@ -88,8 +88,11 @@ def v2d_bin():
 
 
 def validator():
-    path = os.environ.get("V2D_VALIDATE_OCI") or os.path.join(REPO, "..", "shared", "tools", "validate-oci-layout")
-    path = os.path.abspath(path)
+    # Next to the checkout (../shared/tools), or where this workplace keeps it.
+    candidates = [os.environ.get("V2D_VALIDATE_OCI"),
+                  os.path.join(REPO, "..", "shared", "tools", "validate-oci-layout"),
+                  "/work/shared/tools/validate-oci-layout"]
+    path = next((os.path.abspath(c) for c in candidates if c and os.access(c, os.X_OK)), os.path.abspath(candidates[1]))
     if not os.access(path, os.X_OK):
         raise SetupError(
             f"OCI validator not found at {path}: set V2D_VALIDATE_OCI to validate-oci-layout "
