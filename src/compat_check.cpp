@@ -68,7 +68,10 @@ struct VenvBinary {
 std::vector<VenvBinary> venv_binaries(const std::vector<LayerEntry>& entries) {
   std::vector<VenvBinary> binaries;
   for (const auto& entry : entries) {
-    if (entry.kind != EntryKind::regular || entry.content || !is_elf_file(entry.source)) continue;
+    if (entry.kind != EntryKind::regular || entry.content || !may_be_elf(entry.path, entry.mode) ||
+        !is_elf_file(entry.source)) {
+      continue;
+    }
     if (auto info = read_elf(entry.source)) binaries.push_back({entry.path, entry.source.string(), *info});
   }
   return binaries;

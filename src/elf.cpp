@@ -65,6 +65,10 @@ struct Segment {
 
 }  // namespace
 
+bool may_be_elf(const std::string& name, std::uint32_t mode) {
+  return (mode & 0111) != 0 || name.ends_with(".so") || name.find(".so.") != std::string::npos;
+}
+
 bool is_elf_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   char magic[4] = {};

@@ -137,7 +137,7 @@ void add_library_closure(const std::vector<std::string>& seeds, HostTree& tree, 
 std::vector<std::string> elf_files_under(const std::vector<LayerEntry>& entries) {
   std::vector<std::string> files;
   for (const auto& entry : entries) {
-    if (entry.kind == EntryKind::regular && !entry.content && (entry.path.ends_with(".so") || entry.path.find(".so.") != std::string::npos) &&
+    if (entry.kind == EntryKind::regular && !entry.content && may_be_elf(entry.path, entry.mode) &&
         is_elf_file(entry.source)) {
       files.push_back(entry.source.string());
     }

@@ -29,6 +29,11 @@ struct ElfInfo {
 /// True when the file starts with the ELF magic (cheap; reads 4 bytes).
 bool is_elf_file(const std::filesystem::path& file);
 
+/// Whether a file may be a loadable ELF object, judged from its name and mode
+/// alone: shared objects (".so", ".so.N") and executables. Lets callers skip
+/// opening the thousands of data and source files of a venv.
+bool may_be_elf(const std::string& name, std::uint32_t mode);
+
 /// Parses `file`. std::nullopt when it is not ELF; throws Error naming the file
 /// when it is ELF but truncated or malformed.
 std::optional<ElfInfo> read_elf(const std::filesystem::path& file);
