@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "temp_dir.h"
+#include "venv_fixture.h"
 #include "venv2docker/error.h"
 #include "venv2docker/layer_cache.h"
 
@@ -15,10 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_text(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
+using test::write_file;
 
 LayerEntry file_entry(const std::string& path, const fs::path& source) {
   return LayerEntry{path, EntryKind::regular, 0644, {}, source, std::nullopt, fs::file_size(source)};
@@ -58,8 +56,8 @@ TEST_CASE("layer cache: a hit reuses the layer without opening its files; a touc
   test::TempDir tmp;
   fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                   fs::perms::others_read | fs::perms::others_exec);
-  write_text(tmp / "src/a.py", "print('a')\n");
-  write_text(tmp / "src/secret.bin", std::string(100000, 's'));
+  write_file(tmp / "src/a.py", "print('a')\n");
+  write_file(tmp / "src/secret.bin", std::string(100000, 's'));
   const bool root = ::geteuid() == 0;
   // As root the first build still reads it; as nobody no one can.
   if (root) fs::permissions(tmp / "src/secret.bin", fs::perms::none);
@@ -175,7 +173,7 @@ TEST_CASE("layer cache: a record whose blob is gone or damaged is ignored", "[la
   CHECK_FALSE(reused);
   CHECK(store.has(layer.blob.digest));
 
-  write_text(tmp / "cache/layers" / (std::string(key->digest.hex()) + ".json"), "{not json");
+  write_file(tmp / "cache/layers" / (std::string(key->digest.hex()) + ".json"), "{not json");
   CHECK_FALSE(find_cached_layer(key->digest, store));
   build(entries, quick_options(), store, reused);
   CHECK_FALSE(reused);
@@ -185,7 +183,7 @@ TEST_CASE("layer cache: a record whose blob is gone or damaged is ignored", "[la
 
 TEST_CASE("layer cache: sources changed moments ago are used but not recorded", "[layer_cache]") {
   test::TempDir tmp;
-  write_text(tmp / "fresh.txt", "just written");
+  write_file(tmp / "fresh.txt", "just written");
   const std::vector<LayerEntry> entries = {file_entry("/fresh.txt", tmp / "fresh.txt")};
   auto key = layer_cache_key(entries, quick_options());
   REQUIRE(key);
@@ -205,7 +203,7 @@ TEST_CASE("layer cache: sources changed moments ago are used but not recorded", 
 
 TEST_CASE("layer cache: concurrent builds sharing one store agree and leave valid records", "[layer_cache]") {
   test::TempDir tmp;
-  for (int i = 0; i < 40; ++i) write_text(tmp / ("src/f" + std::to_string(i)), std::string(20000 + i, 'a' + i % 26));
+  for (int i = 0; i < 40; ++i) write_file(tmp / ("src/f" + std::to_string(i)), std::string(20000 + i, 'a' + i % 26));
   std::vector<LayerEntry> entries;
   for (int i = 0; i < 40; ++i) {
     entries.push_back(file_entry("/data/f" + std::to_string(i), tmp / ("src/f" + std::to_string(i))));

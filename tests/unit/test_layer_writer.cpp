@@ -7,6 +7,7 @@
 #include <map>
 
 #include "temp_dir.h"
+#include "venv_fixture.h"
 #include "venv2docker/layer_writer.h"
 
 using namespace venv2docker;
@@ -14,10 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_text(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
+using test::write_file;
 
 LayerEntry file_entry(const std::string& path, const fs::path& source, std::uint32_t mode = 0644) {
   return LayerEntry{path, EntryKind::regular, mode, {}, source, std::nullopt, fs::file_size(source)};
@@ -67,8 +65,8 @@ std::string run(const std::string& command) {
 
 TEST_CASE("layer writer: deterministic, readable, and digests that independent tools agree with") {
   test::TempDir dir;
-  write_text(dir / "src/a.txt", "hello\n");
-  write_text(dir / "src/bin/tool", "#!/bin/sh\necho hi\n");
+  write_file(dir / "src/a.txt", "hello\n");
+  write_file(dir / "src/bin/tool", "#!/bin/sh\necho hi\n");
   // A big incompressible-ish file spanning several gzip members.
   {
     std::ofstream big(dir / "src/big.bin", std::ios::binary);
@@ -80,7 +78,7 @@ TEST_CASE("layer writer: deterministic, readable, and digests that independent t
   }
   // A timestamp-based .pyc header: magic, flags 0, mtime, size.
   std::string pyc = std::string("\x55\x0d\x0d\x0a", 4) + std::string(4, '\0') + "\x01\x02\x03\x04" + "\x10\0\0\0" + "code";
-  write_text(dir / "src/__pycache__/m.cpython-311.pyc", pyc);
+  write_file(dir / "src/__pycache__/m.cpython-311.pyc", pyc);
 
   std::vector<LayerEntry> entries{
       file_entry("/opt/venv/bin/tool", dir / "src/bin/tool", 0755),
