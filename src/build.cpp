@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "container_settings.h"
+#include "layout_reference.h"
 #include "venv2docker/blob_store.h"
 #include "venv2docker/error.h"
 #include "venv2docker/compat_check.h"
@@ -27,7 +28,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* k_default_path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
 
 std::optional<fs::path> project_folder(const BuildOptions& options, const Venv& venv, Reporter& reporter) {
   if (options.no_project) return std::nullopt;
@@ -78,12 +78,6 @@ Layer write_tree_layer(std::vector<LayerEntry> entries, const std::string& label
   return layer;
 }
 
-std::pair<std::string, std::optional<std::string>> split_destination(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || text.find('/', colon) != std::string::npos) return {text, std::nullopt};
-  return {text.substr(0, colon), text.substr(colon + 1)};
-}
-
 WrittenOutput write_output(const std::string& destination, const Image& image, const Reference& name,
                            const BlobStore& store, const RegistryOptions& registry,
                            const std::optional<MountSource>& mount_from, Reporter& reporter) {
@@ -97,7 +91,7 @@ WrittenOutput write_output(const std::string& destination, const Image& image, c
     return WrittenOutput{"registry", pushed.reference, target.tag_or_latest(), pushed.digest.str()};
   }
   if (destination.starts_with("oci:")) {
-    auto [dir, tag] = split_destination(destination.substr(4));
+    auto [dir, tag] = split_layout_reference(destination.substr(4));
     if (dir.empty()) throw UsageError("--output oci: needs a folder, as in oci:DIR[:TAG]");
     std::string chosen_tag = tag.value_or(name.tag_or_latest());
     write_oci_layout(image, store, dir, chosen_tag);
@@ -142,13 +136,11 @@ std::string file_safe(std::string text) {
   return text;
 }
 
-}  // namespace
-
-namespace {
 fs::path build_dir_for(const BuildOptions& options, const std::optional<fs::path>& project) {
   if (options.build_dir) return *options.build_dir;
   return (project ? *project : fs::current_path()) / ".venv2docker";
 }
+
 // Streams the image to the Docker daemon as a docker-archive: one already
 // written, or a temporary one in the cache (the daemon reads it from a stream).
 std::string load_image(const BuildResult& result, const BlobStore& store, Reporter& reporter) {
@@ -239,11 +231,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report};
-  if (report.has_errors()) {
-    if (!options.force) {
-      throw Error("the venv cannot run on this base image:\n" + report.text(),
-                  "fix what is listed, or pass --force to build anyway");
-    }
+  if (report.has_errors() && !options.force) {
+    throw Error("the venv cannot run on this base image:\n" + report.text(),
+                "fix what is listed, or pass --force to build anyway");
   }
   for (const auto& finding : report.findings) {
     if (finding.check != "relocation") reporter.warning(finding.message + (finding.fix.empty() ? "" : " (" + finding.fix + ")"));
@@ -309,15 +299,15 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     fs::path file = build_dir_for(options, project) / (file_safe(name.familiar()) + ".tar");
     destinations.push_back("docker-archive:" + file.string());
   }
+  // The base's layers can be mounted from its repository on the same registry.
+  std::optional<MountSource> mount_from;
+  if (auto source = is_registry_base(base_ref) ? Reference::parse(base.name) : std::nullopt) {
+    mount_from = MountSource{*source, {}};
+    for (const auto& layer : base.image.layers) mount_from->blobs.push_back(layer.blob.digest);
+  }
   BuildResult result{name, image, {}, std::nullopt, report};
   for (const auto& destination : destinations) {
     reporter.step("Writing " + destination);
-    // The base's layers can be mounted from its repository on the same registry.
-    std::optional<MountSource> mount_from;
-    if (auto source = is_registry_base(base_ref) ? Reference::parse(base.name) : std::nullopt) {
-      mount_from = MountSource{*source, {}};
-      for (const auto& layer : base.image.layers) mount_from->blobs.push_back(layer.blob.digest);
-    }
     result.outputs.push_back(write_output(destination, image, name, store, registry, mount_from, reporter));
   }
   if (options.load) result.loaded = load_image(result, store, reporter);

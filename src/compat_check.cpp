@@ -77,7 +77,7 @@ std::vector<VenvBinary> venv_binaries(const std::vector<LayerEntry>& entries) {
   return binaries;
 }
 
-void check_interpreter(const CompatInputs& in, const ImageView& view, CompatReport& report) {
+void check_interpreter(const CompatInputs& in, CompatReport& report) {
   const Venv& venv = *in.venv;
   if (in.host_interpreter) {
     report.interpreter = in.host_interpreter;
@@ -102,7 +102,6 @@ void check_interpreter(const CompatInputs& in, const ImageView& view, CompatRepo
                                "use a base with Python " + venv.python_version + " (e.g. python:" + venv.python_version +
                                    "-slim), recreate the venv with the base's Python, or use --python-from host"});
   }
-  (void)view;
 }
 
 void check_config(const CompatInputs& in, CompatReport& report) {
@@ -141,8 +140,8 @@ void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport&
   }
 
   // C library family.
-  bool base_musl = !view.files.under("/lib").empty() &&
-                   std::any_of(view.files.under("/lib").begin(), view.files.under("/lib").end(),
+  const std::vector<std::string> lib_files = view.files.under("/lib");
+  bool base_musl = std::any_of(lib_files.begin(), lib_files.end(),
                                [](const std::string& p) { return p.starts_with("/lib/ld-musl-"); });
   std::vector<std::string> dirs = view.library_dirs();
   auto exists = [&](const std::string& path) { return view.is_file(path); };
@@ -249,7 +248,7 @@ CompatReport check_compatibility(const CompatInputs& in) {
   ImageView view{*in.base_files, {}};
   if (in.added_entries) view.add(*in.added_entries, 1000);
   view.add(*in.venv_entries, 1001);
-  check_interpreter(in, view, report);
+  check_interpreter(in, report);
   check_config(in, report);
   check_binaries(in, view, report);
   return report;

@@ -17,14 +17,6 @@ namespace {
 constexpr std::string_view k_whiteout = ".wh.";
 constexpr std::string_view k_opaque = ".wh..wh..opq";
 
-// "./usr/bin/" -> "/usr/bin"
-std::string normalise(std::string path) {
-  while (path.starts_with("./")) path.erase(0, 2);
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  if (!path.starts_with("/")) path.insert(0, "/");
-  return path;
-}
-
 std::string parent_of(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == 0 ? "/" : path.substr(0, slash);
@@ -43,7 +35,7 @@ void FileIndex::remove_lower(const std::string& path, bool contents_only, std::s
 }
 
 void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
-  path = normalise(std::move(path));
+  path = image_path_of(std::move(path));
   std::string parent = parent_of(path);
   std::string base = path.substr(path.rfind('/') + 1);
   if (base == k_opaque) {
@@ -57,6 +49,13 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
   // A non-folder replacing a folder hides everything below it.
   if (file.kind != EntryKind::directory) remove_lower(path, true, layer);
   m_files[path] = Stored{std::move(file), layer};
+}
+
+std::string image_path_of(std::string path) {
+  while (path.starts_with("./")) path.erase(0, 2);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (!path.starts_with("/")) path.insert(0, "/");
+  return path;
 }
 
 bool wants_content(const std::string& path, std::uint64_t size) {
@@ -79,12 +78,12 @@ FileIndex FileIndex::of_image(const Image& image, const BlobStore& store) {
 }
 
 const IndexedFile* FileIndex::find(const std::string& path) const {
-  auto found = m_files.find(normalise(path));
+  auto found = m_files.find(image_path_of(path));
   return found == m_files.end() ? nullptr : &found->second.file;
 }
 
 std::optional<std::string> FileIndex::resolve(const std::string& path) const {
-  return resolve_path(normalise(path), [this](const std::string& candidate) {
+  return resolve_path(image_path_of(path), [this](const std::string& candidate) {
     if (const IndexedFile* file = find(candidate)) {
       return file->kind == EntryKind::symlink ? PathNode{PathNode::Kind::symlink, file->link_target}
                                               : PathNode{PathNode::Kind::other, {}};
@@ -97,7 +96,7 @@ std::optional<std::string> FileIndex::resolve(const std::string& path) const {
 }
 
 std::vector<std::string> FileIndex::under(const std::string& folder) const {
-  std::string prefix = normalise(folder);
+  std::string prefix = image_path_of(folder);
   if (prefix != "/") prefix += "/";
   std::vector<std::string> paths;
   for (auto it = m_files.lower_bound(prefix); it != m_files.end() && it->first.starts_with(prefix); ++it) {

@@ -43,19 +43,20 @@ class HostTree {
   // component) becomes a link entry with its target unchanged, then the
   // real file. Returns the real path.
   std::string add_path(const std::string& path) {
-    auto lookup = [](const std::string& candidate) {
-      struct stat st {};
+    // resolve_path visits each path right after looking it up, so the visit
+    // reuses that lstat instead of asking the disk again.
+    struct stat st {};
+    auto lookup = [&st](const std::string& candidate) {
       if (::lstat(candidate.c_str(), &st) != 0) return PathNode{};
       if (S_ISLNK(st.st_mode)) return PathNode{PathNode::Kind::symlink, fs::read_symlink(candidate).string()};
       return PathNode{PathNode::Kind::other, {}};
     };
-    auto visit = [this](const std::string& current, const PathNode& node) {
+    auto visit = [this, &st](const std::string& current, const PathNode& node) {
       if (node.kind == PathNode::Kind::symlink) {
         m_entries[current] = LayerEntry{current, EntryKind::symlink, 0777, node.link_target, {}, std::nullopt, 0};
         return;
       }
-      struct stat st {};
-      if (::lstat(current.c_str(), &st) != 0 || m_entries.contains(current)) return;
+      if (m_entries.contains(current)) return;
       if (S_ISDIR(st.st_mode)) {
         m_entries[current] = LayerEntry{current, EntryKind::directory, st.st_mode & 07777, {}, {}, std::nullopt, 0};
       } else if (S_ISREG(st.st_mode)) {

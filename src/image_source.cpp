@@ -1,5 +1,7 @@
 #include "venv2docker/image_source.h"
 
+#include "layout_reference.h"
+
 #include "venv2docker/error.h"
 #include "venv2docker/reference.h"
 #include "venv2docker/registry.h"
@@ -22,23 +24,11 @@ BaseImage scratch_image(const BlobStore& store, const std::string& architecture)
   return BaseImage{image_from_documents(canonical_json(manifest), raw_config, "scratch"), "", true};
 }
 
-namespace {
-
-// "DIR:TAG" -> (DIR, TAG); a last component without ':' has no tag. A colon
-// inside a folder name ("a:b/c") is not a tag separator.
-std::pair<std::string, std::optional<std::string>> split_tag(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || text.find('/', colon) != std::string::npos) return {text, std::nullopt};
-  return {text.substr(0, colon), text.substr(colon + 1)};
-}
-
-}  // namespace
-
 BaseImage load_base_image(const std::string& base, const BlobStore& store, const RegistryOptions& registry,
                           Reporter& reporter) {
   if (base == "scratch") return scratch_image(store);
   if (base.starts_with("oci:")) {
-    auto [dir, tag] = split_tag(base.substr(4));
+    auto [dir, tag] = split_layout_reference(base.substr(4));
     if (dir.empty()) throw UsageError("--base oci: needs a folder, as in oci:DIR[:TAG]");
     return read_oci_layout(dir, tag, store);
   }

@@ -60,8 +60,7 @@ LayerListing scan_layer(const Digest& digest, const BlobStore& store) {
       if (file.kind == EntryKind::symlink) file.link_target = archive_entry_symlink(entry);
       file.size = static_cast<std::uint64_t>(archive_entry_size(entry));
       file.mode = archive_entry_perm(entry);
-      std::string absolute = fs::path("/" + path).lexically_normal().string();
-      if (file.kind == EntryKind::regular && wants_content(absolute, file.size)) {
+      if (file.kind == EntryKind::regular && wants_content(image_path_of(path), file.size)) {
         file.content = read_all_data(reader.get(), file.size);
       }
     }

@@ -18,7 +18,8 @@ struct PathNode {
 /// Says what the absolute, normal `path` is (no links followed).
 using PathLookup = std::function<PathNode(const std::string& path)>;
 /// Called with each prefix the resolution walks through: links (with their
-/// target) and real folders and files (target empty), in order.
+/// target) and real folders and files (target empty), in order, each right
+/// after its lookup.
 using PathVisitor = std::function<void(const std::string& path, const PathNode& node)>;
 
 /// The path with every link followed; std::nullopt when a component is

@@ -68,14 +68,18 @@ bool is_path_component(std::string_view text) {
   return true;
 }
 
-bool is_repository_path(std::string_view path) {
+// Every `separator`-separated piece of `text` (empty pieces included) passes.
+template <typename Predicate>
+bool every_piece(std::string_view text, char separator, Predicate piece_ok) {
   while (true) {
-    auto slash = path.find('/');
-    if (!is_path_component(path.substr(0, slash))) return false;
-    if (slash == std::string_view::npos) return true;
-    path.remove_prefix(slash + 1);
+    auto at = text.find(separator);
+    if (!piece_ok(text.substr(0, at))) return false;
+    if (at == std::string_view::npos) return true;
+    text.remove_prefix(at + 1);
   }
 }
+
+bool is_repository_path(std::string_view path) { return every_piece(path, '/', is_path_component); }
 
 // A DNS-like label: letters (either case), digits and inner dashes.
 bool is_host_label(std::string_view label) {
@@ -83,14 +87,7 @@ bool is_host_label(std::string_view label) {
   return all_of(label, [](char c) { return is_alnum(c) || c == '-'; });
 }
 
-bool is_host_name(std::string_view host) {
-  while (true) {
-    auto dot = host.find('.');
-    if (!is_host_label(host.substr(0, dot))) return false;
-    if (dot == std::string_view::npos) return true;
-    host.remove_prefix(dot + 1);
-  }
-}
+bool is_host_name(std::string_view host) { return every_piece(host, '.', is_host_label); }
 
 // "[...]" with hex digits and colons inside; zone ids and mapped IPv4 forms
 // are not accepted, as Docker does not accept them either.

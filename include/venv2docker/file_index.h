@@ -28,6 +28,9 @@ struct IndexedFile {
 /// interpreter's _sysconfigdata. Everything else is names and modes only.
 bool wants_content(const std::string& path, std::uint64_t size);
 
+/// A tar member name as the index keys it: "./usr/bin/" -> "/usr/bin".
+std::string image_path_of(std::string member_name);
+
 class FileIndex {
  public:
   /// Reads the headers of every layer of `image` from `store`. Throws Error

@@ -8,9 +8,9 @@
 using namespace venv2docker;
 
 namespace {
-IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644}; }
-IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755}; }
-IndexedFile link(const std::string& target) { return IndexedFile{EntryKind::symlink, target, 0, 0777}; }
+IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644, std::nullopt}; }
+IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755, std::nullopt}; }
+IndexedFile link(const std::string& target) { return IndexedFile{EntryKind::symlink, target, 0, 0777, std::nullopt}; }
 }  // namespace
 
 TEST_CASE("file index applies whiteouts layer by layer") {
