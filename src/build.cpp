@@ -4,6 +4,7 @@
 
 #include "container_settings.h"
 #include "layout_reference.h"
+#include "venv2docker/apt.h"
 #include "venv2docker/blob_store.h"
 #include "venv2docker/error.h"
 #include "venv2docker/compat_check.h"
@@ -161,6 +162,31 @@ std::string load_image(const BuildResult& result, const BlobStore& store, Report
   return load_into_daemon(temporary, daemon, reporter);
 }
 
+// A library the image lacks may be one --apt can add: name the Debian
+// package in the fix. Reading the sources needs the network, so a failure
+// only costs the suggestion.
+void suggest_apt_packages(CompatReport& report, const AptOptions& apt, const BaseImage& base,
+                          const FileIndex& base_files, const BlobStore& store, Reporter& reporter) {
+  std::vector<std::string> missing;
+  for (const auto& finding : report.findings) {
+    if (finding.check == "missing-library" && !finding.subject.empty()) missing.push_back(finding.subject);
+  }
+  if (missing.empty() || !base_can_use_apt(apt, base_files)) return;
+  std::map<std::string, std::string> packages;
+  try {
+    packages = apt_packages_for_libraries(missing, apt, base.image, base_files, store, reporter);
+  } catch (const Error& error) {
+    reporter.warning(std::string("cannot look up which Debian packages provide the missing libraries: ") + error.what());
+    return;
+  }
+  for (auto& finding : report.findings) {
+    auto package = packages.find(finding.subject);
+    if (finding.check != "missing-library" || package == packages.end()) continue;
+    finding.fix = "add --apt " + package->second + " (the Debian package with " + finding.subject +
+                  " in the base's apt sources), or use a base that has it";
+  }
+}
+
 }  // namespace
 
 fs::path resolve_build_dir(const BuildOptions& options) {
@@ -197,6 +223,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     for (const auto& warning : host->warnings) reporter.warning(warning);
   }
   FileIndex base_files = FileIndex::of_image(base.image, store);
+  std::optional<AptLayerContents> apt;
+  if (!options.apt.requests.empty()) apt = prepare_apt_layer(options.apt, base.image, base_files, store, reporter);
   std::string interpreter = host ? host->executable
                                  : image_interpreter_for(venv, base_files)
                                        .value_or("/usr/local/bin/python" + venv.python_version);
@@ -222,7 +250,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   check_inputs.venv = &venv;
   check_inputs.base = &base;
   check_inputs.base_files = &base_files;
-  check_inputs.added_entries = host ? &host->entries : nullptr;
+  if (apt) check_inputs.added_layers.push_back(&apt->entries);
+  if (host) check_inputs.added_layers.push_back(&host->entries);
   check_inputs.venv_entries = &venv_entries;
   check_inputs.host_interpreter = host ? std::optional<std::string>(host->executable) : std::nullopt;
   check_inputs.base_name = base.is_scratch ? "scratch" : base.name;
@@ -230,6 +259,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   for (const auto& warning : relocated.warnings) {
     report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }
+  suggest_apt_packages(report, options.apt, base, base_files, store, reporter);
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report};
   if (report.has_errors() && !options.force) {
     throw Error("the venv cannot run on this base image:\n" + report.text(),
@@ -241,6 +271,12 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   reporter.detail("interpreter in the image: " + interpreter);
 
   std::vector<NewLayer> layers;
+  if (apt && !apt->entries.empty()) {
+    std::string installed;
+    for (const auto& package : apt->installed) installed += " " + package.substr(0, package.find(' '));
+    layers.push_back({write_tree_layer(std::move(apt->entries), "apt layer", options, base.image.family, store, reporter),
+                      "venv2docker: apt-get install" + installed});
+  }
   if (host) {
     // Alone, with every compression thread and its own progress line: written
     // in the venv's pool it measured no faster (2 cores, noisy machine).

@@ -194,7 +194,8 @@ void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport&
                                  binary.image_path + " needs " + needed + ", which the image does not have",
                                  binary.host_path,
                                  "use a base that has " + needed + " (install the package that provides it), "
-                                 "or add it with --python-from host when the host's interpreter needs it"});
+                                 "or add it with --python-from host when the host's interpreter needs it",
+                                 needed});
     }
   }
 }
@@ -246,8 +247,9 @@ CompatReport check_compatibility(const CompatInputs& in) {
   report.venv = in.venv->root.string();
   report.base = in.base_name;
   ImageView view{*in.base_files, {}};
-  if (in.added_entries) view.add(*in.added_entries, 1000);
-  view.add(*in.venv_entries, 1001);
+  int layer = 1000;
+  for (const auto* added : in.added_layers) view.add(*added, layer++);
+  view.add(*in.venv_entries, layer);
   check_interpreter(in, report);
   check_config(in, report);
   check_binaries(in, view, report);

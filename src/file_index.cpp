@@ -62,6 +62,12 @@ bool wants_content(const std::string& path, std::uint64_t size) {
   constexpr std::uint64_t k_max_content = std::uint64_t{16} << 20;
   if (size > k_max_content) return false;
   std::string name = path.substr(path.rfind('/') + 1);
+  // apt's configuration, keyrings and dpkg's database, for --apt.
+  if (path.starts_with("/etc/apt/") || path.starts_with("/usr/share/keyrings/") || path == "/var/lib/dpkg/status" ||
+      path.starts_with("/var/lib/dpkg/alternatives/") || path == "/etc/dpkg/dpkg.cfg" ||
+      path.starts_with("/etc/dpkg/dpkg.cfg.d/")) {
+    return true;
+  }
   return path == "/etc/ld.so.conf" || path.starts_with("/etc/ld.so.conf.d/") || path == "/etc/os-release" ||
          path == "/usr/lib/os-release" || name == "libc.so.6" || name.starts_with("ld-musl-") ||
          (name.starts_with("_sysconfigdata_") && name.ends_with(".py"));

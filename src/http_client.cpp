@@ -391,4 +391,9 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
+bool is_retriable_status(long status) {
+  return status == 408 || status == 429 || status == 499 || status == 500 || status == 502 || status == 503 ||
+         status == 504 || status == 522;
+}
+
 }  // namespace venv2docker

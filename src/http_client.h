@@ -111,6 +111,9 @@ std::string resolve_url(const std::string& base, const std::string& location);
 /// explicit, lower-cased: two URLs with the same origin may share credentials.
 std::string url_origin(const std::string& url);
 
+/// True for the statuses worth another try: 408, 429, 499, 500, 502, 503, 504, 522.
+bool is_retriable_status(long status);
+
 /// Percent-encodes for a query value or form field.
 std::string url_encode(std::string_view text);
 

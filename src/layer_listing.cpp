@@ -21,7 +21,7 @@ using nlohmann::json;
 namespace {
 
 // Bump when the listing's content or meaning changes: old records are ignored.
-constexpr int k_format = 1;
+constexpr int k_format = 2;  // 2: apt and dpkg files keep their bytes
 
 std::string read_all_data(struct archive* reader, std::uint64_t size) {
   std::string bytes(size, '\0');

@@ -113,6 +113,20 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 100))->group(image_group);
   app.add_flag("--force", options.force, "Build even when the venv does not fit the base image (errors become warnings)")->group(image_group);
 
+  auto* apt_group = "Debian packages";
+  app.add_option("--apt", options.apt.requests,
+                 "Install Debian packages PKG[,PKG...] (or those listed in FILE) from the base image's own apt sources "
+                 "into a layer, with their dependencies, as apt-get install --no-install-recommends would; repeatable")
+      ->allow_extra_args(false)->group(apt_group);
+  app.add_option("--apt-source", options.apt.extra_sources,
+                 "Add an apt source, one-line form: \"deb [signed-by=/host/keyring.gpg] URI SUITE COMPONENT...\"; "
+                 "repeatable")->allow_extra_args(false)->group(apt_group);
+  app.add_flag("--apt-replace-sources", options.apt.replace_sources,
+               "Use only the --apt-source sources, not the base image's")->group(apt_group);
+  app.add_flag("--apt-allow-unauthenticated", options.apt.allow_unauthenticated,
+               "Accept archives that are unsigned or whose signature fails (a warning instead of an error)")
+      ->group(apt_group);
+
   auto* registry_group = "Registry";
   app.add_flag("-p,--push", options.push, "Push the image to the registry in --name (as --name:--tag)")->group(registry_group);
   std::string creds_arg;

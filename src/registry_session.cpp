@@ -99,11 +99,6 @@ void SharedReporter::end_progress() {
   m_reporter.end_progress();
 }
 
-bool is_retriable_status(long status) {
-  return status == 408 || status == 429 || status == 499 || status == 500 || status == 502 || status == 503 ||
-         status == 504 || status == 522;
-}
-
 std::string describe_answer(const HttpResponse& response) {
   std::string text = std::to_string(response.status);
   json body = json::parse(response.body, nullptr, false);

@@ -120,7 +120,4 @@ class RegistrySession {
 /// its distribution-spec error JSON (or the start of a text body).
 std::string describe_answer(const HttpResponse& response);
 
-/// True for the statuses worth another try: 408, 429, 499, 500, 502, 503, 504, 522.
-bool is_retriable_status(long status);
-
 }  // namespace venv2docker

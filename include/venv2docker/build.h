@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "venv2docker/apt.h"
 #include "venv2docker/compat_check.h"
 #include "venv2docker/image.h"
 #include "venv2docker/reference.h"
@@ -59,6 +60,7 @@ struct BuildOptions {
   bool push = false;                         // --push: to --name:--tag (as -o registry:NAME:TAG would)
   RegistryOptions registry;                  // pulling the base and pushing (see registry.h)
   unsigned max_layers = k_default_max_venv_layers;  // --max-layers: the venv's layers at most (1: one layer)
+  AptOptions apt;                            // --apt and its --apt-* options
 };
 
 struct WrittenOutput {

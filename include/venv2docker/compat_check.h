@@ -25,6 +25,7 @@ struct Finding {
   std::string message;  // what is wrong
   std::string file;     // the file that proves it (host or image path)
   std::string fix;      // what to try
+  std::string subject;  // what is missing, when it has a name ("libblas.so.3" for missing-library)
 };
 
 struct CompatReport {
@@ -42,8 +43,9 @@ struct CompatInputs {
   const Venv* venv = nullptr;
   const BaseImage* base = nullptr;
   const FileIndex* base_files = nullptr;
-  /// Layers added under the venv (the --python-from host interpreter layer).
-  const std::vector<LayerEntry>* added_entries = nullptr;
+  /// Layers added between the base and the venv, lowest first (--apt
+  /// packages, the --python-from host interpreter).
+  std::vector<const std::vector<LayerEntry>*> added_layers;
   /// The relocated venv as it will be in the image.
   const std::vector<LayerEntry>* venv_entries = nullptr;
   /// Set with --python-from host: the interpreter is the venv's own.

@@ -24,8 +24,9 @@ struct IndexedFile {
 };
 
 /// The files whose bytes the index keeps: the loader's configuration, the C
-/// library (glibc's libc.so.6, musl's loader), os-release and the
-/// interpreter's _sysconfigdata. Everything else is names and modes only.
+/// library (glibc's libc.so.6, musl's loader), os-release, the
+/// interpreter's _sysconfigdata, and apt's configuration, keyrings and dpkg's
+/// status (for --apt). Everything else is names and modes only.
 bool wants_content(const std::string& path, std::uint64_t size);
 
 /// A tar member name as the index keys it: "./usr/bin/" -> "/usr/bin".

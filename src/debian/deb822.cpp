@@ -50,6 +50,11 @@ std::string Paragraph::text() const {
 
 std::vector<Paragraph> parse_deb822(std::string_view text, std::string_view origin) {
   std::vector<Paragraph> paragraphs;
+  for_each_paragraph(text, origin, [&](Paragraph&& paragraph) { paragraphs.push_back(std::move(paragraph)); });
+  return paragraphs;
+}
+
+void for_each_paragraph(std::string_view text, std::string_view origin, const std::function<void(Paragraph&&)>& visit) {
   Paragraph current;
   std::size_t line_number = 0;
   std::size_t start = 0;
@@ -62,7 +67,7 @@ std::vector<Paragraph> parse_deb822(std::string_view text, std::string_view orig
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.starts_with('#')) continue;
     if (trim(line).empty()) {
-      if (!current.empty()) paragraphs.push_back(std::move(current));
+      if (!current.empty()) visit(std::move(current));
       current = Paragraph();
       continue;
     }
@@ -81,8 +86,7 @@ std::vector<Paragraph> parse_deb822(std::string_view text, std::string_view orig
     }
     current.append({std::string(line.substr(0, colon)), trim(line.substr(colon + 1))});
   }
-  if (!current.empty()) paragraphs.push_back(std::move(current));
-  return paragraphs;
+  if (!current.empty()) visit(std::move(current));
 }
 
 std::vector<std::string> value_lines(std::string_view value) {

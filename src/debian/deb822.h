@@ -4,6 +4,7 @@
 // use it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,10 @@ class Paragraph {
 /// them). `origin` names the file or URL in errors: a line that is neither a
 /// field, a continuation nor blank throws Error naming it and the line number.
 std::vector<Paragraph> parse_deb822(std::string_view text, std::string_view origin);
+
+/// As parse_deb822, handing each paragraph to `visit` as soon as it is read,
+/// so a 60,000-package index never exists as paragraphs all at once.
+void for_each_paragraph(std::string_view text, std::string_view origin, const std::function<void(Paragraph&&)>& visit);
 
 /// The lines of a multi-line field value, each trimmed, empty ones dropped
 /// (the SHA256 list of a Release file, Conffiles of a status entry).

@@ -1,0 +1,243 @@
+#include "debian/apt_archive_client.h"
+
+#include <archive.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+#include "atomic_file.h"
+#include "text_util.h"
+#include "venv2docker/error.h"
+
+namespace venv2docker::debian {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr unsigned k_attempts = 4;
+constexpr int k_max_redirects = 5;
+constexpr std::size_t k_max_release = std::size_t{32} << 20;
+constexpr std::size_t k_max_index = std::size_t{1} << 30;
+
+// A scratch folder for gpgv, removed however we leave.
+struct ScratchFolder {
+  fs::path path;
+  explicit ScratchFolder(const fs::path& parent) {
+    fs::create_directories(parent);
+    std::string pattern = (parent / "gpgv-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw Error("cannot create a folder in " + parent.string());
+    path = pattern;
+  }
+  ~ScratchFolder() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+std::string read_text_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string dists_url(const AptSource& source, const std::string& name) {
+  return source.uri + "/dists/" + source.suite + "/" + name;
+}
+
+}  // namespace
+
+std::string decompress_file(const fs::path& file, std::size_t cap, const std::string& what) {
+  std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(), archive_read_free);
+  archive_read_support_filter_all(reader.get());
+  archive_read_support_format_raw(reader.get());
+  archive_entry* entry = nullptr;
+  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK ||
+      archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
+    throw Error("cannot read " + what + ": " + archive_error_string(reader.get()));
+  }
+  std::string text;
+  char buffer[1 << 16];
+  for (;;) {
+    la_ssize_t got = archive_read_data(reader.get(), buffer, sizeof buffer);
+    if (got < 0) throw Error("cannot decompress " + what + ": " + archive_error_string(reader.get()));
+    if (got == 0) break;
+    if (text.size() + static_cast<std::size_t>(got) > cap) throw Error(what + " is larger than " + std::to_string(cap) + " bytes");
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+  return text;
+}
+
+AptArchiveClient::AptArchiveClient(const BlobStore& store, Reporter& reporter, bool allow_unauthenticated)
+    : m_store(store), m_reporter(reporter), m_allow_unauthenticated(allow_unauthenticated) {}
+
+// One GET, following redirects (never from https to http) and retrying what
+// is worth retrying. `request.sink`, when set, must start over on each try:
+// the caller's sink is wrapped per attempt by fetch_verified.
+HttpResponse AptArchiveClient::get(const std::string& url, HttpRequest request) const {
+  std::string current = url;
+  for (int redirects = 0;; ++redirects) {
+    request.url = current;
+    HttpResponse response;
+    for (unsigned attempt = 0;; ++attempt) {
+      try {
+        response = m_client.perform(request, redact_url(current));
+        if (!is_retriable_status(response.status) || attempt + 1 == k_attempts) break;
+      } catch (const TransportError& error) {
+        if (!error.retriable() || attempt + 1 == k_attempts) throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250 << attempt));
+    }
+    if (response.status < 300 || response.status >= 400 || response.status == 304) return response;
+    auto location = response.headers.get("location");
+    if (!location || redirects == k_max_redirects) return response;
+    std::string next = resolve_url(current, *location);
+    if (current.starts_with("https://") && !next.starts_with("https://")) {
+      throw Error(redact_url(current) + " redirects from https to " + redact_url(next) + ", which apt refuses too");
+    }
+    current = next;
+  }
+}
+
+std::optional<std::string> AptArchiveClient::get_small(const std::string& url, std::size_t cap) const {
+  HttpRequest request;
+  request.max_body = cap;
+  HttpResponse response = get(url, request);
+  if (response.status == 404 || response.status == 410) return std::nullopt;
+  if (response.status != 200) {
+    throw Error(redact_url(url) + " answered HTTP " + std::to_string(response.status));
+  }
+  return response.body;
+}
+
+// InRelease with If-Modified-Since: an unchanged suite costs one 304.
+std::string AptArchiveClient::cached_inrelease(const std::string& url) const {
+  fs::path folder = m_store.root() / "apt" / "inrelease";
+  fs::path body_file = folder / std::string(sha256_of(url).hex());
+  fs::path date_file = body_file;
+  date_file += ".last-modified";
+  HttpRequest request;
+  request.max_body = k_max_release;
+  std::error_code ec;
+  if (fs::exists(body_file, ec) && fs::exists(date_file, ec)) {
+    request.headers.push_back("If-Modified-Since: " + trim(read_text_file(date_file)));
+  }
+  HttpResponse response = get(url, request);
+  if (response.status == 304) return read_text_file(body_file);
+  if (response.status == 404 || response.status == 410) return {};
+  if (response.status != 200) throw Error(redact_url(url) + " answered HTTP " + std::to_string(response.status));
+  // Kept unverified: it is verified again on every use, like a fresh download.
+  write_file_atomically(body_file, response.body);
+  if (auto date = response.headers.get("last-modified")) {
+    write_file_atomically(date_file, *date + "\n");
+  } else {
+    fs::remove(date_file, ec);
+  }
+  return response.body;
+}
+
+ReleaseFile AptArchiveClient::release(const AptSource& source, const std::vector<Keyring>& keyrings) {
+  const bool may_skip_signature = m_allow_unauthenticated || source.trusted;
+  ScratchFolder scratch(m_store.root() / "tmp");
+  std::string inrelease_url = dists_url(source, "InRelease");
+  m_reporter.detail("Reading " + redact_url(inrelease_url));
+  std::string inrelease = cached_inrelease(inrelease_url);
+  if (!inrelease.empty()) {
+    try {
+      return parse_release(verify_clearsigned(inrelease, keyrings, redact_url(inrelease_url), scratch.path),
+                           redact_url(inrelease_url));
+    } catch (const Error& error) {
+      if (!may_skip_signature) throw;
+      m_reporter.warning(std::string(error.what()) + "; using it anyway (--apt-allow-unauthenticated)");
+      // A clear-signed file's text sits between the header's blank line and
+      // the signature block.
+      auto start = inrelease.find("\n\n");
+      auto end = inrelease.find("\n-----BEGIN PGP SIGNATURE-----");
+      return parse_release(inrelease.substr(start + 2, end - start - 2), redact_url(inrelease_url));
+    }
+  }
+  std::string release_url = dists_url(source, "Release");
+  auto release_text = get_small(release_url, k_max_release);
+  if (!release_text) {
+    throw Error("no InRelease or Release file at " + redact_url(dists_url(source, "")) + " (" + source.origin + ")",
+                "check the source's URI and suite");
+  }
+  auto signature = get_small(release_url + ".gpg", 1 << 20);
+  try {
+    if (!signature) {
+      throw Error("the archive " + source.shown() + " is unsigned: it has no InRelease and no Release.gpg signature",
+                  "apt refuses unsigned archives; pass --apt-allow-unauthenticated only if you trust it");
+    }
+    verify_detached(*release_text, *signature, keyrings, redact_url(release_url), scratch.path);
+  } catch (const Error& error) {
+    if (!may_skip_signature) throw;
+    m_reporter.warning(std::string(error.what()) + "; using it anyway (--apt-allow-unauthenticated)");
+  }
+  return parse_release(*release_text, redact_url(release_url));
+}
+
+Digest AptArchiveClient::fetch_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
+                                        const std::string& what) {
+  Digest expected = Digest::parse_or_throw("sha256:" + sha256, what);
+  if (m_store.has(expected) && m_store.size_of(expected) == size) return expected;
+  std::optional<BlobWriter> writer;
+  std::uint64_t received = 0;
+  HttpRequest request;
+  request.sink = [&](const char* data, std::size_t length) {
+    if (!writer) writer.emplace(m_store.writer());
+    received += length;
+    // A longer body than the index lists is refused at the first extra byte.
+    if (received > size) return false;
+    writer->write(data, length);
+    m_reporter.progress("downloading packages", m_downloaded + received);
+    return true;
+  };
+  for (unsigned attempt = 0;; ++attempt) {
+    writer.reset();
+    received = 0;
+    try {
+      HttpResponse response = get(url, request);
+      if (response.status != 200) {
+        throw Error("cannot download " + what + ": " + redact_url(url) + " answered HTTP " + std::to_string(response.status));
+      }
+      break;
+    } catch (const TransportError& error) {
+      if (error.kind() == TransportError::Kind::aborted_by_sink) {
+        throw Error(what + " from " + redact_url(url) + " is larger than the " + std::to_string(size) +
+                        " bytes its index lists",
+                    "the archive is inconsistent or the download was tampered with; nothing was stored");
+      }
+      // get() already retried a broken connection; a transfer cut mid-body
+      // starts over once more from the first byte.
+      if (!error.retriable() || attempt + 1 == 2) throw;
+    }
+  }
+  if (!writer) writer.emplace(m_store.writer());
+  m_downloaded += received;
+  return writer->commit(expected, size, what + " (checked against the SHA-256 its signed index lists)");
+}
+
+std::string AptArchiveClient::packages_index(const AptSource& source, const ReleaseFile& release,
+                                             const std::string& component, const std::string& arch) {
+  std::string stem = component + "/binary-" + arch + "/Packages";
+  for (const char* suffix : {".xz", ".gz", ""}) {
+    auto listed = release.files.find(stem + suffix);
+    if (listed == release.files.end()) continue;
+    std::string url = dists_url(source, stem + suffix);
+    Digest digest = fetch_verified(url, listed->second.sha256, listed->second.size, redact_url(url));
+    return decompress_file(m_store.path_of(digest), k_max_index, redact_url(url));
+  }
+  m_reporter.warning(source.shown() + " has no " + stem + " index (" + source.origin + ")");
+  return {};
+}
+
+Digest AptArchiveClient::fetch_deb(const std::string& source_uri, const std::string& filename,
+                                   const std::string& sha256, std::uint64_t size) {
+  if (filename.empty() || filename.starts_with('/') || filename.find("..") != std::string::npos) {
+    throw Error("the package index names an unsafe file \"" + filename + "\" at " + redact_url(source_uri));
+  }
+  return fetch_verified(source_uri + "/" + filename, sha256, size, filename);
+}
+
+}  // namespace venv2docker::debian

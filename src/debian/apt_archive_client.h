@@ -1,0 +1,62 @@
+// Talks to Debian archives over HTTP(S) as apt does: the signed Release of a
+// suite, its Packages indexes and the .deb files, each verified against what
+// the archive signed and kept in the blob store, so a second build with the
+// same request downloads nothing but a conditional InRelease check.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "debian/apt_sources.h"
+#include "debian/openpgp_verify.h"
+#include "debian/release_file.h"
+#include "http_client.h"
+#include "venv2docker/blob_store.h"
+#include "venv2docker/digest.h"
+#include "venv2docker/reporter.h"
+
+namespace venv2docker::debian {
+
+class AptArchiveClient {
+ public:
+  AptArchiveClient(const BlobStore& store, Reporter& reporter, bool allow_unauthenticated);
+
+  /// The suite's Release: InRelease checked with gpgv against `keyrings`,
+  /// else Release + Release.gpg. An unsigned or badly signed archive is an
+  /// Error unless allow_unauthenticated (or the source says trusted=yes); then
+  /// it is a warning.
+  ReleaseFile release(const AptSource& source, const std::vector<Keyring>& keyrings);
+
+  /// The decompressed Packages index of one component, fetched (or found in
+  /// the store) by the SHA-256 the Release lists. Empty when the Release has
+  /// no index for that component and architecture (apt warns; so do we).
+  std::string packages_index(const AptSource& source, const ReleaseFile& release, const std::string& component,
+                             const std::string& arch);
+
+  /// Makes sure the .deb at `source_uri`/`filename` is in the store, checked
+  /// against the SHA-256 and size its Packages entry lists.
+  Digest fetch_deb(const std::string& source_uri, const std::string& filename, const std::string& sha256,
+                   std::uint64_t size);
+
+ private:
+  HttpResponse get(const std::string& url, HttpRequest request) const;
+  std::optional<std::string> get_small(const std::string& url, std::size_t cap) const;
+  std::string cached_inrelease(const std::string& url) const;
+  Digest fetch_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
+                        const std::string& what);
+
+  const BlobStore& m_store;
+  Reporter& m_reporter;
+  bool m_allow_unauthenticated;
+  HttpClient m_client;
+  std::uint64_t m_downloaded = 0;
+};
+
+/// The bytes of a gzip-, xz- or uncompressed file, read with libarchive, at
+/// most `cap` bytes. Throws Error naming `what`.
+std::string decompress_file(const std::filesystem::path& file, std::size_t cap, const std::string& what);
+
+}  // namespace venv2docker::debian

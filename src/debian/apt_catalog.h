@@ -1,0 +1,24 @@
+// Every package the apt sources offer, and every package the base has: the
+// PackageUniverse the resolver chooses from, read through AptArchiveClient.
+#pragma once
+
+#include <vector>
+
+#include "debian/apt_archive_client.h"
+#include "debian/apt_base_config.h"
+#include "debian/package_universe.h"
+#include "venv2docker/apt.h"
+
+namespace venv2docker::debian {
+
+/// The base's sources (unless --apt-replace-sources) then --apt-source ones.
+/// Throws Error when there are none.
+std::vector<AptSource> effective_sources(const AptOptions& options, const BaseAptConfig& base);
+
+/// Reads every source's signed Release and Packages indexes, and the base's
+/// dpkg status. Each available package's `origin` is its source's URI (the
+/// root its Filename is relative to).
+PackageUniverse load_catalog(const std::vector<AptSource>& sources, const BaseAptConfig& base,
+                             AptArchiveClient& client, Reporter& reporter);
+
+}  // namespace venv2docker::debian

@@ -1,0 +1,210 @@
+// prepare_apt_layer and friends (include/venv2docker/apt.h): resolve, fetch,
+// unpack and describe the packages as dpkg would have left them.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "debian/apt_catalog.h"
+#include "debian/deb_file.h"
+#include "debian/dpkg_database.h"
+#include "debian/maintainer_scripts.h"
+#include "debian/resolver.h"
+#include "text_util.h"
+#include "venv2docker/apt.h"
+#include "venv2docker/error.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+using namespace debian;
+
+namespace {
+
+std::string parent_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string join(const std::string& folder, const std::string& name) { return folder == "/" ? "/" + name : folder + "/" + name; }
+
+// Where a package's path lands in the base: dpkg follows the base's symlinks
+// to folders (merged /usr: /lib -> usr/lib) instead of replacing them.
+class BaseLayout {
+ public:
+  explicit BaseLayout(const FileIndex& files) : m_files(files) {}
+
+  /// The path with every folder component resolved through the base's links.
+  std::string place(const std::string& path) {
+    if (path == "/") return path;
+    return join(folder(parent_of(path)), path.substr(path.rfind('/') + 1));
+  }
+  /// True when the base has a link to a folder at `path` (dpkg keeps it).
+  bool is_folder_link(const std::string& path) { return place(path) != folder(path); }
+
+ private:
+  std::string folder(const std::string& path) {
+    if (path == "/") return path;
+    auto known = m_folders.find(path);
+    if (known != m_folders.end()) return known->second;
+    std::string placed = place(path);
+    const IndexedFile* file = m_files.find(placed);
+    if (file && file->kind == EntryKind::symlink) {
+      if (auto resolved = m_files.resolve(placed)) {
+        const IndexedFile* target = m_files.find(*resolved);
+        if (target && target->kind == EntryKind::directory) placed = *resolved;
+      }
+    }
+    return m_folders[path] = placed;
+  }
+
+  const FileIndex& m_files;
+  std::map<std::string, std::string> m_folders;
+};
+
+std::string human_size(std::uint64_t bytes) { return human_bytes(bytes); }
+
+void report_plan(const InstallPlan& plan, Reporter& reporter) {
+  std::uint64_t download = 0, installed = 0;
+  std::string lines;
+  for (const Package* package : plan.packages) {
+    download += package->size;
+    installed += package->installed_size * 1024;
+    lines += "\n    " + package->name + " " + package->version + " (" + human_size(package->size) + ")";
+  }
+  reporter.step("Installing " + std::to_string(plan.packages.size()) + " Debian package" +
+                (plan.packages.size() == 1 ? "" : "s") + " (" + human_size(download) + " to download, " +
+                human_size(installed) + " installed):" + lines);
+  for (const auto& note : plan.notes) reporter.detail(note);
+}
+
+Paragraph control_paragraph(const UnpackedDeb& deb, const Package& package) {
+  auto paragraphs = parse_deb822(deb.control_files.at("control"), package.filename + " control");
+  if (paragraphs.empty() || paragraphs.front().value_or_empty("Package") != package.name) {
+    throw Error(package.filename + " is not the package " + package.name + " its index lists");
+  }
+  return paragraphs.front();
+}
+
+}  // namespace
+
+std::vector<std::string> apt_request_names(const std::vector<std::string>& requests) {
+  std::vector<std::string> names;
+  for (const auto& request : requests) {
+    std::string text = request;
+    std::error_code ec;
+    if (fs::is_regular_file(request, ec)) {
+      std::ifstream in(request);
+      text.clear();
+      for (std::string line; std::getline(in, line);) text += line.substr(0, line.find('#')) + "\n";
+    }
+    for (char& c : text) {
+      if (c == ',' || c == '\n' || c == '\t' || c == '\r') c = ' ';
+    }
+    for (const auto& name : split_nonempty(text, ' ')) {
+      if (name.find_first_of("/\\") != std::string::npos) {
+        throw UsageError("--apt " + request + ": \"" + name + "\" is not a package name, and no such file exists");
+      }
+      names.push_back(name);
+    }
+  }
+  if (names.empty()) throw UsageError("--apt names no packages");
+  return names;
+}
+
+bool base_can_use_apt(const AptOptions& options, const FileIndex& base_files) {
+  BaseAptConfig config(base_files, "amd64");
+  if (!config.has_dpkg()) return false;
+  if (!options.extra_sources.empty()) return true;
+  try {
+    return !config.sources().empty();
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base, const FileIndex& base_files,
+                                   const BlobStore& store, Reporter& reporter) {
+  BaseAptConfig config(base_files, debian_architecture(base));
+  if (!config.has_dpkg()) {
+    throw Error("the base image has no dpkg database (/var/lib/dpkg/status), so --apt cannot install into it",
+                "use a Debian or Ubuntu base image");
+  }
+  AptArchiveClient client(store, reporter, options.allow_unauthenticated);
+  PackageUniverse universe = load_catalog(effective_sources(options, config), config, client, reporter);
+  InstallPlan plan = resolve_install(universe, apt_request_names(options.requests));
+  AptLayerContents contents;
+  if (plan.packages.empty()) {
+    reporter.step("The requested Debian packages are already in the base image");
+    return contents;
+  }
+  report_plan(plan, reporter);
+
+  BaseLayout layout(base_files);
+  std::map<std::string, LayerEntry> by_path;  // later packages win, as dpkg's overwrites do
+  std::vector<InstalledPackage> installed;
+  std::vector<Alternative> alternatives;
+  std::vector<std::string> postinst_not_run;
+  for (const Package* package : plan.packages) {
+    Digest deb = client.fetch_deb(package->origin, package->filename, package->sha256, package->size);
+    UnpackedDeb unpacked = unpack_deb(deb, store, package->filename);
+    InstalledPackage record{control_paragraph(unpacked, *package), unpacked.control_files, {}};
+    for (auto& entry : unpacked.entries) {
+      if (entry.kind != EntryKind::directory && config.excluded_by_dpkg(entry.path)) continue;
+      record.paths.push_back(entry.path);
+      if (entry.kind == EntryKind::directory && layout.is_folder_link(entry.path)) continue;
+      entry.path = layout.place(entry.path);
+      by_path[entry.path] = std::move(entry);
+    }
+    if (auto postinst = unpacked.control_files.find("postinst"); postinst != unpacked.control_files.end()) {
+      PostinstAnalysis analysis = analyse_postinst(postinst->second);
+      alternatives.insert(alternatives.end(), analysis.alternatives.begin(), analysis.alternatives.end());
+      if (analysis.unhandled) postinst_not_run.push_back(package->name + " (\"" + *analysis.unhandled + "\")");
+    }
+    installed.push_back(std::move(record));
+    contents.installed.push_back(package->label());
+  }
+  reporter.end_progress();
+  std::vector<std::string> skipped;
+  std::vector<LayerEntry> extra = dpkg_database_entries(config.dpkg_status(), installed);
+  for (auto& entry : alternatives_entries(alternatives, config.managed_alternatives(), skipped)) {
+    entry.path = layout.place(entry.path);
+    extra.push_back(std::move(entry));
+  }
+  for (auto& entry : extra) by_path[entry.path] = std::move(entry);
+  for (auto& [path, entry] : by_path) contents.entries.push_back(std::move(entry));
+  for (const auto& name : skipped) {
+    reporter.warning("the base already manages the alternative " + name + "; left as it is");
+  }
+  if (!postinst_not_run.empty()) {
+    std::string list;
+    for (const auto& item : postinst_not_run) list += (list.empty() ? "" : ", ") + item;
+    reporter.warning("not run (no daemon runs anything in the image): the postinst of " + list +
+                     ". These packages are unpacked and registered; if they need their configuration step, run "
+                     "`dpkg --configure -a` in a container built from the image");
+  }
+  return contents;
+}
+
+std::map<std::string, std::string> apt_packages_for_libraries(const std::vector<std::string>& sonames,
+                                                              const AptOptions& options, const Image& base,
+                                                              const FileIndex& base_files, const BlobStore& store,
+                                                              Reporter& reporter) {
+  BaseAptConfig config(base_files, debian_architecture(base));
+  AptArchiveClient client(store, reporter, options.allow_unauthenticated);
+  PackageUniverse universe = load_catalog(effective_sources(options, config), config, client, reporter);
+  std::map<std::string, std::string> found;
+  for (const auto& soname : sonames) {
+    // Debian policy 8.1: libfoo.so.3 ships in libfoo3, libfoo2.so.1 in libfoo2-1.
+    auto marker = soname.find(".so.");
+    if (marker == std::string::npos) continue;
+    std::string stem = ascii_lower(soname.substr(0, marker));
+    std::string version = soname.substr(marker + 4);
+    std::replace(stem.begin(), stem.end(), '_', '-');
+    std::string name = stem + (std::isdigit(static_cast<unsigned char>(stem.back())) ? "-" : "") + version;
+    if (!universe.candidates(name).empty()) found[soname] = name;
+  }
+  return found;
+}
+
+}  // namespace venv2docker

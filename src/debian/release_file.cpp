@@ -1,0 +1,58 @@
+#include "debian/release_file.h"
+
+#include <ctime>
+
+#include "debian/deb822.h"
+#include "text_util.h"
+#include "venv2docker/error.h"
+
+namespace venv2docker::debian {
+
+namespace {
+
+bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// RFC 2822 dates as Release files write them: "Sat, 10 Jun 2023 08:56:49 UTC".
+std::optional<std::time_t> parse_release_date(std::string_view text) {
+  std::tm parts{};
+  std::string copy(text);
+  const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S", &parts);
+  if (!end) return std::nullopt;
+  return timegm(&parts);
+}
+
+}  // namespace
+
+ReleaseFile parse_release(std::string_view text, const std::string& url) {
+  std::vector<Paragraph> paragraphs = parse_deb822(text, url);
+  if (paragraphs.empty()) throw Error(url + " is empty");
+  const Paragraph& release = paragraphs.front();
+  ReleaseFile result;
+  result.suite = std::string(release.value_or_empty("Suite"));
+  result.codename = std::string(release.value_or_empty("Codename"));
+  if (auto valid_until = release.get("Valid-Until")) {
+    auto until = parse_release_date(*valid_until);
+    if (!until) throw Error(url + ": cannot read its Valid-Until date \"" + std::string(*valid_until) + "\"");
+    if (*until < std::time(nullptr)) {
+      throw Error(url + " expired on " + std::string(*valid_until),
+                  "the mirror is out of date (or replays an old Release); use a current mirror with --apt-source");
+    }
+  }
+  auto listing = release.get("SHA256");
+  if (!listing) {
+    throw Error(url + " lists no SHA256 hashes", "apt refuses such archives too (MD5 and SHA-1 are not secure)");
+  }
+  for (const auto& line : value_lines(*listing)) {
+    std::vector<std::string> fields = split_nonempty(line, ' ');
+    if (fields.size() != 3 || !is_sha256_hex(fields[0]) ||
+        fields[1].find_first_not_of("0123456789") != std::string::npos) {
+      throw Error(url + ": malformed SHA256 entry \"" + line + "\"");
+    }
+    result.files[fields[2]] = IndexFile{fields[0], std::stoull(fields[1])};
+  }
+  return result;
+}
+
+}  // namespace venv2docker::debian

@@ -1,0 +1,31 @@
+// An archive's Release file (the signed text of InRelease): which index files
+// the suite has, with their SHA-256 and size, so every index fetched later is
+// checked against what the archive signed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace venv2docker::debian {
+
+struct IndexFile {
+  std::string sha256;  // lower-case hex
+  std::uint64_t size = 0;
+};
+
+struct ReleaseFile {
+  std::string suite;
+  std::string codename;
+  /// "main/binary-amd64/Packages.xz" -> its hash and size.
+  std::map<std::string, IndexFile> files;
+};
+
+/// Parses the (already verified) text. Throws Error naming `url` when it has
+/// no SHA256 list, a malformed entry, or a Valid-Until in the past (apt
+/// refuses such a Release: a replayed old one would hide security updates).
+ReleaseFile parse_release(std::string_view text, const std::string& url);
+
+}  // namespace venv2docker::debian

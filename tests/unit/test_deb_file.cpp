@@ -1,0 +1,127 @@
+// A .deb built by dpkg-deb, read back by our unpacker, and the dpkg database
+// entries written for it, checked against what dpkg itself would keep.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "debian/deb_file.h"
+#include "debian/dpkg_database.h"
+#include "process.h"
+#include "temp_dir.h"
+#include "venv_fixture.h"
+#include "venv2docker/blob_store.h"
+
+using namespace venv2docker;
+using namespace venv2docker::debian;
+namespace fs = std::filesystem;
+
+namespace {
+
+const LayerEntry* find_entry(const std::vector<LayerEntry>& entries, const std::string& path) {
+  auto found = std::find_if(entries.begin(), entries.end(), [&](const LayerEntry& e) { return e.path == path; });
+  return found == entries.end() ? nullptr : &*found;
+}
+
+// A package with a program, a link, a hard link, a conffile and a postinst.
+fs::path build_test_deb(const fs::path& folder) {
+  fs::path root = folder / "pkg";
+  test::write_file(root / "DEBIAN/control",
+                   "Package: v2d-hello\nVersion: 1.0-1\nArchitecture: all\nMaintainer: T <t@v2d.invalid>\n"
+                   "Multi-Arch: foreign\nDescription: test package\n long line\n");
+  test::write_file(root / "DEBIAN/conffiles", "/etc/v2d-hello.conf\n");
+  test::write_file(root / "DEBIAN/postinst", "#!/bin/sh\nset -e\nexit 0\n");
+  fs::permissions(root / "DEBIAN/postinst", fs::perms(0755));
+  test::write_file(root / "usr/bin/v2d-hello", "#!/bin/sh\necho hello\n");
+  fs::permissions(root / "usr/bin/v2d-hello", fs::perms(0755));
+  fs::create_hard_link(root / "usr/bin/v2d-hello", root / "usr/bin/v2d-hello-too");
+  fs::create_symlink("v2d-hello", root / "usr/bin/v2d-hi");
+  test::write_file(root / "etc/v2d-hello.conf", "greeting=hello\n");
+  fs::path deb = folder / "v2d-hello_1.0-1_all.deb";
+  ProcessResult built = run_process({"dpkg-deb", "--root-owner-group", "--build", root.string(), deb.string()});
+  REQUIRE(built.exit_code == 0);
+  return deb;
+}
+
+}  // namespace
+
+TEST_CASE("a .deb unpacks into entries and control files, once, then from the cache") {
+  test::TempDir dir;
+  fs::path deb = build_test_deb(dir.path());
+  BlobStore store(dir / "cache");
+  Digest digest = store.import_file(deb, std::nullopt, std::nullopt, "test deb");
+  UnpackedDeb unpacked = unpack_deb(digest, store, "v2d-hello_1.0-1_all.deb");
+
+  const LayerEntry* program = find_entry(unpacked.entries, "/usr/bin/v2d-hello");
+  REQUIRE(program);
+  CHECK(program->kind == EntryKind::regular);
+  CHECK(program->mode == 0755);
+  CHECK(test::read_file(program->source) == "#!/bin/sh\necho hello\n");
+  const LayerEntry* hard_link = find_entry(unpacked.entries, "/usr/bin/v2d-hello-too");
+  REQUIRE(hard_link);
+  CHECK(hard_link->source == program->source);
+  const LayerEntry* link = find_entry(unpacked.entries, "/usr/bin/v2d-hi");
+  REQUIRE(link);
+  CHECK(link->kind == EntryKind::symlink);
+  CHECK(link->link_target == "v2d-hello");
+  REQUIRE(find_entry(unpacked.entries, "/usr/bin"));
+  CHECK(find_entry(unpacked.entries, "/usr/bin")->kind == EntryKind::directory);
+  CHECK(unpacked.control_files.at("conffiles") == "/etc/v2d-hello.conf\n");
+  CHECK(unpacked.control_files.count("postinst"));
+  CHECK(unpacked.control_files.at("control").find("Package: v2d-hello") != std::string::npos);
+
+  // The second time comes from the saved list: same entries, same files.
+  UnpackedDeb again = unpack_deb(digest, store, "v2d-hello_1.0-1_all.deb");
+  REQUIRE(again.entries.size() == unpacked.entries.size());
+  CHECK(find_entry(again.entries, "/usr/bin/v2d-hello")->source == program->source);
+  CHECK(again.control_files == unpacked.control_files);
+}
+
+TEST_CASE("dpkg database: status merged and sorted, conffiles with their md5, info files per package") {
+  Paragraph control;
+  control.append({"Package", "v2d-hello"});
+  control.append({"Version", "1.0-1"});
+  control.append({"Architecture", "amd64"});
+  control.append({"Multi-Arch", "same"});
+  control.append({"Description", "test\n more"});
+  InstalledPackage package{control,
+                           {{"control", "..."},
+                            {"conffiles", "/etc/v2d-hello.conf\n"},
+                            {"md5sums", "d41d8cd98f00b204e9800998ecf8427e  etc/v2d-hello.conf\n"},
+                            {"postinst", "#!/bin/sh\n"}},
+                           {"/etc", "/etc/v2d-hello.conf"}};
+  std::string base_status =
+      "Package: zlib1g\nStatus: install ok installed\nVersion: 1\n\n"
+      "Package: v2d-hello\nStatus: install ok installed\nArchitecture: amd64\nVersion: 0.9\n\n"
+      "Package: apt\nStatus: install ok installed\nVersion: 2\n";
+  std::vector<LayerEntry> entries = dpkg_database_entries(base_status, {package});
+  const LayerEntry* status = find_entry(entries, "/var/lib/dpkg/status");
+  REQUIRE(status);
+  CHECK(*status->content ==
+        "Package: apt\nStatus: install ok installed\nVersion: 2\n\n"
+        "Package: v2d-hello\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\nMulti-Arch: same\n"
+        "Description: test\n more\nConffiles:\n /etc/v2d-hello.conf d41d8cd98f00b204e9800998ecf8427e\n\n"
+        "Package: zlib1g\nStatus: install ok installed\nVersion: 1\n\n");
+  REQUIRE(find_entry(entries, "/var/lib/dpkg/info/v2d-hello:amd64.list"));
+  CHECK(*find_entry(entries, "/var/lib/dpkg/info/v2d-hello:amd64.list")->content == "/.\n/etc\n/etc/v2d-hello.conf\n");
+  REQUIRE(find_entry(entries, "/var/lib/dpkg/info/v2d-hello:amd64.postinst"));
+  CHECK(find_entry(entries, "/var/lib/dpkg/info/v2d-hello:amd64.postinst")->mode == 0755);
+  CHECK_FALSE(find_entry(entries, "/var/lib/dpkg/info/v2d-hello:amd64.control"));
+}
+
+TEST_CASE("alternatives: highest priority wins, links and record written, base-managed names skipped") {
+  std::vector<Alternative> choices = {
+      {"/usr/lib/libblas.so.3", "libblas.so.3", "/usr/lib/blas/libblas.so.3", 10, {}},
+      {"/usr/lib/libblas.so.3", "libblas.so.3", "/usr/lib/openblas/libblas.so.3", 100, {}},
+      {"/usr/bin/editor", "editor", "/usr/bin/vim", 50, {}},
+  };
+  std::vector<std::string> skipped;
+  std::vector<LayerEntry> entries = alternatives_entries(choices, {"editor"}, skipped);
+  CHECK(skipped == std::vector<std::string>{"editor"});
+  REQUIRE(find_entry(entries, "/usr/lib/libblas.so.3"));
+  CHECK(find_entry(entries, "/usr/lib/libblas.so.3")->link_target == "/etc/alternatives/libblas.so.3");
+  CHECK(find_entry(entries, "/etc/alternatives/libblas.so.3")->link_target == "/usr/lib/openblas/libblas.so.3");
+  CHECK(*find_entry(entries, "/var/lib/dpkg/alternatives/libblas.so.3")->content ==
+        "auto\n/usr/lib/libblas.so.3\n\n/usr/lib/openblas/libblas.so.3\n100\n/usr/lib/blas/libblas.so.3\n10\n\n");
+  CHECK_FALSE(find_entry(entries, "/usr/bin/editor"));
+}
