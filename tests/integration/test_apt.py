@@ -25,7 +25,7 @@ import make_venvs  # noqa: E402
 
 ARCHIVE = None
 SERVER = None
-BASES = {}  # "one-line" / "deb822" -> oci:DIR:TAG
+BASES = {}  # "one-line" / "deb822" / "badsig" -> oci:DIR:TAG
 JQ_PACKAGES = ("jq", "libjq1", "libonig5")
 
 
@@ -37,9 +37,9 @@ def setUpModule():
     tmp = h.make_tmp("apt-bases")
     unittest.addModuleCleanup(h.remove_tmp, tmp)
     b = h.bases()
-    for kind in ("one-line", "deb822"):
+    for kind, variant in (("one-line", "good"), ("deb822", "good"), ("badsig", "badsig")):
         BASES[kind] = aa.derive_base(b["V2D_BASE_BOOKWORM_OCI"], b["V2D_BASE_BOOKWORM_TAG"],
-                                     os.path.join(tmp, kind), SERVER.url("good"), ARCHIVE,
+                                     os.path.join(tmp, kind), SERVER.url(variant), ARCHIVE,
                                      deb822=(kind == "deb822"))
 
 
@@ -179,12 +179,18 @@ class AptRefusals(h.Case):
         self.assertFalse(os.path.lexists(oci), r.describe())
         return r
 
-    def test_bad_signature(self):
-        r = self.refused(*replace_sources("badsig"), "--apt", "jq")
+    def assertNamesBadInRelease(self, r):
         self.assertIn(f"{SERVER.url('badsig')}/dists/{aa.SUITE}/InRelease", r.stderr, r.describe())
         self.assertIn("signature", r.stderr, r.describe())
 
-    def test_base_keyring_does_not_trust_another_key(self):
+    def test_bad_signature(self):
+        self.assertNamesBadInRelease(self.refused(*replace_sources("badsig"), "--apt", "jq"))
+
+    def test_bad_signature_from_the_base_own_sources(self):
+        # The base's sources.list points at badsig/; its keyring has only the test key.
+        self.assertNamesBadInRelease(self.refused("--apt", "jq", base=BASES["badsig"]))
+
+    def test_signed_by_another_key(self):
         # The good archive, but the source says it is signed by the rogue key.
         r = self.refused("--apt-source", source_line("good", key=aa.key_path(ARCHIVE, rogue=True)),
                          "--apt-replace-sources", "--apt", "jq")
