@@ -134,7 +134,13 @@ def real_debs():
     key = hashlib.sha256((FORMAT + " ".join(REAL_PACKAGES)).encode()).hexdigest()[:16]
 
     def download(tmp):
-        run(["apt-get", "download", "-o", "APT::Sandbox::User=root", *REAL_PACKAGES], cwd=tmp)
+        cmd = ["apt-get", "download", "-o", "APT::Sandbox::User=root", *REAL_PACKAGES]
+        try:
+            run(cmd, cwd=tmp)
+        except FixtureError:
+            # The host's package lists may be missing or stale (a version gone from the mirror).
+            run(["apt-get", "update", "-q"])
+            run(cmd, cwd=tmp)
         got = sorted(n.split("_", 1)[0] for n in os.listdir(tmp) if n.endswith(".deb"))
         if got != sorted(REAL_PACKAGES):
             raise FixtureError(f"apt-get download gave {got}, expected {sorted(REAL_PACKAGES)}")
