@@ -17,7 +17,7 @@ this script and the host Python version; state default /tmp/v2d-test-state):
                     editable and a .project file naming project/
   venvs/sci/        /usr/bin/python3 -m venv --without-pip, with Debian's numpy
                     (python3-numpy: /usr/lib/python3/dist-packages/numpy and its
-                    .egg-info) copied into site-packages; its extensions need
+                    .egg-info, without its tests) copied into site-packages; its extensions need
                     libblas.so.3 and liblapack.so.3 (checked with readelf), which the
                     minbase base lacks (the --apt tests)
 Everything is copied out of the source tree first, so builds never write into the repo.
@@ -101,7 +101,9 @@ def make_sci_venv(path):
     if "numpy" not in names or len(names) < 2:
         sys.exit(f"make_venvs.py: Debian's numpy is not in {DIST_PACKAGES} (install python3-numpy)")
     for name in names:
-        shutil.copytree(os.path.join(DIST_PACKAGES, name), os.path.join(site, name), symlinks=True)
+        # numpy's own test suites (15 MB) are left out: vfs copies every layer per container.
+        shutil.copytree(os.path.join(DIST_PACKAGES, name), os.path.join(site, name), symlinks=True,
+                        ignore=shutil.ignore_patterns("tests"))
     for stem, lib in NUMPY_NEEDS.items():
         folder, prefix = os.path.split(os.path.join(site, "numpy", stem))
         ext = next(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith(prefix + ".") and n.endswith(".so"))
