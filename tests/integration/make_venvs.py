@@ -15,6 +15,11 @@ this script and the host Python version; state default /tmp/v2d-test-state):
                     greet (editable, PEP 660, from project/)
   workon/wrapped/   virtualenvwrapper-style venv ($WORKON_HOME/wrapped) with greet
                     editable and a .project file naming project/
+  venvs/sci/        /usr/bin/python3 -m venv --without-pip, with Debian's numpy
+                    (python3-numpy: /usr/lib/python3/dist-packages/numpy and its
+                    .egg-info, without its tests) copied into site-packages; its extensions need
+                    libblas.so.3 and liblapack.so.3 (checked with readelf), which the
+                    minbase base lacks (the --apt tests)
 Everything is copied out of the source tree first, so builds never write into the repo.
 Cached: a complete DIR is reused. Concurrent runs serialise on DIR.lock.
 --print-env prints KEY=VALUE lines (V2D_VENV_DEMO, V2D_PROJECT, V2D_WORKON_HOME, ...).
@@ -32,6 +37,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
 HOST_PYTHON = "/usr/bin/python3"  # Debian's, never a pyenv shim from PATH
 WHEELS = "/usr/share/python-wheels"
+DIST_PACKAGES = "/usr/lib/python3/dist-packages"
+# Debian's numpy extensions and the BLAS/LAPACK libraries each must link.
+NUMPY_NEEDS = {"core/_multiarray_umath": "libblas.so.3", "linalg/_umath_linalg": "liblapack.so.3"}
 FORMAT = "venvs-1"
 
 
@@ -78,6 +86,40 @@ def make_venv(path):
     return pip
 
 
+def needed_libraries(path):
+    """DT_NEEDED entries of an ELF file, read with readelf."""
+    return [line.split("[", 1)[1].rstrip("]") for line in run(["readelf", "-d", path]).splitlines()
+            if "(NEEDED)" in line]
+
+
+def make_sci_venv(path):
+    """A venv with Debian's numpy copied in (no pip: nothing is installed from an index)."""
+    run([HOST_PYTHON, "-m", "venv", "--without-pip", path])
+    site = run([os.path.join(path, "bin", "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"])
+    site = site.strip()
+    names = [n for n in os.listdir(DIST_PACKAGES) if n == "numpy" or (n.startswith("numpy-") and n.endswith(("-info")))]
+    if "numpy" not in names or len(names) < 2:
+        sys.exit(f"make_venvs.py: Debian's numpy is not in {DIST_PACKAGES} (install python3-numpy)")
+    for name in names:
+        # numpy's own test suites (15 MB) are left out: vfs copies every layer per container.
+        shutil.copytree(os.path.join(DIST_PACKAGES, name), os.path.join(site, name), symlinks=True,
+                        ignore=shutil.ignore_patterns("tests"))
+    for stem, lib in NUMPY_NEEDS.items():
+        folder, prefix = os.path.split(os.path.join(site, "numpy", stem))
+        ext = next(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith(prefix + ".") and n.endswith(".so"))
+        if lib not in needed_libraries(ext):
+            sys.exit(f"make_venvs.py: {ext} does not link {lib} (Debian's numpy changed; adapt the fixture)")
+    got = run([os.path.join(path, "bin", "python"), "-c", SCI_PROBE]).strip()
+    if got != SCI_EXPECTED:
+        sys.exit(f"make_venvs.py: numpy in the sci venv printed {got!r}, expected {SCI_EXPECTED!r}")
+
+
+# numpy.dot of two small matrices goes through BLAS; the path proves the venv's copy runs.
+SCI_PROBE = ("import sys, numpy; a = numpy.array([[1.0, 2.0], [3.0, 4.0]]); b = numpy.array([[5.0, 6.0], [7.0, 8.0]]); "
+             "print(numpy.dot(a, b).tolist(), numpy.linalg.det(a).round(6), numpy.__file__.startswith(sys.prefix))")
+SCI_EXPECTED = "[[19.0, 22.0], [43.0, 50.0]] -2.0 True"
+
+
 def build(out):
     src = os.path.join(out, "src")
     project = os.path.join(out, "project")
@@ -102,6 +144,8 @@ def build(out):
     with open(os.path.join(wrapped, ".project"), "w") as f:
         f.write(project + "\n")
 
+    make_sci_venv(os.path.join(out, "venvs", "sci"))
+
     # Prove the fixtures work on the host before any test relies on them.
     got = run([os.path.join(demo, "bin", "hello")]).strip()
     want = f"hello from {demo} (speedups=42)"
@@ -117,6 +161,7 @@ def env_lines(out):
     return [
         f"V2D_FIXTURES={out}",
         f"V2D_VENV_DEMO={out}/venvs/demo",
+        f"V2D_VENV_SCI={out}/venvs/sci",
         f"V2D_PROJECT={out}/project",
         f"V2D_WORKON_HOME={out}/workon",
         "V2D_WORKON_NAME=wrapped",

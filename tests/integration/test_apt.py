@@ -1,0 +1,264 @@
+#!/usr/bin/python3
+"""`--apt`: Debian packages from the base image's own apt sources, as one layer.
+
+Against signed local archives served on loopback (apt_archive.py) and bases whose apt
+sources and keyring point at them (apt_archive.derive_base):
+- `--apt jq` installs jq with libjq1 and libonig5: `dpkg -l` lists them and jq runs under
+  docker run; the packages' layer sits right above the base's; the plan is printed;
+- a deb822 `.sources` with Signed-By under /usr/share/keyrings works too, with `--apt FILE`;
+- a bad signature, an unsigned archive, a tampered .deb, a conflict, an unsatisfiable
+  dependency and an unknown package are refused clearly, leaving no output behind;
+  `--apt-allow-unauthenticated` accepts the unsigned archive;
+- a second identical build downloads no Packages index and no .deb (server log);
+- numpy from Debian in a venv: `--check` names libblas.so.3/liblapack.so.3 and the
+  packages libblas3/liblapack3; with `--apt libblas3,liblapack3` numpy.dot runs.
+The archives themselves are first proven with real apt-get (apt_archive.verify)."""
+import os
+import re
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apt_archive as aa  # noqa: E402
+import harness as h  # noqa: E402
+import make_venvs  # noqa: E402
+
+ARCHIVE = None
+SERVER = None
+BASES = {}  # "one-line" / "deb822" / "badsig" -> oci:DIR:TAG
+JQ_PACKAGES = ("jq", "libjq1", "libonig5")
+
+
+def setUpModule():
+    global ARCHIVE, SERVER
+    ARCHIVE = aa.build_archives()
+    SERVER = aa.ArchiveServer(os.path.join(ARCHIVE, "root"))
+    unittest.addModuleCleanup(SERVER.stop)
+    tmp = h.make_tmp("apt-bases")
+    unittest.addModuleCleanup(h.remove_tmp, tmp)
+    b = h.bases()
+    for kind, variant in (("one-line", "good"), ("deb822", "good"), ("badsig", "badsig")):
+        BASES[kind] = aa.derive_base(b["V2D_BASE_BOOKWORM_OCI"], b["V2D_BASE_BOOKWORM_TAG"],
+                                     os.path.join(tmp, kind), SERVER.url(variant), ARCHIVE,
+                                     deb822=(kind == "deb822"))
+
+
+def layout_dir(ref):
+    return ref[len("oci:"):].rsplit(":", 1)[0]
+
+
+def source_line(variant, key=None):
+    return f"deb [signed-by={key or aa.key_path(ARCHIVE)}] {SERVER.url(variant)} {aa.SUITE} {aa.COMPONENT}"
+
+
+def replace_sources(variant):
+    return ("--apt-source", source_line(variant), "--apt-replace-sources")
+
+
+class Fixtures(h.Case):
+    """The archives and derived bases are what apt and the OCI validator accept."""
+
+    def test_archives_behave_under_real_apt(self):
+        b = h.bases()
+        self.assertTrue(aa.verify(ARCHIVE, b["V2D_BASE_BOOKWORM_OCI"], b["V2D_BASE_BOOKWORM_TAG"]))
+
+    def test_derived_bases_are_valid_layouts_with_one_more_layer(self):
+        base = h.ImageLayout(h.bases()["V2D_BASE_BOOKWORM_OCI"]).config()["rootfs"]["diff_ids"]
+        for kind, ref in BASES.items():
+            with self.subTest(kind):
+                h.validate_oci(layout_dir(ref))
+                layout = h.ImageLayout(layout_dir(ref))
+                self.assertEqual(layout.config()["rootfs"]["diff_ids"][:-1], base)
+                top = layout.layer_members(layout.manifest()["layers"][-1])
+                want = ({"etc/apt/.wh.sources.list", "etc/apt/sources.list.d/v2d-test.sources", aa.DEB822_KEY_PATH}
+                        if kind == "deb822" else {"etc/apt/sources.list", aa.ONE_LINE_KEY_PATH})
+                self.assertLessEqual(want, set(top))
+
+
+class AptInstall(h.Case):
+    """--apt jq onto the one-line base: docker-archive, docker run, dpkg -l."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        h.services()
+        cls.cache = os.path.join(cls.ctmp, "cache")
+        cls.archive = os.path.join(cls.ctmp, "image.tar")
+        cls.name = f"v2d-it-apt-{os.getpid()}"
+        SERVER.clear_log()
+        cls.js, cls.result = h.build("-n", cls.name, "--cache-dir", cls.cache, "--apt", "jq",
+                                     "-o", f"docker-archive:{cls.archive}", base=BASES["one-line"])
+        cls.first_log = SERVER.requests()
+        h.ensure_base_loaded()
+        cls.image = cls.class_docker_load(cls.archive)
+
+    def test_plan_names_each_package_and_version(self):
+        versions = aa.package_versions(ARCHIVE)
+        for pkg in JQ_PACKAGES:
+            self.assertRegex(self.result.stderr, rf"(?m)^.*\b{re.escape(pkg)}\b.*{re.escape(versions[pkg])}",
+                             self.result.describe())
+
+    def test_packages_layer_sits_right_above_the_base(self):
+        layout = h.ImageLayout(self.archive)
+        base = h.ImageLayout(layout_dir(BASES["one-line"]))
+        n = len(base.manifest()["layers"])
+        self.assertEqual(layout.config()["rootfs"]["diff_ids"][:n], base.config()["rootfs"]["diff_ids"])
+        members = layout.layer_members(layout.manifest()["layers"][n])
+        for path in ("usr/bin/jq", "var/lib/dpkg/status", "var/lib/dpkg/info/jq.list",
+                     "var/lib/dpkg/info/libjq1.list", "var/lib/dpkg/info/libonig5.list"):
+            self.assertIn(path, members)
+        status = layout.layer_file(layout.manifest()["layers"][n], "var/lib/dpkg/status").decode()
+        for pkg in JQ_PACKAGES + ("python3", "libc6"):  # new ones added, the base's kept
+            self.assertRegex(status, rf"(?m)^Package: {re.escape(pkg)}\n")
+        self.assertJsonMatchesLayout(self.js, layout, None)
+
+    def test_skopeo_and_validator_read_the_output(self):
+        h.validate_oci(self.archive)
+        info = h.skopeo_inspect(f"docker-archive:{self.archive}")
+        self.assertEqual(len(info["Layers"]), len(self.js["layers"]))
+
+    def test_jq_runs_and_dpkg_lists_the_packages(self):
+        out = h.docker_run(self.image, "sh", "-c",
+                           "jq --version && echo '{\"a\": [1, 2]}' | jq -c '.a | map(. * 10)' && "
+                           "dpkg -l " + " ".join(JQ_PACKAGES) + " && dpkg -L jq && hello")
+        self.assertIn("jq-1.6", out)
+        self.assertIn("[10,20]", out)
+        for pkg in JQ_PACKAGES:
+            self.assertRegex(out, rf"(?m)^ii  {re.escape(pkg)}(:amd64)?\s")
+        self.assertIn("/usr/bin/jq", out)
+        self.assertIn("hello from /opt/venv (speedups=42)", out)
+
+    def test_second_identical_build_downloads_no_index_and_no_deb(self):
+        fetched = [path for _, path, _ in aa.index_or_deb_requests(self.first_log)]
+        self.assertTrue(any(p.endswith(".deb") for p in fetched), self.first_log)
+        self.assertTrue(any("/Packages" in p for p in fetched), self.first_log)
+        SERVER.clear_log()
+        h.build("-n", self.name, "--cache-dir", self.cache, "--apt", "jq",
+                "-o", f"docker-archive:{self.path('again.tar')}", base=BASES["one-line"])
+        log = SERVER.requests()
+        self.assertEqual(aa.index_or_deb_requests(log), [], log)
+        self.assertTrue(all(status in (200, 304) for _, _, status in log), log)
+
+
+class AptDeb822AndFile(h.Case):
+    """A deb822 .sources with Signed-By (and a whiteout over sources.list), packages from
+    `--apt FILE`; an OCI layout unpacked by umoci."""
+
+    def test_deb822_base_and_package_file(self):
+        listing = self.path("packages.txt")
+        with open(listing, "w") as f:
+            f.write("# what the image needs\nv2d-hello-jq,\n  # nothing else\n")
+        out = self.path("oci")
+        js, r = h.build("--cache-dir", self.path("cache"), "--apt", listing, "-o", f"oci:{out}:apt",
+                        base=BASES["deb822"], project=False)
+        self.assertIn("v2d-hello-jq", r.stderr)
+        h.validate_oci(out)
+        rootfs = h.umoci_unpack(out, "apt", self.path("bundle"))
+        for path in ("usr/bin/v2d-hello-jq", "usr/bin/jq", "var/lib/dpkg/info/v2d-hello-jq.list"):
+            self.assertTrue(os.path.exists(os.path.join(rootfs, path)), path)
+        with open(os.path.join(rootfs, "var/lib/dpkg/status")) as f:
+            status = f.read()
+        for pkg in ("v2d-hello-jq",) + JQ_PACKAGES:
+            self.assertRegex(status, rf"(?m)^Package: {re.escape(pkg)}\n")
+        self.assertFalse(os.path.lexists(os.path.join(rootfs, "etc/apt/sources.list")))
+        with open(os.path.join(rootfs, "usr/bin/v2d-hello-jq")) as f:
+            self.assertEqual(f.read(), aa.HELLO_JQ_SCRIPT)
+        self.assertTrue(os.stat(os.path.join(rootfs, "usr/bin/v2d-hello-jq")).st_mode & 0o111)
+
+
+class AptRefusals(h.Case):
+    """Every refusal: exit 1, `venv2docker: error:` naming the problem, no output left."""
+
+    def refused(self, *args, base=None):
+        out = self.path("out.tar")
+        oci = self.path("oci")
+        r = h.v2d("-b", base or BASES["one-line"], "--cache-dir", self.path("cache"), *args,
+                  "-o", f"docker-archive:{out}", "-o", f"oci:{oci}:x", h.fixtures()["V2D_VENV_DEMO"], expect=1)
+        self.assertIn("venv2docker: error:", r.stderr, r.describe())
+        self.assertFalse(os.path.lexists(out), r.describe())
+        self.assertFalse(os.path.lexists(oci), r.describe())
+        return r
+
+    def assertNamesBadInRelease(self, r):
+        self.assertIn(f"{SERVER.url('badsig')}/dists/{aa.SUITE}/InRelease", r.stderr, r.describe())
+        self.assertIn("signature", r.stderr, r.describe())
+
+    def test_bad_signature(self):
+        self.assertNamesBadInRelease(self.refused(*replace_sources("badsig"), "--apt", "jq"))
+
+    def test_bad_signature_from_the_base_own_sources(self):
+        # The base's sources.list points at badsig/; its keyring has only the test key.
+        self.assertNamesBadInRelease(self.refused("--apt", "jq", base=BASES["badsig"]))
+
+    def test_signed_by_another_key(self):
+        # The good archive, but the source says it is signed by the rogue key.
+        r = self.refused("--apt-source", source_line("good", key=aa.key_path(ARCHIVE, rogue=True)),
+                         "--apt-replace-sources", "--apt", "jq")
+        self.assertIn("signature", r.stderr, r.describe())
+
+    def test_unsigned_refused_then_accepted_when_allowed(self):
+        r = self.refused(*replace_sources("unsigned"), "--apt", "jq")
+        self.assertTrue("unsigned" in r.stderr or "signature" in r.stderr, r.describe())
+        out = self.path("unsigned-ok")
+        r = h.v2d("-b", BASES["one-line"], "--cache-dir", self.path("cache2"), *replace_sources("unsigned"),
+                  "--apt-allow-unauthenticated", "--apt", "jq", "-o", f"oci:{out}:u", "--project",
+                  h.fixtures()["V2D_PROJECT"], h.fixtures()["V2D_VENV_DEMO"])
+        self.assertIn("venv2docker: warning:", r.stderr, r.describe())
+        rootfs = h.umoci_unpack(out, "u", self.path("bundle"))
+        self.assertTrue(os.path.exists(os.path.join(rootfs, "usr/bin/jq")))
+
+    def test_armored_key_on_the_command_line(self):
+        out = self.path("armored")
+        h.v2d("-b", BASES["one-line"], "--cache-dir", self.path("cache"),
+              "--apt-source", source_line("good", key=aa.key_path(ARCHIVE, armored=True)), "--apt-replace-sources",
+              "--apt", "libonig5", "-o", f"oci:{out}:a", h.fixtures()["V2D_VENV_DEMO"])
+        h.validate_oci(out)
+
+    def test_tampered_deb(self):
+        r = self.refused(*replace_sources("tampered"), "--apt", "jq")
+        self.assertIn(aa.deb_file_name(ARCHIVE, aa.TAMPERED_PACKAGE), r.stderr, r.describe())
+        self.assertIn("SHA-256", r.stderr, r.describe())
+
+    def test_conflict(self):
+        r = self.refused("--apt", "jq,v2d-conflicts-jq")
+        self.assertRegex(r.stderr, r"v2d-conflicts-jq( \S+)? conflicts with jq", r.describe())
+
+    def test_unsatisfiable_dependency(self):
+        r = self.refused("--apt", "v2d-needs-new-libc")
+        self.assertIn("v2d-needs-new-libc", r.stderr, r.describe())
+        self.assertIn("libc6 (>= 99)", r.stderr, r.describe())
+
+    def test_unknown_package(self):
+        r = self.refused("--apt", "v2d-no-such-package")
+        self.assertIn('no package "v2d-no-such-package"', r.stderr, r.describe())
+
+
+class AptScientific(h.Case):
+    """Debian's numpy in a venv onto a base without BLAS/LAPACK."""
+
+    def test_check_names_libraries_and_packages_then_apt_fixes_it(self):
+        h.services()
+        venv = h.fixtures()["V2D_VENV_SCI"]
+        r = h.v2d("--check", "--json", "-b", BASES["one-line"], "--cache-dir", self.path("cache"), venv, expect=1)
+        errors = [f for f in r.json()["findings"] if f["severity"] == "error"]
+        for lib, pkg in (("libblas.so.3", "libblas3"), ("liblapack.so.3", "liblapack3")):
+            named = [f for f in errors if lib in f["message"]]
+            self.assertTrue(named, f"no finding names {lib}\n" + r.describe())
+            self.assertTrue(all(f["check"] == "missing-library" for f in named), named)
+            self.assertTrue(any(f"--apt {pkg}" in f["fix"] for f in named), named)
+
+        archive = self.path("sci.tar")
+        name = f"v2d-it-apt-sci-{os.getpid()}"
+        h.build("-n", name, "--cache-dir", self.path("cache"), "--apt", "libblas3,liblapack3",
+                "-o", f"docker-archive:{archive}", venv=venv, project=False, base=BASES["one-line"])
+        h.ensure_base_loaded()
+        image = self.docker_load(archive)
+        out = h.docker_run(image, "sh", "-c", "readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 "
+                           "/usr/lib/x86_64-linux-gnu/liblapack.so.3 && python -c \"$0\"", make_venvs.SCI_PROBE)
+        self.assertEqual(out.splitlines(), ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0",
+                                            "/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3.11.0",
+                                            make_venvs.SCI_EXPECTED])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
