@@ -1,11 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "debian/package.h"
+#include "host_dpkg_status.h"
 #include "debian/version.h"
 #include "venv2docker/error.h"
 
@@ -114,17 +113,10 @@ TEST_CASE("dpkg status: only installed packages", "[debian][package]") {
 }
 
 TEST_CASE("dpkg status: this host's real status file", "[debian][package]") {
-  std::ifstream file("/var/lib/dpkg/status");
-  REQUIRE(file);
-  std::stringstream text;
-  text << file.rdbuf();
-  // The host's architecture is dpkg's own.
-  std::string host_arch;
-  for (const auto& paragraph : parse_deb822(text.str(), "/var/lib/dpkg/status")) {
-    if (paragraph.get("Package") == "dpkg") host_arch = paragraph.value_or_empty("Architecture");
-  }
+  const auto status = test::read_host_dpkg_status();
+  const std::string& host_arch = status.arch;
   REQUIRE_FALSE(host_arch.empty());
-  const auto packages = parse_dpkg_status(text.str(), host_arch, "/var/lib/dpkg/status");
+  const auto packages = parse_dpkg_status(status.text, host_arch, "/var/lib/dpkg/status");
   CHECK(packages.size() > 100);
   for (const char* name : {"dpkg", "libc6", "base-files", "coreutils"}) {
     INFO(name);

@@ -1,11 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "debian/package_universe.h"
 #include "debian/resolver.h"
+#include "host_dpkg_status.h"
 #include "venv2docker/error.h"
 
 using namespace venv2docker;
@@ -328,4 +331,42 @@ TEST_CASE("resolver: an index the size of Debian main resolves quickly", "[debia
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(plan.packages.size() == 63 * 100);
   CHECK(seconds < 20);
+}
+
+TEST_CASE("resolver: this host's dpkg status as the base and as the sources", "[debian][resolver]") {
+  // Real relations, virtual packages and cycles: asking for everything the
+  // base has plans nothing and finds no conflict.
+  const auto status = test::read_host_dpkg_status();
+  REQUIRE_FALSE(status.arch.empty());
+  PackageUniverse universe;
+  std::vector<std::string> everything;
+  for (auto& package : parse_dpkg_status(status.text, status.arch, "/var/lib/dpkg/status")) {
+    everything.push_back(package.name);
+    universe.add_available(package);
+    universe.add_installed(std::move(package));
+  }
+  const auto plan = resolve_install(universe, everything);
+  CHECK(plan.packages.empty());
+  CHECK(plan.notes.size() == everything.size());
+}
+
+TEST_CASE("resolver: this host's packages as sources for an empty base", "[debian][resolver]") {
+  // Installing dpkg and apt into nothing pulls in their whole closure, libc6
+  // and its cycle included, each package after what it depends on.
+  const auto status = test::read_host_dpkg_status();
+  PackageUniverse universe;
+  for (auto& package : parse_dpkg_status(status.text, status.arch, "/var/lib/dpkg/status")) {
+    universe.add_available(std::move(package));
+  }
+  const auto plan = resolve_install(universe, {"dpkg", "apt"});
+  std::vector<std::string> names;
+  for (const auto* package : plan.packages) names.push_back(package->name);
+  const auto position = [&](const std::string& name) {
+    return std::find(names.begin(), names.end(), name) - names.begin();
+  };
+  CHECK(position("libc6") < position("dpkg"));
+  CHECK(position("dpkg") < static_cast<long>(names.size()));
+  CHECK(position("apt") < static_cast<long>(names.size()));
+  CHECK(position("libapt-pkg6.0") < position("apt"));
+  CHECK(std::set<std::string>(names.begin(), names.end()).size() == names.size());
 }
