@@ -1,0 +1,95 @@
+#include "debian/package.h"
+
+#include <charconv>
+
+#include "debian/version.h"
+#include "text_util.h"
+#include "venv2docker/error.h"
+
+namespace venv2docker::debian {
+
+namespace {
+
+std::uint64_t read_number(const Paragraph& paragraph, std::string_view field, const std::string& where) {
+  const auto text = trim(paragraph.value_or_empty(field));
+  if (text.empty()) return 0;
+  std::uint64_t number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw Error(where + ": " + std::string(field) + " \"" + text + "\" is not a number");
+  }
+  return number;
+}
+
+// Provides and Replaces name single packages: "a | b" makes no sense there.
+std::vector<Relation> read_flat_relations(const Paragraph& paragraph, std::string_view field,
+                                          std::string_view host_arch, const std::string& where) {
+  std::vector<Relation> relations;
+  for (auto& group : parse_relations(paragraph.value_or_empty(field), host_arch, where)) {
+    if (group.size() != 1) throw Error(where + ": " + std::string(field) + " cannot have alternatives ('|')");
+    relations.push_back(std::move(group.front()));
+  }
+  return relations;
+}
+
+bool keeps_architecture(const Paragraph& paragraph, std::string_view host_arch) {
+  const auto architecture = trim(paragraph.value_or_empty("Architecture"));
+  return architecture == host_arch || architecture == "all";
+}
+
+template <typename Keep>
+std::vector<Package> packages_of(std::string_view text, std::string_view host_arch, std::string_view origin,
+                                 Keep keep) {
+  std::vector<Package> packages;
+  for (const auto& paragraph : parse_deb822(text, origin)) {
+    if (keep(paragraph)) packages.push_back(package_from_paragraph(paragraph, host_arch, origin));
+  }
+  return packages;
+}
+
+}  // namespace
+
+Package package_from_paragraph(const Paragraph& paragraph, std::string_view host_arch, std::string_view origin) {
+  Package package;
+  package.name = trim(paragraph.value_or_empty("Package"));
+  package.version = trim(paragraph.value_or_empty("Version"));
+  if (package.name.empty()) throw Error(std::string(origin) + ": an entry has no Package field");
+  const std::string where = std::string(origin) + ", package " + package.name;
+  if (package.version.empty()) throw Error(where + ": no Version field");
+  if (!is_valid_version(package.version)) throw Error(where + ": \"" + package.version + "\" is not a valid version");
+  package.architecture = trim(paragraph.value_or_empty("Architecture"));
+  package.multi_arch = trim(paragraph.value_or_empty("Multi-Arch"));
+  package.essential = ascii_lower(trim(paragraph.value_or_empty("Essential"))) == "yes";
+  const auto relations = [&](std::string_view field) {
+    return parse_relations(paragraph.value_or_empty(field), host_arch, where);
+  };
+  package.pre_depends = relations("Pre-Depends");
+  package.depends = relations("Depends");
+  package.conflicts = relations("Conflicts");
+  package.breaks = relations("Breaks");
+  package.provides = read_flat_relations(paragraph, "Provides", host_arch, where);
+  package.replaces = read_flat_relations(paragraph, "Replaces", host_arch, where);
+  package.filename = trim(paragraph.value_or_empty("Filename"));
+  package.size = read_number(paragraph, "Size", where);
+  package.sha256 = ascii_lower(trim(paragraph.value_or_empty("SHA256")));
+  package.installed_size = read_number(paragraph, "Installed-Size", where);
+  package.paragraph = paragraph;
+  package.origin = std::string(origin);
+  return package;
+}
+
+std::vector<Package> parse_dpkg_status(std::string_view text, std::string_view host_arch, std::string_view origin) {
+  return packages_of(text, host_arch, origin, [&](const Paragraph& paragraph) {
+    // "want flag status": "install ok installed", "hold ok installed"...
+    const auto words = split_nonempty(paragraph.value_or_empty("Status"), ' ');
+    return words.size() == 3 && words[2] == "installed" && keeps_architecture(paragraph, host_arch);
+  });
+}
+
+std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch,
+                                          std::string_view origin) {
+  return packages_of(text, host_arch, origin,
+                     [&](const Paragraph& paragraph) { return keeps_architecture(paragraph, host_arch); });
+}
+
+}  // namespace venv2docker::debian

@@ -1,0 +1,47 @@
+// One binary package as a Packages index or dpkg's status file describes it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "debian/deb822.h"
+#include "debian/relations.h"
+
+namespace venv2docker::debian {
+
+struct Package {
+  std::string name, version, architecture, multi_arch;
+  bool essential = false;
+  std::vector<Alternatives> pre_depends, depends, conflicts, breaks;
+  /// Provides and Replaces allow no alternatives, so they are flat lists.
+  std::vector<Relation> provides, replaces;
+  /// Where the .deb lies below the archive's root (Packages indexes only).
+  std::string filename;
+  std::uint64_t size = 0;
+  std::string sha256;
+  std::uint64_t installed_size = 0;  // KiB
+  /// The whole stanza, for writing dpkg's status of what we install.
+  Paragraph paragraph;
+  /// Which index or file it came from, for messages.
+  std::string origin;
+
+  /// "libc6 2.36-9", for messages.
+  std::string label() const { return name + " " + version; }
+};
+
+/// Reads one stanza. Throws Error naming `origin` when Package or Version is
+/// missing or malformed, or a relationship or size field cannot be read.
+Package package_from_paragraph(const Paragraph& paragraph, std::string_view host_arch, std::string_view origin);
+
+/// The installed packages of dpkg's status file: entries whose Status says
+/// "installed" (whatever the selection, so held packages count), for
+/// `host_arch` or "all" (foreign-architecture multiarch packages are left out).
+std::vector<Package> parse_dpkg_status(std::string_view text, std::string_view host_arch, std::string_view origin);
+
+/// The packages of a Packages index that are for `host_arch` or "all".
+std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch,
+                                          std::string_view origin);
+
+}  // namespace venv2docker::debian
