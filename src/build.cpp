@@ -341,7 +341,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     mount_from = MountSource{*source, {}};
     for (const auto& layer : base.image.layers) mount_from->blobs.push_back(layer.blob.digest);
   }
-  BuildResult result{name, image, {}, std::nullopt, report};
+  BuildResult result{name, image, {}, std::nullopt, report, apt ? apt->installed : std::vector<std::string>{}};
   for (const auto& destination : destinations) {
     reporter.step("Writing " + destination);
     result.outputs.push_back(write_output(destination, image, name, store, registry, mount_from, reporter));

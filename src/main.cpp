@@ -45,6 +45,11 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
     if (!output.digest.empty()) entry["digest"] = output.digest;  // registry: the manifest digest as pushed
     outputs.push_back(entry);
   }
+  nlohmann::json apt = nlohmann::json::array();
+  for (const auto& package : result.apt_installed) {
+    auto space = package.find(' ');
+    apt.push_back({{"package", package.substr(0, space)}, {"version", package.substr(space + 1)}});
+  }
   return {{"name", result.name.familiar().substr(0, result.name.familiar().rfind(':'))},
           {"full_name", result.name.name()},
           {"tag", result.name.tag_or_latest()},
@@ -54,6 +59,7 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
           {"layers", layers},
           {"outputs", outputs},
           {"loaded", result.loaded ? nlohmann::json(*result.loaded) : nlohmann::json(nullptr)},
+          {"apt_packages", apt},
           {"warnings", reporter.warnings()},
           {"check", result.report.json()}};
 }

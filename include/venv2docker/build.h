@@ -76,6 +76,7 @@ struct BuildResult {
   std::vector<WrittenOutput> outputs;
   std::optional<std::string> loaded;  // what the daemon said it loaded
   CompatReport report;                 // the compatibility checks
+  std::vector<std::string> apt_installed;  // --apt: "name version" of each package the layer holds
 };
 
 /// Runs the build. Throws UsageError for bad options, Error for everything

@@ -33,7 +33,7 @@ PackageUniverse load_catalog(const std::vector<AptSource>& sources, const BaseAp
       std::string index = client.packages_index(source, release, component, base.arch());
       std::string origin = source.shown() + " " + component;
       for (auto& package : parse_packages_index(index, base.arch(), origin)) {
-        package.origin = source.uri;
+        package.archive_uri = source.uri;
         universe.add_available(std::move(package));
       }
     }

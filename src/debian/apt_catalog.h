@@ -16,8 +16,7 @@ namespace venv2docker::debian {
 std::vector<AptSource> effective_sources(const AptOptions& options, const BaseAptConfig& base);
 
 /// Reads every source's signed Release and Packages indexes, and the base's
-/// dpkg status. Each available package's `origin` is its source's URI (the
-/// root its Filename is relative to).
+/// dpkg status. Each available package's `archive_uri` is its source's URI.
 PackageUniverse load_catalog(const std::vector<AptSource>& sources, const BaseAptConfig& base,
                              AptArchiveClient& client, Reporter& reporter);
 

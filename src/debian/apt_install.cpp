@@ -146,7 +146,7 @@ AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base,
   std::vector<Alternative> alternatives;
   std::vector<std::string> postinst_not_run;
   for (const Package* package : plan.packages) {
-    Digest deb = client.fetch_deb(package->origin, package->filename, package->sha256, package->size);
+    Digest deb = client.fetch_deb(package->archive_uri, package->filename, package->sha256, package->size);
     UnpackedDeb unpacked = unpack_deb(deb, store, package->filename);
     InstalledPackage record{control_paragraph(unpacked, *package), unpacked.control_files, {}};
     for (auto& entry : unpacked.entries) {

@@ -40,10 +40,11 @@ bool keeps_architecture(const Paragraph& paragraph, std::string_view host_arch) 
 template <typename Keep>
 std::vector<Package> packages_of(std::string_view text, std::string_view host_arch, std::string_view origin,
                                  Keep keep) {
+  // Paragraph by paragraph: a full Debian index never exists as paragraphs all at once.
   std::vector<Package> packages;
-  for (const auto& paragraph : parse_deb822(text, origin)) {
+  for_each_paragraph(text, origin, [&](Paragraph&& paragraph) {
     if (keep(paragraph)) packages.push_back(package_from_paragraph(paragraph, host_arch, origin));
-  }
+  });
   return packages;
 }
 
@@ -73,7 +74,6 @@ Package package_from_paragraph(const Paragraph& paragraph, std::string_view host
   package.size = read_number(paragraph, "Size", where);
   package.sha256 = ascii_lower(trim(paragraph.value_or_empty("SHA256")));
   package.installed_size = read_number(paragraph, "Installed-Size", where);
-  package.paragraph = paragraph;
   package.origin = std::string(origin);
   return package;
 }

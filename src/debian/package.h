@@ -22,10 +22,10 @@ struct Package {
   std::uint64_t size = 0;
   std::string sha256;
   std::uint64_t installed_size = 0;  // KiB
-  /// The whole stanza, for writing dpkg's status of what we install.
-  Paragraph paragraph;
   /// Which index or file it came from, for messages.
   std::string origin;
+  /// The archive root its Filename is relative to (the source's URI).
+  std::string archive_uri;
 
   /// "libc6 2.36-9", for messages.
   std::string label() const { return name + " " + version; }

@@ -68,7 +68,6 @@ TEST_CASE("packages: every field the resolver and fetcher use", "[debian][packag
   CHECK(foo.filename == "pool/main/f/foo/libfoo1_2.0-1+deb12u1_amd64.deb");
   CHECK(foo.size == 40960);
   CHECK(foo.sha256 == "abcdef0123");
-  CHECK(foo.paragraph.get("Multi-Arch") == "same");
   CHECK(foo.origin == "main/binary-amd64/Packages");
   CHECK(foo.label() == "libfoo1 1:2.0-1+deb12u1");
   CHECK(packages[1].name == "foo-doc");
@@ -123,7 +122,7 @@ TEST_CASE("dpkg status: this host's real status file", "[debian][package]") {
     const auto* package = find(packages, name);
     REQUIRE(package);
     CHECK(is_valid_version(package->version));
-    CHECK(package->paragraph.value_or_empty("Status") == "install ok installed");
+    CHECK_FALSE(package->architecture.empty());
   }
   CHECK(find(packages, "dpkg")->essential);
   CHECK(compare_versions(find(packages, "libc6")->version, "2.36") >= 0);
