@@ -4,6 +4,7 @@
 
 #include "container_settings.h"
 #include "layout_reference.h"
+#include "pip_layer.h"
 #include "venv2docker/blob_store.h"
 #include "venv2docker/error.h"
 #include "venv2docker/compat_check.h"
@@ -161,6 +162,17 @@ std::string load_image(const BuildResult& result, const BlobStore& store, Report
   return load_into_daemon(temporary, daemon, reporter);
 }
 
+PipStaging stage_pip(const Venv& venv, const fs::path& requirements, const BlobStore& store, Reporter& reporter) {
+  reporter.step("Installing --pip " + requirements.string() + " with the venv's pip");
+  PipStaging staging = stage_pip_requirements(venv, requirements, store.root() / "tmp");
+  if (staging.installed.empty()) {
+    reporter.step("The venv already satisfies " + requirements.string() + ": no pip layer");
+  } else {
+    reporter.step("pip installed " + describe_distributions(staging.installed));
+  }
+  return staging;
+}
+
 }  // namespace
 
 fs::path resolve_build_dir(const BuildOptions& options) {
@@ -180,6 +192,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::optional<fs::path> project = project_folder(options, venv, reporter);
   Reference name = Reference::parse_or_throw(options.name.value_or(venv.name) + ":" + options.tag, "--name/--tag");
   BlobStore store(options.cache_dir.value_or(BlobStore::default_root()));
+  // First, as pip's failures are the user's to fix before anything is pulled.
+  std::optional<PipStaging> pip;
+  if (options.pip_requirements) pip = stage_pip(venv, *options.pip_requirements, store, reporter);
 
   std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
@@ -213,10 +228,12 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::string memo_key = venv.root.string() + "\n" + (project ? project->string() : "") + "\n" + options.venv_path +
                          "\n" + options.project_path;
   FileStatMemo text_scan_memo(store.root() / "scan-memo" / (std::string(sha256_of(memo_key).hex()) + ".cbor"));
-  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, &text_scan_memo};
+  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, &text_scan_memo, {}};
   RelocationResult relocated = relocate_venv(venv, venv_entries, relocation);
   text_scan_memo.save();
   venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
+  std::vector<LayerEntry> pip_entries;
+  if (pip) pip_entries = pip_layer_entries(*pip, venv, relocation, walk_warnings);
 
   CompatInputs check_inputs;
   check_inputs.venv = &venv;
@@ -224,6 +241,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   check_inputs.base_files = &base_files;
   check_inputs.added_entries = host ? &host->entries : nullptr;
   check_inputs.venv_entries = &venv_entries;
+  check_inputs.pip_entries = &pip_entries;
   check_inputs.host_interpreter = host ? std::optional<std::string>(host->executable) : std::nullopt;
   check_inputs.base_name = base.is_scratch ? "scratch" : base.name;
   CompatReport report = check_compatibility(check_inputs);
@@ -266,6 +284,13 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     report_layer(whole ? "venv layer" : groups[i].name, venv_layers[i], reused[i], reporter);
     layers.push_back({venv_layers[i], whole ? "venv2docker: virtualenv " + venv.name + " at " + options.venv_path
                                             : "venv2docker: " + groups[i].name});
+  }
+
+  if (!pip_entries.empty()) {
+    reporter.step("Packing the pip layer");
+    layers.push_back({write_tree_layer(std::move(pip_entries), "pip layer", options, base.image.family, store, reporter),
+                      "venv2docker: pip install -r " + pip->requirements.filename().string() + " (" +
+                          describe_distributions(pip->installed) + ")"});
   }
 
   if (project) {

@@ -46,6 +46,8 @@ struct CompatInputs {
   const std::vector<LayerEntry>* added_entries = nullptr;
   /// The relocated venv as it will be in the image.
   const std::vector<LayerEntry>* venv_entries = nullptr;
+  /// What --pip adds into the venv, relocated (may be empty).
+  const std::vector<LayerEntry>* pip_entries = nullptr;
   /// Set with --python-from host: the interpreter is the venv's own.
   std::optional<std::string> host_interpreter;
   std::string base_name;
