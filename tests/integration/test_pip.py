@@ -120,8 +120,10 @@ class PipRequirements(h.Case):
 
         with h.ImageLayout(archive) as layout:
             config = layout.config()
-            comments = [entry.get("comment", "") for entry in config["history"]]
-            self.assertIn(f"venv2docker: pip install -r requirements.txt ({PACKAGE} 1.0)", comments)
+            steps = [entry.get("created_by", "") for entry in config["history"]]
+            # Over the venv layer, the top one.
+            self.assertEqual(steps[-1], f"venv2docker: pip install -r requirements.txt ({PACKAGE} 1.0)")
+            self.assertTrue(steps[-2].startswith("venv2docker: venv"), steps)
             top = layout.manifest()["layers"][-1]
             script = layout.layer_file(top, f"opt/venv/bin/{SCRIPT}").decode()
             self.assertTrue(script.startswith("#!/opt/venv/bin/python\n"), script)
