@@ -5,7 +5,8 @@ Offline: the package is a pure-Python wheel written by hand here (module, METADA
 entry_points.txt with a console script, RECORD), found through `--find-links` with
 `--no-index`. Checked:
 - its console script runs under `docker run`, from /opt/venv, and the host venv is untouched;
-- pip's settings from the environment (PIP_NO_INDEX, PIP_FIND_LINKS) are honoured;
+- pip's settings from the environment (PIP_NO_INDEX, PIP_FIND_LINKS) are honoured, and a
+  second build gives the same image;
 - a requirement the venv already satisfies adds no layer; one the venv has at another
   version is refused and leaves the venv as it was;
 - a venv without pip, a requirement pip cannot find and a missing FILE fail clearly and
@@ -138,12 +139,16 @@ class PipRequirements(h.Case):
 
     def test_pip_settings_come_from_the_environment(self):
         bare = write(self.path("bare.txt"), f"{PACKAGE}\n")
-        out = self.path("oci")
-        self.v2d("--pip", bare, "-o", f"oci:{out}:t", PIP_NO_INDEX="1", PIP_FIND_LINKS=self.wheels)
-        with h.ImageLayout(out) as layout:
-            top = layout.manifest("t")["layers"][-1]
-            module = layout.layer_file(top, f"opt/venv/lib/python3.11/site-packages/{PACKAGE}/__init__.py")
-            self.assertIn(b"VERSION = '2.0'", module)  # the newest in the folder
+        digests = []
+        for out in (self.path("oci"), self.path("again")):
+            self.v2d("--pip", bare, "-o", f"oci:{out}:t", PIP_NO_INDEX="1", PIP_FIND_LINKS=self.wheels)
+            with h.ImageLayout(out) as layout:
+                top = layout.manifest("t")["layers"][-1]
+                module = layout.layer_file(top, f"opt/venv/lib/python3.11/site-packages/{PACKAGE}/__init__.py")
+                self.assertIn(b"VERSION = '2.0'", module)  # the newest in the folder
+                digests.append(layout.manifest_descriptor("t")["digest"])
+        # Another staging folder, the same layer: nothing in it names the folder.
+        self.assertEqual(digests[0], digests[1])
 
     def test_satisfied_requirement_adds_no_layer_and_clash_is_refused(self):
         venv = self.path("has-probe")
