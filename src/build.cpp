@@ -5,6 +5,7 @@
 #include "container_settings.h"
 #include "layout_reference.h"
 #include "venv2docker/apt.h"
+#include "pip_layer.h"
 #include "venv2docker/blob_store.h"
 #include "venv2docker/error.h"
 #include "venv2docker/compat_check.h"
@@ -187,6 +188,17 @@ void suggest_apt_packages(CompatReport& report, const AptOptions& apt, const Bas
   }
 }
 
+PipStaging stage_pip(const Venv& venv, const fs::path& requirements, const BlobStore& store, Reporter& reporter) {
+  reporter.step("Installing --pip " + requirements.string() + " with the venv's pip");
+  PipStaging staging = stage_pip_requirements(venv, requirements, store.root() / "tmp");
+  if (staging.installed.empty()) {
+    reporter.step("The venv already satisfies " + requirements.string() + ": no pip layer");
+  } else {
+    reporter.step("pip installed " + describe_distributions(staging.installed));
+  }
+  return staging;
+}
+
 }  // namespace
 
 fs::path resolve_build_dir(const BuildOptions& options) {
@@ -206,6 +218,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::optional<fs::path> project = project_folder(options, venv, reporter);
   Reference name = Reference::parse_or_throw(options.name.value_or(venv.name) + ":" + options.tag, "--name/--tag");
   BlobStore store(options.cache_dir.value_or(BlobStore::default_root()));
+  // First, as pip's failures are the user's to fix before anything is pulled.
+  std::optional<PipStaging> pip;
+  if (options.pip_requirements) pip = stage_pip(venv, *options.pip_requirements, store, reporter);
 
   std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
@@ -241,10 +256,12 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::string memo_key = venv.root.string() + "\n" + (project ? project->string() : "") + "\n" + options.venv_path +
                          "\n" + options.project_path;
   FileStatMemo text_scan_memo(store.root() / "scan-memo" / (std::string(sha256_of(memo_key).hex()) + ".cbor"));
-  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, &text_scan_memo};
+  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, &text_scan_memo, {}};
   RelocationResult relocated = relocate_venv(venv, venv_entries, relocation);
   text_scan_memo.save();
   venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
+  std::vector<LayerEntry> pip_entries;
+  if (pip) pip_entries = pip_layer_entries(*pip, venv, relocation, walk_warnings);
 
   CompatInputs check_inputs;
   check_inputs.venv = &venv;
@@ -253,6 +270,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   if (apt) check_inputs.added_layers.push_back(&apt->entries);
   if (host) check_inputs.added_layers.push_back(&host->entries);
   check_inputs.venv_entries = &venv_entries;
+  check_inputs.pip_entries = &pip_entries;
   check_inputs.host_interpreter = host ? std::optional<std::string>(host->executable) : std::nullopt;
   check_inputs.base_name = base.is_scratch ? "scratch" : base.name;
   CompatReport report = check_compatibility(check_inputs);
@@ -260,7 +278,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }
   suggest_apt_packages(report, options.apt, base, base_files, store, reporter);
-  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report};
+  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, {}};
   if (report.has_errors() && !options.force) {
     throw Error("the venv cannot run on this base image:\n" + report.text(),
                 "fix what is listed, or pass --force to build anyway");
@@ -302,6 +320,13 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     report_layer(whole ? "venv layer" : groups[i].name, venv_layers[i], reused[i], reporter);
     layers.push_back({venv_layers[i], whole ? "venv2docker: virtualenv " + venv.name + " at " + options.venv_path
                                             : "venv2docker: " + groups[i].name});
+  }
+
+  if (!pip_entries.empty()) {
+    reporter.step("Packing the pip layer");
+    layers.push_back({write_tree_layer(std::move(pip_entries), "pip layer", options, base.image.family, store, reporter),
+                      "venv2docker: pip install -r " + pip->requirements.filename().string() + " (" +
+                          describe_distributions(pip->installed) + ")"});
   }
 
   if (project) {

@@ -124,6 +124,10 @@ void check_config(const CompatInputs& in, CompatReport& report) {
 
 void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport& report) {
   std::vector<VenvBinary> binaries = venv_binaries(*in.venv_entries);
+  if (in.pip_entries) {
+    std::vector<VenvBinary> from_pip = venv_binaries(*in.pip_entries);
+    binaries.insert(binaries.end(), from_pip.begin(), from_pip.end());
+  }
   if (binaries.empty()) return;
 
   // Architecture.
@@ -250,6 +254,7 @@ CompatReport check_compatibility(const CompatInputs& in) {
   int layer = 1000;
   for (const auto* added : in.added_layers) view.add(*added, layer++);
   view.add(*in.venv_entries, layer);
+  if (in.pip_entries) view.add(*in.pip_entries, layer + 1);
   check_interpreter(in, report);
   check_config(in, report);
   check_binaries(in, view, report);

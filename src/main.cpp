@@ -109,6 +109,10 @@ int main(int argc, char** argv) {
   app.add_option("--python-from", options.python_from,
                  "\"host\": add the venv's own interpreter (and the libraries it needs) as a layer, "
                  "for an exact match or a --base scratch image")->group(image_group);
+  app.add_option("--pip", options.pip_requirements,
+                 "Install the requirements FILE with the venv's own pip (your pip.conf and PIP_* settings apply) "
+                 "and add what it installs as a layer over the venv; already satisfied requirements add nothing")
+      ->type_name("FILE")->group(image_group);
   app.add_flag("--check", options.check_only,
                "Only check that the venv can run on the base (Python, C library, architecture, shared libraries) "
                "and print the report (with --json: as JSON); exit 1 when an error stands")

@@ -52,6 +52,7 @@ RelocationContext::RelocationContext(const Venv& venv_in, std::vector<LayerEntry
   site_packages = venv_destination + "/" + venv.site_packages.lexically_relative(venv.root).generic_string();
 
   add_with_canonical(venv_paths, venv.root, venv_destination);
+  if (params.install_prefix) add_with_canonical(venv_paths, clean_absolute(*params.install_prefix), venv_destination);
   for (const auto& [host, image] : venv_paths.moves()) moved_paths.add(host, image);
   if (params.project_source) {
     const std::string project = checked_image_folder(params.project_destination, "project destination");
@@ -135,11 +136,17 @@ void RelocationContext::finish() {
   sort_entries(m_entries);
 }
 
-RelocationResult relocate_venv(const Venv& venv, std::vector<LayerEntry>& entries, const RelocationParams& params) {
+namespace {
+
+// The steps every installed file needs, after the venv-only ones.
+RelocationResult relocate_with(const Venv& venv, std::vector<LayerEntry>& entries, const RelocationParams& params,
+                               bool is_whole_venv) {
   RelocationResult result;
   RelocationContext context(venv, entries, params, result);
-  relocate_pyvenv_cfg(context);
-  relocate_interpreter_links(context);
+  if (is_whole_venv) {
+    relocate_pyvenv_cfg(context);
+    relocate_interpreter_links(context);
+  }
   relocate_console_scripts(context);
   relocate_activate_scripts(context);
   relocate_editable_installs(context);
@@ -148,6 +155,17 @@ RelocationResult relocate_venv(const Venv& venv, std::vector<LayerEntry>& entrie
   update_wheel_records(context);
   context.finish();
   return result;
+}
+
+}  // namespace
+
+RelocationResult relocate_venv(const Venv& venv, std::vector<LayerEntry>& entries, const RelocationParams& params) {
+  return relocate_with(venv, entries, params, true);
+}
+
+RelocationResult relocate_installed_files(const Venv& venv, std::vector<LayerEntry>& entries,
+                                          const RelocationParams& params) {
+  return relocate_with(venv, entries, params, false);
 }
 
 }  // namespace venv2docker

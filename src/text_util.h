@@ -37,4 +37,17 @@ inline std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+/// The last `count` non-blank lines of `text` (what a failing tool said last), newline-joined.
+inline std::string last_lines(std::string_view text, std::size_t count) {
+  std::vector<std::string> lines;
+  for (const std::string& line : split_nonempty(text, '\n')) {
+    if (!trim(line).empty()) lines.push_back(line);
+  }
+  std::string out;
+  for (std::size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) {
+    out += (out.empty() ? "" : "\n") + lines[i];
+  }
+  return out;
+}
+
 }  // namespace venv2docker

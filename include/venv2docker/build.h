@@ -57,6 +57,7 @@ struct BuildOptions {
   bool load = false;                         // --load into the Docker daemon
   bool check_only = false;                   // --check: report, build nothing
   std::optional<std::string> python_from;    // "host": add the venv's own interpreter as a layer
+  std::optional<std::filesystem::path> pip_requirements;  // --pip FILE: installed with the venv's pip as a layer
   bool push = false;                         // --push: to --name:--tag (as -o registry:NAME:TAG would)
   RegistryOptions registry;                  // pulling the base and pushing (see registry.h)
   unsigned max_layers = k_default_max_venv_layers;  // --max-layers: the venv's layers at most (1: one layer)

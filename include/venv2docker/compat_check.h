@@ -26,6 +26,12 @@ struct Finding {
   std::string file;     // the file that proves it (host or image path)
   std::string fix;      // what to try
   std::string subject;  // what is missing, when it has a name ("libblas.so.3" for missing-library)
+
+  Finding() = default;
+  Finding(Severity severity, std::string check, std::string message, std::string file, std::string fix,
+          std::string subject = {})
+      : severity(severity), check(std::move(check)), message(std::move(message)), file(std::move(file)),
+        fix(std::move(fix)), subject(std::move(subject)) {}
 };
 
 struct CompatReport {
@@ -48,6 +54,8 @@ struct CompatInputs {
   std::vector<const std::vector<LayerEntry>*> added_layers;
   /// The relocated venv as it will be in the image.
   const std::vector<LayerEntry>* venv_entries = nullptr;
+  /// What --pip adds into the venv, relocated (may be empty).
+  const std::vector<LayerEntry>* pip_entries = nullptr;
   /// Set with --python-from host: the interpreter is the venv's own.
   std::optional<std::string> host_interpreter;
   std::string base_name;

@@ -24,6 +24,10 @@ struct RelocationParams {
   /// in them are not read again (rebuilds of big venvs read almost nothing).
   /// The memo must belong to these same source and destination paths.
   FileStatMemo* text_scan_memo = nullptr;
+  /// A host folder pip installed into with --prefix on the venv's behalf
+  /// (--pip): its files go to venv_destination too, so its path is moved like
+  /// the venv's.
+  std::optional<std::filesystem::path> install_prefix;
 };
 
 struct RelocationResult {
@@ -40,5 +44,12 @@ struct RelocationResult {
 /// files it cannot parse that must be rewritten.
 RelocationResult relocate_venv(const Venv& venv, std::vector<LayerEntry>& entries,
                                const RelocationParams& params);
+
+/// Relocates files installed for the venv outside it (`pip install --prefix`,
+/// walked to params.venv_destination): the relocate_venv() steps that apply to
+/// what pip writes (console-script shebangs, editable installs, other text,
+/// RECORD hashes), without the venv's own pyvenv.cfg and bin/python links.
+RelocationResult relocate_installed_files(const Venv& venv, std::vector<LayerEntry>& entries,
+                                          const RelocationParams& params);
 
 }  // namespace venv2docker
