@@ -210,6 +210,13 @@ class Resolver {
 
   void choose(const Package& package) {
     m_state.choose(package);
+    // When other ways remain, one that clashes with what is already there
+    // gives way to them, as apt would choose. With no other way, the clash is
+    // reported at the end, once the plan is complete (an upgrade planned later
+    // may still remove it).
+    if (m_trial_depth > 0) {
+      if (const auto clash = clash_of(package, false)) throw Unsatisfiable(clash->what(), clash->hint());
+    }
     if (const auto* base = m_universe.installed(package.name)) {
       const bool upgrade = compare_versions(package.version, base->version) > 0;
       m_state.note(package.label() + " replaces the base's " + base->version +
@@ -228,21 +235,34 @@ class Resolver {
     if (group.size() == 1) return install_for(group.front(), dependant, group);
     std::optional<Unsatisfiable> deeper;
     for (const auto& relation : group) {
-      const auto before = m_state.mark();
-      try {
-        install_for(relation, dependant, group);
-        return;
-      } catch (const Unsatisfiable& error) {
-        m_state.roll_back(before);
-        // The first alternative that had a candidate but failed further down
-        // explains the failure better than the group as a whole.
-        if (!deeper && !m_universe.candidates(relation.name).empty() && best_candidate(relation.name, &relation)) {
-          deeper = error;
-        }
-      }
+      // The first alternative that had a candidate but failed further down
+      // explains the failure better than the group as a whole.
+      const bool explains = best_candidate(relation.name, &relation) != nullptr;
+      if (attempt([&] { install_for(relation, dependant, group); }, explains, deeper)) return;
     }
     if (deeper) throw *deeper;
     throw unsatisfiable(group, dependant);
+  }
+
+  // Runs `step` as one of several ways to meet a relation: when it fails,
+  // everything it did is undone, and its error kept in `failure` if
+  // `explains` and none is kept yet.
+  template <typename Step>
+  bool attempt(Step step, bool explains, std::optional<Unsatisfiable>& failure) {
+    const auto before = m_state.mark();
+    struct TrialScope {
+      int& depth;
+      explicit TrialScope(int& d) : depth(++d) {}
+      ~TrialScope() { --depth; }
+    } scope(m_trial_depth);
+    try {
+      step();
+      return true;
+    } catch (const Unsatisfiable& error) {
+      m_state.roll_back(before);
+      if (explains && !failure) failure = error;
+      return false;
+    }
   }
 
   // Adds a package that meets `relation`: a version of the package it names,
@@ -258,13 +278,7 @@ class Resolver {
     for (const auto* provider : m_universe.providers(relation.name)) {
       if (!provides_for(*provider, relation) || !allowed(*provider)) continue;
       if (chosen(provider->name)) continue;  // another version is chosen; this one was already not enough
-      const auto before = m_state.mark();
-      try {
-        return choose(*provider);
-      } catch (const Unsatisfiable& error) {
-        m_state.roll_back(before);
-        if (!deeper) deeper = error;
-      }
+      if (attempt([&] { choose(*provider); }, true, deeper)) return;
     }
     if (deeper) throw *deeper;
     throw unsatisfiable(group, dependant);
@@ -375,15 +389,19 @@ class Resolver {
   // ---- conflicts ----
 
   void check_conflicts() const {
-    for (const auto& [name, package] : m_state.all_chosen()) check_conflicts_of(*package, false);
+    for (const auto& [name, package] : m_state.all_chosen()) {
+      if (const auto clash = clash_of(*package, false)) throw *clash;
+    }
     for (const auto* base : m_universe.all_installed()) {
-      if (kept_installed(*base)) check_conflicts_of(*base, true);
+      if (!kept_installed(*base)) continue;
+      if (const auto clash = clash_of(*base, true)) throw *clash;
     }
   }
 
   // `only_with_plan`: an installed package is only checked against what the
   // plan adds; what the base already has together is not our business.
-  void check_conflicts_of(const Package& package, bool only_with_plan) const {
+  // The first package that `package`'s Conflicts or Breaks hit, as the error to report.
+  std::optional<Error> clash_of(const Package& package, bool only_with_plan) const {
     const std::pair<const std::vector<Alternatives>*, std::string_view> kinds[] = {
         {&package.conflicts, "conflicts with"}, {&package.breaks, "breaks"}};
     for (const auto& [groups, verb] : kinds) {
@@ -392,13 +410,14 @@ class Resolver {
           for (const auto* other : packages_meeting(relation)) {
             if (other->name == package.name || (only_with_plan && !chosen(other->name))) continue;
             const bool other_in_base = !chosen(other->name);
-            throw Error(package.label() + " " + std::string(verb) + " " + other->label(),
+            return Error(package.label() + " " + std::string(verb) + " " + other->label(),
                         other_in_base ? other->name + " is installed in the base image, and --apt never removes packages"
                                       : "both would be installed by --apt: ask for other packages or versions");
           }
         }
       }
     }
+    return std::nullopt;
   }
 
   // Every package in the image after the plan that meets `relation` (for a
@@ -484,6 +503,8 @@ class Resolver {
   NameMap<std::vector<Constraint>> m_learned;
   PassState m_state;
   std::vector<const Package*> m_roots;
+  // How many alternatives are being tried, one inside another.
+  int m_trial_depth = 0;
 };
 
 }  // namespace

@@ -281,6 +281,19 @@ TEST_CASE("resolver: conflicts and breaks", "[debian][resolver]") {
     // The installed plugin, once upgraded, is checked at its new version.
     CHECK(plan_of(universe, {"tool", "plugin"}) == Labels{"tool 2", "plugin 2"});
   }
+  SECTION("an alternative that would clash gives way to the next") {
+    const auto universe = universe_of(jq + stanza("app", "1", "Depends: jq-fork | jaq\n") +
+                                          stanza("jq-fork", "1", "Conflicts: jq\n") + stanza("jaq", "2"),
+                                      jq);
+    CHECK(plan_of(universe, {"app"}) == Labels{"jaq 2", "app 1"});
+    const auto breaking = universe_of(jq + stanza("app", "1", "Depends: fork | jaq\n") +
+                                          stanza("fork", "1", "Breaks: jq (<< 9)\n") + stanza("jaq", "2"),
+                                      jq);
+    CHECK(plan_of(breaking, {"app"}) == Labels{"jaq 2", "app 1"});
+    const auto providers = universe_of(stanza("app", "1", "Depends: mta\n") + stanza("bad-mta", "1", "Provides: mta\nConflicts: jq\n") +
+                                       stanza("good-mta", "1", "Provides: mta\n") + jq, jq);
+    CHECK(plan_of(providers, {"app"}) == Labels{"good-mta 1", "app 1"});
+  }
   SECTION("a version the relation does not name is fine") {
     const auto universe = universe_of(jq + stanza("c", "1", "Conflicts: jq (<< 1.0)\n"), jq);
     CHECK(plan_of(universe, {"c"}) == Labels{"c 1"});
