@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "debian/resolver_state.h"
 #include "debian/version.h"
 #include "venv2docker/error.h"
 
@@ -21,75 +22,6 @@ class Unsatisfiable : public Error {
 // starts again, knowing the relation that forced it, so that the first choice
 // is the right one.
 struct Restart {};
-
-struct Constraint {
-  Relation relation;
-  std::string required_by;  // "libfoo-dev 1.0", "the request"
-
-  bool operator==(const Constraint&) const = default;
-};
-
-template <typename Value>
-using NameMap = std::map<std::string, Value, std::less<>>;
-
-// Everything one pass decides. Trying an alternative marks it and rolls back
-// to the mark when the alternative fails: copying it would cost as much as
-// the plan at every alternative, which adds up to quadratic time.
-class PassState {
- public:
-  struct Mark {
-    std::size_t chosen, constraints, notes;
-  };
-
-  const Package* chosen(std::string_view name) const {
-    const auto found = m_chosen.find(name);
-    return found == m_chosen.end() ? nullptr : found->second;
-  }
-  const NameMap<const Package*>& all_chosen() const { return m_chosen; }
-  const std::vector<const Package*>& chosen_providers(std::string_view name) const {
-    return entries_of(m_chosen_providers, name);
-  }
-  const std::vector<Constraint>& constraints(std::string_view name) const { return entries_of(m_constraints, name); }
-  const std::vector<std::string>& notes() const { return m_notes; }
-
-  void choose(const Package& package) {
-    m_chosen.emplace(package.name, &package);
-    m_chosen_order.push_back(&package);
-    for (const auto& provided : package.provides) m_chosen_providers[provided.name].push_back(&package);
-  }
-  void constrain(const Relation& relation, const std::string& required_by) {
-    m_constraints[relation.name].push_back({relation, required_by});
-    m_constrained_order.push_back(relation.name);
-  }
-  void note(std::string text) { m_notes.push_back(std::move(text)); }
-
-  Mark mark() const { return {m_chosen_order.size(), m_constrained_order.size(), m_notes.size()}; }
-
-  // Undoes, newest first, everything done since `mark`.
-  void roll_back(const Mark& mark) {
-    while (m_chosen_order.size() > mark.chosen) {
-      const Package* package = m_chosen_order.back();
-      for (auto provided = package->provides.rbegin(); provided != package->provides.rend(); ++provided) {
-        m_chosen_providers[provided->name].pop_back();
-      }
-      m_chosen.erase(package->name);
-      m_chosen_order.pop_back();
-    }
-    while (m_constrained_order.size() > mark.constraints) {
-      m_constraints[m_constrained_order.back()].pop_back();
-      m_constrained_order.pop_back();
-    }
-    m_notes.resize(mark.notes);
-  }
-
- private:
-  NameMap<const Package*> m_chosen;
-  std::vector<const Package*> m_chosen_order;
-  NameMap<std::vector<const Package*>> m_chosen_providers;
-  NameMap<std::vector<Constraint>> m_constraints;
-  std::vector<std::string> m_constrained_order;
-  std::vector<std::string> m_notes;
-};
 
 // Whether `provider` meets `relation` through its Provides: any provision for
 // an unversioned relation, only "(= version)" provisions for a versioned one.
