@@ -186,6 +186,22 @@ TEST_CASE("resolver: installed packages meet relations their version fits", "[de
   }
 }
 
+TEST_CASE("resolver: requests the base already meets", "[debian][resolver]") {
+  const auto universe = universe_of(stanza("jq", "1.6") + stanza("jq", "1.5"),
+                                    stanza("jq", "1.6") + stanza("local-only", "7"));
+  CHECK(resolve_install(universe, {"jq=1.6"}).packages.empty());
+  CHECK(resolve_install(universe, {"local-only"}).notes == Labels{"local-only 7 is already installed in the base"});
+  const auto downgrade = resolve_install(universe, {"jq=1.5"});
+  CHECK(labels(downgrade) == Labels{"jq 1.5"});
+  CHECK(downgrade.notes == Labels{"jq 1.5 replaces the base's 1.6 (downgrade)"});
+}
+
+TEST_CASE("resolver: architecture qualifiers match by name", "[debian][resolver]") {
+  const auto universe = universe_of(stanza("python3", "3.11.2-1+b1", "Multi-Arch: allowed\n") +
+                                    stanza("tool", "1", "Depends: python3:any (>= 3.11)\n"));
+  CHECK(plan_of(universe, {"tool"}) == Labels{"python3 3.11.2-1+b1", "tool 1"});
+}
+
 TEST_CASE("resolver: an installed package too old is upgraded", "[debian][resolver]") {
   const auto universe = universe_of(stanza("libfoo1", "1.0") + stanza("libfoo1", "2.0") +
                                         stanza("app", "1", "Depends: libfoo1 (>= 2.0)\n"),
