@@ -86,8 +86,7 @@ std::vector<Package> parse_dpkg_status(std::string_view text, std::string_view h
   });
 }
 
-std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch,
-                                          std::string_view origin) {
+std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch, std::string_view origin) {
   return packages_of(text, host_arch, origin,
                      [&](const Paragraph& paragraph) { return keeps_architecture(paragraph, host_arch); });
 }

@@ -41,7 +41,6 @@ Package package_from_paragraph(const Paragraph& paragraph, std::string_view host
 std::vector<Package> parse_dpkg_status(std::string_view text, std::string_view host_arch, std::string_view origin);
 
 /// The packages of a Packages index that are for `host_arch` or "all".
-std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch,
-                                          std::string_view origin);
+std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch, std::string_view origin);
 
 }  // namespace venv2docker::debian

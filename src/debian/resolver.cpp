@@ -152,7 +152,7 @@ class Resolver {
     if (const auto* base = m_universe.installed(package.name)) {
       const bool upgrade = compare_versions(package.version, base->version) > 0;
       m_state.note(package.label() + " replaces the base's " + base->version +
-                              (upgrade ? " (upgrade)" : " (downgrade)"));
+                   (upgrade ? " (upgrade)" : " (downgrade)"));
     }
     // Chosen before its dependencies are met, so that a cycle back to it is met.
     for (const auto* groups : {&package.pre_depends, &package.depends}) {
@@ -343,8 +343,9 @@ class Resolver {
             if (other->name == package.name || (only_with_plan && !chosen(other->name))) continue;
             const bool other_in_base = !chosen(other->name);
             return Error(package.label() + " " + std::string(verb) + " " + other->label(),
-                        other_in_base ? other->name + " is installed in the base image, and --apt never removes packages"
-                                      : "both would be installed by --apt: ask for other packages or versions");
+                         other_in_base
+                             ? other->name + " is installed in the base image, and --apt never removes packages"
+                             : "both would be installed by --apt: ask for other packages or versions");
           }
         }
       }

@@ -1,11 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "debian/package.h"
-#include "host_dpkg_status.h"
 #include "debian/version.h"
+#include "host_dpkg_status.h"
 #include "venv2docker/error.h"
 
 using namespace venv2docker;

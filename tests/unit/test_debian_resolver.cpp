@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <set>
 #include <string>
@@ -65,10 +64,10 @@ using Labels = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("resolver: dependencies come before their dependants", "[debian][resolver]") {
-  const auto universe = universe_of(stanza("app", "1.0", "Depends: libfoo1, libbaz\n") +
-                                    stanza("libfoo1", "1.0", "Pre-Depends: libpre\nDepends: libbar (>= 2)\n") +
-                                    stanza("libbar", "2.1") + stanza("libpre", "1") + stanza("libbaz", "1") +
-                                    stanza("unrelated", "1"));
+  const auto universe =
+      universe_of(stanza("app", "1.0", "Depends: libfoo1, libbaz\n") +
+                  stanza("libfoo1", "1.0", "Pre-Depends: libpre\nDepends: libbar (>= 2)\n") + stanza("libbar", "2.1") +
+                  stanza("libpre", "1") + stanza("libbaz", "1") + stanza("unrelated", "1"));
   CHECK(plan_of(universe, {"app"}) == Labels{"libpre 1", "libbar 2.1", "libfoo1 1.0", "libbaz 1", "app 1.0"});
   // Same input, same plan.
   CHECK(plan_of(universe, {"app"}) == plan_of(universe, {"app"}));
@@ -147,7 +146,9 @@ TEST_CASE("resolver: virtual packages through Provides", "[debian][resolver]") {
   SECTION("an installed provider") {
     CHECK(plan_of(universe_of(sources, stanza("gawk", "5", "Provides: awk\n")), {"app"}) == Labels{"app 1"});
   }
-  SECTION("a provider in the plan") { CHECK(plan_of(universe_of(sources), {"gawk", "app"}) == Labels{"gawk 5", "app 1"}); }
+  SECTION("a provider in the plan") {
+    CHECK(plan_of(universe_of(sources), {"gawk", "app"}) == Labels{"gawk 5", "app 1"});
+  }
   SECTION("asking for a virtual package with one provider installs it") {
     const auto universe = universe_of(stanza("mawk", "1.3", "Provides: awk\n"));
     const auto plan = resolve_install(universe, {"awk"});
@@ -161,13 +162,14 @@ TEST_CASE("resolver: virtual packages through Provides", "[debian][resolver]") {
 
 TEST_CASE("resolver: versioned Provides meet versioned relations", "[debian][resolver]") {
   const std::string sources = stanza("old-impl", "1", "Provides: api (= 1)\n") +
-                              stanza("new-impl", "2", "Provides: api (= 2)\n") + stanza("plain", "1", "Provides: api\n");
+                              stanza("new-impl", "2", "Provides: api (= 2)\n") +
+                              stanza("plain", "1", "Provides: api\n");
   CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api (>= 2)\n")), {"app"}) ==
         Labels{"new-impl 2", "app 1"});
-  CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api\n")), {"app"}) ==
-        Labels{"old-impl 1", "app 1"});
+  CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api\n")), {"app"}) == Labels{"old-impl 1", "app 1"});
   // An unversioned Provides never meets a versioned relation.
-  const auto universe = universe_of(stanza("plain", "1", "Provides: api\n") + stanza("app", "1", "Depends: api (>= 1)\n"));
+  const auto universe =
+      universe_of(stanza("plain", "1", "Provides: api\n") + stanza("app", "1", "Depends: api (>= 1)\n"));
   CHECK(error_of(universe, {"app"}) ==
         "cannot install app: it depends on api (>= 1), but no version of api fits, and only plain 1 provide it");
 }
@@ -187,8 +189,8 @@ TEST_CASE("resolver: installed packages meet relations their version fits", "[de
 }
 
 TEST_CASE("resolver: requests the base already meets", "[debian][resolver]") {
-  const auto universe = universe_of(stanza("jq", "1.6") + stanza("jq", "1.5"),
-                                    stanza("jq", "1.6") + stanza("local-only", "7"));
+  const auto universe =
+      universe_of(stanza("jq", "1.6") + stanza("jq", "1.5"), stanza("jq", "1.6") + stanza("local-only", "7"));
   CHECK(resolve_install(universe, {"jq=1.6"}).packages.empty());
   CHECK(resolve_install(universe, {"local-only"}).notes == Labels{"local-only 7 is already installed in the base"});
   const auto downgrade = resolve_install(universe, {"jq=1.5"});
@@ -203,9 +205,9 @@ TEST_CASE("resolver: architecture qualifiers match by name", "[debian][resolver]
 }
 
 TEST_CASE("resolver: an installed package too old is upgraded", "[debian][resolver]") {
-  const auto universe = universe_of(stanza("libfoo1", "1.0") + stanza("libfoo1", "2.0") +
-                                        stanza("app", "1", "Depends: libfoo1 (>= 2.0)\n"),
-                                    stanza("libfoo1", "1.0"));
+  const auto universe = universe_of(
+      stanza("libfoo1", "1.0") + stanza("libfoo1", "2.0") + stanza("app", "1", "Depends: libfoo1 (>= 2.0)\n"),
+      stanza("libfoo1", "1.0"));
   const auto plan = resolve_install(universe, {"app"});
   CHECK(labels(plan) == Labels{"libfoo1 2.0", "app 1"});
   CHECK(plan.notes == Labels{"libfoo1 2.0 replaces the base's 1.0 (upgrade)"});
@@ -218,9 +220,8 @@ TEST_CASE("resolver: installed packages an upgrade breaks are upgraded too", "[d
   const std::string base = stanza("libfoo1", "1.0") + stanza("libfoo-dev", "1.0", "Depends: libfoo1 (= 1.0)\n");
   const std::string app = stanza("app", "1", "Depends: libfoo1 (>= 2.0)\n");
   SECTION("when a newer version exists") {
-    const auto universe = universe_of(base + app + stanza("libfoo1", "2.0") +
-                                          stanza("libfoo-dev", "2.0", "Depends: libfoo1 (= 2.0)\n"),
-                                      base);
+    const auto universe = universe_of(
+        base + app + stanza("libfoo1", "2.0") + stanza("libfoo-dev", "2.0", "Depends: libfoo1 (= 2.0)\n"), base);
     CHECK(plan_of(universe, {"app"}) == Labels{"libfoo1 2.0", "app 1", "libfoo-dev 2.0"});
   }
   SECTION("and when none does, the error says why") {
@@ -260,8 +261,9 @@ TEST_CASE("resolver: unsatisfiable relations name the package and the relation",
           "cannot install app: it depends on ghost, but neither the base nor the sources have ghost");
   }
   SECTION("two relations on one name that nothing fits") {
-    const auto universe = universe_of(stanza("lib", "1") + stanza("lib", "2") + stanza("a", "1", "Depends: lib (>= 2)\n") +
-                                      stanza("b", "1", "Depends: lib (<< 2)\n"));
+    const auto universe =
+        universe_of(stanza("lib", "1") + stanza("lib", "2") + stanza("a", "1", "Depends: lib (>= 2)\n") +
+                    stanza("b", "1", "Depends: lib (<< 2)\n"));
     CHECK(error_of(universe, {"a", "b"}) ==
           "cannot install b: it depends on lib (<< 2), but the sources have 2, 1; also required: lib (>= 2) by a");
   }
@@ -276,11 +278,13 @@ TEST_CASE("resolver: conflicts and breaks", "[debian][resolver]") {
     CHECK_THAT(error.hint(), Catch::Contains("installed in the base"));
   }
   SECTION("of an installed package with a new one") {
-    const auto universe = universe_of(jq + stanza("newcomer", "1"), stanza("jq", "1.6-2.1+deb12u3", "Conflicts: newcomer\n"));
+    const auto universe =
+        universe_of(jq + stanza("newcomer", "1"), stanza("jq", "1.6-2.1+deb12u3", "Conflicts: newcomer\n"));
     CHECK(error_of(universe, {"newcomer"}) == "jq 1.6-2.1+deb12u3 conflicts with newcomer 1");
   }
   SECTION("within the plan") {
-    const auto universe = universe_of(jq + stanza("a", "1", "Depends: b\n") + stanza("b", "2", "Conflicts: jq (<< 2)\n"));
+    const auto universe =
+        universe_of(jq + stanza("a", "1", "Depends: b\n") + stanza("b", "2", "Conflicts: jq (<< 2)\n"));
     CHECK(error_of(universe, {"jq", "a"}) == "b 2 conflicts with jq 1.6-2.1+deb12u3");
   }
   SECTION("through a virtual package") {
@@ -291,8 +295,9 @@ TEST_CASE("resolver: conflicts and breaks", "[debian][resolver]") {
     CHECK(error_of(universe, {"mta-a", "mta-b"}) == "mta-a 1 conflicts with mta-b 1");
   }
   SECTION("Breaks, versioned") {
-    const auto universe = universe_of(stanza("tool", "2", "Breaks: plugin (<< 2)\n") + stanza("plugin", "1") +
-                                      stanza("plugin", "2"), stanza("plugin", "1"));
+    const auto universe =
+        universe_of(stanza("tool", "2", "Breaks: plugin (<< 2)\n") + stanza("plugin", "1") + stanza("plugin", "2"),
+                    stanza("plugin", "1"));
     CHECK(error_of(universe, {"tool"}) == "tool 2 breaks plugin 1");
     // The installed plugin, once upgraded, is checked at its new version.
     CHECK(plan_of(universe, {"tool", "plugin"}) == Labels{"tool 2", "plugin 2"});
@@ -306,8 +311,10 @@ TEST_CASE("resolver: conflicts and breaks", "[debian][resolver]") {
                                           stanza("fork", "1", "Breaks: jq (<< 9)\n") + stanza("jaq", "2"),
                                       jq);
     CHECK(plan_of(breaking, {"app"}) == Labels{"jaq 2", "app 1"});
-    const auto providers = universe_of(stanza("app", "1", "Depends: mta\n") + stanza("bad-mta", "1", "Provides: mta\nConflicts: jq\n") +
-                                       stanza("good-mta", "1", "Provides: mta\n") + jq, jq);
+    const auto providers =
+        universe_of(stanza("app", "1", "Depends: mta\n") + stanza("bad-mta", "1", "Provides: mta\nConflicts: jq\n") +
+                        stanza("good-mta", "1", "Provides: mta\n") + jq,
+                    jq);
     CHECK(plan_of(providers, {"app"}) == Labels{"good-mta 1", "app 1"});
   }
   SECTION("a version the relation does not name is fine") {
@@ -349,7 +356,9 @@ TEST_CASE("resolver: an index the size of Debian main resolves quickly", "[debia
   constexpr int k_packages = 63000;
   for (int i = 0; i < k_packages; ++i) {
     std::string fields = "Provides: shared-virtual\n";
-    if (i % 100 != 99) fields += "Depends: missing-" + std::to_string(i) + " | pkg" + std::to_string(i + 1) + " (>= 1), shared-virtual\n";
+    if (i % 100 != 99)
+      fields +=
+          "Depends: missing-" + std::to_string(i) + " | pkg" + std::to_string(i + 1) + " (>= 1), shared-virtual\n";
     index += stanza("pkg" + std::to_string(i), "1.0", fields);
   }
   const auto start = std::chrono::steady_clock::now();
