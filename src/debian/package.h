@@ -13,6 +13,9 @@ namespace venv2docker::debian {
 
 struct Package {
   std::string name, version, architecture, multi_arch;
+  /// The source package and its version ("Source: name (version)"; both
+  /// default to the binary's own).
+  std::string source, source_version;
   bool essential = false;
   std::vector<Alternatives> pre_depends, depends, conflicts, breaks;
   /// Provides and Replaces allow no alternatives, so they are flat lists.

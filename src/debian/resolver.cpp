@@ -293,7 +293,7 @@ class Resolver {
   // starts again, ending in a clear error when nothing fits both.
   void upgrade_broken_dependants() {
     for (bool changed = true; changed;) {
-      changed = false;
+      changed = upgrade_source_siblings();
       for (const auto* base : m_universe.all_installed()) {
         if (!kept_installed(*base)) continue;
         const auto* broken = broken_group(*base);
@@ -307,6 +307,29 @@ class Resolver {
         learn(broken->front(), base->label() + " (installed in the base)");
       }
     }
+  }
+
+  // apt (since 2.5, Upgrade-By-Source-Package) upgrades the installed
+  // binaries of a source package together: when the plan upgrades one, the
+  // others go to the same source version where the sources have it and it
+  // can be installed. Returns whether any was added.
+  bool upgrade_source_siblings() {
+    std::set<std::pair<std::string, std::string>> upgraded_sources;
+    for (const auto& [name, package] : m_state.all_chosen()) {
+      if (m_universe.installed(name)) upgraded_sources.emplace(package->source, package->source_version);
+    }
+    bool added = false;
+    for (const auto* base : m_universe.all_installed()) {
+      if (!kept_installed(*base)) continue;
+      const auto* newer = best_candidate(base->name);
+      if (!newer || compare_versions(newer->version, base->version) <= 0 ||
+          !upgraded_sources.contains({newer->source, newer->source_version})) {
+        continue;
+      }
+      std::optional<Unsatisfiable> ignored;
+      added = attempt([&] { choose(*newer); }, false, ignored) || added;
+    }
+    return added;
   }
 
   const Alternatives* broken_group(const Package& base) const {

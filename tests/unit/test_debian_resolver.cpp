@@ -1,7 +1,10 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -232,6 +235,18 @@ TEST_CASE("resolver: installed packages an upgrade breaks are upgraded too", "[d
   }
 }
 
+TEST_CASE("resolver: installed binaries of an upgraded source are upgraded together", "[debian][resolver]") {
+  const std::string base = stanza("libpq5", "15.18", "Source: postgresql-15\n") +
+                           stanza("pg-client", "15.18", "Source: postgresql-15\nDepends: libpq5\n") +
+                           stanza("pg-other", "1.0", "Source: other\n");
+  const auto universe =
+      universe_of(base + stanza("libpq5", "15.20", "Source: postgresql-15\n") +
+                      stanza("pg-client", "15.20", "Source: postgresql-15\nDepends: libpq5\n") +
+                      stanza("pg-other", "2.0", "Source: other\n") + stanza("app", "1", "Depends: libpq5 (>= 15.20)\n"),
+                  base);
+  CHECK(plan_of(universe, {"app"}) == Labels{"libpq5 15.20", "app 1", "pg-client 15.20"});
+}
+
 TEST_CASE("resolver: unknown packages", "[debian][resolver]") {
   const auto universe = universe_of(stanza("jq", "1.6"));
   const auto error = error_from(universe, {"jq", "no-such-thing"});
@@ -407,4 +422,69 @@ TEST_CASE("resolver: this host's packages as sources for an empty base", "[debia
   CHECK(position("apt") < static_cast<long>(names.size()));
   CHECK(position("libapt-pkg6.0") < position("apt"));
   CHECK(std::set<std::string>(names.begin(), names.end()).size() == names.size());
+}
+
+namespace {
+
+// The standard output of a host command, or "" when it cannot run.
+std::string output_of(const std::string& command) {
+  std::string out;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[65536];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    ::pclose(pipe);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("resolver: agrees with apt-get on this host's real Debian indexes", "[debian][resolver]") {
+  // apt's own lists (bookworm, -updates, -security: some 63,000 packages) and
+  // this host's dpkg status are the inputs apt-get uses; its simulation (-s)
+  // is the reference for what --apt must plan.
+  namespace fs = std::filesystem;
+  const fs::path lists = "/var/lib/apt/lists";
+  std::vector<fs::path> indexes;
+  if (fs::is_directory(lists)) {
+    for (const auto& entry : fs::directory_iterator(lists)) {
+      if (entry.path().filename().string().find("_Packages") != std::string::npos) indexes.push_back(entry.path());
+    }
+  }
+  if (indexes.empty() || !fs::exists("/usr/lib/apt/apt-helper")) {
+    WARN("no apt lists on this host (run apt-get update): comparison with apt-get skipped");
+    return;
+  }
+  std::sort(indexes.begin(), indexes.end());
+  const auto status = test::read_host_dpkg_status();
+  PackageUniverse universe;
+  for (const auto& index : indexes) {
+    // apt-helper cat-file undoes whatever compression apt stored the list in.
+    const auto text = output_of("/usr/lib/apt/apt-helper cat-file '" + index.string() + "'");
+    for (auto& package : parse_packages_index(text, status.arch, index.string())) {
+      universe.add_available(std::move(package));
+    }
+  }
+  for (auto& package : parse_dpkg_status(status.text, status.arch, "/var/lib/dpkg/status")) {
+    universe.add_installed(std::move(package));
+  }
+  const std::vector<std::string> requested = {"imagemagick", "libxml2-dev",          "libopenblas0", "jq",
+                                              "curl",        "postgresql-client-15", "git"};
+  std::string command = "apt-get install -s -q --no-install-recommends -o Debug::NoLocking=1";
+  for (const auto& name : requested) command += " " + name;
+  // "Inst NAME [OLD] (NEW Origin [arch])": the packages apt would unpack.
+  std::set<std::string> by_apt;
+  std::istringstream simulation(output_of(command + " 2>/dev/null"));
+  for (std::string line; std::getline(simulation, line);) {
+    if (!line.starts_with("Inst ")) continue;
+    std::istringstream words(line.substr(5));
+    std::string name, word;
+    words >> name;
+    while (words >> word && !word.starts_with("(")) {
+    }
+    by_apt.insert(name + " " + word.substr(1));
+  }
+  const auto plan = resolve_install(universe, requested);
+  const auto ours = labels(plan);
+  CHECK(std::set<std::string>(ours.begin(), ours.end()) == by_apt);
 }
