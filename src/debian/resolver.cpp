@@ -273,7 +273,12 @@ class Resolver {
       m_state.note(relation.name + " is provided by " + base->label() + ", already installed in the base");
       return;
     }
-    const auto providers = m_universe.providers(relation.name);
+    const auto& providers = m_universe.providers(relation.name);
+    if (providers.empty()) {
+      // Only a base package provides it, and not in the version asked for.
+      throw Error("no package provides \"" + relation.name + "\" in the version asked for (" + relation.version + ")",
+                  "leave the version out, or ask for a package that provides it");
+    }
     if (providers.size() > 1) {
       std::vector<std::string> names;
       for (const auto* provider : providers) names.push_back(provider->name);

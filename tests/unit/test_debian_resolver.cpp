@@ -158,6 +158,12 @@ TEST_CASE("resolver: virtual packages through Provides", "[debian][resolver]") {
     CHECK(labels(plan) == Labels{"mawk 1.3"});
     CHECK(plan.notes == Labels{"selecting mawk 1.3 for the virtual package awk"});
   }
+  SECTION("asking for a version of a virtual package only the base provides is an error") {
+    const auto universe = universe_of(stanza("other", "1"), stanza("gawk", "5", "Provides: awk\n"));
+    CHECK(resolve_install(universe, {"awk"}).notes ==
+          Labels{"awk is provided by gawk 5, already installed in the base"});
+    CHECK(error_of(universe, {"awk=2"}) == "no package provides \"awk\" in the version asked for (2)");
+  }
   SECTION("asking for a virtual package with several providers is an error") {
     CHECK(error_of(universe_of(sources), {"awk"}) == "\"awk\" is a virtual package provided by mawk, gawk");
   }
