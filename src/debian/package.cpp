@@ -58,6 +58,13 @@ Package package_from_paragraph(const Paragraph& paragraph, std::string_view host
   const std::string where = std::string(origin) + ", package " + package.name;
   if (package.version.empty()) throw Error(where + ": no Version field");
   if (!is_valid_version(package.version)) throw Error(where + ": \"" + package.version + "\" is not a valid version");
+  // "Source: binutils (2.40-2)" when the binary's version differs from the source's.
+  const auto source = trim(paragraph.value_or_empty("Source"));
+  const auto parenthesis = source.find('(');
+  package.source = source.empty() ? package.name : trim(source.substr(0, parenthesis));
+  package.source_version = parenthesis == std::string::npos
+                               ? package.version
+                               : trim(source.substr(parenthesis + 1, source.find(')') - parenthesis - 1));
   package.architecture = trim(paragraph.value_or_empty("Architecture"));
   package.multi_arch = trim(paragraph.value_or_empty("Multi-Arch"));
   package.essential = ascii_lower(trim(paragraph.value_or_empty("Essential"))) == "yes";
@@ -86,8 +93,7 @@ std::vector<Package> parse_dpkg_status(std::string_view text, std::string_view h
   });
 }
 
-std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch,
-                                          std::string_view origin) {
+std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch, std::string_view origin) {
   return packages_of(text, host_arch, origin,
                      [&](const Paragraph& paragraph) { return keeps_architecture(paragraph, host_arch); });
 }

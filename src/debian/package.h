@@ -13,6 +13,9 @@ namespace venv2docker::debian {
 
 struct Package {
   std::string name, version, architecture, multi_arch;
+  /// The source package and its version ("Source: name (version)"; both
+  /// default to the binary's own).
+  std::string source, source_version;
   bool essential = false;
   std::vector<Alternatives> pre_depends, depends, conflicts, breaks;
   /// Provides and Replaces allow no alternatives, so they are flat lists.
@@ -41,7 +44,6 @@ Package package_from_paragraph(const Paragraph& paragraph, std::string_view host
 std::vector<Package> parse_dpkg_status(std::string_view text, std::string_view host_arch, std::string_view origin);
 
 /// The packages of a Packages index that are for `host_arch` or "all".
-std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch,
-                                          std::string_view origin);
+std::vector<Package> parse_packages_index(std::string_view text, std::string_view host_arch, std::string_view origin);
 
 }  // namespace venv2docker::debian

@@ -18,8 +18,8 @@ struct OpSpelling {
 // Longest spellings first so that "<<" is not read as "<". The lone "<" and
 // ">" are obsolete spellings of "<=" and ">=" that old packages still use.
 constexpr OpSpelling k_ops[] = {
-    {"<<", VersionOp::less},  {"<=", VersionOp::less_equal}, {">=", VersionOp::greater_equal},
-    {">>", VersionOp::greater}, {"=", VersionOp::equal},      {"<", VersionOp::less_equal},
+    {"<<", VersionOp::less},         {"<=", VersionOp::less_equal}, {">=", VersionOp::greater_equal},
+    {">>", VersionOp::greater},      {"=", VersionOp::equal},       {"<", VersionOp::less_equal},
     {">", VersionOp::greater_equal},
 };
 
@@ -198,8 +198,7 @@ std::string alternatives_text(const Alternatives& alternatives) {
   return out;
 }
 
-std::vector<Alternatives> parse_relations(std::string_view field, std::string_view host_arch,
-                                          std::string_view origin) {
+std::vector<Alternatives> parse_relations(std::string_view field, std::string_view host_arch, std::string_view origin) {
   std::vector<Alternatives> groups;
   if (trim(field).empty()) return groups;
   // A trailing comma is harmless and occurs in real indexes.

@@ -34,8 +34,7 @@ using Alternatives = std::vector<Relation>;
 /// ("[!amd64]", "[linux-any]") are dropped, and so are groups left empty; build
 /// profiles ("<!nocheck>") are ignored. Malformed text throws Error naming
 /// `origin`.
-std::vector<Alternatives> parse_relations(std::string_view field, std::string_view host_arch,
-                                          std::string_view origin);
+std::vector<Alternatives> parse_relations(std::string_view field, std::string_view host_arch, std::string_view origin);
 
 /// "a | b" as text, for messages.
 std::string alternatives_text(const Alternatives& alternatives);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "debian/resolver_state.h"
 #include "debian/version.h"
 #include "venv2docker/error.h"
 
@@ -21,75 +22,6 @@ class Unsatisfiable : public Error {
 // starts again, knowing the relation that forced it, so that the first choice
 // is the right one.
 struct Restart {};
-
-struct Constraint {
-  Relation relation;
-  std::string required_by;  // "libfoo-dev 1.0", "the request"
-
-  bool operator==(const Constraint&) const = default;
-};
-
-template <typename Value>
-using NameMap = std::map<std::string, Value, std::less<>>;
-
-// Everything one pass decides. Trying an alternative marks it and rolls back
-// to the mark when the alternative fails: copying it would cost as much as
-// the plan at every alternative, which adds up to quadratic time.
-class PassState {
- public:
-  struct Mark {
-    std::size_t chosen, constraints, notes;
-  };
-
-  const Package* chosen(std::string_view name) const {
-    const auto found = m_chosen.find(name);
-    return found == m_chosen.end() ? nullptr : found->second;
-  }
-  const NameMap<const Package*>& all_chosen() const { return m_chosen; }
-  const std::vector<const Package*>& chosen_providers(std::string_view name) const {
-    return entries_of(m_chosen_providers, name);
-  }
-  const std::vector<Constraint>& constraints(std::string_view name) const { return entries_of(m_constraints, name); }
-  const std::vector<std::string>& notes() const { return m_notes; }
-
-  void choose(const Package& package) {
-    m_chosen.emplace(package.name, &package);
-    m_chosen_order.push_back(&package);
-    for (const auto& provided : package.provides) m_chosen_providers[provided.name].push_back(&package);
-  }
-  void constrain(const Relation& relation, const std::string& required_by) {
-    m_constraints[relation.name].push_back({relation, required_by});
-    m_constrained_order.push_back(relation.name);
-  }
-  void note(std::string text) { m_notes.push_back(std::move(text)); }
-
-  Mark mark() const { return {m_chosen_order.size(), m_constrained_order.size(), m_notes.size()}; }
-
-  // Undoes, newest first, everything done since `mark`.
-  void roll_back(const Mark& mark) {
-    while (m_chosen_order.size() > mark.chosen) {
-      const Package* package = m_chosen_order.back();
-      for (auto provided = package->provides.rbegin(); provided != package->provides.rend(); ++provided) {
-        m_chosen_providers[provided->name].pop_back();
-      }
-      m_chosen.erase(package->name);
-      m_chosen_order.pop_back();
-    }
-    while (m_constrained_order.size() > mark.constraints) {
-      m_constraints[m_constrained_order.back()].pop_back();
-      m_constrained_order.pop_back();
-    }
-    m_notes.resize(mark.notes);
-  }
-
- private:
-  NameMap<const Package*> m_chosen;
-  std::vector<const Package*> m_chosen_order;
-  NameMap<std::vector<const Package*>> m_chosen_providers;
-  NameMap<std::vector<Constraint>> m_constraints;
-  std::vector<std::string> m_constrained_order;
-  std::vector<std::string> m_notes;
-};
 
 // Whether `provider` meets `relation` through its Provides: any provision for
 // an unversioned relation, only "(= version)" provisions for a versioned one.
@@ -210,10 +142,17 @@ class Resolver {
 
   void choose(const Package& package) {
     m_state.choose(package);
+    // When other ways remain, one that clashes with what is already there
+    // gives way to them, as apt would choose. With no other way, the clash is
+    // reported at the end, once the plan is complete (an upgrade planned later
+    // may still remove it).
+    if (m_trial_depth > 0) {
+      if (const auto clash = clash_of(package, false)) throw Unsatisfiable(clash->what(), clash->hint());
+    }
     if (const auto* base = m_universe.installed(package.name)) {
       const bool upgrade = compare_versions(package.version, base->version) > 0;
       m_state.note(package.label() + " replaces the base's " + base->version +
-                              (upgrade ? " (upgrade)" : " (downgrade)"));
+                   (upgrade ? " (upgrade)" : " (downgrade)"));
     }
     // Chosen before its dependencies are met, so that a cycle back to it is met.
     for (const auto* groups : {&package.pre_depends, &package.depends}) {
@@ -228,21 +167,34 @@ class Resolver {
     if (group.size() == 1) return install_for(group.front(), dependant, group);
     std::optional<Unsatisfiable> deeper;
     for (const auto& relation : group) {
-      const auto before = m_state.mark();
-      try {
-        install_for(relation, dependant, group);
-        return;
-      } catch (const Unsatisfiable& error) {
-        m_state.roll_back(before);
-        // The first alternative that had a candidate but failed further down
-        // explains the failure better than the group as a whole.
-        if (!deeper && !m_universe.candidates(relation.name).empty() && best_candidate(relation.name, &relation)) {
-          deeper = error;
-        }
-      }
+      // The first alternative that had a candidate but failed further down
+      // explains the failure better than the group as a whole.
+      const bool explains = best_candidate(relation.name, &relation) != nullptr;
+      if (attempt([&] { install_for(relation, dependant, group); }, explains, deeper)) return;
     }
     if (deeper) throw *deeper;
     throw unsatisfiable(group, dependant);
+  }
+
+  // Runs `step` as one of several ways to meet a relation: when it fails,
+  // everything it did is undone, and its error kept in `failure` if
+  // `explains` and none is kept yet.
+  template <typename Step>
+  bool attempt(Step step, bool explains, std::optional<Unsatisfiable>& failure) {
+    const auto before = m_state.mark();
+    struct TrialScope {
+      int& depth;
+      explicit TrialScope(int& d) : depth(++d) {}
+      ~TrialScope() { --depth; }
+    } scope(m_trial_depth);
+    try {
+      step();
+      return true;
+    } catch (const Unsatisfiable& error) {
+      m_state.roll_back(before);
+      if (explains && !failure) failure = error;
+      return false;
+    }
   }
 
   // Adds a package that meets `relation`: a version of the package it names,
@@ -258,13 +210,7 @@ class Resolver {
     for (const auto* provider : m_universe.providers(relation.name)) {
       if (!provides_for(*provider, relation) || !allowed(*provider)) continue;
       if (chosen(provider->name)) continue;  // another version is chosen; this one was already not enough
-      const auto before = m_state.mark();
-      try {
-        return choose(*provider);
-      } catch (const Unsatisfiable& error) {
-        m_state.roll_back(before);
-        if (!deeper) deeper = error;
-      }
+      if (attempt([&] { choose(*provider); }, true, deeper)) return;
     }
     if (deeper) throw *deeper;
     throw unsatisfiable(group, dependant);
@@ -327,7 +273,12 @@ class Resolver {
       m_state.note(relation.name + " is provided by " + base->label() + ", already installed in the base");
       return;
     }
-    const auto providers = m_universe.providers(relation.name);
+    const auto& providers = m_universe.providers(relation.name);
+    if (providers.empty()) {
+      // Only a base package provides it, and not in the version asked for.
+      throw Error("no package provides \"" + relation.name + "\" in the version asked for (" + relation.version + ")",
+                  "leave the version out, or ask for a package that provides it");
+    }
     if (providers.size() > 1) {
       std::vector<std::string> names;
       for (const auto* provider : providers) names.push_back(provider->name);
@@ -347,7 +298,7 @@ class Resolver {
   // starts again, ending in a clear error when nothing fits both.
   void upgrade_broken_dependants() {
     for (bool changed = true; changed;) {
-      changed = false;
+      changed = upgrade_source_siblings();
       for (const auto* base : m_universe.all_installed()) {
         if (!kept_installed(*base)) continue;
         const auto* broken = broken_group(*base);
@@ -363,6 +314,29 @@ class Resolver {
     }
   }
 
+  // apt (since 2.5, Upgrade-By-Source-Package) upgrades the installed
+  // binaries of a source package together: when the plan upgrades one, the
+  // others go to the same source version where the sources have it and it
+  // can be installed. Returns whether any was added.
+  bool upgrade_source_siblings() {
+    std::set<std::pair<std::string, std::string>> upgraded_sources;
+    for (const auto& [name, package] : m_state.all_chosen()) {
+      if (m_universe.installed(name)) upgraded_sources.emplace(package->source, package->source_version);
+    }
+    bool added = false;
+    for (const auto* base : m_universe.all_installed()) {
+      if (!kept_installed(*base)) continue;
+      const auto* newer = best_candidate(base->name);
+      if (!newer || compare_versions(newer->version, base->version) <= 0 ||
+          !upgraded_sources.contains({newer->source, newer->source_version})) {
+        continue;
+      }
+      std::optional<Unsatisfiable> ignored;
+      added = attempt([&] { choose(*newer); }, false, ignored) || added;
+    }
+    return added;
+  }
+
   const Alternatives* broken_group(const Package& base) const {
     for (const auto* groups : {&base.pre_depends, &base.depends}) {
       for (const auto& group : *groups) {
@@ -375,15 +349,19 @@ class Resolver {
   // ---- conflicts ----
 
   void check_conflicts() const {
-    for (const auto& [name, package] : m_state.all_chosen()) check_conflicts_of(*package, false);
+    for (const auto& [name, package] : m_state.all_chosen()) {
+      if (const auto clash = clash_of(*package, false)) throw *clash;
+    }
     for (const auto* base : m_universe.all_installed()) {
-      if (kept_installed(*base)) check_conflicts_of(*base, true);
+      if (!kept_installed(*base)) continue;
+      if (const auto clash = clash_of(*base, true)) throw *clash;
     }
   }
 
   // `only_with_plan`: an installed package is only checked against what the
   // plan adds; what the base already has together is not our business.
-  void check_conflicts_of(const Package& package, bool only_with_plan) const {
+  // The first package that `package`'s Conflicts or Breaks hit, as the error to report.
+  std::optional<Error> clash_of(const Package& package, bool only_with_plan) const {
     const std::pair<const std::vector<Alternatives>*, std::string_view> kinds[] = {
         {&package.conflicts, "conflicts with"}, {&package.breaks, "breaks"}};
     for (const auto& [groups, verb] : kinds) {
@@ -392,13 +370,15 @@ class Resolver {
           for (const auto* other : packages_meeting(relation)) {
             if (other->name == package.name || (only_with_plan && !chosen(other->name))) continue;
             const bool other_in_base = !chosen(other->name);
-            throw Error(package.label() + " " + std::string(verb) + " " + other->label(),
-                        other_in_base ? other->name + " is installed in the base image, and --apt never removes packages"
-                                      : "both would be installed by --apt: ask for other packages or versions");
+            return Error(package.label() + " " + std::string(verb) + " " + other->label(),
+                         other_in_base
+                             ? other->name + " is installed in the base image, and --apt never removes packages"
+                             : "both would be installed by --apt: ask for other packages or versions");
           }
         }
       }
     }
+    return std::nullopt;
   }
 
   // Every package in the image after the plan that meets `relation` (for a
@@ -484,6 +464,8 @@ class Resolver {
   NameMap<std::vector<Constraint>> m_learned;
   PassState m_state;
   std::vector<const Package*> m_roots;
+  // How many alternatives are being tried, one inside another.
+  int m_trial_depth = 0;
 };
 
 }  // namespace

@@ -7,7 +7,8 @@
 // virtual packages through Provides, versioned Provides for versioned
 // relations; the base's installed packages (Essential ones included) meet
 // relations their version fits, and are upgraded when it does not (installed
-// packages that the upgrade would break are upgraded too); for each name the
+// packages that the upgrade would break are upgraded too, and so are the
+// other installed binaries of an upgraded package's source, as apt 2.6 does); for each name the
 // highest version that every relation on it allows; Conflicts and Breaks
 // among the plan and the installed packages.
 // Not covered: Recommends and Suggests are never installed (as with

@@ -93,7 +93,9 @@ bool is_valid_version(std::string_view version) {
   const auto parts = split_version(version);
   if (parts.upstream.empty()) return false;
   if (version.find('-') != std::string_view::npos && parts.revision.empty()) return false;
-  const auto upstream_char = [](char c) { return is_digit(c) || is_letter(c) || c == '.' || c == '+' || c == '~' || c == '-' || c == ':'; };
+  const auto upstream_char = [](char c) {
+    return is_digit(c) || is_letter(c) || c == '.' || c == '+' || c == '~' || c == '-' || c == ':';
+  };
   const auto revision_char = [](char c) { return is_digit(c) || is_letter(c) || c == '.' || c == '+' || c == '~'; };
   return all_of(parts.upstream, upstream_char) && all_of(parts.revision, revision_char);
 }

@@ -1,11 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "debian/package.h"
-#include "host_dpkg_status.h"
 #include "debian/version.h"
+#include "host_dpkg_status.h"
 #include "venv2docker/error.h"
 
 using namespace venv2docker;
@@ -35,7 +34,8 @@ const char* const k_index =
     "SHA256: ABCDEF0123\n"
     "\n"
     "Package: foo-doc\n"
-    "Version: 2.0-1\n"
+    "Version: 2.0-1+b1\n"
+    "Source: foo (2.0-1)\n"
     "Architecture: all\n"
     "Essential: yes\n"
     "\n"
@@ -70,7 +70,11 @@ TEST_CASE("packages: every field the resolver and fetcher use", "[debian][packag
   CHECK(foo.sha256 == "abcdef0123");
   CHECK(foo.origin == "main/binary-amd64/Packages");
   CHECK(foo.label() == "libfoo1 1:2.0-1+deb12u1");
+  CHECK(foo.source == "libfoo1");
+  CHECK(foo.source_version == foo.version);
   CHECK(packages[1].name == "foo-doc");
+  CHECK(packages[1].source == "foo");
+  CHECK(packages[1].source_version == "2.0-1");
   CHECK(packages[1].essential);
 }
 

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -81,8 +80,9 @@ TEST_CASE("relations: architecture qualifiers are kept", "[debian][relations]") 
 }
 
 TEST_CASE("relations: architecture restrictions keep what is for the host", "[debian][relations]") {
-  const std::string field = "a [amd64 arm64], b [!amd64], c [i386], d [!i386 !armel], e [linux-any], "
-                            "f [any-amd64], g [kfreebsd-any], x | y [i386]";
+  const std::string field =
+      "a [amd64 arm64], b [!amd64], c [i386], d [!i386 !armel], e [linux-any], "
+      "f [any-amd64], g [kfreebsd-any], x | y [i386]";
   CHECK(texts(parse(field, "amd64")) == std::vector<std::string>{"a", "d", "e", "f", "x"});
   CHECK(texts(parse(field, "i386")) == std::vector<std::string>{"b", "c", "e", "x | y"});
   CHECK(texts(parse(field, "kfreebsd-amd64")) == std::vector<std::string>{"b", "d", "f", "g", "x"});
@@ -96,8 +96,8 @@ TEST_CASE("relations: build profiles are ignored", "[debian][relations]") {
 }
 
 TEST_CASE("relations: malformed fields name their origin", "[debian][relations]") {
-  for (const char* field : {"a (>= 1.0", "a (1.0)", "a (>= )", "a (>= 1 0)", "a,,b", "a | , b", "(>= 1)",
-                            "a [amd64", "a [!amd64 i386]", "a []", "a <nocheck", "a b", "a:", "a (~= 1)"}) {
+  for (const char* field : {"a (>= 1.0", "a (1.0)", "a (>= )", "a (>= 1 0)", "a,,b", "a | , b", "(>= 1)", "a [amd64",
+                            "a [!amd64 i386]", "a []", "a <nocheck", "a b", "a:", "a (~= 1)"}) {
     INFO(field);
     try {
       parse(field);

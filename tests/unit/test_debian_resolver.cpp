@@ -1,8 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -65,10 +67,10 @@ using Labels = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("resolver: dependencies come before their dependants", "[debian][resolver]") {
-  const auto universe = universe_of(stanza("app", "1.0", "Depends: libfoo1, libbaz\n") +
-                                    stanza("libfoo1", "1.0", "Pre-Depends: libpre\nDepends: libbar (>= 2)\n") +
-                                    stanza("libbar", "2.1") + stanza("libpre", "1") + stanza("libbaz", "1") +
-                                    stanza("unrelated", "1"));
+  const auto universe =
+      universe_of(stanza("app", "1.0", "Depends: libfoo1, libbaz\n") +
+                  stanza("libfoo1", "1.0", "Pre-Depends: libpre\nDepends: libbar (>= 2)\n") + stanza("libbar", "2.1") +
+                  stanza("libpre", "1") + stanza("libbaz", "1") + stanza("unrelated", "1"));
   CHECK(plan_of(universe, {"app"}) == Labels{"libpre 1", "libbar 2.1", "libfoo1 1.0", "libbaz 1", "app 1.0"});
   // Same input, same plan.
   CHECK(plan_of(universe, {"app"}) == plan_of(universe, {"app"}));
@@ -147,12 +149,20 @@ TEST_CASE("resolver: virtual packages through Provides", "[debian][resolver]") {
   SECTION("an installed provider") {
     CHECK(plan_of(universe_of(sources, stanza("gawk", "5", "Provides: awk\n")), {"app"}) == Labels{"app 1"});
   }
-  SECTION("a provider in the plan") { CHECK(plan_of(universe_of(sources), {"gawk", "app"}) == Labels{"gawk 5", "app 1"}); }
+  SECTION("a provider in the plan") {
+    CHECK(plan_of(universe_of(sources), {"gawk", "app"}) == Labels{"gawk 5", "app 1"});
+  }
   SECTION("asking for a virtual package with one provider installs it") {
     const auto universe = universe_of(stanza("mawk", "1.3", "Provides: awk\n"));
     const auto plan = resolve_install(universe, {"awk"});
     CHECK(labels(plan) == Labels{"mawk 1.3"});
     CHECK(plan.notes == Labels{"selecting mawk 1.3 for the virtual package awk"});
+  }
+  SECTION("asking for a version of a virtual package only the base provides is an error") {
+    const auto universe = universe_of(stanza("other", "1"), stanza("gawk", "5", "Provides: awk\n"));
+    CHECK(resolve_install(universe, {"awk"}).notes ==
+          Labels{"awk is provided by gawk 5, already installed in the base"});
+    CHECK(error_of(universe, {"awk=2"}) == "no package provides \"awk\" in the version asked for (2)");
   }
   SECTION("asking for a virtual package with several providers is an error") {
     CHECK(error_of(universe_of(sources), {"awk"}) == "\"awk\" is a virtual package provided by mawk, gawk");
@@ -161,13 +171,14 @@ TEST_CASE("resolver: virtual packages through Provides", "[debian][resolver]") {
 
 TEST_CASE("resolver: versioned Provides meet versioned relations", "[debian][resolver]") {
   const std::string sources = stanza("old-impl", "1", "Provides: api (= 1)\n") +
-                              stanza("new-impl", "2", "Provides: api (= 2)\n") + stanza("plain", "1", "Provides: api\n");
+                              stanza("new-impl", "2", "Provides: api (= 2)\n") +
+                              stanza("plain", "1", "Provides: api\n");
   CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api (>= 2)\n")), {"app"}) ==
         Labels{"new-impl 2", "app 1"});
-  CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api\n")), {"app"}) ==
-        Labels{"old-impl 1", "app 1"});
+  CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api\n")), {"app"}) == Labels{"old-impl 1", "app 1"});
   // An unversioned Provides never meets a versioned relation.
-  const auto universe = universe_of(stanza("plain", "1", "Provides: api\n") + stanza("app", "1", "Depends: api (>= 1)\n"));
+  const auto universe =
+      universe_of(stanza("plain", "1", "Provides: api\n") + stanza("app", "1", "Depends: api (>= 1)\n"));
   CHECK(error_of(universe, {"app"}) ==
         "cannot install app: it depends on api (>= 1), but no version of api fits, and only plain 1 provide it");
 }
@@ -186,10 +197,26 @@ TEST_CASE("resolver: installed packages meet relations their version fits", "[de
   }
 }
 
+TEST_CASE("resolver: requests the base already meets", "[debian][resolver]") {
+  const auto universe =
+      universe_of(stanza("jq", "1.6") + stanza("jq", "1.5"), stanza("jq", "1.6") + stanza("local-only", "7"));
+  CHECK(resolve_install(universe, {"jq=1.6"}).packages.empty());
+  CHECK(resolve_install(universe, {"local-only"}).notes == Labels{"local-only 7 is already installed in the base"});
+  const auto downgrade = resolve_install(universe, {"jq=1.5"});
+  CHECK(labels(downgrade) == Labels{"jq 1.5"});
+  CHECK(downgrade.notes == Labels{"jq 1.5 replaces the base's 1.6 (downgrade)"});
+}
+
+TEST_CASE("resolver: architecture qualifiers match by name", "[debian][resolver]") {
+  const auto universe = universe_of(stanza("python3", "3.11.2-1+b1", "Multi-Arch: allowed\n") +
+                                    stanza("tool", "1", "Depends: python3:any (>= 3.11)\n"));
+  CHECK(plan_of(universe, {"tool"}) == Labels{"python3 3.11.2-1+b1", "tool 1"});
+}
+
 TEST_CASE("resolver: an installed package too old is upgraded", "[debian][resolver]") {
-  const auto universe = universe_of(stanza("libfoo1", "1.0") + stanza("libfoo1", "2.0") +
-                                        stanza("app", "1", "Depends: libfoo1 (>= 2.0)\n"),
-                                    stanza("libfoo1", "1.0"));
+  const auto universe = universe_of(
+      stanza("libfoo1", "1.0") + stanza("libfoo1", "2.0") + stanza("app", "1", "Depends: libfoo1 (>= 2.0)\n"),
+      stanza("libfoo1", "1.0"));
   const auto plan = resolve_install(universe, {"app"});
   CHECK(labels(plan) == Labels{"libfoo1 2.0", "app 1"});
   CHECK(plan.notes == Labels{"libfoo1 2.0 replaces the base's 1.0 (upgrade)"});
@@ -202,9 +229,8 @@ TEST_CASE("resolver: installed packages an upgrade breaks are upgraded too", "[d
   const std::string base = stanza("libfoo1", "1.0") + stanza("libfoo-dev", "1.0", "Depends: libfoo1 (= 1.0)\n");
   const std::string app = stanza("app", "1", "Depends: libfoo1 (>= 2.0)\n");
   SECTION("when a newer version exists") {
-    const auto universe = universe_of(base + app + stanza("libfoo1", "2.0") +
-                                          stanza("libfoo-dev", "2.0", "Depends: libfoo1 (= 2.0)\n"),
-                                      base);
+    const auto universe = universe_of(
+        base + app + stanza("libfoo1", "2.0") + stanza("libfoo-dev", "2.0", "Depends: libfoo1 (= 2.0)\n"), base);
     CHECK(plan_of(universe, {"app"}) == Labels{"libfoo1 2.0", "app 1", "libfoo-dev 2.0"});
   }
   SECTION("and when none does, the error says why") {
@@ -213,6 +239,18 @@ TEST_CASE("resolver: installed packages an upgrade breaks are upgraded too", "[d
           "cannot install app: it depends on libfoo1 (>= 2.0), but the base has libfoo1 1.0 and the sources have "
           "2.0, 1.0; also required: libfoo1 (= 1.0) by libfoo-dev 1.0 (installed in the base)");
   }
+}
+
+TEST_CASE("resolver: installed binaries of an upgraded source are upgraded together", "[debian][resolver]") {
+  const std::string base = stanza("libpq5", "15.18", "Source: postgresql-15\n") +
+                           stanza("pg-client", "15.18", "Source: postgresql-15\nDepends: libpq5\n") +
+                           stanza("pg-other", "1.0", "Source: other\n");
+  const auto universe =
+      universe_of(base + stanza("libpq5", "15.20", "Source: postgresql-15\n") +
+                      stanza("pg-client", "15.20", "Source: postgresql-15\nDepends: libpq5\n") +
+                      stanza("pg-other", "2.0", "Source: other\n") + stanza("app", "1", "Depends: libpq5 (>= 15.20)\n"),
+                  base);
+  CHECK(plan_of(universe, {"app"}) == Labels{"libpq5 15.20", "app 1", "pg-client 15.20"});
 }
 
 TEST_CASE("resolver: unknown packages", "[debian][resolver]") {
@@ -244,8 +282,9 @@ TEST_CASE("resolver: unsatisfiable relations name the package and the relation",
           "cannot install app: it depends on ghost, but neither the base nor the sources have ghost");
   }
   SECTION("two relations on one name that nothing fits") {
-    const auto universe = universe_of(stanza("lib", "1") + stanza("lib", "2") + stanza("a", "1", "Depends: lib (>= 2)\n") +
-                                      stanza("b", "1", "Depends: lib (<< 2)\n"));
+    const auto universe =
+        universe_of(stanza("lib", "1") + stanza("lib", "2") + stanza("a", "1", "Depends: lib (>= 2)\n") +
+                    stanza("b", "1", "Depends: lib (<< 2)\n"));
     CHECK(error_of(universe, {"a", "b"}) ==
           "cannot install b: it depends on lib (<< 2), but the sources have 2, 1; also required: lib (>= 2) by a");
   }
@@ -260,11 +299,13 @@ TEST_CASE("resolver: conflicts and breaks", "[debian][resolver]") {
     CHECK_THAT(error.hint(), Catch::Contains("installed in the base"));
   }
   SECTION("of an installed package with a new one") {
-    const auto universe = universe_of(jq + stanza("newcomer", "1"), stanza("jq", "1.6-2.1+deb12u3", "Conflicts: newcomer\n"));
+    const auto universe =
+        universe_of(jq + stanza("newcomer", "1"), stanza("jq", "1.6-2.1+deb12u3", "Conflicts: newcomer\n"));
     CHECK(error_of(universe, {"newcomer"}) == "jq 1.6-2.1+deb12u3 conflicts with newcomer 1");
   }
   SECTION("within the plan") {
-    const auto universe = universe_of(jq + stanza("a", "1", "Depends: b\n") + stanza("b", "2", "Conflicts: jq (<< 2)\n"));
+    const auto universe =
+        universe_of(jq + stanza("a", "1", "Depends: b\n") + stanza("b", "2", "Conflicts: jq (<< 2)\n"));
     CHECK(error_of(universe, {"jq", "a"}) == "b 2 conflicts with jq 1.6-2.1+deb12u3");
   }
   SECTION("through a virtual package") {
@@ -275,11 +316,27 @@ TEST_CASE("resolver: conflicts and breaks", "[debian][resolver]") {
     CHECK(error_of(universe, {"mta-a", "mta-b"}) == "mta-a 1 conflicts with mta-b 1");
   }
   SECTION("Breaks, versioned") {
-    const auto universe = universe_of(stanza("tool", "2", "Breaks: plugin (<< 2)\n") + stanza("plugin", "1") +
-                                      stanza("plugin", "2"), stanza("plugin", "1"));
+    const auto universe =
+        universe_of(stanza("tool", "2", "Breaks: plugin (<< 2)\n") + stanza("plugin", "1") + stanza("plugin", "2"),
+                    stanza("plugin", "1"));
     CHECK(error_of(universe, {"tool"}) == "tool 2 breaks plugin 1");
     // The installed plugin, once upgraded, is checked at its new version.
     CHECK(plan_of(universe, {"tool", "plugin"}) == Labels{"tool 2", "plugin 2"});
+  }
+  SECTION("an alternative that would clash gives way to the next") {
+    const auto universe = universe_of(jq + stanza("app", "1", "Depends: jq-fork | jaq\n") +
+                                          stanza("jq-fork", "1", "Conflicts: jq\n") + stanza("jaq", "2"),
+                                      jq);
+    CHECK(plan_of(universe, {"app"}) == Labels{"jaq 2", "app 1"});
+    const auto breaking = universe_of(jq + stanza("app", "1", "Depends: fork | jaq\n") +
+                                          stanza("fork", "1", "Breaks: jq (<< 9)\n") + stanza("jaq", "2"),
+                                      jq);
+    CHECK(plan_of(breaking, {"app"}) == Labels{"jaq 2", "app 1"});
+    const auto providers =
+        universe_of(stanza("app", "1", "Depends: mta\n") + stanza("bad-mta", "1", "Provides: mta\nConflicts: jq\n") +
+                        stanza("good-mta", "1", "Provides: mta\n") + jq,
+                    jq);
+    CHECK(plan_of(providers, {"app"}) == Labels{"good-mta 1", "app 1"});
   }
   SECTION("a version the relation does not name is fine") {
     const auto universe = universe_of(jq + stanza("c", "1", "Conflicts: jq (<< 1.0)\n"), jq);
@@ -320,7 +377,9 @@ TEST_CASE("resolver: an index the size of Debian main resolves quickly", "[debia
   constexpr int k_packages = 63000;
   for (int i = 0; i < k_packages; ++i) {
     std::string fields = "Provides: shared-virtual\n";
-    if (i % 100 != 99) fields += "Depends: missing-" + std::to_string(i) + " | pkg" + std::to_string(i + 1) + " (>= 1), shared-virtual\n";
+    if (i % 100 != 99)
+      fields +=
+          "Depends: missing-" + std::to_string(i) + " | pkg" + std::to_string(i + 1) + " (>= 1), shared-virtual\n";
     index += stanza("pkg" + std::to_string(i), "1.0", fields);
   }
   const auto start = std::chrono::steady_clock::now();
@@ -369,4 +428,73 @@ TEST_CASE("resolver: this host's packages as sources for an empty base", "[debia
   CHECK(position("apt") < static_cast<long>(names.size()));
   CHECK(position("libapt-pkg6.0") < position("apt"));
   CHECK(std::set<std::string>(names.begin(), names.end()).size() == names.size());
+}
+
+namespace {
+
+// The standard output of a host command, or "" when it cannot run.
+std::string output_of(const std::string& command) {
+  std::string out;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[65536];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+    ::pclose(pipe);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("resolver: agrees with apt-get on this host's real Debian indexes", "[debian][resolver]") {
+  // apt's own lists (bookworm, -updates, -security: some 63,000 packages) and
+  // this host's dpkg status are the inputs apt-get uses; its simulation (-s)
+  // is the reference for what --apt must plan.
+  namespace fs = std::filesystem;
+  const fs::path lists = "/var/lib/apt/lists";
+  std::vector<fs::path> indexes;
+  if (fs::is_directory(lists)) {
+    for (const auto& entry : fs::directory_iterator(lists)) {
+      if (entry.path().filename().string().find("_Packages") != std::string::npos) indexes.push_back(entry.path());
+    }
+  }
+  if (indexes.empty() || !fs::exists("/usr/lib/apt/apt-helper")) {
+    WARN("no apt lists on this host (run apt-get update): comparison with apt-get skipped");
+    return;
+  }
+  std::sort(indexes.begin(), indexes.end());
+  const auto status = test::read_host_dpkg_status();
+  PackageUniverse universe;
+  for (const auto& index : indexes) {
+    // apt-helper cat-file undoes whatever compression apt stored the list in.
+    const auto text = output_of("/usr/lib/apt/apt-helper cat-file '" + index.string() + "'");
+    for (auto& package : parse_packages_index(text, status.arch, index.string())) {
+      universe.add_available(std::move(package));
+    }
+  }
+  for (auto& package : parse_dpkg_status(status.text, status.arch, "/var/lib/dpkg/status")) {
+    universe.add_installed(std::move(package));
+  }
+  const std::vector<std::vector<std::string>> requests = {
+      {"imagemagick", "libxml2-dev", "libopenblas0", "jq", "curl", "postgresql-client-15", "git"},
+      {"libreoffice-core", "mariadb-server"},
+      {"ruby-full", "php-cli", "exim4", "openssh-server", "default-jdk-headless", "nginx", "r-base-core"}};
+  for (const auto& requested : requests) {
+    std::string command = "apt-get install -s -q --no-install-recommends -o Debug::NoLocking=1";
+    for (const auto& name : requested) command += " " + name;
+    INFO(command);
+    // "Inst NAME [OLD] (NEW Origin [arch])": the packages apt would unpack.
+    std::set<std::string> by_apt;
+    std::istringstream simulation(output_of(command + " 2>/dev/null"));
+    for (std::string line; std::getline(simulation, line);) {
+      if (!line.starts_with("Inst ")) continue;
+      std::istringstream words(line.substr(5));
+      std::string name, word;
+      words >> name;
+      while (words >> word && !word.starts_with("(")) {
+      }
+      by_apt.insert(name + " " + word.substr(1));
+    }
+    const auto ours = labels(resolve_install(universe, requested));
+    CHECK(std::set<std::string>(ours.begin(), ours.end()) == by_apt);
+  }
 }
