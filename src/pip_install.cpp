@@ -73,8 +73,8 @@ std::vector<Distribution> plan_pip_install(const Venv& venv, const fs::path& req
   return planned;
 }
 
-void run_pip_install(const Venv& venv, const fs::path& requirements, const fs::path& prefix) {
-  run_pip(pip_install_command(venv, requirements, prefix), requirements);
+std::string run_pip_install(const Venv& venv, const fs::path& requirements, const fs::path& prefix) {
+  return run_pip(pip_install_command(venv, requirements, prefix), requirements).err;
 }
 
 }  // namespace venv2docker
