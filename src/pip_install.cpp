@@ -46,9 +46,11 @@ ProcessResult run_pip(const std::vector<std::string>& command, const fs::path& r
 
 void require_venv_pip(const Venv& venv) {
   const std::string python = venv_python(venv);
-  ProcessResult result{1, {}, {}};
-  if (fs::exists(python)) result = run_process({python, "-m", "pip", "--version"});
-  if (result.exit_code != 0) {
+  if (!fs::exists(python)) {
+    throw Error("the venv " + venv.root.string() + " has no bin/python to run pip with, which --pip needs",
+                "recreate the venv, or build without --pip");
+  }
+  if (run_process({python, "-m", "pip", "--version"}).exit_code != 0) {
     throw Error("the venv " + venv.root.string() + " has no pip, which --pip needs to install requirements",
                 "add it with " + python + " -m ensurepip, or build without --pip");
   }
