@@ -191,6 +191,7 @@ void suggest_apt_packages(CompatReport& report, const AptOptions& apt, const Bas
 PipStaging stage_pip(const Venv& venv, const fs::path& requirements, const BlobStore& store, Reporter& reporter) {
   reporter.step("Installing --pip " + requirements.string() + " with the venv's pip");
   PipStaging staging = stage_pip_requirements(venv, requirements, store.root() / "tmp");
+  for (const auto& warning : staging.pip_warnings) reporter.warning(warning);
   if (staging.installed.empty()) {
     reporter.step("The venv already satisfies " + requirements.string() + ": no pip layer");
   } else {

@@ -46,9 +46,11 @@ ProcessResult run_pip(const std::vector<std::string>& command, const fs::path& r
 
 void require_venv_pip(const Venv& venv) {
   const std::string python = venv_python(venv);
-  ProcessResult result{1, {}, {}};
-  if (fs::exists(python)) result = run_process({python, "-m", "pip", "--version"});
-  if (result.exit_code != 0) {
+  if (!fs::exists(python)) {
+    throw Error("the venv " + venv.root.string() + " has no bin/python to run pip with, which --pip needs",
+                "recreate the venv, or build without --pip");
+  }
+  if (run_process({python, "-m", "pip", "--version"}).exit_code != 0) {
     throw Error("the venv " + venv.root.string() + " has no pip, which --pip needs to install requirements",
                 "add it with " + python + " -m ensurepip, or build without --pip");
   }
@@ -73,8 +75,8 @@ std::vector<Distribution> plan_pip_install(const Venv& venv, const fs::path& req
   return planned;
 }
 
-void run_pip_install(const Venv& venv, const fs::path& requirements, const fs::path& prefix) {
-  run_pip(pip_install_command(venv, requirements, prefix), requirements);
+std::string run_pip_install(const Venv& venv, const fs::path& requirements, const fs::path& prefix) {
+  return run_pip(pip_install_command(venv, requirements, prefix), requirements).err;
 }
 
 }  // namespace venv2docker

@@ -21,8 +21,9 @@ std::vector<Distribution> plan_pip_install(const Venv& venv, const std::filesyst
                                            const std::filesystem::path& report_file);
 
 /// `pip install --prefix prefix -r requirements` with the user's environment
-/// (pip.conf, PIP_* variables, index credentials apply). Throws Error with
-/// pip's last words on failure.
-void run_pip_install(const Venv& venv, const std::filesystem::path& requirements, const std::filesystem::path& prefix);
+/// (pip.conf, PIP_* variables, index credentials apply). Returns what pip
+/// printed on stderr although it succeeded (dependency conflicts, deprecations).
+/// Throws Error with pip's last words on failure.
+std::string run_pip_install(const Venv& venv, const std::filesystem::path& requirements, const std::filesystem::path& prefix);
 
 }  // namespace venv2docker

@@ -1,6 +1,7 @@
 #include "pip_layer.h"
 
 #include "pip_install.h"
+#include "text_util.h"
 #include "venv2docker/error.h"
 #include "venv2docker/tree_walk.h"
 
@@ -38,7 +39,10 @@ PipStaging stage_pip_requirements(const Venv& venv, const fs::path& requirements
       plan_pip_install(venv, requirements, staging.prefix(), staging.folder->path() / "report.json");
   if (planned.empty()) return staging;
   refuse_version_clashes(venv, requirements, planned);
-  run_pip_install(venv, requirements, staging.prefix());
+  const std::string said = run_pip_install(venv, requirements, staging.prefix());
+  for (const std::string& line : split_nonempty(said, '\n')) {
+    if (!trim(line).empty()) staging.pip_warnings.push_back("pip: " + trim(line));
+  }
   staging.installed = planned;
   return staging;
 }

@@ -22,6 +22,8 @@ struct PipStaging {
   std::unique_ptr<AtomicDirectory> folder;
   /// What pip installed; empty when the venv already satisfied every requirement.
   std::vector<Distribution> installed;
+  /// pip's warnings, one per line, for the user to see.
+  std::vector<std::string> pip_warnings;
 
   std::filesystem::path prefix() const { return folder->path() / "prefix"; }
 };
