@@ -68,8 +68,13 @@ DUMMY_PACKAGES = {
     "v2d-conflicts-jq": ({"Conflicts": "jq", "Description": "v2d test: conflicts with jq"}, {}),
     "v2d-needs-new-libc": ({"Depends": "libc6 (>= 99)", "Description": "v2d test: needs a libc that never exists"},
                            {}),
+    # Also a file under /lib (a link to usr/lib in the merged-/usr base: dpkg follows it) and
+    # docs that the base's dpkg path-exclude rules keep out (all but the copyright).
     "v2d-hello-jq": ({"Depends": "jq", "Description": "v2d test: a script that runs jq"},
-                     {"usr/bin/v2d-hello-jq": (0o755, HELLO_JQ_SCRIPT)}),
+                     {"usr/bin/v2d-hello-jq": (0o755, HELLO_JQ_SCRIPT),
+                      "lib/v2d-hello-jq/data.txt": (0o644, "data under /lib\n"),
+                      "usr/share/doc/v2d-hello-jq/README": (0o644, "left out by path-exclude\n"),
+                      "usr/share/doc/v2d-hello-jq/copyright": (0o644, "kept by path-include\n")}),
 }
 DUMMY_VERSION = "1.0"
 KEY_UID = "v2d test archive <v2d-test-archive@example.invalid>"

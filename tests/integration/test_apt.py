@@ -161,6 +161,13 @@ class AptDeb822AndFile(h.Case):
         for pkg in ("v2d-hello-jq",) + JQ_PACKAGES:
             self.assertRegex(status, rf"(?m)^Package: {re.escape(pkg)}\n")
         self.assertFalse(os.path.lexists(os.path.join(rootfs, "etc/apt/sources.list")))
+        # dpkg follows the base's /lib -> usr/lib link instead of replacing it with a folder...
+        self.assertTrue(os.path.islink(os.path.join(rootfs, "lib")))
+        with open(os.path.join(rootfs, "usr/lib/v2d-hello-jq/data.txt")) as f:
+            self.assertEqual(f.read(), "data under /lib\n")
+        # ...and honours the base's path-exclude/path-include rules (dpkg.cfg.d/99mmdebstrap).
+        self.assertFalse(os.path.lexists(os.path.join(rootfs, "usr/share/doc/v2d-hello-jq/README")))
+        self.assertTrue(os.path.exists(os.path.join(rootfs, "usr/share/doc/v2d-hello-jq/copyright")))
         with open(os.path.join(rootfs, "usr/bin/v2d-hello-jq")) as f:
             self.assertEqual(f.read(), aa.HELLO_JQ_SCRIPT)
         self.assertTrue(os.stat(os.path.join(rootfs, "usr/bin/v2d-hello-jq")).st_mode & 0o111)
