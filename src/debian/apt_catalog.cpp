@@ -20,15 +20,23 @@ std::vector<AptSource> effective_sources(const AptOptions& options, const BaseAp
   return sources;
 }
 
-PackageUniverse load_catalog(const std::vector<AptSource>& sources, const BaseAptConfig& base,
-                             AptArchiveClient& client, Reporter& reporter) {
+std::vector<SourceRelease> read_releases(const std::vector<AptSource>& sources, const BaseAptConfig& base,
+                                         AptArchiveClient& client, Reporter& reporter) {
+  std::vector<SourceRelease> releases;
+  for (const auto& source : sources) {
+    reporter.step("Reading apt source " + source.shown() + " (" + source.origin + ")");
+    releases.push_back({source, client.release(source, base.keyrings_for(source))});
+  }
+  return releases;
+}
+
+PackageUniverse load_catalog(const std::vector<SourceRelease>& releases, const BaseAptConfig& base,
+                             AptArchiveClient& client) {
   PackageUniverse universe;
   for (auto& package : parse_dpkg_status(base.dpkg_status(), base.arch(), "/var/lib/dpkg/status")) {
     universe.add_installed(std::move(package));
   }
-  for (const auto& source : sources) {
-    reporter.step("Reading apt source " + source.shown() + " (" + source.origin + ")");
-    ReleaseFile release = client.release(source, base.keyrings_for(source));
+  for (const auto& [source, release] : releases) {
     for (const auto& component : source.components) {
       std::string index = client.packages_index(source, release, component, base.arch());
       std::string origin = source.shown() + " " + component;

@@ -15,9 +15,18 @@ namespace venv2docker::debian {
 /// Throws Error when there are none.
 std::vector<AptSource> effective_sources(const AptOptions& options, const BaseAptConfig& base);
 
-/// Reads every source's signed Release and Packages indexes, and the base's
-/// dpkg status. Each available package's `archive_uri` is its source's URI.
-PackageUniverse load_catalog(const std::vector<AptSource>& sources, const BaseAptConfig& base,
-                             AptArchiveClient& client, Reporter& reporter);
+struct SourceRelease {
+  AptSource source;
+  ReleaseFile release;
+};
+
+/// Every source's signed Release, verified.
+std::vector<SourceRelease> read_releases(const std::vector<AptSource>& sources, const BaseAptConfig& base,
+                                         AptArchiveClient& client, Reporter& reporter);
+
+/// The Packages indexes the Releases list, and the base's dpkg status. Each
+/// available package's `archive_uri` is its source's URI.
+PackageUniverse load_catalog(const std::vector<SourceRelease>& releases, const BaseAptConfig& base,
+                             AptArchiveClient& client);
 
 }  // namespace venv2docker::debian

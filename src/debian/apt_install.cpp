@@ -8,6 +8,7 @@
 #include "debian/apt_catalog.h"
 #include "debian/deb_file.h"
 #include "debian/dpkg_database.h"
+#include "debian/install_plan_cache.h"
 #include "debian/maintainer_scripts.h"
 #include "debian/resolver.h"
 #include "text_util.h"
@@ -64,18 +65,35 @@ class BaseLayout {
 
 std::string human_size(std::uint64_t bytes) { return human_bytes(bytes); }
 
-void report_plan(const InstallPlan& plan, Reporter& reporter) {
+void report_plan(const std::vector<Package>& plan, Reporter& reporter) {
   std::uint64_t download = 0, installed = 0;
   std::string lines;
-  for (const Package* package : plan.packages) {
-    download += package->size;
-    installed += package->installed_size * 1024;
-    lines += "\n    " + package->name + " " + package->version + " (" + human_size(package->size) + ")";
+  for (const Package& package : plan) {
+    download += package.size;
+    installed += package.installed_size * 1024;
+    lines += "\n    " + package.name + " " + package.version + " (" + human_size(package.size) + ")";
   }
-  reporter.step("Installing " + std::to_string(plan.packages.size()) + " Debian package" +
-                (plan.packages.size() == 1 ? "" : "s") + " (" + human_size(download) + " to download, " +
-                human_size(installed) + " installed):" + lines);
+  reporter.step("Installing " + std::to_string(plan.size()) + " Debian package" + (plan.size() == 1 ? "" : "s") +
+                " (" + human_size(download) + " to download, " + human_size(installed) + " installed):" + lines);
+}
+
+// The packages to unpack: a recorded plan when the sources' Releases, the
+// base and the request are those it was made for, else resolved afresh.
+std::vector<Package> plan_packages(const std::vector<SourceRelease>& releases, const BaseAptConfig& config,
+                                   const std::vector<std::string>& requested, AptArchiveClient& client,
+                                   const BlobStore& store, Reporter& reporter) {
+  Digest key = install_plan_key(releases, config, requested);
+  if (auto recorded = find_install_plan(key, store)) {
+    reporter.detail("Same sources, base and request as before: reusing the resolved plan");
+    return *recorded;
+  }
+  PackageUniverse universe = load_catalog(releases, config, client);
+  InstallPlan plan = resolve_install(universe, requested);
   for (const auto& note : plan.notes) reporter.detail(note);
+  std::vector<Package> packages;
+  for (const Package* package : plan.packages) packages.push_back(*package);
+  record_install_plan(key, packages, store);
+  return packages;
 }
 
 Paragraph control_paragraph(const UnpackedDeb& deb, const Package& package) {
@@ -131,10 +149,11 @@ AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base,
                 "use a Debian or Ubuntu base image");
   }
   AptArchiveClient client(store, reporter, options.allow_unauthenticated);
-  PackageUniverse universe = load_catalog(effective_sources(options, config), config, client, reporter);
-  InstallPlan plan = resolve_install(universe, apt_request_names(options.requests));
+  std::vector<SourceRelease> releases = read_releases(effective_sources(options, config), config, client, reporter);
+  std::vector<Package> plan =
+      plan_packages(releases, config, apt_request_names(options.requests), client, store, reporter);
   AptLayerContents contents;
-  if (plan.packages.empty()) {
+  if (plan.empty()) {
     reporter.step("The requested Debian packages are already in the base image");
     return contents;
   }
@@ -145,10 +164,10 @@ AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base,
   std::vector<InstalledPackage> installed;
   std::vector<Alternative> alternatives;
   std::vector<std::string> postinst_not_run;
-  for (const Package* package : plan.packages) {
-    Digest deb = client.fetch_deb(package->archive_uri, package->filename, package->sha256, package->size);
-    UnpackedDeb unpacked = unpack_deb(deb, store, package->filename);
-    InstalledPackage record{control_paragraph(unpacked, *package), unpacked.control_files, {}};
+  for (const Package& package : plan) {
+    Digest deb = client.fetch_deb(package.archive_uri, package.filename, package.sha256, package.size);
+    UnpackedDeb unpacked = unpack_deb(deb, store, package.filename);
+    InstalledPackage record{control_paragraph(unpacked, package), unpacked.control_files, {}};
     for (auto& entry : unpacked.entries) {
       if (entry.kind != EntryKind::directory && config.excluded_by_dpkg(entry.path)) continue;
       record.paths.push_back(entry.path);
@@ -159,10 +178,10 @@ AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base,
     if (auto postinst = unpacked.control_files.find("postinst"); postinst != unpacked.control_files.end()) {
       PostinstAnalysis analysis = analyse_postinst(postinst->second);
       alternatives.insert(alternatives.end(), analysis.alternatives.begin(), analysis.alternatives.end());
-      if (analysis.unhandled) postinst_not_run.push_back(package->name + " (\"" + *analysis.unhandled + "\")");
+      if (analysis.unhandled) postinst_not_run.push_back(package.name + " (\"" + *analysis.unhandled + "\")");
     }
     installed.push_back(std::move(record));
-    contents.installed.push_back(package->label());
+    contents.installed.push_back(package.label());
   }
   reporter.end_progress();
   std::vector<std::string> skipped;
@@ -192,7 +211,8 @@ std::map<std::string, std::string> apt_packages_for_libraries(const std::vector<
                                                               Reporter& reporter) {
   BaseAptConfig config(base_files, debian_architecture(base));
   AptArchiveClient client(store, reporter, options.allow_unauthenticated);
-  PackageUniverse universe = load_catalog(effective_sources(options, config), config, client, reporter);
+  PackageUniverse universe =
+      load_catalog(read_releases(effective_sources(options, config), config, client, reporter), config, client);
   std::map<std::string, std::string> found;
   for (const auto& soname : sonames) {
     // Debian policy 8.1: libfoo.so.3 ships in libfoo3, libfoo2.so.1 in libfoo2-1.

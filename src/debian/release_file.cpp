@@ -4,6 +4,7 @@
 
 #include "debian/deb822.h"
 #include "text_util.h"
+#include "venv2docker/digest.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker::debian {
@@ -32,6 +33,7 @@ ReleaseFile parse_release(std::string_view text, const std::string& url) {
   ReleaseFile result;
   result.suite = std::string(release.value_or_empty("Suite"));
   result.codename = std::string(release.value_or_empty("Codename"));
+  result.text_sha256 = std::string(sha256_of(text).hex());
   if (auto valid_until = release.get("Valid-Until")) {
     auto until = parse_release_date(*valid_until);
     if (!until) throw Error(url + ": cannot read its Valid-Until date \"" + std::string(*valid_until) + "\"");

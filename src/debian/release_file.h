@@ -21,6 +21,8 @@ struct ReleaseFile {
   std::string codename;
   /// "main/binary-amd64/Packages.xz" -> its hash and size.
   std::map<std::string, IndexFile> files;
+  /// SHA-256 of the text it was read from: the suite's state, in one value.
+  std::string text_sha256;
 };
 
 /// Parses the (already verified) text. Throws Error naming `url` when it has

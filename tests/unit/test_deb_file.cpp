@@ -1,5 +1,6 @@
-// A .deb built by dpkg-deb, read back by our unpacker, and the dpkg database
-// entries written for it, checked against what dpkg itself would keep.
+// A .deb built by dpkg-deb, read back by our unpacker, the dpkg database
+// entries written for it, checked against what dpkg itself would keep, and
+// the cache of resolved plans.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 
 #include "debian/deb_file.h"
 #include "debian/dpkg_database.h"
+#include "debian/install_plan_cache.h"
 #include "process.h"
 #include "temp_dir.h"
 #include "venv_fixture.h"
@@ -124,4 +126,43 @@ TEST_CASE("alternatives: highest priority wins, links and record written, base-m
   CHECK(*find_entry(entries, "/var/lib/dpkg/alternatives/libblas.so.3")->content ==
         "auto\n/usr/lib/libblas.so.3\n\n/usr/lib/openblas/libblas.so.3\n100\n/usr/lib/blas/libblas.so.3\n10\n\n");
   CHECK_FALSE(find_entry(entries, "/usr/bin/editor"));
+}
+
+TEST_CASE("install plans: recorded and found by a key that changes with the Release, the base and the request") {
+  test::TempDir dir;
+  BlobStore store(dir / "cache");
+  FileIndex empty;
+  BaseAptConfig config(empty, "amd64");
+  AptSource source;
+  source.uri = "http://x.example/debian";
+  source.suite = "bookworm";
+  source.components = {"main"};
+  ReleaseFile release;
+  release.text_sha256 = std::string(64, 'a');
+  std::vector<SourceRelease> releases = {{source, release}};
+  Digest key = install_plan_key(releases, config, {"jq"});
+  CHECK(key == install_plan_key(releases, config, {"jq"}));
+  CHECK(key != install_plan_key(releases, config, {"jq", "curl"}));
+  std::vector<SourceRelease> newer = releases;
+  newer[0].release.text_sha256 = std::string(64, 'b');
+  CHECK(key != install_plan_key(newer, config, {"jq"}));
+
+  CHECK_FALSE(find_install_plan(key, store));
+  Package jq;
+  jq.name = "jq";
+  jq.version = "1.6-2.1+deb12u3";
+  jq.architecture = "amd64";
+  jq.filename = "pool/main/j/jq/jq_1.6-2.1+deb12u3_amd64.deb";
+  jq.size = 64000;
+  jq.sha256 = std::string(64, 'c');
+  jq.installed_size = 100;
+  jq.archive_uri = source.uri;
+  record_install_plan(key, {jq}, store);
+  auto found = find_install_plan(key, store);
+  REQUIRE(found);
+  REQUIRE(found->size() == 1);
+  CHECK(found->front().label() == jq.label());
+  CHECK(found->front().filename == jq.filename);
+  CHECK(found->front().sha256 == jq.sha256);
+  CHECK(found->front().archive_uri == jq.archive_uri);
 }

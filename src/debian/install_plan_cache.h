@@ -1,0 +1,30 @@
+// Resolved --apt plans kept in the cache, so a build whose sources and base
+// have not changed skips reading the Packages indexes (~60,000 packages for
+// Debian main) and resolving again. The key is everything the answer
+// depends on: the architecture, each source with the SHA-256 of its signed
+// Release (which pins every index), the base's dpkg status and the request.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "debian/apt_catalog.h"
+#include "debian/package.h"
+#include "venv2docker/blob_store.h"
+#include "venv2docker/digest.h"
+
+namespace venv2docker::debian {
+
+Digest install_plan_key(const std::vector<SourceRelease>& releases, const BaseAptConfig& base,
+                        const std::vector<std::string>& requested);
+
+/// The plan recorded under `key`: the packages to unpack, in order, with
+/// what fetching and unpacking them needs. nullopt when absent or unreadable.
+std::optional<std::vector<Package>> find_install_plan(const Digest& key, const BlobStore& store);
+
+/// Records `packages` under `key` (atomically; concurrent builds may race to
+/// write the same plan, which is harmless).
+void record_install_plan(const Digest& key, const std::vector<Package>& packages, const BlobStore& store);
+
+}  // namespace venv2docker::debian
