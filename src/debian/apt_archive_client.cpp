@@ -73,14 +73,16 @@ AptArchiveClient::AptArchiveClient(const BlobStore& store, Reporter& reporter, b
     : m_store(store), m_reporter(reporter), m_allow_unauthenticated(allow_unauthenticated) {}
 
 // One GET, following redirects (never from https to http) and retrying what
-// is worth retrying. `request.sink`, when set, must start over on each try:
-// the caller's sink is wrapped per attempt by fetch_verified.
-HttpResponse AptArchiveClient::get(const std::string& url, HttpRequest request) const {
+// is worth retrying. `before_attempt` runs before every request, so a caller
+// streaming the body into `request.sink` can start over.
+HttpResponse AptArchiveClient::get(const std::string& url, HttpRequest request,
+                                   const std::function<void()>& before_attempt) const {
   std::string current = url;
   for (int redirects = 0;; ++redirects) {
     request.url = current;
     HttpResponse response;
     for (unsigned attempt = 0;; ++attempt) {
+      if (before_attempt) before_attempt();
       try {
         response = m_client.perform(request, redact_url(current));
         if (!is_retriable_status(response.status) || attempt + 1 == k_attempts) break;
@@ -193,25 +195,21 @@ Digest AptArchiveClient::fetch_verified(const std::string& url, const std::strin
     m_reporter.progress("downloading packages", m_downloaded + received);
     return true;
   };
-  for (unsigned attempt = 0;; ++attempt) {
+  // A transfer cut mid-body is retried from its first byte.
+  auto start_over = [&] {
     writer.reset();
     received = 0;
-    try {
-      HttpResponse response = get(url, request);
-      if (response.status != 200) {
-        throw Error("cannot download " + what + ": " + redact_url(url) + " answered HTTP " + std::to_string(response.status));
-      }
-      break;
-    } catch (const TransportError& error) {
-      if (error.kind() == TransportError::Kind::aborted_by_sink) {
-        throw Error(what + " from " + redact_url(url) + " is larger than the " + std::to_string(size) +
-                        " bytes its index lists",
-                    "the archive is inconsistent or the download was tampered with; nothing was stored");
-      }
-      // get() already retried a broken connection; a transfer cut mid-body
-      // starts over once more from the first byte.
-      if (!error.retriable() || attempt + 1 == 2) throw;
+  };
+  try {
+    HttpResponse response = get(url, request, start_over);
+    if (response.status != 200) {
+      throw Error("cannot download " + what + ": " + redact_url(url) + " answered HTTP " + std::to_string(response.status));
     }
+  } catch (const TransportError& error) {
+    if (error.kind() != TransportError::Kind::aborted_by_sink) throw;
+    throw Error(what + " from " + redact_url(url) + " is larger than the " + std::to_string(size) +
+                    " bytes its index lists",
+                "the archive is inconsistent or the download was tampered with; nothing was stored");
   }
   if (!writer) writer.emplace(m_store.writer());
   m_downloaded += received;

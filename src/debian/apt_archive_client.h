@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +43,7 @@ class AptArchiveClient {
                    std::uint64_t size);
 
  private:
-  HttpResponse get(const std::string& url, HttpRequest request) const;
+  HttpResponse get(const std::string& url, HttpRequest request, const std::function<void()>& before_attempt = {}) const;
   std::optional<std::string> get_small(const std::string& url, std::size_t cap) const;
   std::string cached_inrelease(const std::string& url) const;
   Digest fetch_verified(const std::string& url, const std::string& sha256, std::uint64_t size,

@@ -154,15 +154,16 @@ def start_token_service(folder):
                      "cert": cert}
 
 
-def start_proxy(folder, upstream):
-    """fault_proxy.py in front of `upstream` (host:port); set_plan() changes its faults."""
+def start_proxy(folder, upstream, probe="/v2/", ok=(200, 401)):
+    """fault_proxy.py in front of `upstream` (host:port); set_plan() changes its faults.
+    `probe` is a path the upstream answers with one of `ok` once the proxy is up."""
     os.makedirs(folder, exist_ok=True)
     port = free_port()
     plan, requests, log = (os.path.join(folder, n) for n in ("plan.json", "requests.jsonl", "proxy.log"))
     with open(plan, "w") as f:
         json.dump({}, f)
     proc = _spawn([PY, os.path.join(HERE, "fault_proxy.py"), str(port), upstream, plan, requests], log)
-    _wait_http(f"http://127.0.0.1:{port}/v2/", proc, log)
+    _wait_http(f"http://127.0.0.1:{port}{probe}", proc, log, ok=ok)
     service = Service(proc, port, log, folder)
     service.plan, service.requests = plan, requests
     return service

@@ -19,7 +19,8 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import apt_archive as aa  # noqa: E402
+import apt_archive as aa
+import registries as reg  # noqa: E402
 import harness as h  # noqa: E402
 import make_venvs  # noqa: E402
 
@@ -171,6 +172,27 @@ class AptDeb822AndFile(h.Case):
         with open(os.path.join(rootfs, "usr/bin/v2d-hello-jq")) as f:
             self.assertEqual(f.read(), aa.HELLO_JQ_SCRIPT)
         self.assertTrue(os.stat(os.path.join(rootfs, "usr/bin/v2d-hello-jq")).st_mode & 0o111)
+
+
+class AptFlakyNetwork(h.Case):
+    """Through fault_proxy.py: an index answered 503 once and a .deb cut off mid-body are
+    fetched again (from the first byte) and verified, and the build succeeds."""
+
+    def test_cut_and_refused_transfers_are_retried(self):
+        proxy = reg.start_proxy(self.path("proxy"), f"127.0.0.1:{SERVER.port}",
+                                probe=f"/good/dists/{aa.SUITE}/InRelease", ok=(200,))
+        self.addCleanup(proxy.stop)
+        reg.read_log(proxy.requests)
+        reg.set_plan(proxy, {"faults": [{"method": "GET", "path": "/Packages", "nth": 1, "action": "503"},
+                                        {"method": "GET", "path": ".deb", "nth": 1, "action": "truncate"}]})
+        line = f"deb [signed-by={aa.key_path(ARCHIVE)}] http://127.0.0.1:{proxy.port}/good {aa.SUITE} {aa.COMPONENT}"
+        js, r = h.build("--cache-dir", self.path("cache"), "--apt-source", line, "--apt-replace-sources",
+                        "--apt", "jq", "-o", f"oci:{self.path('oci')}:x", base=BASES["one-line"], project=False)
+        self.assertEqual({p["package"] for p in js["apt_packages"]}, set(JQ_PACKAGES), r.describe())
+        faults = [entry.get("fault") for entry in reg.read_log(proxy.requests)]
+        self.assertIn("503", faults)
+        self.assertIn("truncate", faults)
+        h.validate_oci(self.path("oci"))
 
 
 class AptRefusals(h.Case):
