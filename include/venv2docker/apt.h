@@ -46,8 +46,9 @@ AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base,
 
 /// For --check: which Debian package from the base's sources (and
 /// --apt-source) would provide each of `sonames` ("libblas.so.3" ->
-/// "libblas3"), by Debian's library package naming. Names with no such
-/// package are left out. Throws Error when the sources cannot be read.
+/// "libblas3"), by Debian's library package naming, else by a package that
+/// declares "Provides: SONAME". Sonames with neither are left out. Throws
+/// Error when the sources cannot be read.
 std::map<std::string, std::string> apt_packages_for_libraries(const std::vector<std::string>& sonames,
                                                               const AptOptions& options, const Image& base,
                                                               const FileIndex& base_files, const BlobStore& store,

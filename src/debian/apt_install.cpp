@@ -222,7 +222,12 @@ std::map<std::string, std::string> apt_packages_for_libraries(const std::vector<
     std::string version = soname.substr(marker + 4);
     std::replace(stem.begin(), stem.end(), '_', '-');
     std::string name = stem + (std::isdigit(static_cast<unsigned char>(stem.back())) ? "-" : "") + version;
-    if (!universe.candidates(name).empty()) found[soname] = name;
+    if (!universe.candidates(name).empty()) {
+      found[soname] = name;
+    } else if (const auto& providers = universe.providers(soname); !providers.empty()) {
+      // Some library packages also declare "Provides: libfoo.so.N".
+      found[soname] = providers.front()->name;
+    }
   }
   return found;
 }
