@@ -59,13 +59,13 @@ void relocate_remaining_text(RelocationContext& context) {
     if (entry->size >= max_text_size) continue;
     FileStatMemo* memo = context.params.text_scan_memo;
     const bool from_host = !entry->content && !context.was_rewritten(*entry);
-    if (from_host && memo && memo->unchanged(entry->source)) {
-      memo->remember(entry->source);
+    if (from_host && memo && memo->unchanged(entry->source, entry->source_stat)) {
+      memo->remember(entry->source, entry->source_stat);
       continue;
     }
     std::string text = context.read(*entry);
     if (!looks_like_text(text)) {
-      if (from_host && memo) memo->remember(entry->source);
+      if (from_host && memo) memo->remember(entry->source, entry->source_stat);
       continue;
     }
     // bin/ holds scripts (a wrapper exec'ing the venv's python, say) whatever their name.
@@ -80,7 +80,7 @@ void relocate_remaining_text(RelocationContext& context) {
       context.warn(context.describe(*entry) + " still names " + *old +
                    ", which is not in the image; the file may not work there");
     } else if (from_host && memo && !context.was_rewritten(*entry)) {
-      memo->remember(entry->source);  // nothing to do in it: skip it next time
+      memo->remember(entry->source, entry->source_stat);  // nothing to do in it: skip it next time
     }
   }
 }
