@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "container_settings.h"
+#include "elf_memo.h"
 #include "layout_reference.h"
 #include "venv2docker/apt.h"
 #include "pip_layer.h"
@@ -11,7 +12,7 @@
 #include "venv2docker/compat_check.h"
 #include "venv2docker/docker_daemon.h"
 #include "venv2docker/file_index.h"
-#include "venv2docker/host_python.h"
+#include "venv2docker/host_interpreter_cache.h"
 #include "venv2docker/image_builder.h"
 #include "venv2docker/image_source.h"
 #include "venv2docker/layer_cache.h"
@@ -229,21 +230,15 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   BaseImage base = load_base_image(base_ref, store, registry, reporter);
   // Everything the image will hold is listed first, so the checks can see it
   // all before a single layer is written.
-  std::optional<HostInterpreter> host;
-  if (options.python_from) {
-    if (*options.python_from != "host") {
-      throw UsageError("--python-from " + *options.python_from + " is not supported", "use --python-from host");
-    }
-    reporter.step("Collecting the venv's interpreter " + (venv.home / ("python" + venv.python_version)).string());
-    host = collect_host_interpreter(venv, base.is_scratch);
-    for (const auto& warning : host->warnings) reporter.warning(warning);
+  if (options.python_from && *options.python_from != "host") {
+    throw UsageError("--python-from " + *options.python_from + " is not supported", "use --python-from host");
   }
   FileIndex base_files = FileIndex::of_image(base.image, store);
   std::optional<AptLayerContents> apt;
   if (!options.apt.requests.empty()) apt = prepare_apt_layer(options.apt, base.image, base_files, store, reporter);
-  std::string interpreter = host ? host->executable
-                                 : image_interpreter_for(venv, base_files)
-                                       .value_or("/usr/local/bin/python" + venv.python_version);
+  std::string interpreter = options.python_from ? host_interpreter_path(venv)
+                                                : image_interpreter_for(venv, base_files)
+                                                      .value_or("/usr/local/bin/python" + venv.python_version);
 
   ExcludeRules user_excludes;
   for (const auto& pattern : options.excludes) user_excludes.add(pattern);
@@ -264,6 +259,22 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::vector<LayerEntry> pip_entries;
   if (pip) pip_entries = pip_layer_entries(*pip, venv, relocation, walk_warnings);
 
+  // The venv's ELF headers, remembered by stat: read by the interpreter's
+  // library closure and the checks, opened again only when they change.
+  FileStatMemo elf_memo(store.root() / "elf-memo" / (std::string(sha256_of(venv.root.string()).hex()) + ".cbor"));
+  std::optional<HostInterpreter> host;
+  if (options.python_from) {
+    reporter.step("Collecting the venv's interpreter " + interpreter);
+    std::vector<std::string> venv_elf_files;
+    for (const auto& entry : venv_entries) {
+      if (host_elf_of(entry, &elf_memo)) venv_elf_files.push_back(entry.source.string());
+    }
+    bool reused = false;
+    host = collect_host_interpreter_cached(venv, base.is_scratch, venv_elf_files, store.root(), &reused);
+    if (reused) reporter.detail("interpreter files: unchanged, reused from the cache");
+    for (const auto& warning : host->warnings) reporter.warning(warning);
+  }
+
   CompatInputs check_inputs;
   check_inputs.venv = &venv;
   check_inputs.base = &base;
@@ -274,7 +285,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   check_inputs.pip_entries = &pip_entries;
   check_inputs.host_interpreter = host ? std::optional<std::string>(host->executable) : std::nullopt;
   check_inputs.base_name = base.is_scratch ? "scratch" : base.name;
+  check_inputs.elf_memo = &elf_memo;
   CompatReport report = check_compatibility(check_inputs);
+  elf_memo.save();
   for (const auto& warning : relocated.warnings) {
     report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
+#include "elf_memo.h"
 #include "glibc_version.h"
 #include "venv2docker/elf.h"
 #include "venv2docker/library_search.h"
@@ -23,7 +25,11 @@ struct ImageView {
 
   void add(const std::vector<LayerEntry>& entries, std::size_t layer) {
     for (const auto& entry : entries) {
-      files.apply(entry.path, IndexedFile{entry.kind, entry.link_target, entry.size, entry.mode, entry.content}, layer);
+      // Like a base layer's index, only the few files the checks read keep their bytes.
+      std::optional<std::string> content = entry.content && wants_content(entry.path, entry.size) ? entry.content
+                                                                                                     : std::nullopt;
+      files.apply(entry.path, IndexedFile{entry.kind, entry.link_target, entry.size, entry.mode, std::move(content)},
+                  layer);
       if (entry.kind == EntryKind::regular && !entry.content) host_sources[entry.path] = entry.source;
     }
   }
@@ -65,14 +71,10 @@ struct VenvBinary {
   ElfInfo info;
 };
 
-std::vector<VenvBinary> venv_binaries(const std::vector<LayerEntry>& entries) {
+std::vector<VenvBinary> venv_binaries(const std::vector<LayerEntry>& entries, FileStatMemo* elf_memo) {
   std::vector<VenvBinary> binaries;
   for (const auto& entry : entries) {
-    if (entry.kind != EntryKind::regular || entry.content || !may_be_elf(entry.path, entry.mode) ||
-        !is_elf_file(entry.source)) {
-      continue;
-    }
-    if (auto info = read_elf(entry.source)) binaries.push_back({entry.path, entry.source.string(), *info});
+    if (auto info = host_elf_of(entry, elf_memo)) binaries.push_back({entry.path, entry.source.string(), *info});
   }
   return binaries;
 }
@@ -123,9 +125,9 @@ void check_config(const CompatInputs& in, CompatReport& report) {
 }
 
 void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport& report) {
-  std::vector<VenvBinary> binaries = venv_binaries(*in.venv_entries);
+  std::vector<VenvBinary> binaries = venv_binaries(*in.venv_entries, in.elf_memo);
   if (in.pip_entries) {
-    std::vector<VenvBinary> from_pip = venv_binaries(*in.pip_entries);
+    std::vector<VenvBinary> from_pip = venv_binaries(*in.pip_entries, in.elf_memo);
     binaries.insert(binaries.end(), from_pip.begin(), from_pip.end());
   }
   if (binaries.empty()) return;
@@ -148,7 +150,14 @@ void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport&
   bool base_musl = std::any_of(lib_files.begin(), lib_files.end(),
                                [](const std::string& p) { return p.starts_with("/lib/ld-musl-"); });
   std::vector<std::string> dirs = view.library_dirs();
-  auto exists = [&](const std::string& path) { return view.is_file(path); };
+  // Every binary asks for the same few libraries in the same folders:
+  // resolve each candidate path through the view once.
+  std::unordered_map<std::string, bool> known_files;
+  auto exists = [&](const std::string& path) {
+    auto [found, inserted] = known_files.try_emplace(path, false);
+    if (inserted) found->second = view.is_file(path);
+    return found->second;
+  };
   for (const auto& binary : binaries) {
     bool wants_glibc = std::find(binary.info.needed.begin(), binary.info.needed.end(), "libc.so.6") != binary.info.needed.end();
     bool wants_musl = std::any_of(binary.info.needed.begin(), binary.info.needed.end(),

@@ -1,12 +1,8 @@
 #include "venv2docker/file_stat_memo.h"
 
-#include <sys/stat.h>
-
+#include <cstring>
 #include <fstream>
-#include <optional>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "atomic_file.h"
 #include "venv2docker/error.h"
@@ -18,54 +14,128 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int k_format = 1;
+// A flat binary file rather than CBOR: a memo holds one record per file of a
+// venv (ten thousand and more) and is read and written on every build, where
+// building a JSON tree of it cost more than the scan it saves. Each record:
+// path length and path, the five stat fields, value length and the value as
+// CBOR (empty for null). All numbers are 64-bit little-endian.
+constexpr std::string_view k_magic = "venv2docker file-stat-memo 3\n";
 
-std::optional<FileStatMemo::Stat> stat_of(const fs::path& path) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
-  auto ns = [](const timespec& t) { return static_cast<std::uint64_t>(t.tv_sec) * 1000000000u + static_cast<std::uint64_t>(t.tv_nsec); };
-  return FileStatMemo::Stat{static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim),
-                            static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_dev)};
+void put_number(std::string& out, std::uint64_t number) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(number >> (8 * i)));
 }
+
+void put_bytes(std::string& out, std::string_view bytes) {
+  put_number(out, bytes.size());
+  out.append(bytes);
+}
+
+// Reads what put_number and put_bytes wrote; false once the bytes run out.
+class RecordReader {
+ public:
+  explicit RecordReader(std::string_view bytes) : m_bytes(bytes) {}
+  bool at_end() const { return m_bytes.empty(); }
+  bool number(std::uint64_t& out) {
+    if (m_bytes.size() < 8) return false;
+    out = 0;
+    for (int i = 0; i < 8; ++i) out |= std::uint64_t{static_cast<unsigned char>(m_bytes[i])} << (8 * i);
+    m_bytes.remove_prefix(8);
+    return true;
+  }
+  bool bytes(std::string_view& out) {
+    std::uint64_t size = 0;
+    if (!number(size) || size > m_bytes.size()) return false;
+    out = m_bytes.substr(0, size);
+    m_bytes.remove_prefix(size);
+    return true;
+  }
+
+ private:
+  std::string_view m_bytes;
+};
 
 }  // namespace
 
-FileStatMemo::FileStatMemo(fs::path file) : m_file(std::move(file)) {
+FileStatMemo::FileStatMemo(fs::path file)
+    : m_file(std::move(file)), m_settled_before(nanoseconds_ago(k_settle_seconds)) {
   std::ifstream in(m_file, std::ios::binary);
   if (!in) return;
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  json memo = json::from_cbor(bytes.str(), true, false);
-  if (memo.is_discarded() || !memo.is_object() || memo.value("format", 0) != k_format) return;
-  try {
-    for (const auto& [path, s] : memo["files"].items()) {
-      m_previous[path] = Stat{s[0].get<std::uint64_t>(), s[1].get<std::uint64_t>(), s[2].get<std::uint64_t>(),
-                              s[3].get<std::uint64_t>(), s[4].get<std::uint64_t>()};
+  std::ostringstream content;
+  content << in.rdbuf();
+  const std::string bytes = content.str();
+  if (!std::string_view(bytes).starts_with(k_magic)) return;
+  RecordReader reader(std::string_view(bytes).substr(k_magic.size()));
+  while (!reader.at_end()) {
+    std::string_view path, value;
+    std::uint64_t fields[5];
+    bool complete = reader.bytes(path);
+    for (auto& field : fields) complete = complete && reader.number(field);
+    if (!(complete && reader.bytes(value))) {
+      m_previous.clear();  // a damaged memo is an empty one
+      return;
     }
-  } catch (const json::exception&) {
-    m_previous.clear();  // a damaged memo is an empty one
+    m_previous[std::string(path)] =
+        Remembered{SourceStat{fields[0], static_cast<std::int64_t>(fields[1]), static_cast<std::int64_t>(fields[2]),
+                              fields[3], fields[4]},
+                   std::string(value)};
   }
 }
 
-bool FileStatMemo::unchanged(const fs::path& source) const {
-  auto found = m_previous.find(source.string());
-  if (found == m_previous.end()) return false;
-  auto now = stat_of(source);
-  return now && *now == found->second;
+const FileStatMemo::Remembered* FileStatMemo::find(const fs::path& source,
+                                                   const std::optional<SourceStat>& known) const {
+  // This run's own records first: two readers of one file in one build read it once.
+  const Remembered* remembered = nullptr;
+  if (auto found = m_next.find(source.native()); found != m_next.end()) {
+    remembered = &found->second;
+  } else if (auto previous = m_previous.find(source.native()); previous != m_previous.end()) {
+    remembered = &previous->second;
+  }
+  if (!remembered) return nullptr;
+  auto now = known ? known : lstat_source(source);
+  return now && *now == remembered->stat ? remembered : nullptr;
 }
 
-void FileStatMemo::remember(const fs::path& source) {
-  if (auto now = stat_of(source)) m_next[source.string()] = *now;
+bool FileStatMemo::unchanged(const fs::path& source, const std::optional<SourceStat>& known) const {
+  return find(source, known) != nullptr;
+}
+
+std::optional<json> FileStatMemo::value(const fs::path& source, const std::optional<SourceStat>& known) const {
+  const Remembered* remembered = find(source, known);
+  if (!remembered) return std::nullopt;
+  if (remembered->value.empty()) return json(nullptr);
+  json value = json::from_cbor(remembered->value, true, false);
+  if (value.is_discarded()) return std::nullopt;  // damaged: read the file again
+  return value;
+}
+
+void FileStatMemo::remember(const fs::path& source, const std::optional<SourceStat>& known, json value) {
+  auto now = known ? known : lstat_source(source);
+  if (!now || changed_since(*now, m_settled_before)) return;
+  std::string encoded;
+  if (!value.is_null()) {
+    const auto cbor = json::to_cbor(value);
+    encoded.assign(cbor.begin(), cbor.end());
+  }
+  m_next[source.native()] = Remembered{*now, std::move(encoded)};
 }
 
 void FileStatMemo::save() const {
-  json files = json::object();
-  for (const auto& [path, s] : m_next) files[path] = {s.size, s.mtime_ns, s.ctime_ns, s.inode, s.device};
-  auto bytes = json::to_cbor(json{{"format", k_format}, {"files", files}});
-  std::error_code ec;
-  fs::create_directories(m_file.parent_path(), ec);
+  // A rebuild that changed nothing finds what it read: no need to write it again.
+  if (m_next == m_previous) return;
+  std::string bytes(k_magic);
+  for (const auto& [path, remembered] : m_next) {
+    put_bytes(bytes, path);
+    const SourceStat& stat = remembered.stat;
+    for (std::uint64_t field : {stat.size, static_cast<std::uint64_t>(stat.mtime_ns),
+                                static_cast<std::uint64_t>(stat.ctime_ns), stat.inode, stat.device}) {
+      put_number(bytes, field);
+    }
+    put_bytes(bytes, remembered.value);
+  }
+  std::error_code ignored;
+  fs::create_directories(m_file.parent_path(), ignored);
   try {
-    write_file_atomically(m_file, std::string(bytes.begin(), bytes.end()));
+    write_file_atomically(m_file, bytes);
   } catch (const Error&) {
     // Only an optimisation: a read-only cache must not fail the build.
   }

@@ -1,9 +1,6 @@
 #include "venv2docker/layer_cache.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <ctime>
 #include <functional>
 #include <mutex>
 #include <string_view>
@@ -45,10 +42,6 @@ class KeyHasher {
   Sha256 m_hash;
 };
 
-std::int64_t nanoseconds(const struct timespec& time) {
-  return static_cast<std::int64_t>(time.tv_sec) * 1000000000 + time.tv_nsec;
-}
-
 fs::path record_path(const Digest& key, const BlobStore& store) {
   return store.root() / "layers" / (std::string(key.hex()) + ".json");
 }
@@ -64,9 +57,7 @@ std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entr
   key.add(gzip_layer_media_type(options.family));
   key.add(static_cast<std::uint64_t>(entries.size()));
 
-  struct timespec now {};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  const std::int64_t settled_before = nanoseconds(now) - std::int64_t{k_settle_seconds} * 1000000000;
+  const std::int64_t settled_before = nanoseconds_ago(k_settle_seconds);
   bool settled = true;
 
   for (const LayerEntry& entry : entries) {
@@ -85,18 +76,17 @@ std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entr
           key.add(sha256_of(*entry.content).str());
           break;
         }
-        struct stat info {};
-        if (::lstat(entry.source.c_str(), &info) != 0) return std::nullopt;
+        // The walk's lstat when it kept one, else one now.
+        const std::optional<SourceStat> stat = entry.source_stat ? entry.source_stat : lstat_source(entry.source);
+        if (!stat) return std::nullopt;
         key.add(std::string_view("source"));
         key.add(entry.source.native());
         key.add(entry.size);
-        key.add(static_cast<std::uint64_t>(info.st_size));
-        key.add(nanoseconds(info.st_mtim));
-        key.add(nanoseconds(info.st_ctim));
-        key.add(static_cast<std::uint64_t>(info.st_ino));
-        if (nanoseconds(info.st_mtim) >= settled_before || nanoseconds(info.st_ctim) >= settled_before) {
-          settled = false;
-        }
+        key.add(stat->size);
+        key.add(stat->mtime_ns);
+        key.add(stat->ctime_ns);
+        key.add(stat->inode);
+        if (changed_since(*stat, settled_before)) settled = false;
         break;
     }
   }

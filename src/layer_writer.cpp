@@ -30,7 +30,7 @@ void add_missing_parents(std::vector<LayerEntry>& entries) {
     for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/')) {
       path.resize(slash);
       if (!present.insert(path).second) break;
-      parents.push_back(LayerEntry{path, EntryKind::directory, 0755, {}, {}, std::nullopt, 0});
+      parents.push_back(LayerEntry{path, EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
     }
   }
   entries.insert(entries.end(), parents.begin(), parents.end());

@@ -2,8 +2,12 @@
 // any other text file naming the old venv or project folder gets the new path
 // when the file type is one where a plain replacement is safe, and a warning
 // otherwise. Links into moved folders follow them.
+#include <algorithm>
 #include <array>
+#include <thread>
+#include <vector>
 
+#include "parallel_jobs.h"
 #include "relocate_context.h"
 #include "venv2docker/file_stat_memo.h"
 
@@ -49,6 +53,10 @@ void relocate_remaining_text(RelocationContext& context) {
   }
 
   const std::string bin = context.venv_destination + "/bin/";
+  FileStatMemo* memo = context.params.text_scan_memo;
+  // Links first, and the files to scan: the text files the memo does not
+  // already know to hold nothing.
+  std::vector<LayerEntry*> to_scan;
   for (LayerEntry* entry : context.select([](const LayerEntry&) { return true; })) {
     if (entry->kind == EntryKind::symlink) {
       if (entry->link_target.starts_with("/")) {
@@ -57,17 +65,37 @@ void relocate_remaining_text(RelocationContext& context) {
       continue;
     }
     if (entry->size >= max_text_size) continue;
-    FileStatMemo* memo = context.params.text_scan_memo;
     const bool from_host = !entry->content && !context.was_rewritten(*entry);
-    if (from_host && memo && memo->unchanged(entry->source)) {
-      memo->remember(entry->source);
+    if (from_host && memo && memo->unchanged(entry->source, entry->source_stat)) {
+      memo->remember(entry->source, entry->source_stat);
+      continue;
+    }
+    to_scan.push_back(entry);
+  }
+
+  // Reading and searching every text file is most of a cold build's
+  // relocation: it runs on every core and only classifies each file. What
+  // changes the venv (rewrites, warnings, the memo) then happens in order on
+  // this thread, so the result never depends on the thread count.
+  enum class Found : char { not_text, nothing, something };
+  std::vector<Found> found(to_scan.size(), Found::nothing);
+  run_jobs(to_scan.size(), std::max(1u, std::thread::hardware_concurrency()), [&](std::size_t i) {
+    const std::string text = context.read(*to_scan[i]);
+    if (!looks_like_text(text)) {
+      found[i] = Found::not_text;
+    } else if (plain_moves.find_in(text) || stale.find_in(text)) {
+      found[i] = Found::something;
+    }
+  });
+
+  for (std::size_t i = 0; i < to_scan.size(); ++i) {
+    LayerEntry* entry = to_scan[i];
+    const bool from_host = !entry->content && !context.was_rewritten(*entry);
+    if (found[i] != Found::something) {
+      if (from_host && memo) memo->remember(entry->source, entry->source_stat);  // nothing to do in it
       continue;
     }
     std::string text = context.read(*entry);
-    if (!looks_like_text(text)) {
-      if (from_host && memo) memo->remember(entry->source);
-      continue;
-    }
     // bin/ holds scripts (a wrapper exec'ing the venv's python, say) whatever their name.
     const bool in_bin = entry->path.starts_with(bin);
     if (!context.was_rewritten(*entry) && (in_bin || is_plain_text_format(entry->path))) {
@@ -80,7 +108,7 @@ void relocate_remaining_text(RelocationContext& context) {
       context.warn(context.describe(*entry) + " still names " + *old +
                    ", which is not in the image; the file may not work there");
     } else if (from_host && memo && !context.was_rewritten(*entry)) {
-      memo->remember(entry->source);  // nothing to do in it: skip it next time
+      memo->remember(entry->source, entry->source_stat);  // nothing to do in it: skip it next time
     }
   }
 }

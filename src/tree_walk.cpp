@@ -1,8 +1,11 @@
 #include "venv2docker/tree_walk.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -87,7 +90,7 @@ class Walker {
       throw Error(m_source.string() + " is not a folder", "check the path");
     }
     m_entries.push_back(directory_entry(m_destination, info));
-    walk_folder(m_source, "");
+    walk_folder(m_source.string(), "");
     sort_entries(m_entries);
     return std::move(m_entries);
   }
@@ -102,40 +105,58 @@ class Walker {
   }
 
   // Lists `folder` (whose path relative to the source is `relative`, "" for
-  // the source itself); returns how many entries it added.
-  std::size_t walk_folder(const fs::path& folder, const std::string& relative) {
+  // the source itself); returns how many entries it added. Children are
+  // visited in byte order of their names, which makes the output already
+  // sorted the way sort_entries sorts (a folder, then its contents), and are
+  // looked up relative to the folder's descriptor: the kernel then resolves
+  // one name per file instead of every component of its path.
+  std::size_t walk_folder(const std::string& folder, const std::string& relative) {
     if (::access(folder.c_str(), R_OK | X_OK) != 0) {
-      throw Error("cannot read the folder " + folder.string() + ": " + std::strerror(errno),
+      throw Error("cannot read the folder " + folder + ": " + std::strerror(errno),
                   "fix its permissions, or exclude it");
     }
     const std::size_t before = m_entries.size();
-    std::vector<fs::path> children;
-    try {
-      for (const auto& child : fs::directory_iterator(folder)) children.push_back(child.path());
-    } catch (const fs::filesystem_error& error) {
-      throw Error("cannot list the folder " + folder.string() + ": " + error.code().message(),
-                  "fix its permissions, or exclude it");
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR* listing = fd < 0 ? nullptr : ::fdopendir(fd);
+    if (!listing) {
+      const int error = errno;
+      if (fd >= 0) ::close(fd);
+      throw Error("cannot list the folder " + folder + ": " + std::strerror(error), "fix its permissions, or exclude it");
     }
-    for (const fs::path& child : children) {
-      const std::string name = child.filename().string();
+    struct CloseListing {
+      DIR* listing;
+      ~CloseListing() { ::closedir(listing); }
+    } close_listing{listing};
+    std::vector<std::string> names;
+    errno = 0;
+    while (const dirent* child = ::readdir(listing)) {
+      const std::string_view name = child->d_name;
+      if (name != "." && name != "..") names.emplace_back(name);
+    }
+    if (errno != 0) {
+      throw Error("cannot list the folder " + folder + ": " + std::strerror(errno), "fix its permissions, or exclude it");
+    }
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
       if (!is_valid_utf8(name)) {
-        throw Error("the name of " + child.string() + " is not valid UTF-8, so it cannot be stored in an image",
+        throw Error("the name of " + folder + "/" + name + " is not valid UTF-8, so it cannot be stored in an image",
                     "rename the file, or exclude it");
       }
-      walk_child(child, relative.empty() ? name : relative + "/" + name);
+      walk_child(::dirfd(listing), name, (folder == "/" ? "" : folder) + "/" + name, relative.empty() ? name : relative + "/" + name);
     }
     return m_entries.size() - before;
   }
 
-  void walk_child(const fs::path& path, const std::string& relative) {
+  // `name` inside the folder open as `folder_fd`; `path` is its full host path.
+  void walk_child(int folder_fd, const std::string& name, const std::string& path, const std::string& relative) {
     struct stat info {};
-    if (::lstat(path.c_str(), &info) != 0) {
-      throw Error("cannot read " + path.string() + ": " + std::strerror(errno), "fix its permissions, or exclude it");
+    if (::fstatat(folder_fd, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
+      throw Error("cannot read " + path + ": " + std::strerror(errno), "fix its permissions, or exclude it");
     }
     const bool excluded = m_options.excludes.excludes(relative);
     // An excluded folder is looked into only for `!` exceptions, and only when it can be.
     const bool look_inside = S_ISDIR(info.st_mode) && m_options.excludes.has_exceptions() &&
-                             ::access(path.c_str(), R_OK | X_OK) == 0;
+                             ::faccessat(folder_fd, name.c_str(), R_OK | X_OK, 0) == 0;
     if (excluded && !look_inside) return;
 
     const std::string image_path = join_image_path(m_destination, relative);
@@ -147,8 +168,10 @@ class Walker {
     } else if (excluded) {
       return;
     } else if (S_ISREG(info.st_mode)) {
-      if (::access(path.c_str(), R_OK) != 0) {
-        throw Error("cannot read " + path.string() + ": " + std::strerror(errno), "fix its permissions, or exclude it");
+      // access(2) grants root R_OK whatever the mode: asking costs a system
+      // call per file for nothing.
+      if (!m_root && ::faccessat(folder_fd, name.c_str(), R_OK, 0) != 0) {
+        throw Error("cannot read " + path + ": " + std::strerror(errno), "fix its permissions, or exclude it");
       }
       LayerEntry entry;
       entry.path = image_path;
@@ -156,11 +179,12 @@ class Walker {
       entry.mode = info.st_mode & 0777;
       entry.source = path;
       entry.size = static_cast<std::uint64_t>(info.st_size);
+      entry.source_stat = source_stat_of(info);
       m_entries.push_back(std::move(entry));
     } else if (S_ISLNK(info.st_mode)) {
       m_entries.push_back(symlink_entry(path, image_path));
     } else {
-      throw Error(path.string() + " is " + describe_file_type(info.st_mode) + ", which a container image cannot hold",
+      throw Error(path + " is " + describe_file_type(info.st_mode) + ", which a container image cannot hold",
                   "remove it or exclude it (.dockerignore)");
     }
   }
@@ -207,6 +231,7 @@ class Walker {
   std::vector<fs::path> m_source_roots;
   std::vector<fs::path> m_allowed_roots;
   std::vector<LayerEntry> m_entries;
+  const bool m_root = ::getuid() == 0;  // access(2) answers for the real user
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "venv2docker/file_index.h"
+#include "venv2docker/file_stat_memo.h"
 #include "venv2docker/image_source.h"
 #include "venv2docker/layer_entry.h"
 #include "venv2docker/venv.h"
@@ -59,6 +60,8 @@ struct CompatInputs {
   /// Set with --python-from host: the interpreter is the venv's own.
   std::optional<std::string> host_interpreter;
   std::string base_name;
+  /// Remembers the venv's ELF headers by stat across builds (optional).
+  FileStatMemo* elf_memo = nullptr;
 };
 
 /// Finds the image's interpreter for the venv: the venv's own with

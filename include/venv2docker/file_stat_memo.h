@@ -1,13 +1,18 @@
-// Remembers files by their stat (size, mtime, ctime, inode, device), so a
-// rebuild can skip reading a file whose stat has not changed since a run that
-// found nothing to do in it. Stored in the cache folder; losing it only costs
-// time.
+// Remembers files by their stat (size, mtime, ctime, inode, device), with an
+// optional value computed from their bytes, so a rebuild can skip reading a
+// file whose stat has not changed since a run that already read it (the text
+// scan of relocation, the ELF headers of the compatibility checks). Stored in
+// the cache folder; losing it only costs time.
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "venv2docker/source_stat.h"
 
 namespace venv2docker {
 
@@ -16,22 +21,32 @@ class FileStatMemo {
   /// Loads the memo at `file` if it exists and is readable; else starts empty.
   explicit FileStatMemo(std::filesystem::path file);
 
-  /// True when `source` was remembered with exactly its current stat.
-  bool unchanged(const std::filesystem::path& source) const;
-  /// Remembers `source` with its current stat for the next run.
-  void remember(const std::filesystem::path& source);
+  /// True when `source` was remembered with exactly its current stat (`known`
+  /// when the caller already has it, else an lstat now).
+  bool unchanged(const std::filesystem::path& source, const std::optional<SourceStat>& known = std::nullopt) const;
+  /// The value remembered with `source`, when its stat has not changed.
+  std::optional<nlohmann::json> value(const std::filesystem::path& source,
+                                      const std::optional<SourceStat>& known = std::nullopt) const;
+  /// Remembers `source` (with `value`) at its current stat for the next run.
+  /// A file changed in the last few seconds is not remembered: it may change
+  /// again within the same timestamp tick.
+  void remember(const std::filesystem::path& source, const std::optional<SourceStat>& known = std::nullopt,
+                nlohmann::json value = nullptr);
   /// Writes what this run remembered (atomically); failures are ignored.
   void save() const;
 
-  struct Stat {
-    std::uint64_t size, mtime_ns, ctime_ns, inode, device;
-    bool operator==(const Stat&) const = default;
-  };
-
  private:
+  struct Remembered {
+    SourceStat stat;
+    std::string value;  // CBOR, empty for null: decoded only when asked for
+    bool operator==(const Remembered&) const = default;
+  };
+  const Remembered* find(const std::filesystem::path& source, const std::optional<SourceStat>& known) const;
+
   std::filesystem::path m_file;
-  std::unordered_map<std::string, Stat> m_previous;
-  std::unordered_map<std::string, Stat> m_next;
+  std::int64_t m_settled_before;
+  std::unordered_map<std::string, Remembered> m_previous;
+  std::unordered_map<std::string, Remembered> m_next;
 };
 
 }  // namespace venv2docker

@@ -22,11 +22,6 @@
 
 namespace venv2docker {
 
-/// Seconds a source must have stayed unchanged before a layer holding it is
-/// recorded: a file changed again within the same timestamp tick as the one we
-/// stat'ed would keep its stat, and the record would then name stale bytes.
-inline constexpr int k_settle_seconds = 2;
-
 struct LayerCacheKey {
   Digest digest;
   /// False when some source changed less than k_settle_seconds before the key

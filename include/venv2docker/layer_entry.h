@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "venv2docker/source_stat.h"
+
 namespace venv2docker {
 
 enum class EntryKind { directory, regular, symlink };
@@ -27,6 +29,9 @@ struct LayerEntry {
   std::optional<std::string> content;
   /// Size of the file's bytes (of `content` when set, else of `source`).
   std::uint64_t size = 0;
+  /// The lstat of `source` taken when the entry was listed, so the layer
+  /// cache's key needs no second lstat per file. Set together with `source`.
+  std::optional<SourceStat> source_stat;
 };
 
 /// Sorts entries by path, component-wise, so a folder comes right before its

@@ -62,12 +62,12 @@ TEST_CASE("file index reads real layers from the blob store") {
   BlobStore store(dir / "store");
   LayerOptions options;
   std::vector<LayerEntry> lower{
-      LayerEntry{"/usr/bin/python3.11", EntryKind::regular, 0755, {}, {}, std::string("ELF"), 3},
-      LayerEntry{"/usr/lib/python3.11/os.py", EntryKind::regular, 0644, {}, {}, std::string("#"), 1},
-      LayerEntry{"/tmp/junk", EntryKind::regular, 0644, {}, {}, std::string("x"), 1},
+      LayerEntry{"/usr/bin/python3.11", EntryKind::regular, 0755, {}, {}, std::string("ELF"), 3, std::nullopt},
+      LayerEntry{"/usr/lib/python3.11/os.py", EntryKind::regular, 0644, {}, {}, std::string("#"), 1, std::nullopt},
+      LayerEntry{"/tmp/junk", EntryKind::regular, 0644, {}, {}, std::string("x"), 1, std::nullopt},
   };
   std::vector<LayerEntry> upper{
-      LayerEntry{"/tmp/.wh.junk", EntryKind::regular, 0644, {}, {}, std::string(), 0},
+      LayerEntry{"/tmp/.wh.junk", EntryKind::regular, 0644, {}, {}, std::string(), 0, std::nullopt},
   };
   BaseImage base = scratch_image(store);
   Image image = base.image;

@@ -19,11 +19,11 @@ namespace {
 using test::write_file;
 
 LayerEntry file_entry(const std::string& path, const fs::path& source) {
-  return LayerEntry{path, EntryKind::regular, 0644, {}, source, std::nullopt, fs::file_size(source)};
+  return LayerEntry{path, EntryKind::regular, 0644, {}, source, std::nullopt, fs::file_size(source), std::nullopt};
 }
 
 LayerEntry text_entry(const std::string& path, const std::string& text) {
-  return LayerEntry{path, EntryKind::regular, 0644, {}, {}, text, text.size()};
+  return LayerEntry{path, EntryKind::regular, 0644, {}, {}, text, text.size(), std::nullopt};
 }
 
 // Sources changed within k_settle_seconds are never recorded (a later change
@@ -62,10 +62,10 @@ TEST_CASE("layer cache: a hit reuses the layer without opening its files; a touc
   // As root the first build still reads it; as nobody no one can.
   if (root) fs::permissions(tmp / "src/secret.bin", fs::perms::none);
   std::vector<LayerEntry> entries = {
-      LayerEntry{"/app", EntryKind::directory, 0755, {}, {}, std::nullopt, 0},
+      LayerEntry{"/app", EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt},
       file_entry("/app/a.py", tmp / "src/a.py"),
       file_entry("/app/secret.bin", tmp / "src/secret.bin"),
-      LayerEntry{"/app/link", EntryKind::symlink, 0777, "a.py", {}, std::nullopt, 0},
+      LayerEntry{"/app/link", EntryKind::symlink, 0777, "a.py", {}, std::nullopt, 0, std::nullopt},
       text_entry("/app/rewritten.txt", "relocated\n"),
   };
   let_sources_settle();
@@ -292,6 +292,6 @@ TEST_CASE("layer cache: several layers at once give the layers written one by on
   CHECK(last >= 5 * 1000 + 5 * 512);  // at least the contents and a tar header each
 
   std::vector<std::vector<LayerEntry>> failing = layers;
-  failing[2].push_back(LayerEntry{"/missing", EntryKind::regular, 0644, {}, tmp / "missing", std::nullopt, 1});
+  failing[2].push_back(LayerEntry{"/missing", EntryKind::regular, 0644, {}, tmp / "missing", std::nullopt, 1, std::nullopt});
   CHECK_THROWS_WITH(write_layers_cached(failing, quick_options(), store), Catch::Matchers::Contains("missing"));
 }

@@ -18,7 +18,7 @@ namespace {
 using test::write_file;
 
 LayerEntry file_entry(const std::string& path, const fs::path& source, std::uint32_t mode = 0644) {
-  return LayerEntry{path, EntryKind::regular, mode, {}, source, std::nullopt, fs::file_size(source)};
+  return LayerEntry{path, EntryKind::regular, mode, {}, source, std::nullopt, fs::file_size(source), std::nullopt};
 }
 
 struct ReadEntry {
@@ -85,8 +85,8 @@ TEST_CASE("layer writer: deterministic, readable, and digests that independent t
       file_entry("/opt/venv/a.txt", dir / "src/a.txt"),
       file_entry("/opt/venv/big.bin", dir / "src/big.bin"),
       file_entry("/opt/venv/__pycache__/m.cpython-311.pyc", dir / "src/__pycache__/m.cpython-311.pyc"),
-      LayerEntry{"/opt/venv/bin/python", EntryKind::symlink, 0777, "/usr/bin/python3.11", {}, std::nullopt, 0},
-      LayerEntry{"/opt/venv/pyvenv.cfg", EntryKind::regular, 0644, {}, {}, std::string("home = /usr/bin\n"), 15},
+      LayerEntry{"/opt/venv/bin/python", EntryKind::symlink, 0777, "/usr/bin/python3.11", {}, std::nullopt, 0, std::nullopt},
+      LayerEntry{"/opt/venv/pyvenv.cfg", EntryKind::regular, 0644, {}, {}, std::string("home = /usr/bin\n"), 15, std::nullopt},
   };
 
   BlobStore store(dir / "store");

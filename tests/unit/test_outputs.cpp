@@ -85,13 +85,13 @@ Image make_image(const BlobStore& store, const fs::path& scratch, const std::str
   write_bytes(scratch / "run.sh", "#!/bin/sh\necho " + text + "\n");
   std::vector<Layer> layers;
   layers.push_back(write_layer({LayerEntry{"/app/hello.txt", EntryKind::regular, 0644, {}, scratch / "hello.txt",
-                                           std::nullopt, fs::file_size(scratch / "hello.txt")}},
+                                           std::nullopt, fs::file_size(scratch / "hello.txt"), std::nullopt}},
                                LayerOptions{}, store));
   if (repeat_layer) {
     layers.push_back(layers.front());
   } else {
     layers.push_back(write_layer({LayerEntry{"/app/run.sh", EntryKind::regular, 0755, {}, scratch / "run.sh",
-                                             std::nullopt, fs::file_size(scratch / "run.sh")}},
+                                             std::nullopt, fs::file_size(scratch / "run.sh"), std::nullopt}},
                                  LayerOptions{}, store));
   }
   json diff_ids = json::array();

@@ -17,13 +17,13 @@ namespace {
 constexpr const char* k_venv = "/opt/venv";
 constexpr const char* k_site = "/opt/venv/lib/python3.11/site-packages";
 
-LayerEntry folder(const std::string& path) { return {path, EntryKind::directory, 0755, {}, {}, std::nullopt, 0}; }
+LayerEntry folder(const std::string& path) { return {path, EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt}; }
 LayerEntry text(const std::string& path, const std::string& bytes) {
-  return {path, EntryKind::regular, 0644, {}, {}, bytes, bytes.size()};
+  return {path, EntryKind::regular, 0644, {}, {}, bytes, bytes.size(), std::nullopt};
 }
 // A file the split never reads (only RECORDs are read): its size is all that counts.
 LayerEntry sized(const std::string& path, std::uint64_t size) {
-  return {path, EntryKind::regular, 0644, {}, "/nonexistent", std::nullopt, size};
+  return {path, EntryKind::regular, 0644, {}, "/nonexistent", std::nullopt, size, std::nullopt};
 }
 
 // site-packages with one distribution per (name, size): a package folder with
@@ -33,7 +33,7 @@ std::vector<LayerEntry> synthetic_venv(const std::vector<std::pair<std::string, 
   std::vector<LayerEntry> entries = {
       folder(k_venv), folder("/opt/venv/bin"), folder("/opt/venv/lib"), folder("/opt/venv/lib/python3.11"),
       folder(site), text("/opt/venv/pyvenv.cfg", "home = /usr/bin\n"),
-      LayerEntry{"/opt/venv/bin/python", EntryKind::symlink, 0777, "/usr/bin/python3.11", {}, std::nullopt, 0},
+      LayerEntry{"/opt/venv/bin/python", EntryKind::symlink, 0777, "/usr/bin/python3.11", {}, std::nullopt, 0, std::nullopt},
       text("/opt/venv/bin/activate", "# activate\n"),
   };
   for (const auto& [name, size] : distributions) {

@@ -1,0 +1,156 @@
+// The caches keyed by file stat: the file memo (and the ELF headers it keeps)
+// and the host interpreter's collection. Each must notice a changed input.
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "elf_memo.h"
+#include "temp_dir.h"
+#include "venv_fixture.h"
+#include "venv2docker/file_stat_memo.h"
+#include "venv2docker/host_interpreter_cache.h"
+#include "venv2docker/venv.h"
+
+using namespace venv2docker;
+namespace fs = std::filesystem;
+
+namespace {
+
+using test::write_file;
+
+// Nothing keyed by a stat younger than k_settle_seconds is recorded.
+void let_settle() { std::this_thread::sleep_for(std::chrono::milliseconds(k_settle_seconds * 1000 + 100)); }
+
+// A new mtime (and ctime) with the same size and bytes: only the stat says it changed.
+void touch(const fs::path& file) {
+  fs::last_write_time(file, fs::last_write_time(file) + std::chrono::seconds(1));
+}
+
+LayerEntry host_entry(const std::string& path, const fs::path& source, std::uint32_t mode) {
+  return LayerEntry{path, EntryKind::regular, mode, {}, source, std::nullopt, fs::file_size(source),
+                    lstat_source(source)};
+}
+
+}  // namespace
+
+TEST_CASE("file stat memo: a value is kept while the stat is unchanged, dropped once it changes", "[stat_caches]") {
+  test::TempDir tmp;
+  write_file(tmp / "a.txt", "hello");
+  let_settle();
+  {
+    FileStatMemo memo(tmp / "memo.cbor");
+    CHECK_FALSE(memo.value(tmp / "a.txt"));
+    memo.remember(tmp / "a.txt", std::nullopt, nlohmann::json{{"answer", 42}});
+    memo.save();
+  }
+  FileStatMemo unchanged(tmp / "memo.cbor");
+  REQUIRE(unchanged.value(tmp / "a.txt"));
+  CHECK(unchanged.value(tmp / "a.txt")->at("answer") == 42);
+
+  touch(tmp / "a.txt");
+  FileStatMemo touched(tmp / "memo.cbor");
+  CHECK_FALSE(touched.value(tmp / "a.txt"));
+  CHECK_FALSE(touched.unchanged(tmp / "a.txt"));
+}
+
+TEST_CASE("file stat memo: a file changed seconds ago is not remembered", "[stat_caches]") {
+  test::TempDir tmp;
+  write_file(tmp / "fresh.txt", "x");
+  FileStatMemo memo(tmp / "memo.cbor");
+  memo.remember(tmp / "fresh.txt");
+  memo.save();
+  CHECK_FALSE(FileStatMemo(tmp / "memo.cbor").unchanged(tmp / "fresh.txt"));
+}
+
+TEST_CASE("ELF memo: headers come from the memo while unchanged, and a replaced file is read again", "[stat_caches]") {
+  test::TempDir tmp;
+  fs::copy_file(test::host_python_binary(), tmp / "libfake.so");
+  let_settle();
+  const LayerEntry elf = host_entry("/opt/venv/libfake.so", tmp / "libfake.so", 0755);
+  std::optional<ElfInfo> first;
+  {
+    FileStatMemo memo(tmp / "elf.cbor");
+    first = host_elf_of(elf, &memo);
+    memo.save();
+  }
+  REQUIRE(first);
+  FileStatMemo memo(tmp / "elf.cbor");
+  auto again = host_elf_of(elf, &memo);
+  REQUIRE(again);
+  CHECK(again->needed == first->needed);
+  CHECK(again->machine == first->machine);
+  CHECK(again->interpreter == first->interpreter);
+
+  // Replaced by a text file: the memo must not answer with the old headers.
+  write_file(tmp / "libfake.so", "not an ELF file");
+  FileStatMemo after(tmp / "elf.cbor");
+  CHECK_FALSE(host_elf_of(host_entry("/opt/venv/libfake.so", tmp / "libfake.so", 0755), &after));
+}
+
+TEST_CASE("host inputs: unchanged until a file is touched, created or removed", "[stat_caches]") {
+  test::TempDir tmp;
+  write_file(tmp / "seen", "x");
+  std::vector<HostInput> inputs{{(tmp / "seen").string(), HostInput::Check::lstat, lstat_source(tmp / "seen")},
+                                {(tmp / "absent").string(), HostInput::Check::stat, std::nullopt},
+                                {tmp.path().string(), HostInput::Check::folder,
+                                 observe_host_input(tmp.path().string(), HostInput::Check::folder)}};
+  CHECK(host_inputs_unchanged(inputs));
+  touch(tmp / "seen");
+  CHECK_FALSE(host_inputs_unchanged(inputs));
+  inputs[0].stat = lstat_source(tmp / "seen");
+  // A file added to a folder passed through changes nothing...
+  write_file(tmp / "other", "y");
+  CHECK(host_inputs_unchanged(inputs));
+  // ...but a new mode does.
+  fs::permissions(tmp.path(), fs::perms::others_write, fs::perm_options::add);
+  CHECK_FALSE(host_inputs_unchanged(inputs));
+  fs::permissions(tmp.path(), fs::perms::others_write, fs::perm_options::remove);
+  CHECK(host_inputs_unchanged(inputs));
+  write_file(tmp / "absent", "now here");
+  CHECK_FALSE(host_inputs_unchanged(inputs));
+  fs::remove(tmp / "absent");
+  fs::remove(tmp / "seen");
+  CHECK_FALSE(host_inputs_unchanged(inputs));
+}
+
+TEST_CASE("host interpreter cache: reused while nothing changed, collected again when the interpreter changes",
+          "[stat_caches]") {
+  test::TempDir tmp;
+  // The venv's interpreter is a copy in a folder of our own, so the test can
+  // change it; Python finds its standard library by its built-in prefix.
+  Venv venv = open_venv(test::standard_venv().venv);
+  venv.home = tmp / "bin";
+  fs::create_directories(venv.home);
+  fs::copy_file(test::host_python_binary(), host_interpreter_path(venv));
+  let_settle();
+
+  bool reused = true;
+  HostInterpreter first = collect_host_interpreter_cached(venv, true, {}, tmp / "cache", &reused);
+  CHECK_FALSE(reused);
+  HostInterpreter second = collect_host_interpreter_cached(venv, true, {}, tmp / "cache", &reused);
+  CHECK(reused);
+  REQUIRE(second.entries.size() == first.entries.size());
+  for (std::size_t i = 0; i < first.entries.size(); ++i) {
+    CHECK(second.entries[i].path == first.entries[i].path);
+    CHECK(second.entries[i].source_stat == first.entries[i].source_stat);
+  }
+  CHECK(second.executable == first.executable);
+
+  touch(host_interpreter_path(venv));
+  HostInterpreter third = collect_host_interpreter_cached(venv, true, {}, tmp / "cache", &reused);
+  CHECK_FALSE(reused);
+  bool found = false;
+  for (const auto& entry : third.entries) {
+    if (entry.path == host_interpreter_path(venv)) {
+      found = true;
+      CHECK(entry.source_stat == lstat_source(entry.path));
+    }
+  }
+  CHECK(found);
+
+  // Another set of venv ELF files is another record.
+  collect_host_interpreter_cached(venv, true, {test::host_python_binary()}, tmp / "cache", &reused);
+  CHECK_FALSE(reused);
+}
