@@ -267,7 +267,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     reporter.step("Collecting the venv's interpreter " + interpreter);
     std::vector<std::string> venv_elf_files;
     for (const auto& entry : venv_entries) {
-      if (host_elf_of(entry, &elf_memo)) venv_elf_files.push_back(entry.source.string());
+      if (host_elf_of(entry, &elf_memo)) venv_elf_files.push_back(entry.source);
     }
     bool reused = false;
     host = collect_host_interpreter_cached(venv, base.is_scratch, venv_elf_files, store.root(), &reused);

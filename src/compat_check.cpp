@@ -21,7 +21,9 @@ std::string python_tag(const Venv& venv) { return venv.python_version + (venv.fr
 // bytes can be read when needed.
 struct ImageView {
   FileIndex files;
-  std::map<std::string, std::filesystem::path> host_sources;
+  /// Image path -> the host file of a venv or added layer's entry (the
+  /// entries outlive the view).
+  std::unordered_map<std::string, const std::string*> host_sources;
 
   void add(const std::vector<LayerEntry>& entries, std::size_t layer) {
     for (const auto& entry : entries) {
@@ -30,7 +32,7 @@ struct ImageView {
                                                                                                      : std::nullopt;
       files.apply(entry.path, IndexedFile{entry.kind, entry.link_target, entry.size, entry.mode, std::move(content)},
                   layer);
-      if (entry.kind == EntryKind::regular && !entry.content) host_sources[entry.path] = entry.source;
+      if (entry.kind == EntryKind::regular && !entry.content) host_sources[entry.path] = &entry.source;
     }
   }
   bool is_file(const std::string& path) const {
@@ -40,7 +42,7 @@ struct ImageView {
   std::optional<ElfInfo> elf(const std::string& path) const {
     auto resolved = files.resolve(path);
     if (!resolved) return std::nullopt;
-    if (auto source = host_sources.find(*resolved); source != host_sources.end()) return read_elf(source->second);
+    if (auto source = host_sources.find(*resolved); source != host_sources.end()) return read_elf(*source->second);
     const IndexedFile* file = files.find(*resolved);
     if (!file->content) return std::nullopt;
     return parse_elf(reinterpret_cast<const unsigned char*>(file->content->data()), file->content->size(), *resolved);
@@ -74,7 +76,7 @@ struct VenvBinary {
 std::vector<VenvBinary> venv_binaries(const std::vector<LayerEntry>& entries, FileStatMemo* elf_memo) {
   std::vector<VenvBinary> binaries;
   for (const auto& entry : entries) {
-    if (auto info = host_elf_of(entry, elf_memo)) binaries.push_back({entry.path, entry.source.string(), *info});
+    if (auto info = host_elf_of(entry, elf_memo)) binaries.push_back({entry.path, entry.source, *info});
   }
   return binaries;
 }

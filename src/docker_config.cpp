@@ -1,5 +1,6 @@
 #include "docker_config.h"
 
+#include "file_bytes.h"
 #include "process.h"
 
 
@@ -7,8 +8,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "base64.h"
 #include "venv2docker/error.h"
@@ -33,11 +32,9 @@ std::optional<CredentialFile> read_credential_file(const fs::path& path, bool le
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
   if (fs::file_size(path, ec) > k_max_config_size) throw Error(path.string() + " is too large to be a credentials file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  json config = json::parse(text.str(), nullptr, false);
+  std::optional<std::string> text = read_file_bytes(path);
+  if (!text) return std::nullopt;
+  json config = json::parse(*text, nullptr, false);
   if (config.is_discarded() || !config.is_object()) {
     throw Error(path.string() + " is not valid JSON", "fix or remove it (it holds registry credentials)");
   }

@@ -1,9 +1,8 @@
 #include "venv2docker/file_stat_memo.h"
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "file_bytes.h"
 #include "atomic_file.h"
 #include "venv2docker/error.h"
 
@@ -58,11 +57,7 @@ class RecordReader {
 
 FileStatMemo::FileStatMemo(fs::path file)
     : m_file(std::move(file)), m_settled_before(nanoseconds_ago(k_settle_seconds)) {
-  std::ifstream in(m_file, std::ios::binary);
-  if (!in) return;
-  std::ostringstream content;
-  content << in.rdbuf();
-  const std::string bytes = content.str();
+  const std::string bytes = read_file_bytes(m_file).value_or("");
   if (!std::string_view(bytes).starts_with(k_magic)) return;
   RecordReader reader(std::string_view(bytes).substr(k_magic.size()));
   while (!reader.at_end()) {

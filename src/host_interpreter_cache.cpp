@@ -28,7 +28,7 @@ json entry_json(const LayerEntry& entry) {
           static_cast<int>(entry.kind),
           entry.mode,
           entry.link_target,
-          entry.source.string(),
+          entry.source,
           entry.content ? json(*entry.content) : json(),
           entry.size,
           stat_json(entry.source_stat)});

@@ -5,13 +5,12 @@
 #include <unistd.h>
 
 #include <deque>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "file_bytes.h"
 #include "elf_memo.h"
 #include "path_resolution.h"
 #include "process.h"
@@ -132,11 +131,7 @@ std::vector<std::string> host_library_dirs(InputLog& log) {
   auto read_text = [&log](const std::string& path) -> std::optional<std::string> {
     struct stat st {};
     if (!log.stat(path, st)) return std::nullopt;
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return read_file_bytes(path);
   };
   auto glob_files = [&log](const std::string& pattern) {
     // A file added to or removed from the folder changes the folder's mtime.
@@ -194,7 +189,7 @@ void add_library_closure(const std::vector<std::string>& seeds, HostTree& tree, 
 void log_walk(const std::vector<LayerEntry>& entries, InputLog& log) {
   for (const auto& entry : entries) {
     if (entry.kind == EntryKind::regular && entry.source_stat) {
-      log.add(entry.source.string(), entry.source_stat);
+      log.add(entry.source, entry.source_stat);
     } else {
       // Full lstat, folders included: a file added to a walked folder changes its mtime.
       log.add(entry.path, lstat_source(entry.path));
@@ -246,7 +241,7 @@ HostInterpreter collect_host_interpreter(const Venv& venv, bool with_minimal_roo
     std::vector<LayerEntry> stdlib = walk_tree(walk, result.warnings);
     log_walk(stdlib, log);
     for (const auto& entry : stdlib) {
-      if (host_elf_of(entry, nullptr)) seeds.push_back(entry.source.string());
+      if (host_elf_of(entry, nullptr)) seeds.push_back(entry.source);
     }
     for (const auto& entry : stdlib) {
       if (entry.kind != EntryKind::symlink) continue;

@@ -80,7 +80,7 @@ std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entr
         const std::optional<SourceStat> stat = entry.source_stat ? entry.source_stat : lstat_source(entry.source);
         if (!stat) return std::nullopt;
         key.add(std::string_view("source"));
-        key.add(entry.source.native());
+        key.add(entry.source);
         key.add(entry.size);
         key.add(stat->size);
         key.add(stat->mtime_ns);

@@ -3,13 +3,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "file_bytes.h"
 #include "atomic_file.h"
 #include "venv2docker/error.h"
 
@@ -105,11 +104,9 @@ std::optional<LayerListing> decode(const std::string& bytes) {
 
 LayerListing read_layer_listing(const Digest& digest, const BlobStore& store) {
   fs::path cached = store.root() / "listings" / (std::string(digest.hex()) + ".cbor");
-  if (std::ifstream in{cached, std::ios::binary}) {
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
+  if (std::optional<std::string> bytes = read_file_bytes(cached)) {
     try {
-      if (auto listing = decode(bytes.str())) return *listing;
+      if (auto listing = decode(*bytes)) return *listing;
     } catch (const json::exception&) {
       // A damaged record is rebuilt below.
     }

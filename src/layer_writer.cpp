@@ -142,7 +142,7 @@ class LayerTarWriter {
   void copy_file(const LayerEntry& entry) {
     int fd = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
-      throw Error("cannot read " + entry.source.string() + ": " + std::strerror(errno),
+      throw Error("cannot read " + entry.source + ": " + std::strerror(errno),
                   "check the file's permissions, or exclude it with --exclude");
     }
     struct FdCloser {
@@ -155,7 +155,7 @@ class LayerTarWriter {
       ssize_t got = ::read(fd, m_buffer.data(), m_buffer.size());
       if (got < 0) {
         if (errno == EINTR) continue;
-        throw Error("cannot read " + entry.source.string() + ": " + std::strerror(errno));
+        throw Error("cannot read " + entry.source + ": " + std::strerror(errno));
       }
       if (got == 0) break;
       if (copied + static_cast<std::uint64_t>(got) > entry.size) break;  // reported below
@@ -165,7 +165,7 @@ class LayerTarWriter {
       copied += static_cast<std::uint64_t>(got);
     }
     if (copied != entry.size) {
-      throw Error(entry.source.string() + " changed size while the layer was being written",
+      throw Error(entry.source + " changed size while the layer was being written",
                   "run the build again once nothing is writing into the venv or project");
     }
   }

@@ -92,12 +92,12 @@ std::string RelocationContext::read(const LayerEntry& entry) const {
   std::ifstream in(entry.source, std::ios::binary);
   std::string bytes;
   if (in) bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) throw Error("cannot read " + entry.source.string(), "check the file's permissions");
+  if (!in && !in.eof()) throw Error("cannot read " + entry.source, "check the file's permissions");
   return bytes;
 }
 
 std::string RelocationContext::describe(const LayerEntry& entry) const {
-  if (!entry.source.empty()) return entry.source.string();
+  if (!entry.source.empty()) return entry.source;
   const std::string_view path = entry.path;
   if (path.starts_with(venv_destination + "/")) return (venv.root / path.substr(venv_destination.size() + 1)).string();
   return entry.path;

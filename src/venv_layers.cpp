@@ -49,13 +49,13 @@ bool is_inside(std::string_view path, std::string_view folder) {
 std::string read_entry(const LayerEntry& entry) {
   if (entry.content) return *entry.content;
   std::FILE* file = std::fopen(entry.source.c_str(), "rb");
-  if (!file) throw Error("cannot read " + entry.source.string(), "check the file's permissions");
+  if (!file) throw Error("cannot read " + entry.source, "check the file's permissions");
   std::string text;
   char buffer[65536];
   for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
   const bool failed = std::ferror(file) != 0;
   std::fclose(file);
-  if (failed) throw Error("cannot read " + entry.source.string());
+  if (failed) throw Error("cannot read " + entry.source);
   return text;
 }
 

@@ -3,10 +3,10 @@
 #include <archive.h>
 
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <thread>
 
+#include "file_bytes.h"
 #include "atomic_file.h"
 #include "text_util.h"
 #include "venv2docker/error.h"
@@ -37,10 +37,7 @@ struct ScratchFolder {
   }
 };
 
-std::string read_text_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+std::string read_text_file(const fs::path& file) { return read_file_bytes(file).value_or(""); }
 
 std::string dists_url(const AptSource& source, const std::string& name) {
   return source.uri + "/dists/" + source.suite + "/" + name;

@@ -3,8 +3,8 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <fstream>
 
+#include "file_bytes.h"
 #include "text_util.h"
 #include "venv2docker/error.h"
 
@@ -13,9 +13,9 @@ namespace venv2docker::debian {
 namespace {
 
 std::string read_host_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read the keyring " + path + " named by --apt-source signed-by=");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::optional<std::string> bytes = read_file_bytes(path);
+  if (!bytes) throw Error("cannot read the keyring " + path + " named by --apt-source signed-by=");
+  return *bytes;
 }
 
 }  // namespace

@@ -167,7 +167,7 @@ json to_json(const UnpackedDeb& deb, const fs::path& folder) {
                        {"kind", static_cast<int>(entry.kind)},
                        {"mode", entry.mode},
                        {"link", entry.link_target},
-                       {"source", entry.source.empty() ? "" : entry.source.lexically_relative(folder).string()},
+                       {"source", entry.source.empty() ? "" : fs::path(entry.source).lexically_relative(folder).string()},
                        {"size", entry.size}});
   }
   return {{"format", k_format}, {"entries", entries}, {"control", deb.control_files}};
@@ -205,7 +205,7 @@ UnpackedDeb unpack_deb(const Digest& deb, const BlobStore& store, const std::str
   staging.commit();
   // The entries were made in the staging folder; they live in `folder` now.
   for (auto& entry : unpacked.entries) {
-    if (!entry.source.empty()) entry.source = folder / entry.source.lexically_relative(staging.path());
+    if (!entry.source.empty()) entry.source = (folder / fs::path(entry.source).lexically_relative(staging.path())).string();
   }
   return unpacked;
 }

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "file_bytes.h"
 #include "base64.h"
 #include "process.h"
 #include "text_util.h"
@@ -19,10 +20,7 @@ void write_bytes(const fs::path& file, std::string_view bytes) {
   if (!out.flush()) throw Error("cannot write " + file.string());
 }
 
-std::string read_bytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+std::string read_bytes(const fs::path& file) { return read_file_bytes(file).value_or(""); }
 
 // gpgv's status lines ("[GNUPG:] VALIDSIG ..."): apt accepts a signature only
 // when one is good and valid and none is bad, expired or revoked.
