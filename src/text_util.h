@@ -1,6 +1,7 @@
 // Small string helpers shared across the library.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,18 @@ inline std::vector<std::string> split_nonempty(std::string_view text, char separ
     start = end + 1;
   }
   return parts;
+}
+
+/// The words of `text`, split at any run of blanks (space, tab, CR, LF).
+inline std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while ((start = text.find_first_not_of(" \t\r\n", start)) != std::string_view::npos) {
+    const auto end = std::min(text.find_first_of(" \t\r\n", start), text.size());
+    words.emplace_back(text.substr(start, end - start));
+    start = end;
+  }
+  return words;
 }
 
 /// ASCII lower case (header names, auth schemes).

@@ -116,10 +116,8 @@ std::vector<std::string> apt_request_names(const std::vector<std::string>& reque
       text.clear();
       for (std::string line; std::getline(in, line);) text += line.substr(0, line.find('#')) + "\n";
     }
-    for (char& c : text) {
-      if (c == ',' || c == '\n' || c == '\t' || c == '\r') c = ' ';
-    }
-    for (const auto& name : split_nonempty(text, ' ')) {
+    std::replace(text.begin(), text.end(), ',', ' ');
+    for (const auto& name : split_words(text)) {
       if (name.find_first_of("/\\") != std::string::npos) {
         throw UsageError("--apt " + request + ": \"" + name + "\" is not a package name, and no such file exists");
       }

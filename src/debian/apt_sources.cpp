@@ -10,21 +10,6 @@ namespace venv2docker::debian {
 
 namespace {
 
-std::vector<std::string> words(std::string_view text) {
-  std::vector<std::string> out;
-  std::string current;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      if (!current.empty()) out.push_back(std::move(current));
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  if (!current.empty()) out.push_back(std::move(current));
-  return out;
-}
-
 std::string without_trailing_slash(std::string uri) {
   while (uri.size() > 1 && uri.back() == '/') uri.pop_back();
   return uri;
@@ -34,7 +19,7 @@ std::string without_trailing_slash(std::string uri) {
 bool for_architecture(std::string_view list, std::string_view arch) {
   if (list.empty()) return true;
   for (const auto& item : split_nonempty(std::string(list), ',')) {
-    for (const auto& word : words(item)) {
+    for (const auto& word : split_words(item)) {
       if (word == arch) return true;
     }
   }
@@ -60,7 +45,7 @@ void check_source(const AptSource& source) {
 
 // "[arch=amd64 signed-by=/usr/share/keyrings/x.gpg]" (one-line form).
 void apply_options(std::string_view options, AptSource& source, bool& wanted, std::string_view arch) {
-  for (const auto& option : words(options)) {
+  for (const auto& option : split_words(options)) {
     auto equals = option.find('=');
     if (equals == std::string::npos) {
       throw Error(source.origin + ": \"" + option + "\" is not a KEY=VALUE option");
@@ -104,7 +89,7 @@ std::vector<AptSource> parse_source_lines(std::string_view text, std::string_vie
       apply_options(std::string_view(after_type).substr(1, close - 1), source, wanted, arch);
       after_type = after_type.substr(close + 1);
     }
-    std::vector<std::string> fields = words(after_type);
+    std::vector<std::string> fields = split_words(after_type);
     if (fields.size() < 2) throw Error(source.origin + ": \"" + line + "\" needs a URI and a suite");
     if (!wanted) continue;
     source.uri = without_trailing_slash(fields[0]);
@@ -124,14 +109,14 @@ std::vector<AptSource> parse_source_paragraphs(std::string_view text, std::strin
     std::string where = std::string(origin) + " entry " + std::to_string(number);
     if (auto enabled = paragraph.get("Enabled"); enabled && !is_yes(*enabled)) continue;
     if (!for_architecture(paragraph.value_or_empty("Architectures"), arch)) continue;
-    std::vector<std::string> types = words(paragraph.value_or_empty("Types"));
+    std::vector<std::string> types = split_words(paragraph.value_or_empty("Types"));
     if (std::find(types.begin(), types.end(), "deb") == types.end()) continue;
-    std::vector<std::string> uris = words(paragraph.value_or_empty("URIs"));
-    std::vector<std::string> suites = words(paragraph.value_or_empty("Suites"));
+    std::vector<std::string> uris = split_words(paragraph.value_or_empty("URIs"));
+    std::vector<std::string> suites = split_words(paragraph.value_or_empty("Suites"));
     if (uris.empty() || suites.empty()) throw Error(where + ": needs URIs and Suites");
     AptSource common;
     common.origin = where;
-    common.components = words(paragraph.value_or_empty("Components"));
+    common.components = split_words(paragraph.value_or_empty("Components"));
     common.trusted = is_yes(paragraph.value_or_empty("Trusted"));
     if (auto signed_by = paragraph.get("Signed-By")) {
       // Either key files or fingerprints, or an inline armored key block.
@@ -143,7 +128,7 @@ std::vector<AptSource> parse_source_paragraphs(std::string_view text, std::strin
         }
         common.signed_by = {block};
       } else {
-        common.signed_by = words(*signed_by);
+        common.signed_by = split_words(*signed_by);
       }
     }
     for (const auto& uri : uris) {

@@ -22,13 +22,8 @@ bool is_harmless(const std::string& line) {
 }
 
 std::vector<std::string> shell_words(const std::string& line) {
-  std::string spaced = line;
-  for (char& c : spaced) {
-    if (c == '\t') c = ' ';
-  }
   std::vector<std::string> words;
-  for (const auto& word : split_nonempty(spaced, ' ')) {
-    std::string text = trim(word);
+  for (std::string text : split_words(line)) {
     if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') && text.back() == text.front()) {
       text = text.substr(1, text.size() - 2);
     }

@@ -89,11 +89,7 @@ class RelationReader {
   // "[amd64 i386]" keeps the relation on those architectures, "[!i386]" on
   // all others; wildcards such as "linux-any" and "any-amd64" match too.
   bool architecture_list_allows(std::string_view list, std::string_view host_arch) {
-    std::string spaced(list);
-    for (char& c : spaced) {
-      if (k_blanks.find(c) != std::string_view::npos) c = ' ';
-    }
-    const auto entries = split_nonempty(spaced, ' ');
+    const auto entries = split_words(list);
     if (entries.empty()) fail("an empty architecture list");
     const bool negated = entries.front().starts_with('!');
     bool listed = false;
