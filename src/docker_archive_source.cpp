@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "archive_data.h"
 #include "layout_index.h"
 #include "venv2docker/error.h"
 #include "venv2docker/image_source.h"
@@ -53,7 +54,6 @@ ArchiveContents read_archive(const fs::path& file, const BlobStore& store) {
   }
   ArchiveContents contents;
   archive_entry* entry = nullptr;
-  std::vector<char> buffer(1 << 20);
   int status;
   while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
@@ -63,15 +63,13 @@ ArchiveContents read_archive(const fs::path& file, const BlobStore& store) {
     std::string text;
     std::optional<BlobWriter> blob;
     if (!document) blob.emplace(store.writer());
-    la_ssize_t got;
-    while ((got = archive_read_data(reader.get(), buffer.data(), buffer.size())) > 0) {
+    for_each_data_block(reader.get(), name + " in " + file.string(), [&](const char* data, std::size_t length) {
       if (document) {
-        text.append(buffer.data(), static_cast<std::size_t>(got));
+        text.append(data, length);
       } else {
-        blob->write(buffer.data(), static_cast<std::size_t>(got));
+        blob->write(data, length);
       }
-    }
-    if (got < 0) throw Error("cannot read " + name + " in " + file.string() + ": " + archive_error_string(reader.get()));
+    });
     if (document) {
       contents.documents[name] = text;
       // Configs are referenced as blobs too (blobs/sha256/<hex> or <hex>.json).

@@ -6,6 +6,7 @@
 #include <memory>
 #include <thread>
 
+#include "archive_data.h"
 #include "file_bytes.h"
 #include "atomic_file.h"
 #include "text_util.h"
@@ -54,16 +55,7 @@ std::string decompress_file(const fs::path& file, std::size_t cap, const std::st
       archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
     throw Error("cannot read " + what + ": " + archive_error_string(reader.get()));
   }
-  std::string text;
-  char buffer[1 << 16];
-  for (;;) {
-    la_ssize_t got = archive_read_data(reader.get(), buffer, sizeof buffer);
-    if (got < 0) throw Error("cannot decompress " + what + ": " + archive_error_string(reader.get()));
-    if (got == 0) break;
-    if (text.size() + static_cast<std::size_t>(got) > cap) throw Error(what + " is larger than " + std::to_string(cap) + " bytes");
-    text.append(buffer, static_cast<std::size_t>(got));
-  }
-  return text;
+  return read_entry_data(reader.get(), cap, what);
 }
 
 AptArchiveClient::AptArchiveClient(const BlobStore& store, Reporter& reporter, bool allow_unauthenticated)

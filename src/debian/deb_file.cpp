@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "archive_data.h"
 #include "atomic_file.h"
 #include "venv2docker/error.h"
 #include "venv2docker/file_index.h"
@@ -63,37 +64,19 @@ std::string safe_image_path(const char* name, const std::string& what) {
   return path;
 }
 
-std::string read_all(archive* reader, std::size_t cap, const std::string& what) {
-  std::string bytes;
-  char buffer[1 << 16];
-  for (;;) {
-    la_ssize_t got = archive_read_data(reader, buffer, sizeof buffer);
-    if (got < 0) throw Error("cannot read " + what + ": " + archive_error_string(reader));
-    if (got == 0) return bytes;
-    if (bytes.size() + static_cast<std::size_t>(got) > cap) throw Error(what + " has a control file over 16 MiB");
-    bytes.append(buffer, static_cast<std::size_t>(got));
-  }
-}
-
 void read_control(archive* tar, UnpackedDeb& deb, const std::string& what) {
   archive_entry* entry = nullptr;
   while (archive_read_next_header(tar, &entry) == ARCHIVE_OK) {
     if (archive_entry_filetype(entry) != AE_IFREG) continue;
     std::string name = image_path_of(archive_entry_pathname(entry)).substr(1);
     if (name.find('/') != std::string::npos) continue;
-    deb.control_files[name] = read_all(tar, k_max_control_file, what + " " + name);
+    deb.control_files[name] = read_entry_data(tar, k_max_control_file, what + " " + name);
   }
 }
 
 void copy_to_file(archive* tar, const fs::path& file, const std::string& what) {
   AtomicFile out(file);
-  char buffer[1 << 16];
-  for (;;) {
-    la_ssize_t got = archive_read_data(tar, buffer, sizeof buffer);
-    if (got < 0) throw Error("cannot read " + what + ": " + archive_error_string(tar));
-    if (got == 0) break;
-    out.write(buffer, static_cast<std::size_t>(got));
-  }
+  for_each_data_block(tar, what, [&](const char* data, std::size_t size) { out.write(data, size); });
   out.commit();
 }
 
