@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "image_path.h"
 #include "layer_listing.h"
 #include "path_resolution.h"
 #include "venv2docker/error.h"
@@ -16,11 +17,6 @@ namespace {
 
 constexpr std::string_view k_whiteout = ".wh.";
 constexpr std::string_view k_opaque = ".wh..wh..opq";
-
-std::string parent_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 }  // namespace
 
@@ -36,7 +32,7 @@ void FileIndex::remove_lower(const std::string& path, bool contents_only, std::s
 
 void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
   path = image_path_of(std::move(path));
-  std::string parent = parent_of(path);
+  std::string parent = image_parent_of(path);
   std::string base = path.substr(path.rfind('/') + 1);
   if (base == k_opaque) {
     remove_lower(parent, /*contents_only=*/true, layer);

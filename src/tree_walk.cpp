@@ -11,6 +11,7 @@
 #include <optional>
 #include <system_error>
 
+#include "image_path.h"
 #include "lexical_path.h"
 #include "venv2docker/error.h"
 
@@ -52,11 +53,6 @@ bool is_valid_utf8(std::string_view text) {
     i += length;
   }
   return true;
-}
-
-std::string join_image_path(const std::string& folder, const std::string& relative) {
-  if (relative.empty() || relative == ".") return folder;
-  return folder == "/" ? "/" + relative : folder + "/" + relative;
 }
 
 std::string describe_file_type(mode_t mode) {

@@ -38,8 +38,6 @@ struct ScratchFolder {
   }
 };
 
-std::string read_text_file(const fs::path& file) { return read_file_bytes(file).value_or(""); }
-
 std::string dists_url(const AptSource& source, const std::string& name) {
   return source.uri + "/dists/" + source.suite + "/" + name;
 }
@@ -112,10 +110,10 @@ std::string AptArchiveClient::cached_inrelease(const std::string& url) const {
   request.max_body = k_max_release;
   std::error_code ec;
   if (fs::exists(body_file, ec) && fs::exists(date_file, ec)) {
-    request.headers.push_back("If-Modified-Since: " + trim(read_text_file(date_file)));
+    request.headers.push_back("If-Modified-Since: " + trim(read_file_bytes(date_file).value_or("")));
   }
   HttpResponse response = get(url, request);
-  if (response.status == 304) return read_text_file(body_file);
+  if (response.status == 304) return read_file_bytes(body_file).value_or("");
   if (response.status == 404 || response.status == 410) return {};
   if (response.status != 200) throw Error(redact_url(url) + " answered HTTP " + std::to_string(response.status));
   // Kept unverified: it is verified again on every use, like a fresh download.

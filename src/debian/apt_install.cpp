@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "image_path.h"
 #include "debian/apt_catalog.h"
 #include "debian/deb_file.h"
 #include "debian/dpkg_database.h"
@@ -22,13 +23,6 @@ using namespace debian;
 
 namespace {
 
-std::string parent_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string join(const std::string& folder, const std::string& name) { return folder == "/" ? "/" + name : folder + "/" + name; }
-
 // Where a package's path lands in the base: dpkg follows the base's symlinks
 // to folders (merged /usr: /lib -> usr/lib) instead of replacing them.
 class BaseLayout {
@@ -38,7 +32,7 @@ class BaseLayout {
   /// The path with every folder component resolved through the base's links.
   std::string place(const std::string& path) {
     if (path == "/") return path;
-    return join(folder(parent_of(path)), path.substr(path.rfind('/') + 1));
+    return join_image_path(folder(image_parent_of(path)), path.substr(path.rfind('/') + 1));
   }
   /// True when the base has a link to a folder at `path` (dpkg keeps it).
   bool is_folder_link(const std::string& path) { return place(path) != folder(path); }
@@ -63,18 +57,16 @@ class BaseLayout {
   std::map<std::string, std::string> m_folders;
 };
 
-std::string human_size(std::uint64_t bytes) { return human_bytes(bytes); }
-
 void report_plan(const std::vector<Package>& plan, Reporter& reporter) {
   std::uint64_t download = 0, installed = 0;
   std::string lines;
   for (const Package& package : plan) {
     download += package.size;
     installed += package.installed_size * 1024;
-    lines += "\n    " + package.name + " " + package.version + " (" + human_size(package.size) + ")";
+    lines += "\n    " + package.name + " " + package.version + " (" + human_bytes(package.size) + ")";
   }
   reporter.step("Installing " + std::to_string(plan.size()) + " Debian package" + (plan.size() == 1 ? "" : "s") +
-                " (" + human_size(download) + " to download, " + human_size(installed) + " installed):" + lines);
+                " (" + human_bytes(download) + " to download, " + human_bytes(installed) + " installed):" + lines);
 }
 
 // The packages to unpack: a recorded plan when the sources' Releases, the

@@ -20,8 +20,6 @@ void write_bytes(const fs::path& file, std::string_view bytes) {
   if (!out.flush()) throw Error("cannot write " + file.string());
 }
 
-std::string read_bytes(const fs::path& file) { return read_file_bytes(file).value_or(""); }
-
 // gpgv's status lines ("[GNUPG:] VALIDSIG ..."): apt accepts a signature only
 // when one is good and valid and none is bad, expired or revoked.
 bool status_says_valid(std::string_view status) {
@@ -88,7 +86,7 @@ std::string verify_clearsigned(std::string_view signed_text, const std::vector<K
                                const std::string& url, const fs::path& scratch) {
   write_bytes(scratch / "InRelease", signed_text);
   run_gpgv({(scratch / "InRelease").string()}, keyrings, url, scratch, true);
-  return read_bytes(scratch / "signed-text");
+  return read_file_bytes(scratch / "signed-text").value_or("");
 }
 
 void verify_detached(std::string_view data, std::string_view signature, const std::vector<Keyring>& keyrings,
