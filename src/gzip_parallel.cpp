@@ -20,14 +20,19 @@ namespace {
 // not depend on when or where they were made.
 constexpr unsigned char k_member_header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff};
 
+// One chunk on its way through a worker. Jobs are recycled once their member
+// reaches the sink, so the 2 MiB buffers are allocated (and page-faulted in)
+// once per writer rather than once per chunk.
 struct Job {
   std::vector<unsigned char> input;
-  std::vector<unsigned char> output;
+  std::unique_ptr<unsigned char[]> output;  // not zero-filled: libdeflate writes it
+  std::size_t output_capacity = 0;
+  std::size_t output_size = 0;
   bool done = false;
 };
 
-void put_le32(std::vector<unsigned char>& out, std::uint32_t value) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<unsigned char>(value >> (8 * i)));
+void put_le32(unsigned char* out, std::uint32_t value) {
+  for (int i = 0; i < 4; ++i) out[i] = static_cast<unsigned char>(value >> (8 * i));
 }
 
 class Compressor {
@@ -41,15 +46,21 @@ class Compressor {
 
   void compress_member(Job& job) {
     const auto& in = job.input;
-    std::size_t bound = libdeflate_deflate_compress_bound(m_handle, in.size());
-    job.output.resize(sizeof k_member_header + bound + 8);
-    std::memcpy(job.output.data(), k_member_header, sizeof k_member_header);
-    std::size_t written = libdeflate_deflate_compress(m_handle, in.data(), in.size(),
-                                                      job.output.data() + sizeof k_member_header, bound);
+    const std::size_t bound = libdeflate_deflate_compress_bound(m_handle, in.size());
+    const std::size_t needed = sizeof k_member_header + bound + 8;
+    if (job.output_capacity < needed) {
+      job.output.reset(new unsigned char[needed]);
+      job.output_capacity = needed;
+    }
+    unsigned char* out = job.output.get();
+    std::memcpy(out, k_member_header, sizeof k_member_header);
+    const std::size_t written =
+        libdeflate_deflate_compress(m_handle, in.data(), in.size(), out + sizeof k_member_header, bound);
     if (written == 0) throw Error("libdeflate failed to compress a layer chunk");
-    job.output.resize(sizeof k_member_header + written);
-    put_le32(job.output, libdeflate_crc32(0, in.data(), in.size()));
-    put_le32(job.output, static_cast<std::uint32_t>(in.size()));
+    unsigned char* trailer = out + sizeof k_member_header + written;
+    put_le32(trailer, libdeflate_crc32(0, in.data(), in.size()));
+    put_le32(trailer + 4, static_cast<std::uint32_t>(in.size()));
+    job.output_size = sizeof k_member_header + written + 8;
   }
 
  private:
@@ -70,6 +81,7 @@ struct ParallelGzipWriter::Impl {
   std::condition_variable job_done;
   std::deque<std::shared_ptr<Job>> pending;    // waiting for a worker
   std::deque<std::shared_ptr<Job>> in_order;   // every job not yet given to the sink
+  std::vector<std::shared_ptr<Job>> spare;     // finished jobs, for reuse (caller's thread only)
   std::exception_ptr failure;
   bool stopping = false;
   std::vector<std::thread> workers;
@@ -115,17 +127,31 @@ struct ParallelGzipWriter::Impl {
       job = in_order.front();
       in_order.pop_front();
     }
-    sink(job->output.data(), job->output.size());
+    sink(job->output.get(), job->output_size);
+    recycle(std::move(job));
+  }
+
+  void recycle(std::shared_ptr<Job> job) {
+    job->input.clear();
+    job->done = false;
+    spare.push_back(std::move(job));
   }
 
   void submit_buffer() {
-    auto job = std::make_shared<Job>();
-    job->input.swap(buffer);
+    std::shared_ptr<Job> job;
+    if (spare.empty()) {
+      job = std::make_shared<Job>();
+    } else {
+      job = std::move(spare.back());
+      spare.pop_back();
+    }
+    job->input.swap(buffer);  // the buffer takes the spare job's emptied input
     buffer.reserve(k_chunk_size);
     wrote_member = true;
     if (thread_count == 1) {
       inline_compressor->compress_member(*job);
-      sink(job->output.data(), job->output.size());
+      sink(job->output.get(), job->output_size);
+      recycle(std::move(job));
       return;
     }
     // Bound the memory in flight: two chunks per worker.

@@ -1,6 +1,7 @@
 #include "path_map.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace venv2docker {
 
@@ -43,10 +44,19 @@ std::optional<std::string> PathMap::map(std::string_view host_path) const {
   return std::nullopt;
 }
 
+std::size_t PathMap::next_candidate(std::string_view text, std::size_t from) const {
+  // Whole venvs' worth of text goes through here and most bytes cannot start
+  // a mapped path: with one first character (always '/' for absolute
+  // folders) memchr jumps between candidates.
+  if (from >= text.size() || m_first_chars.empty()) return std::string_view::npos;
+  if (m_first_chars.size() == 1) {
+    const void* hit = std::memchr(text.data() + from, m_first_chars.front(), text.size() - from);
+    return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - text.data()) : std::string_view::npos;
+  }
+  return text.find_first_of(m_first_chars, from);
+}
+
 const std::pair<std::string, std::string>* PathMap::match_at(std::string_view text, std::size_t at) const {
-  // Most positions cannot start a mapped path: skip them cheaply, as whole
-  // venvs' worth of text goes through here.
-  if (m_first_chars.find(text[at]) == std::string::npos) return nullptr;
   if (at > 0 && continues_name(text[at - 1])) return nullptr;
   for (const auto& move : m_moves) {
     const std::string& host = move.first;
@@ -62,13 +72,13 @@ std::optional<std::string> PathMap::replace_in(std::string_view text) const {
   std::string out;
   bool changed = false;
   std::size_t copied = 0;
-  for (std::size_t at = 0; at < text.size(); ++at) {
+  for (std::size_t at = next_candidate(text, 0); at < text.size(); at = next_candidate(text, at + 1)) {
     const auto* move = match_at(text, at);
     if (!move) continue;
     out.append(text.substr(copied, at - copied));
     out.append(move->second);
     copied = at + move->first.size();
-    at = copied - 1;
+    at = copied - 1;  // the loop resumes right after the replaced path
     changed = true;
   }
   if (!changed) return std::nullopt;
@@ -77,7 +87,7 @@ std::optional<std::string> PathMap::replace_in(std::string_view text) const {
 }
 
 std::optional<std::string> PathMap::find_in(std::string_view text) const {
-  for (std::size_t at = 0; at < text.size(); ++at) {
+  for (std::size_t at = next_candidate(text, 0); at < text.size(); at = next_candidate(text, at + 1)) {
     if (const auto* move = match_at(text, at)) return move->first;
   }
   return std::nullopt;

@@ -31,6 +31,8 @@ class PathMap {
   const std::vector<std::pair<std::string, std::string>>& moves() const { return m_moves; }
 
  private:
+  /// The first position at or after `from` where a mapped folder could start; npos when none.
+  std::size_t next_candidate(std::string_view text, std::size_t from) const;
   /// The mapping whose host folder appears as a whole path at text[at], if any.
   const std::pair<std::string, std::string>* match_at(std::string_view text, std::size_t at) const;
 

@@ -3,10 +3,9 @@
 // relocate_text.cpp.
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
+#include "file_bytes.h"
 #include "lexical_path.h"
 #include "relocate_context.h"
 #include "venv2docker/error.h"
@@ -89,11 +88,9 @@ std::vector<LayerEntry*> RelocationContext::children(std::string_view folder) {
 
 std::string RelocationContext::read(const LayerEntry& entry) const {
   if (entry.content) return *entry.content;
-  std::ifstream in(entry.source, std::ios::binary);
-  std::string bytes;
-  if (in) bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) throw Error("cannot read " + entry.source, "check the file's permissions");
-  return bytes;
+  std::optional<std::string> bytes = read_file_bytes(entry.source);
+  if (!bytes) throw Error("cannot read " + entry.source, "check the file's permissions");
+  return std::move(*bytes);
 }
 
 std::string RelocationContext::describe(const LayerEntry& entry) const {

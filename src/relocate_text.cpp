@@ -2,13 +2,20 @@
 // any other text file naming the old venv or project folder gets the new path
 // when the file type is one where a plain replacement is safe, and a warning
 // otherwise. Links into moved folders follow them.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
 #include <array>
 #include <thread>
 #include <vector>
 
 #include "parallel_jobs.h"
 #include "relocate_context.h"
+#include "venv2docker/error.h"
 #include "venv2docker/file_stat_memo.h"
 
 namespace venv2docker {
@@ -16,7 +23,39 @@ namespace venv2docker {
 namespace {
 
 // Bytes are text when the start holds no NUL, as git and grep decide.
-bool looks_like_text(std::string_view bytes) { return bytes.substr(0, 8192).find('\0') == std::string_view::npos; }
+constexpr std::size_t text_sniff_size = 8192;
+bool looks_like_text(std::string_view bytes) {
+  return bytes.substr(0, text_sniff_size).find('\0') == std::string_view::npos;
+}
+
+// An entry's bytes when they are text, else nullopt. A host file is read
+// head first: most files under max_text_size are bytecode and shared
+// objects, and their first block already says so.
+std::optional<std::string> read_if_text(const LayerEntry& entry) {
+  if (entry.content) return looks_like_text(*entry.content) ? entry.content : std::nullopt;
+  const int fd = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot read " + entry.source + ": " + std::strerror(errno), "check the file's permissions");
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  std::string bytes(std::max<std::uint64_t>(entry.size, text_sniff_size) + 1, '\0');
+  std::size_t filled = 0;
+  for (;;) {
+    if (filled == bytes.size()) bytes.resize(bytes.size() * 2);
+    // The first read stops after the sniffed head; the rest comes in one go.
+    const std::size_t want = filled < text_sniff_size ? text_sniff_size - filled : bytes.size() - filled;
+    const ssize_t got = ::read(fd, bytes.data() + filled, want);
+    if (got < 0) throw Error("cannot read " + entry.source + ": " + std::strerror(errno));
+    if (got == 0) break;
+    filled += static_cast<std::size_t>(got);
+    if (filled <= text_sniff_size && std::string_view(bytes.data(), filled).find('\0') != std::string_view::npos) {
+      return std::nullopt;
+    }
+  }
+  bytes.resize(filled);
+  return bytes;
+}
 
 // Formats where a path is written out as is, so replacing its bytes keeps the
 // file valid: Python source, .pth lines, JSON (kernel.json), INI/TOML/YAML,
@@ -80,10 +119,10 @@ void relocate_remaining_text(RelocationContext& context) {
   enum class Found : char { not_text, nothing, something };
   std::vector<Found> found(to_scan.size(), Found::nothing);
   run_jobs(to_scan.size(), std::max(1u, std::thread::hardware_concurrency()), [&](std::size_t i) {
-    const std::string text = context.read(*to_scan[i]);
-    if (!looks_like_text(text)) {
+    const std::optional<std::string> text = read_if_text(*to_scan[i]);
+    if (!text) {
       found[i] = Found::not_text;
-    } else if (plain_moves.find_in(text) || stale.find_in(text)) {
+    } else if (plain_moves.find_in(*text) || stale.find_in(*text)) {
       found[i] = Found::something;
     }
   });

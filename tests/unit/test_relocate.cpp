@@ -391,6 +391,10 @@ TEST_CASE("PathMap replaces whole paths only, in one pass", "[relocate]") {
         "a=/opt/venv b=/home/u/venv2 c=/x/home/u/venv d=/opt/venv/bin e=file:///opt/venv");
   CHECK_FALSE(map.replace_in("nothing here"));
   CHECK(map.find_in("x '/home/u/venv'") == "/home/u/venv");
+  // At the very start and the very end, after many other slashes.
+  CHECK(map.find_in("/home/u/venv") == "/home/u/venv");
+  CHECK(map.replace_in("/a/b/c//d/ /home/u/ven /home/u/venv") == "/a/b/c//d/ /home/u/ven /opt/venv");
+  CHECK_FALSE(map.find_in("/a/b/c/home/u/venv/"));
 }
 
 TEST_CASE("RECORD hashes are urlsafe base64 without padding", "[relocate]") {
@@ -439,6 +443,39 @@ TEST_CASE("other text files: the old path replaced where that is safe, reported 
   CHECK(r->text("etc/tool.conf") == "data=" + old + "/share/tool\n");
   CHECK(mentions(r->result.warnings, "etc/tool.conf still names " + old));
   CHECK_FALSE(mentions(r->result.warnings, "blob.bin"));
+}
+
+TEST_CASE("host files are judged text by their first 8 KiB, and searched whole", "[relocate]") {
+  const fs::path old_venv = standard_venv().venv;
+  const std::string old = old_venv.string();
+  const std::string site = open_venv(old_venv).site_packages.lexically_relative(old_venv).string();
+  TempDir host;
+  const auto add_files = [&](std::vector<LayerEntry>& entries) {
+    const std::string venv_folder = entries.front().path;
+    auto add = [&](const std::string& relative, const std::string& bytes) {
+      const fs::path file = host.path() / fs::path(relative).filename();
+      write_file(file, bytes);
+      LayerEntry entry;
+      entry.path = venv_folder + "/" + relative;
+      entry.source = file.string();
+      entry.size = bytes.size();
+      entries.push_back(entry);
+    };
+    // The old path far past the sniffed head, and a NUL after it: still text.
+    add(site + "/late_mention.py", std::string(20000, '#') + "\nROOT = '" + old + "'\n" + std::string(1, '\0'));
+    // A NUL in the head: binary, so not searched, whatever follows.
+    add(site + "/early_nul.cfg", std::string("x\0", 2) + std::string(9000, ' ') + old + "\n");
+    // Text naming the old path in a format that is not rewritten: reported.
+    add("etc/late.conf", std::string(9000, ' ') + "data=" + old + "\n");
+    sort_entries(entries);
+  };
+  const auto r = relocate(old_venv, std::nullopt, "opt/venv", add_files);
+
+  CHECK(r->text(site + "/late_mention.py") ==
+        std::string(20000, '#') + "\nROOT = '" + r->venv + "'\n" + std::string(1, '\0'));
+  CHECK(r->text(site + "/early_nul.cfg").ends_with(old + "\n"));
+  CHECK_FALSE(mentions(r->result.warnings, "early_nul.cfg"));
+  CHECK(mentions(r->result.warnings, "late.conf still names " + old));
 }
 
 TEST_CASE("a venv already at its image path keeps its paths and raises no warnings", "[relocate]") {
