@@ -60,6 +60,10 @@ fs::path BlobStore::path_of(const Digest& digest) const {
   return m_root / "blobs" / "sha256" / std::string(digest.hex());
 }
 
+fs::path BlobStore::record_path(std::string_view folder, const Digest& key, std::string_view extension) const {
+  return m_root / folder / (std::string(key.hex()) + std::string(extension));
+}
+
 bool BlobStore::has(const Digest& digest) const {
   std::error_code ec;
   return fs::is_regular_file(path_of(digest), ec);

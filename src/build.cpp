@@ -23,6 +23,7 @@
 #include "venv2docker/tree_walk.h"
 #include "venv2docker/venv_layers.h"
 #include "venv2docker/venv.h"
+#include "venv_stage_record.h"
 
 namespace venv2docker {
 
@@ -189,6 +190,31 @@ void suggest_apt_packages(CompatReport& report, const AptOptions& apt, const Bas
   }
 }
 
+// Relocates the walked venv with the memo that lets a rebuild skip text
+// files already scanned (one per source and destination paths: what the scan
+// looks for).
+RelocationResult relocate_walked_venv(const Venv& venv, std::vector<LayerEntry>& entries, RelocationParams params,
+                                      const BlobStore& store) {
+  const std::string memo_key = venv.root.string() + "\n" +
+                               (params.project_source ? params.project_source->string() : "") + "\n" +
+                               params.venv_destination + "\n" + params.project_destination;
+  FileStatMemo text_scan_memo(store.record_path("scan-memo", sha256_of(memo_key), ".cbor"));
+  params.text_scan_memo = &text_scan_memo;
+  RelocationResult relocated = relocate_venv(venv, entries, params);
+  text_scan_memo.save();
+  return relocated;
+}
+
+// The host paths of the venv's ELF files, which the interpreter's library
+// closure must cover.
+std::vector<std::string> elf_files_of(const std::vector<LayerEntry>& entries, FileStatMemo& elf_memo) {
+  std::vector<std::string> files;
+  for (const auto& entry : entries) {
+    if (host_elf_of(entry, &elf_memo)) files.push_back(entry.source);
+  }
+  return files;
+}
+
 PipStaging stage_pip(const Venv& venv, const fs::path& requirements, const BlobStore& store, Reporter& reporter) {
   reporter.step("Installing --pip " + requirements.string() + " with the venv's pip");
   PipStaging staging = stage_pip_requirements(venv, requirements, store.root() / "tmp");
@@ -248,46 +274,87 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   // bin/python* point at the host interpreter; relocation repoints them.
   venv_walk.allowed_roots.push_back(venv.home);
   std::vector<LayerEntry> venv_entries = walk_tree(venv_walk, walk_warnings);
-  // The text scan's memo is per source and destination paths (what it looks for).
-  std::string memo_key = venv.root.string() + "\n" + (project ? project->string() : "") + "\n" + options.venv_path +
-                         "\n" + options.project_path;
-  FileStatMemo text_scan_memo(store.root() / "scan-memo" / (std::string(sha256_of(memo_key).hex()) + ".cbor"));
-  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, &text_scan_memo, {}};
-  RelocationResult relocated = relocate_venv(venv, venv_entries, relocation);
-  text_scan_memo.save();
-  venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
-  std::vector<LayerEntry> pip_entries;
-  if (pip) pip_entries = pip_layer_entries(*pip, venv, relocation, walk_warnings);
+  RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, nullptr, {}};
+  const LayerOptions venv_layer_options = layer_options_for(options, base.image.family);
+
+  // A venv unchanged since a recorded build gets that build's relocation,
+  // checks and layers without running them (src/venv_stage_record.h). --pip
+  // adds files from outside the venv, so those builds run the stage.
+  std::optional<LayerCacheKey> stage_key;
+  if (!pip) {
+    VenvStageKeyInputs key_inputs{&venv, &venv_entries, &relocation, &base, {}, options.python_from.has_value(),
+                                  options.max_layers, venv_layer_options};
+    if (apt) key_inputs.layers_below.push_back(&apt->entries);
+    stage_key = venv_stage_key(key_inputs);
+  }
+  std::optional<VenvStageRecord> recorded = stage_key ? find_venv_stage(stage_key->digest, store) : std::nullopt;
 
   // The venv's ELF headers, remembered by stat: read by the interpreter's
   // library closure and the checks, opened again only when they change.
-  FileStatMemo elf_memo(store.root() / "elf-memo" / (std::string(sha256_of(venv.root.string()).hex()) + ".cbor"));
+  // Loaded only when the stage runs.
+  std::optional<FileStatMemo> elf_memo;
+  auto loaded_elf_memo = [&]() -> FileStatMemo& {
+    if (!elf_memo) elf_memo.emplace(store.record_path("elf-memo", sha256_of(venv.root.string()), ".cbor"));
+    return *elf_memo;
+  };
+  RelocationResult relocated;
+  std::vector<std::string> venv_elf_files;
+  auto run_relocation = [&] {
+    relocated = relocate_walked_venv(venv, venv_entries, relocation, store);
+    venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
+    if (options.python_from) venv_elf_files = elf_files_of(venv_entries, loaded_elf_memo());
+  };
+  if (recorded) {
+    reporter.detail("venv: unchanged since a recorded build, its relocation and checks reused");
+    relocated.warnings = recorded->relocation_warnings;
+    venv_elf_files = recorded->venv_elf_files;
+  } else {
+    run_relocation();
+  }
+  std::vector<LayerEntry> pip_entries;
+  if (pip) pip_entries = pip_layer_entries(*pip, venv, relocation, walk_warnings);
+
   std::optional<HostInterpreter> host;
+  std::string host_key;
   if (options.python_from) {
     reporter.step("Collecting the venv's interpreter " + interpreter);
-    std::vector<std::string> venv_elf_files;
-    for (const auto& entry : venv_entries) {
-      if (host_elf_of(entry, &elf_memo)) venv_elf_files.push_back(entry.source);
-    }
     bool reused = false;
     host = collect_host_interpreter_cached(venv, base.is_scratch, venv_elf_files, store.root(), &reused);
+    host_key = late_layers_key({&host->entries});
+    if (recorded && recorded->late_layers_key != host_key) {
+      // The interpreter changed under an unchanged venv: the checks must see
+      // the new one, so the stage runs after all.
+      recorded.reset();
+      const std::vector<std::string> listed = venv_elf_files;
+      run_relocation();
+      if (venv_elf_files != listed) {
+        host = collect_host_interpreter_cached(venv, base.is_scratch, venv_elf_files, store.root(), &reused);
+        host_key = late_layers_key({&host->entries});
+      }
+    }
     if (reused) reporter.detail("interpreter files: unchanged, reused from the cache");
     for (const auto& warning : host->warnings) reporter.warning(warning);
   }
 
-  CompatInputs check_inputs;
-  check_inputs.venv = &venv;
-  check_inputs.base = &base;
-  check_inputs.base_files = &base_files;
-  if (apt) check_inputs.added_layers.push_back(&apt->entries);
-  if (host) check_inputs.added_layers.push_back(&host->entries);
-  check_inputs.venv_entries = &venv_entries;
-  check_inputs.pip_entries = &pip_entries;
-  check_inputs.host_interpreter = host ? std::optional<std::string>(host->executable) : std::nullopt;
-  check_inputs.base_name = base.is_scratch ? "scratch" : base.name;
-  check_inputs.elf_memo = &elf_memo;
-  CompatReport report = check_compatibility(check_inputs);
-  elf_memo.save();
+  CompatReport report;
+  if (recorded) {
+    report = recorded->report;
+  } else {
+    CompatInputs check_inputs;
+    check_inputs.venv = &venv;
+    check_inputs.base = &base;
+    check_inputs.base_files = &base_files;
+    if (apt) check_inputs.added_layers.push_back(&apt->entries);
+    if (host) check_inputs.added_layers.push_back(&host->entries);
+    check_inputs.venv_entries = &venv_entries;
+    check_inputs.pip_entries = &pip_entries;
+    check_inputs.host_interpreter = host ? std::optional<std::string>(host->executable) : std::nullopt;
+    check_inputs.base_name = base.is_scratch ? "scratch" : base.name;
+    check_inputs.elf_memo = &loaded_elf_memo();
+    report = check_compatibility(check_inputs);
+    elf_memo->save();
+  }
+  const CompatReport checked = report;  // what a record keeps
   for (const auto& warning : relocated.warnings) {
     report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }
@@ -318,22 +385,34 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
                       "venv2docker: host interpreter " + interpreter});
   }
   reporter.step("Packing venv " + venv.root.string() + " -> " + options.venv_path);
-  // One layer per large distribution (and a few shared ones), so a bumped
-  // dependency changes one layer; --max-layers 1 keeps a single venv layer.
-  // The layers are independent, so they are written two at a time.
-  std::vector<LayerGroup> groups = split_venv_layers(venv_entries, options.venv_path, options.max_layers);
-  std::vector<std::vector<LayerEntry>> group_entries;
-  for (auto& group : groups) group_entries.push_back(std::move(group.entries));
-  LayerOptions venv_options = layer_options_for(options, base.image.family);
-  venv_options.progress = [&](std::uint64_t bytes) { reporter.progress("venv layers", bytes); };
-  std::vector<bool> reused;
-  std::vector<Layer> venv_layers = write_layers_cached(std::move(group_entries), venv_options, store, &reused);
-  reporter.end_progress();
-  for (std::size_t i = 0; i < groups.size(); ++i) {
-    const bool whole = groups[i].name == "venv";
-    report_layer(whole ? "venv layer" : groups[i].name, venv_layers[i], reused[i], reporter);
-    layers.push_back({venv_layers[i], whole ? "venv2docker: virtualenv " + venv.name + " at " + options.venv_path
-                                            : "venv2docker: " + groups[i].name});
+  std::vector<VenvStageLayer> venv_layers;
+  std::vector<bool> reused(recorded ? recorded->layers.size() : 0, true);
+  if (recorded) {
+    venv_layers = recorded->layers;
+  } else {
+    // One layer per large distribution (and a few shared ones), so a bumped
+    // dependency changes one layer; --max-layers 1 keeps a single venv layer.
+    // The layers are independent, so they are written two at a time.
+    std::vector<LayerGroup> groups = split_venv_layers(venv_entries, options.venv_path, options.max_layers);
+    std::vector<std::vector<LayerEntry>> group_entries;
+    for (auto& group : groups) group_entries.push_back(std::move(group.entries));
+    LayerOptions venv_options = venv_layer_options;
+    venv_options.progress = [&](std::uint64_t bytes) { reporter.progress("venv layers", bytes); };
+    std::vector<Layer> written = write_layers_cached(std::move(group_entries), venv_options, store, &reused);
+    reporter.end_progress();
+    for (std::size_t i = 0; i < groups.size(); ++i) venv_layers.push_back({groups[i].name, written[i]});
+    // Files changed moments ago, or read from outside the venv, may change
+    // again unseen: such a stage is used but not recorded.
+    if (stage_key && stage_key->settled && !relocated.looked_outside) {
+      record_venv_stage(stage_key->digest, {relocated.warnings, venv_elf_files, host_key, checked, venv_layers}, store);
+    }
+  }
+  for (std::size_t i = 0; i < venv_layers.size(); ++i) {
+    const auto& [group_name, layer] = venv_layers[i];
+    const bool whole = group_name == "venv";
+    report_layer(whole ? "venv layer" : group_name, layer, reused[i], reporter);
+    layers.push_back({layer, whole ? "venv2docker: virtualenv " + venv.name + " at " + options.venv_path
+                                   : "venv2docker: " + group_name});
   }
 
   if (!pip_entries.empty()) {

@@ -16,6 +16,7 @@ void EditableSources::add_root(const fs::path& root) {
 
 std::optional<std::string> EditableSources::place(const std::string& host_path, const std::string& named_in) {
   if (auto image = m_context.moved_paths.map(host_path)) return image;
+  m_context.result.looked_outside = true;
 
   const fs::path path = fs::path(host_path).lexically_normal();
   fs::path root = path;

@@ -8,6 +8,7 @@
 
 #include "atomic_file.h"
 #include "gzip_parallel.h"
+#include "key_hasher.h"
 #include "parallel_jobs.h"
 #include "venv2docker/error.h"
 
@@ -22,74 +23,21 @@ namespace {
 // stop matching instead of handing out layers the new code would not write.
 constexpr std::uint64_t k_layer_format_version = 1;
 
-// Feeds fields into the key without ambiguity: each is length-prefixed, so
-// ("ab", "c") and ("a", "bc") never hash alike.
-class KeyHasher {
- public:
-  void add(std::string_view text) {
-    add(static_cast<std::uint64_t>(text.size()));
-    m_hash.update(text);
-  }
-  void add(std::uint64_t number) {
-    unsigned char bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(number >> (8 * i));
-    m_hash.update(bytes, sizeof bytes);
-  }
-  void add(std::int64_t number) { add(static_cast<std::uint64_t>(number)); }
-  Digest finish() { return m_hash.finish(); }
-
- private:
-  Sha256 m_hash;
-};
-
-fs::path record_path(const Digest& key, const BlobStore& store) {
-  return store.root() / "layers" / (std::string(key.hex()) + ".json");
-}
-
 }  // namespace
 
-std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
-  KeyHasher key;
+void add_layer_options_key(KeyHasher& key, const LayerOptions& options) {
   key.add(k_layer_format_version);
   key.add(static_cast<std::uint64_t>(ParallelGzipWriter::k_chunk_size));
   key.add(options.mtime);
   key.add(static_cast<std::int64_t>(options.level));
   key.add(gzip_layer_media_type(options.family));
-  key.add(static_cast<std::uint64_t>(entries.size()));
+}
 
-  const std::int64_t settled_before = nanoseconds_ago(k_settle_seconds);
+std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
+  KeyHasher key;
+  add_layer_options_key(key, options);
   bool settled = true;
-
-  for (const LayerEntry& entry : entries) {
-    key.add(entry.path);
-    key.add(static_cast<std::uint64_t>(entry.kind));
-    key.add(static_cast<std::uint64_t>(entry.mode));
-    switch (entry.kind) {
-      case EntryKind::directory:
-        break;
-      case EntryKind::symlink:
-        key.add(entry.link_target);
-        break;
-      case EntryKind::regular:
-        if (entry.content) {
-          key.add(std::string_view("content"));
-          key.add(sha256_of(*entry.content).str());
-          break;
-        }
-        // The walk's lstat when it kept one, else one now.
-        const std::optional<SourceStat> stat = entry.source_stat ? entry.source_stat : lstat_source(entry.source);
-        if (!stat) return std::nullopt;
-        key.add(std::string_view("source"));
-        key.add(entry.source);
-        key.add(entry.size);
-        key.add(stat->size);
-        key.add(stat->mtime_ns);
-        key.add(stat->ctime_ns);
-        key.add(stat->inode);
-        if (changed_since(*stat, settled_before)) settled = false;
-        break;
-    }
-  }
+  if (!add_entries_key(key, entries, nanoseconds_ago(k_settle_seconds), settled)) return std::nullopt;
   return LayerCacheKey{key.finish(), settled};
 }
 
@@ -99,7 +47,7 @@ std::optional<Layer> find_cached_layer(const Digest& key, const BlobStore& store
   // simply written again.
   try {
     std::error_code ec;
-    const fs::path path = record_path(key, store);
+    const fs::path path = store.record_path("layers", key, ".json");
     const auto size = fs::file_size(path, ec);
     if (ec || size > 4096) return std::nullopt;
     std::string text(size, '\0');
@@ -124,7 +72,7 @@ void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore&
                            {"digest", layer.blob.digest.str()},
                            {"size", layer.blob.size},
                            {"diff_id", layer.diff_id.str()}};
-  write_file_atomically(record_path(key, store), record.dump() + "\n");
+  write_file_atomically(store.record_path("layers", key, ".json"), record.dump() + "\n");
 }
 
 Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,

@@ -103,7 +103,7 @@ std::optional<LayerListing> decode(const std::string& bytes) {
 }  // namespace
 
 LayerListing read_layer_listing(const Digest& digest, const BlobStore& store) {
-  fs::path cached = store.root() / "listings" / (std::string(digest.hex()) + ".cbor");
+  fs::path cached = store.record_path("listings", digest, ".cbor");
   if (std::optional<std::string> bytes = read_file_bytes(cached)) {
     try {
       if (auto listing = decode(*bytes)) return *listing;

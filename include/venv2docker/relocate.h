@@ -35,6 +35,10 @@ struct RelocationResult {
   /// outside the project, copied under <venv>/src/<name>.
   std::vector<LayerEntry> extra_entries;
   std::vector<std::string> warnings;
+  /// True when relocation looked at host folders outside the entries it was
+  /// given (an editable install's source outside the project): its outcome
+  /// can then change while no entry does, so it must not be reused by stat.
+  bool looked_outside = false;
 };
 
 /// Rewrites `entries` (walk_tree of the venv to params.venv_destination) in place:

@@ -15,9 +15,7 @@ namespace {
 
 constexpr int k_format = 1;
 
-fs::path plan_file(const Digest& key, const BlobStore& store) {
-  return store.root() / "apt" / "plans" / (std::string(key.hex()) + ".json");
-}
+fs::path plan_file(const Digest& key, const BlobStore& store) { return store.record_path("apt/plans", key, ".json"); }
 
 }  // namespace
 

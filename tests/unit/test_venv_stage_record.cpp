@@ -1,0 +1,178 @@
+// The venv stage record: its key must change with every input that changes
+// relocation, the checks or the layers, and nothing else; a record is a miss
+// once one of its layers is gone from the store.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "temp_dir.h"
+#include "venv_fixture.h"
+#include "venv_stage_record.h"
+
+using namespace venv2docker;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct StageFixture {
+  test::TempDir tmp;
+  BlobStore store{tmp / "store"};
+  Venv venv;
+  std::vector<LayerEntry> walked;
+  RelocationParams relocation;
+  BaseImage base = scratch_image(store);
+  std::vector<LayerEntry> apt_layer;
+
+  StageFixture() {
+    test::write_file(tmp / "venv/pyvenv.cfg", "home = /usr/bin\n");
+    test::write_file(tmp / "venv/lib/python3.11/site-packages/mod.py", "X = 1\n");
+    test::write_file(tmp / "apt/libfoo.so.1", "not really a library\n");
+    venv.root = tmp / "venv";
+    venv.name = "venv";
+    venv.config = {{"home", "/usr/bin"}};
+    venv.python_version = "3.11";
+    venv.site_packages = venv.root / "lib/python3.11/site-packages";
+    venv.home = "/usr/bin";
+    walked = {directory("/opt/venv"), file("/opt/venv/lib/python3.11/site-packages/mod.py", venv.site_packages / "mod.py"),
+              file("/opt/venv/pyvenv.cfg", venv.root / "pyvenv.cfg")};
+    apt_layer = {file("/usr/lib/libfoo.so.1", tmp / "apt/libfoo.so.1")};
+    relocation.venv_destination = "/opt/venv";
+    relocation.interpreter = "/usr/bin/python3.11";
+  }
+
+  static LayerEntry directory(const std::string& path) {
+    return LayerEntry{path, EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt};
+  }
+  static LayerEntry file(const std::string& path, const fs::path& source) {
+    return LayerEntry{path, EntryKind::regular, 0644, {}, source.string(), std::nullopt, fs::file_size(source),
+                      lstat_source(source)};
+  }
+  // The walk's lstat, as a new walk would take it.
+  void restat() {
+    for (auto& entry : walked) {
+      if (!entry.source.empty()) entry.source_stat = lstat_source(entry.source);
+    }
+  }
+
+  VenvStageKeyInputs inputs() {
+    VenvStageKeyInputs in;
+    in.venv = &venv;
+    in.walked = &walked;
+    in.relocation = &relocation;
+    in.base = &base;
+    in.max_layers = 8;
+    return in;
+  }
+  LayerCacheKey key(const std::function<void(VenvStageKeyInputs&)>& edit = {}) {
+    VenvStageKeyInputs in = inputs();
+    if (edit) edit(in);
+    const auto made = venv_stage_key(in);
+    REQUIRE(made);
+    return *made;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("venv stage key: the same inputs give the same key, each input its own", "[venv_stage]") {
+  StageFixture f;
+  // Files changed moments ago are never recorded: wait until these may be.
+  std::this_thread::sleep_for(std::chrono::milliseconds(k_settle_seconds * 1000 + 100));
+  const LayerCacheKey original = f.key();
+  CHECK(original.settled);
+  CHECK(f.key().digest == original.digest);
+
+  const BaseImage arm = scratch_image(f.store, "arm64");
+  const std::vector<std::function<void(VenvStageKeyInputs&)>> edits = {
+      [&](VenvStageKeyInputs& in) { in.base = &arm; },
+      [&](VenvStageKeyInputs& in) { in.python_from_host = true; },
+      [&](VenvStageKeyInputs& in) { in.max_layers = 1; },
+      [&](VenvStageKeyInputs& in) { in.layer_options.level = 9; },
+      [&](VenvStageKeyInputs& in) { in.layer_options.mtime = 12345; },
+      [&](VenvStageKeyInputs& in) { in.layers_below.push_back(&f.apt_layer); },
+  };
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    INFO("edit " << i);
+    CHECK(f.key(edits[i]).digest != original.digest);
+  }
+
+  SECTION("relocation's destinations and interpreter") {
+    f.relocation.venv_destination = "/srv/venv";
+    CHECK(f.key().digest != original.digest);
+    f.relocation.venv_destination = "/opt/venv";
+    f.relocation.interpreter = "/usr/local/bin/python3.11";
+    CHECK(f.key().digest != original.digest);
+    f.relocation.interpreter = "/usr/bin/python3.11";
+    f.relocation.project_source = f.tmp / "project";
+    CHECK(f.key().digest != original.digest);
+    f.relocation.project_source.reset();
+    CHECK(f.key().digest == original.digest);
+  }
+  SECTION("the venv's settings") {
+    f.venv.config["include-system-site-packages"] = "true";
+    CHECK(f.key().digest != original.digest);
+  }
+  SECTION("an entry's mode, or a file the walk found changed") {
+    f.walked[1].mode = 0600;
+    CHECK(f.key().digest != original.digest);
+    f.walked[1].mode = 0644;
+    test::write_file(f.tmp / "venv/lib/python3.11/site-packages/mod.py", "X = 2\n");
+    f.restat();
+    const LayerCacheKey edited = f.key();
+    CHECK(edited.digest != original.digest);
+    CHECK_FALSE(edited.settled);  // changed moments ago: used, not recorded
+  }
+}
+
+TEST_CASE("venv stage record: read back whole, a miss once a layer's blob is gone", "[venv_stage]") {
+  StageFixture f;
+  BlobWriter blob = f.store.writer();
+  blob.write("layer bytes", 11);
+  const std::uint64_t size = blob.size();
+  const Digest digest = blob.commit();
+  const Layer layer{Descriptor{"application/vnd.oci.image.layer.v1.tar+gzip", digest, size, {}, std::nullopt},
+                    sha256_of("tar bytes")};
+
+  VenvStageRecord record;
+  record.relocation_warnings = {"notes.conf still names /old"};
+  record.venv_elf_files = {"/old/venv/lib/x.so"};
+  record.late_layers_key = "abc";
+  record.report.venv = "/old/venv";
+  record.report.base = "scratch";
+  record.report.interpreter = "/usr/bin/python3.11";
+  record.report.findings.push_back(
+      Finding(Severity::error, "missing-library", "x.so needs libfoo.so.1", "/old/venv/lib/x.so", "add it", "libfoo.so.1"));
+  record.layers = {{"venv packages numpy", layer}};
+  const Digest key = f.key().digest;
+  CHECK_FALSE(find_venv_stage(key, f.store));
+  record_venv_stage(key, record, f.store);
+
+  const auto found = find_venv_stage(key, f.store);
+  REQUIRE(found);
+  CHECK(found->relocation_warnings == record.relocation_warnings);
+  CHECK(found->venv_elf_files == record.venv_elf_files);
+  CHECK(found->late_layers_key == "abc");
+  CHECK(found->report.json() == record.report.json());
+  REQUIRE(found->report.findings.size() == 1);
+  CHECK(found->report.findings[0].subject == "libfoo.so.1");
+  REQUIRE(found->layers.size() == 1);
+  CHECK(found->layers[0].name == "venv packages numpy");
+  CHECK(found->layers[0].layer.blob.digest == digest);
+  CHECK(found->layers[0].layer.diff_id == layer.diff_id);
+
+  fs::remove(f.store.path_of(digest));
+  CHECK_FALSE(find_venv_stage(key, f.store));
+}
+
+TEST_CASE("late layers key: follows the interpreter's files", "[venv_stage]") {
+  StageFixture f;
+  const std::string before = late_layers_key({&f.apt_layer});
+  CHECK(late_layers_key({&f.apt_layer}) == before);
+  CHECK(late_layers_key({}).empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  test::write_file(f.tmp / "apt/libfoo.so.1", "another library\n");
+  f.apt_layer[0].source_stat = lstat_source(f.apt_layer[0].source);
+  f.apt_layer[0].size = fs::file_size(f.apt_layer[0].source);
+  CHECK(late_layers_key({&f.apt_layer}) != before);
+}
