@@ -1,4 +1,5 @@
 #include "venv2docker/docker_daemon.h"
+#include "curl_library.h"
 
 #include <curl/curl.h>
 
@@ -86,40 +87,41 @@ DaemonAddress docker_daemon_address() {
 std::string load_into_daemon(const fs::path& archive, const DaemonAddress& daemon, Reporter& reporter) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(archive.c_str(), "rb"), std::fclose);
   if (!file) throw Error("cannot read " + archive.string());
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) throw Error("libcurl could not start a request");
+  const CurlLibrary& lib = curl();
+  std::unique_ptr<CURL, void (*)(CURL*)> handle(lib.easy_init(), lib.easy_cleanup);
+  if (!handle) throw Error("libcurl could not start a request");
 
   Upload upload{file.get(), 0, &reporter};
   std::string response;
   std::string url = daemon.base_url + "/images/load?quiet=1";
-  struct curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/x-tar");
-  headers = curl_slist_append(headers, "Expect:");
-  std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, curl_slist_free_all);
+  struct curl_slist* headers = lib.slist_append(nullptr, "Content-Type: application/x-tar");
+  headers = lib.slist_append(headers, "Expect:");
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, lib.slist_free_all);
   auto size = static_cast<curl_off_t>(fs::file_size(archive));
 
-  CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  if (daemon.unix_socket) curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, daemon.unix_socket->c_str());
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, read_body);
-  curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, size);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_response);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  CURLcode result = curl_easy_perform(h);
+  CURL* h = handle.get();
+  lib.easy_setopt(h, CURLOPT_URL, url.c_str());
+  if (daemon.unix_socket) lib.easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, daemon.unix_socket->c_str());
+  lib.easy_setopt(h, CURLOPT_POST, 1L);
+  lib.easy_setopt(h, CURLOPT_READFUNCTION, read_body);
+  lib.easy_setopt(h, CURLOPT_READDATA, &upload);
+  lib.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, size);
+  lib.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  lib.easy_setopt(h, CURLOPT_WRITEFUNCTION, collect_response);
+  lib.easy_setopt(h, CURLOPT_WRITEDATA, &response);
+  lib.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+  lib.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  CURLcode result = lib.easy_perform(h);
   reporter.end_progress();
   if (result == CURLE_COULDNT_CONNECT || result == CURLE_COULDNT_RESOLVE_HOST) {
     throw Error("no Docker daemon answers at " + daemon.shown,
                 "start Docker (or podman's service), set DOCKER_HOST, or write a docker-archive with -o and load it later");
   }
   if (result != CURLE_OK) {
-    throw Error("loading into the Docker daemon at " + daemon.shown + " failed: " + curl_easy_strerror(result));
+    throw Error("loading into the Docker daemon at " + daemon.shown + " failed: " + lib.easy_strerror(result));
   }
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   return interpret_response(response, status, daemon);
 }
 

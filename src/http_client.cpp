@@ -1,4 +1,5 @@
 #include "http_client.h"
+#include "curl_library.h"
 #include "text_util.h"
 
 #include <curl/curl.h>
@@ -12,10 +13,6 @@
 namespace venv2docker {
 
 namespace {
-
-struct GlobalInit {
-  GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
 
 // Everything one transfer's callbacks need.
 struct Transfer {
@@ -50,7 +47,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   auto* transfer = static_cast<Transfer*>(user);
   std::size_t bytes = size * count;
   long status = 0;
-  curl_easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
+  curl().easy_getinfo(transfer->handle, CURLINFO_RESPONSE_CODE, &status);
   const HttpRequest& request = *transfer->request;
   HttpResponse& response = *transfer->response;
   bool success = status >= 200 && status < 300;
@@ -181,7 +178,7 @@ struct HttpClient::Pool {
         return handle;
       }
     }
-    CURL* handle = curl_easy_init();
+    CURL* handle = curl().easy_init();
     if (!handle) throw Error("cannot start libcurl");
     return handle;
   }
@@ -190,11 +187,11 @@ struct HttpClient::Pool {
     idle.push_back(handle);
   }
   ~Pool() {
-    for (CURL* handle : idle) curl_easy_cleanup(handle);
+    for (CURL* handle : idle) curl().easy_cleanup(handle);
   }
 };
 
-HttpClient::HttpClient() : m_pool(std::make_unique<Pool>()) { static GlobalInit init; }
+HttpClient::HttpClient() : m_pool(std::make_unique<Pool>()) { curl(); }  // loads libcurl, or says why not
 HttpClient::~HttpClient() = default;
 
 HttpResponse HttpClient::perform(const HttpRequest& request, const std::string& shown_url) const {
@@ -204,7 +201,7 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const std::string& 
     CURL* handle;
     ~GiveBack() { pool->give_back(handle); }
   } give_back{m_pool.get(), handle};
-  curl_easy_reset(handle);
+  curl().easy_reset(handle);
 
   HttpResponse response;
   Transfer transfer;
@@ -212,49 +209,49 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const std::string& 
   transfer.response = &response;
   transfer.handle = handle;
   char error_buffer[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
-  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+  curl().easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+  curl().easy_setopt(handle, CURLOPT_URL, request.url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl().easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-  curl_easy_setopt(handle, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+  curl().easy_setopt(handle, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, 30L);
+  curl().easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
+  curl().easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl().easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, 30L);
   // A stalled transfer (under 1 byte/s for a minute) is a dead one; no
   // overall deadline, since a large blob may take long.
-  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, 60L);
-  curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(handle, CURLOPT_USERAGENT, "venv2docker/" VENV2DOCKER_VERSION);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, request.verify_tls ? 1L : 0L);
-  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, request.verify_tls ? 2L : 0L);
+  curl().easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl().easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, 60L);
+  curl().easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl().easy_setopt(handle, CURLOPT_USERAGENT, "venv2docker/" VENV2DOCKER_VERSION);
+  curl().easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, request.verify_tls ? 1L : 0L);
+  curl().easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, request.verify_tls ? 2L : 0L);
   if (request.ca_pem && !request.ca_pem->empty()) {
 #if LIBCURL_VERSION_NUM >= 0x074d00
     curl_blob blob{const_cast<char*>(request.ca_pem->data()), request.ca_pem->size(), CURL_BLOB_COPY};
-    curl_easy_setopt(handle, CURLOPT_CAINFO_BLOB, &blob);
+    curl().easy_setopt(handle, CURLOPT_CAINFO_BLOB, &blob);
 #else
     throw Error("extra CA certificates need libcurl 7.77 or later");
 #endif
   }
-  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+  curl().easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+  curl().easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
+  curl().easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+  curl().easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
 
   curl_slist* headers = nullptr;
-  for (const auto& header : request.headers) headers = curl_slist_append(headers, header.c_str());
+  for (const auto& header : request.headers) headers = curl().slist_append(headers, header.c_str());
   // Never wait for a 100 Continue that some servers never send.
-  headers = curl_slist_append(headers, "Expect:");
+  headers = curl().slist_append(headers, "Expect:");
   struct FreeHeaders {
     curl_slist* list;
-    ~FreeHeaders() { curl_slist_free_all(list); }
+    ~FreeHeaders() { curl().slist_free_all(list); }
   } free_headers{headers};
-  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
+  curl().easy_setopt(handle, CURLOPT_HTTPHEADER, headers);
 
   if (request.method == "HEAD") {
-    curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+    curl().easy_setopt(handle, CURLOPT_NOBODY, 1L);
   } else if (request.body) {
     if (request.body->file) {
       transfer.file.open(*request.body->file, std::ios::binary);
@@ -262,26 +259,26 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const std::string& 
       transfer.file.seekg(static_cast<std::streamoff>(request.body->offset));
       transfer.file_remaining = request.body->length;
     }
-    curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
-    curl_easy_setopt(handle, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(handle, CURLOPT_READDATA, &transfer);
-    curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, on_seek);
-    curl_easy_setopt(handle, CURLOPT_SEEKDATA, &transfer);
-    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    curl_easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(handle, CURLOPT_XFERINFODATA, &transfer);
+    curl().easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+    curl().easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+    curl().easy_setopt(handle, CURLOPT_READFUNCTION, on_read);
+    curl().easy_setopt(handle, CURLOPT_READDATA, &transfer);
+    curl().easy_setopt(handle, CURLOPT_SEEKFUNCTION, on_seek);
+    curl().easy_setopt(handle, CURLOPT_SEEKDATA, &transfer);
+    curl().easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl().easy_setopt(handle, CURLOPT_NOPROGRESS, 0L);
+    curl().easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl().easy_setopt(handle, CURLOPT_XFERINFODATA, &transfer);
   } else if (request.method == "POST") {
-    curl_easy_setopt(handle, CURLOPT_POST, 1L);
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, "");
-    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE, 0L);
+    curl().easy_setopt(handle, CURLOPT_POST, 1L);
+    curl().easy_setopt(handle, CURLOPT_POSTFIELDS, "");
+    curl().easy_setopt(handle, CURLOPT_POSTFIELDSIZE, 0L);
   } else if (request.method != "GET") {
-    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl().easy_setopt(handle, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
 
-  CURLcode code = curl_easy_perform(handle);
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
+  CURLcode code = curl().easy_perform(handle);
+  curl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
   if (!transfer.read_error.empty()) throw Error(transfer.read_error);
   if (code == CURLE_OK) return response;
   std::string what = request.method + " " + shown_url;
@@ -296,7 +293,7 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const std::string& 
     }
     return response;  // an error body, cut at its cap
   }
-  std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+  std::string detail = error_buffer[0] ? error_buffer : curl().easy_strerror(code);
   throw TransportError(what + ": " + detail, classify(code));
 }
 
@@ -331,24 +328,24 @@ std::string redact_url(std::string_view url) {
 }
 
 std::string resolve_url(const std::string& base, const std::string& location) {
-  CURLU* url = curl_url();
+  CURLU* url = curl().url();
   if (!url) throw Error("cannot start libcurl's URL parser");
   struct Free {
     CURLU* url;
-    ~Free() { curl_url_cleanup(url); }
+    ~Free() { curl().url_cleanup(url); }
   } free_url{url};
-  if (curl_url_set(url, CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
-      curl_url_set(url, CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) {
+  if (curl().url_set(url, CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
+      curl().url_set(url, CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) {
     throw Error("\"" + redact_url(location) + "\" is not a URL");
   }
   char* scheme = nullptr;
   char* full = nullptr;
-  curl_url_get(url, CURLUPART_SCHEME, &scheme, 0);
-  curl_url_get(url, CURLUPART_URL, &full, 0);
+  curl().url_get(url, CURLUPART_SCHEME, &scheme, 0);
+  curl().url_get(url, CURLUPART_URL, &full, 0);
   std::string scheme_text = scheme ? ascii_lower(scheme) : "";
   std::string result = full ? full : "";
-  curl_free(scheme);
-  curl_free(full);
+  curl().free(scheme);
+  curl().free(full);
   if (scheme_text != "http" && scheme_text != "https") {
     throw Error("\"" + redact_url(location) + "\" is not an http(s) URL");
   }
@@ -356,23 +353,23 @@ std::string resolve_url(const std::string& base, const std::string& location) {
 }
 
 std::string url_origin(const std::string& url) {
-  CURLU* handle = curl_url();
+  CURLU* handle = curl().url();
   if (!handle) throw Error("cannot start libcurl's URL parser");
   struct Free {
     CURLU* url;
-    ~Free() { curl_url_cleanup(url); }
+    ~Free() { curl().url_cleanup(url); }
   } free_url{handle};
-  if (curl_url_set(handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+  if (curl().url_set(handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
     throw Error("\"" + redact_url(url) + "\" is not a URL");
   }
   char *scheme = nullptr, *host = nullptr, *port = nullptr;
-  curl_url_get(handle, CURLUPART_SCHEME, &scheme, 0);
-  curl_url_get(handle, CURLUPART_HOST, &host, 0);
-  curl_url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+  curl().url_get(handle, CURLUPART_SCHEME, &scheme, 0);
+  curl().url_get(handle, CURLUPART_HOST, &host, 0);
+  curl().url_get(handle, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
   std::string origin = ascii_lower(scheme ? scheme : "") + "://" + ascii_lower(host ? host : "") + ":" + (port ? port : "");
-  curl_free(scheme);
-  curl_free(host);
-  curl_free(port);
+  curl().free(scheme);
+  curl().free(host);
+  curl().free(port);
   return origin;
 }
 

@@ -1,4 +1,5 @@
 #include "registry_auth.h"
+#include "curl_library.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -200,7 +201,7 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, st
     if (text.size() > 9) return std::chrono::seconds(999999999);
     return std::chrono::seconds(std::stoll(text));
   }
-  std::time_t when = curl_getdate(text.c_str(), nullptr);
+  std::time_t when = curl().getdate(text.c_str(), nullptr);
   if (when < 0) return std::nullopt;
   return std::chrono::seconds(when > now ? when - now : 0);
 }
