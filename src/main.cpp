@@ -3,6 +3,8 @@
 // exit (2 for usage errors).
 #include <CLI/CLI.hpp>
 
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -75,6 +77,12 @@ int main(int argc, char** argv) {
   // A helper program or daemon that closes its end early must give an error
   // where we write to it, not kill the whole run.
   std::signal(SIGPIPE, SIG_IGN);
+  // Layer writers allocate megabyte buffers (read blocks, gzip chunks, libdeflate
+  // state) per layer. Above glibc's mmap threshold each would be a fresh mapping,
+  // page-faulted in and unmapped again for every layer; kept in the heap they are
+  // reused. The heap's peak stays what the writers need at once.
+  ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
   BuildOptions options;
   CLI::App app{"venv2docker: package a Python virtualenv and its project as a container image,\n"
                "without a Dockerfile and without a Docker daemon."};
