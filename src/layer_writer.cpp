@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -152,17 +153,26 @@ class LayerTarWriter {
     std::uint64_t copied = 0;
     bool first_block = true;
     while (true) {
-      ssize_t got = ::read(fd, m_buffer.data(), m_buffer.size());
+      // One byte more than is left, so the read that brings the last bytes
+      // also shows whether the file grew; a short read ends a regular file,
+      // which saves a last read only to learn so (a system call per file).
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(m_buffer.size(), entry.size - copied + 1));
+      ssize_t got = ::read(fd, m_buffer.data(), want);
       if (got < 0) {
         if (errno == EINTR) continue;
         throw Error("cannot read " + entry.source + ": " + std::strerror(errno));
       }
       if (got == 0) break;
-      if (copied + static_cast<std::uint64_t>(got) > entry.size) break;  // reported below
+      // More bytes than the header announced: the file grew since the walk.
+      if (copied + static_cast<std::uint64_t>(got) > entry.size) {
+        copied += static_cast<std::uint64_t>(got);
+        break;
+      }
       if (first_block) patch_pyc_header(entry, got);
       first_block = false;
       write_data(m_buffer.data(), static_cast<std::size_t>(got), entry.path);
       copied += static_cast<std::uint64_t>(got);
+      if (static_cast<std::size_t>(got) < want) break;
     }
     if (copied != entry.size) {
       throw Error(entry.source + " changed size while the layer was being written",

@@ -28,33 +28,38 @@ bool looks_like_text(std::string_view bytes) {
   return bytes.substr(0, text_sniff_size).find('\0') == std::string_view::npos;
 }
 
-// An entry's bytes when they are text, else nullopt. A host file is read
-// head first: most files under max_text_size are bytecode and shared
-// objects, and their first block already says so.
-std::optional<std::string> read_if_text(const LayerEntry& entry) {
-  if (entry.content) return looks_like_text(*entry.content) ? entry.content : std::nullopt;
+// Files up to this size are read in one call: on a hypervisor where system
+// calls are dear, one read beats sniffing the head first.
+constexpr std::size_t whole_read_size = 64 * 1024;
+
+// An entry's bytes when they are text, else nullopt; host files are read into
+// `buffer` (reused across files). A larger file is read head first: most files
+// under max_text_size are bytecode and shared objects, and their first block
+// already says so. A short read ends the file, as it does for regular files,
+// which saves asking again only to be told so.
+std::optional<std::string_view> read_if_text(const LayerEntry& entry, std::string& buffer) {
+  if (entry.content) return looks_like_text(*entry.content) ? std::optional<std::string_view>(*entry.content) : std::nullopt;
   const int fd = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error("cannot read " + entry.source + ": " + std::strerror(errno), "check the file's permissions");
   struct FdCloser {
     int fd;
     ~FdCloser() { ::close(fd); }
   } closer{fd};
-  std::string bytes(std::max<std::uint64_t>(entry.size, text_sniff_size) + 1, '\0');
+  // One byte more than the walk saw, so a file that grew is read whole too.
+  buffer.resize(std::max<std::size_t>(entry.size, text_sniff_size) + 1);
+  const std::size_t first_read = entry.size < whole_read_size ? buffer.size() : text_sniff_size;
   std::size_t filled = 0;
   for (;;) {
-    if (filled == bytes.size()) bytes.resize(bytes.size() * 2);
-    // The first read stops after the sniffed head; the rest comes in one go.
-    const std::size_t want = filled < text_sniff_size ? text_sniff_size - filled : bytes.size() - filled;
-    const ssize_t got = ::read(fd, bytes.data() + filled, want);
+    if (filled == buffer.size()) buffer.resize(buffer.size() * 2);
+    const std::size_t want = filled == 0 ? first_read : buffer.size() - filled;
+    const ssize_t got = ::read(fd, buffer.data() + filled, want);
     if (got < 0) throw Error("cannot read " + entry.source + ": " + std::strerror(errno));
-    if (got == 0) break;
+    const bool head = filled == 0;
     filled += static_cast<std::size_t>(got);
-    if (filled <= text_sniff_size && std::string_view(bytes.data(), filled).find('\0') != std::string_view::npos) {
-      return std::nullopt;
-    }
+    if (head && !looks_like_text(std::string_view(buffer.data(), filled))) return std::nullopt;
+    if (static_cast<std::size_t>(got) < want) break;
   }
-  bytes.resize(filled);
-  return bytes;
+  return std::string_view(buffer.data(), filled);
 }
 
 // Formats where a path is written out as is, so replacing its bytes keeps the
@@ -119,7 +124,8 @@ void relocate_remaining_text(RelocationContext& context) {
   enum class Found : char { not_text, nothing, something };
   std::vector<Found> found(to_scan.size(), Found::nothing);
   run_jobs(to_scan.size(), std::max(1u, std::thread::hardware_concurrency()), [&](std::size_t i) {
-    const std::optional<std::string> text = read_if_text(*to_scan[i]);
+    thread_local std::string buffer;
+    const std::optional<std::string_view> text = read_if_text(*to_scan[i], buffer);
     if (!text) {
       found[i] = Found::not_text;
     } else if (plain_moves.find_in(*text) || stale.find_in(*text)) {
