@@ -241,6 +241,8 @@ TEST_CASE("editable sources outside the project are copied under <venv>/src", "[
         standard_venv().edit / "src/edit_pkg/__init__.py");
   CHECK(extra.count(r.venv + "/src/legacy/src/legacy_pkg/__init__.py"));
   CHECK(mentions(r.result.warnings, standard_venv().edit.string()));
+  // Their files are outside the venv's entries, so the venv stage is not recorded.
+  CHECK(r.result.looked_outside);
 
   const std::string where =
       r.run_in_image("python -c 'import edit_pkg, legacy_pkg; print(edit_pkg.__file__); print(legacy_pkg.__file__)'");
@@ -299,6 +301,8 @@ TEST_CASE("a --copies venv in a folder with a space", "[relocate]") {
   }
   CHECK(r->run_in_image("bash -c '. " + r->venv + "/bin/activate && echo $VIRTUAL_ENV'") == r->venv + "\n");
   CHECK_FALSE(mentions(r->result.warnings, "still names"));
+  // Nothing outside the venv was consulted: its outcome may be reused by stat.
+  CHECK_FALSE(r->result.looked_outside);
 }
 
 TEST_CASE("a destination too long for a shebang gets pip's exec form", "[relocate]") {
@@ -532,4 +536,6 @@ TEST_CASE("a venv made by virtualenv", "[relocate]") {
   CHECK(r->run_in_image("python -c 'import sys; print(sys.prefix)'") == r->venv + "\n");
   CHECK(r->run_in_image("bash -c '. " + r->venv + "/bin/activate && echo $VIRTUAL_ENV'") == r->venv + "\n");
   CHECK_FALSE(mentions(r->result.warnings, "still names"));
+  // Nothing outside the venv was consulted: its outcome may be reused by stat.
+  CHECK_FALSE(r->result.looked_outside);
 }
