@@ -105,6 +105,8 @@ bool ExcludeRules::has_exceptions() const {
 }
 
 bool ExcludeRules::excludes(const std::string& relative_path) const {
+  // Walks ask for every file; most have no rules at all.
+  if (m_patterns.empty()) return false;
   const std::vector<std::string_view> path = split_components(relative_path);
   if (path.empty()) return false;
   bool excluded = false;

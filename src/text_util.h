@@ -63,4 +63,37 @@ inline std::string last_lines(std::string_view text, std::size_t count) {
   return out;
 }
 
+/// True when `text` is well-formed UTF-8: no stray continuation bytes, overlong
+/// forms, UTF-16 surrogates or values past U+10FFFF.
+inline bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    char32_t code = 0;
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    } else if ((byte & 0xE0) == 0xC0) {
+      length = 2, code = byte & 0x1F;
+    } else if ((byte & 0xF0) == 0xE0) {
+      length = 3, code = byte & 0x0F;
+    } else if ((byte & 0xF8) == 0xF0) {
+      length = 4, code = byte & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    static constexpr char32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < smallest[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return false;
+    i += length;
+  }
+  return true;
+}
+
 }  // namespace venv2docker

@@ -3,6 +3,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <map>
@@ -25,13 +26,69 @@ std::map<std::string, LayerEntry> by_path(const std::vector<LayerEntry>& entries
 }
 
 std::vector<LayerEntry> walk(const fs::path& source, const std::string& destination, std::vector<std::string>& warnings,
-                             ExcludeRules excludes = {}, std::vector<fs::path> allowed = {}) {
+                             ExcludeRules excludes = {}, std::vector<fs::path> allowed = {}, unsigned threads = 0) {
   WalkOptions options;
   options.source = source;
   options.destination = destination;
   options.excludes = std::move(excludes);
   options.allowed_roots = std::move(allowed);
+  options.threads = threads;
   return walk_tree(options, warnings);
+}
+
+// Every field, so that two walks can be compared entry by entry.
+std::string describe(const LayerEntry& entry) {
+  std::string text = entry.path + " kind=" + std::to_string(static_cast<int>(entry.kind)) +
+                     " mode=" + std::to_string(entry.mode) + " link=" + entry.link_target + " source=" + entry.source +
+                     " content=" + entry.content.value_or("(none)") + " size=" + std::to_string(entry.size);
+  if (entry.source_stat) {
+    const SourceStat& stat = *entry.source_stat;
+    text += " stat=" + std::to_string(stat.size) + "," + std::to_string(stat.mtime_ns) + "," +
+            std::to_string(stat.ctime_ns) + "," + std::to_string(stat.inode) + "," + std::to_string(stat.device);
+  }
+  return text;
+}
+
+std::vector<std::string> describe(const std::vector<LayerEntry>& entries) {
+  std::vector<std::string> lines;
+  for (const LayerEntry& entry : entries) lines.push_back(describe(entry));
+  return lines;
+}
+
+// The message of the error a walk throws, or "" when it does not.
+std::string walk_error(const fs::path& source, std::vector<std::string>& warnings, unsigned threads) {
+  try {
+    walk(source, "/app", warnings, {}, {}, threads);
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+// Folders with files, links and names whose byte order differs from the
+// component-wise order of their paths, deep and wide enough for a second
+// thread to read part of it.
+void write_tree(const fs::path& src, const fs::path& outside) {
+  for (const char* name : {"a/b", "a-b", "a.b", "a0", "a/b-c", "a/b.c/d"}) write_file(src / name, name);
+  for (int package = 0; package < 24; ++package) {
+    const fs::path folder = src / "site-packages" / ("pkg" + std::to_string(package));
+    for (int module = 0; module < 12; ++module) {
+      const fs::path sub = folder / ("sub" + std::to_string(module % 3));
+      write_file(sub / (std::to_string(module) + ".py"), std::string(static_cast<std::size_t>(module), 'x'));
+    }
+    fs::create_directories(folder / "empty");
+  }
+  fs::permissions(src / "site-packages/pkg3/sub1/1.py", fs::perms(0755));
+  write_file(src / "cache/a", "");
+  write_file(src / "cache/keep/b", "");
+  write_file(src / "cache/keep/c.log", "");
+  write_file(src / "excluded_entirely/x", "");
+  write_file(outside / "secret", "s");
+  const std::pair<fs::path, const char*> links[] = {{"../a/b", "relative_link"},
+                                                    {src / "a0", "pkg5/absolute_inside"},
+                                                    {outside / "secret", "pkg13/absolute_outside"},
+                                                    {"missing", "pkg20/dangling"}};
+  for (const auto& [target, link] : links) fs::create_symlink(target, src / "site-packages" / link);
 }
 
 bool mentions(const std::vector<std::string>& warnings, const std::string& text) {
@@ -219,4 +276,92 @@ TEST_CASE("walk_tree lists a real venv as it is", "[walk]") {
     if (entry.kind == EntryKind::regular) REQUIRE(entry.size == fs::file_size(entry.source));
   }
   CHECK(warnings.empty());
+}
+
+TEST_CASE("walk_tree lists the same entries and warnings on one thread or two", "[walk]") {
+  TempDir dir;
+  const fs::path src = dir / "src";
+  write_tree(src, dir / "outside");
+  ExcludeRules rules;
+  for (const char* pattern : {"cache", "!cache/keep", "**/*.log", "excluded_entirely"}) rules.add(pattern);
+
+  std::vector<std::string> one_thread_warnings;
+  const auto one_thread = walk(src, "/opt/app", one_thread_warnings, rules, {}, 1);
+  const auto map = by_path(one_thread);
+  // Byte order of names, which is component order of the paths.
+  const auto position = [&](const std::string& path) {
+    return std::find_if(one_thread.begin(), one_thread.end(), [&](const LayerEntry& e) { return e.path == path; }) -
+           one_thread.begin();
+  };
+  CHECK(position("/opt/app/a") < position("/opt/app/a/b"));
+  CHECK(position("/opt/app/a/b.c/d") < position("/opt/app/a-b"));
+  CHECK(position("/opt/app/a-b") < position("/opt/app/a.b"));
+  CHECK(position("/opt/app/a.b") < position("/opt/app/a0"));
+  std::vector<LayerEntry> sorted = one_thread;
+  sort_entries(sorted);
+  CHECK(describe(sorted) == describe(one_thread));
+  // The exclusions, and the kept exception inside an excluded folder.
+  CHECK(map.count("/opt/app/cache/keep/b"));
+  CHECK_FALSE(map.count("/opt/app/cache/keep/c.log"));
+  CHECK_FALSE(map.count("/opt/app/cache/a"));
+  CHECK_FALSE(map.count("/opt/app/excluded_entirely"));
+  CHECK(map.at("/opt/app/site-packages/pkg5/absolute_inside").link_target == "/opt/app/a0");
+  CHECK(map.at("/opt/app/site-packages/pkg3/sub1/1.py").mode == 0755);
+  REQUIRE(one_thread_warnings.size() == 2);
+  CHECK(mentions({one_thread_warnings[0]}, "absolute_outside"));
+  CHECK(mentions({one_thread_warnings[1]}, "dangling"));
+
+  // Which thread reads which folder depends on timing: try a few times.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    std::vector<std::string> warnings;
+    const auto two_threads = walk(src, "/opt/app", warnings, rules, {}, 2);
+    REQUIRE(describe(two_threads) == describe(one_thread));
+    REQUIRE(warnings == one_thread_warnings);
+  }
+}
+
+TEST_CASE("walk_tree throws the first error in walk order on one thread or two", "[walk]") {
+  TempDir dir;
+  const fs::path src = dir / "src";
+  write_tree(src, dir / "outside");
+  // In walk order: pkg12, then pkg13's link that warns, pkg15, pkg20's link, pkg9.
+  REQUIRE(::mkfifo((src / "site-packages/pkg12/sub0/pipe").c_str(), 0644) == 0);
+  REQUIRE(::mkfifo((src / "site-packages/pkg9/pipe").c_str(), 0644) == 0);
+  write_file(src / "site-packages/pkg15/bad\xff", "");
+
+  std::vector<std::string> one_thread_warnings;
+  const std::string one_thread = walk_error(src, one_thread_warnings, 1);
+  CHECK_THAT(one_thread, Catch::Contains((src / "site-packages/pkg12/sub0/pipe").string()) && Catch::Contains("fifo"));
+  CHECK(one_thread_warnings.empty());
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    std::vector<std::string> warnings;
+    REQUIRE(walk_error(src, warnings, 2) == one_thread);
+    REQUIRE(warnings.empty());
+  }
+
+  SECTION("with the warnings raised before it") {
+    fs::remove(src / "site-packages/pkg12/sub0/pipe");
+    std::vector<std::string> warnings_before_error;
+    const std::string error = walk_error(src, warnings_before_error, 1);
+    CHECK_THAT(error, Catch::Contains("UTF-8") && Catch::Contains("pkg15"));
+    REQUIRE(warnings_before_error.size() == 1);
+    CHECK(mentions(warnings_before_error, "absolute_outside"));
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      std::vector<std::string> warnings;
+      REQUIRE(walk_error(src, warnings, 2) == error);
+      REQUIRE(warnings == warnings_before_error);
+    }
+  }
+  SECTION("an unreadable folder") {
+    if (::geteuid() == 0) {
+      WARN("running as root: permissions cannot make a folder unreadable");
+    } else {
+      fs::permissions(src / "site-packages/pkg1/sub2", fs::perms::none);
+      std::vector<std::string> warnings;
+      const std::string error = walk_error(src, warnings, 1);
+      CHECK_THAT(error, Catch::Contains("cannot read the folder " + (src / "site-packages/pkg1/sub2").string()));
+      for (int attempt = 0; attempt < 20; ++attempt) REQUIRE(walk_error(src, warnings, 2) == error);
+      fs::permissions(src / "site-packages/pkg1/sub2", fs::perms::owner_all);
+    }
+  }
 }
