@@ -237,15 +237,17 @@ std::string CompatReport::text() const {
   return out.str();
 }
 
+nlohmann::json to_json(const Finding& finding) {
+  return {{"severity", finding.severity == Severity::error ? "error" : "warning"},
+          {"check", finding.check},
+          {"message", finding.message},
+          {"file", finding.file},
+          {"fix", finding.fix}};
+}
+
 nlohmann::json CompatReport::json() const {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& finding : findings) {
-    list.push_back({{"severity", finding.severity == Severity::error ? "error" : "warning"},
-                    {"check", finding.check},
-                    {"message", finding.message},
-                    {"file", finding.file},
-                    {"fix", finding.fix}});
-  }
+  for (const auto& finding : findings) list.push_back(to_json(finding));
   return {{"venv", venv},
           {"base", base},
           {"interpreter", interpreter ? nlohmann::json(*interpreter) : nlohmann::json(nullptr)},

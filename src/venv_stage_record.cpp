@@ -54,13 +54,11 @@ void add_relocation(KeyHasher& key, const RelocationParams& params) {
   add_optional_path(key, params.install_prefix);
 }
 
+// As --json reports it, plus the subject that --apt suggestions look up.
 nlohmann::json finding_json(const Finding& finding) {
-  return {{"severity", finding.severity == Severity::error ? "error" : "warning"},
-          {"check", finding.check},
-          {"message", finding.message},
-          {"file", finding.file},
-          {"fix", finding.fix},
-          {"subject", finding.subject}};
+  nlohmann::json json = to_json(finding);
+  json["subject"] = finding.subject;
+  return json;
 }
 
 Finding finding_from(const nlohmann::json& json) {

@@ -35,6 +35,9 @@ struct Finding {
         fix(std::move(fix)), subject(std::move(subject)) {}
 };
 
+/// A finding as --json reports it: severity, check, message, file and fix.
+nlohmann::json to_json(const Finding& finding);
+
 struct CompatReport {
   std::string venv;
   std::string base;
