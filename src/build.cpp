@@ -21,8 +21,8 @@
 #include "venv2docker/registry.h"
 #include "venv2docker/relocate.h"
 #include "venv2docker/tree_walk.h"
-#include "venv2docker/venv_layers.h"
 #include "venv2docker/venv.h"
+#include "venv_layers_job.h"
 #include "venv_stage_record.h"
 
 namespace venv2docker {
@@ -336,6 +336,13 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     for (const auto& warning : host->warnings) reporter.warning(warning);
   }
 
+  // The venv is final from here on: its layers are written while the checks
+  // run (src/venv_layers_job.h); a failed check cancels them.
+  std::optional<VenvLayersJob> venv_layers_job;
+  if (!recorded && !options.check_only) {
+    venv_layers_job.emplace(venv_entries, options.venv_path, options.max_layers, venv_layer_options, store);
+  }
+
   CompatReport report;
   if (recorded) {
     report = recorded->report;
@@ -390,17 +397,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   if (recorded) {
     venv_layers = recorded->layers;
   } else {
-    // One layer per large distribution (and a few shared ones), so a bumped
-    // dependency changes one layer; --max-layers 1 keeps a single venv layer.
-    // The layers are independent, so they are written two at a time.
-    std::vector<LayerGroup> groups = split_venv_layers(venv_entries, options.venv_path, options.max_layers);
-    std::vector<std::vector<LayerEntry>> group_entries;
-    for (auto& group : groups) group_entries.push_back(std::move(group.entries));
-    LayerOptions venv_options = venv_layer_options;
-    venv_options.progress = [&](std::uint64_t bytes) { reporter.progress("venv layers", bytes); };
-    std::vector<Layer> written = write_layers_cached(std::move(group_entries), venv_options, store, &reused);
-    reporter.end_progress();
-    for (std::size_t i = 0; i < groups.size(); ++i) venv_layers.push_back({groups[i].name, written[i]});
+    VenvLayersWritten written = venv_layers_job->wait("venv layers", reporter);
+    venv_layers = std::move(written.layers);
+    reused = std::move(written.reused);
     // Files changed moments ago, or read from outside the venv, may change
     // again unseen: such a stage is used but not recorded.
     if (stage_key && stage_key->settled && !relocated.looked_outside) {

@@ -212,7 +212,10 @@ Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, 
   sink.gzip = &gzip;
 
   LayerTarWriter tar(sink, options.mtime);
-  for (const auto& entry : entries) tar.add(entry);
+  for (const auto& entry : entries) {
+    if (options.cancelled && options.cancelled->load(std::memory_order_relaxed)) throw Error("layer write cancelled");
+    tar.add(entry);
+  }
   tar.close();
   gzip.finish();
 

@@ -4,6 +4,7 @@
 // chunks per core whatever the size of the files.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -25,12 +26,16 @@ struct LayerOptions {
   MediaFamily family = MediaFamily::oci;
   /// Called now and then with the number of input bytes written so far.
   std::function<void(std::uint64_t)> progress;
+  /// Looked at before each entry: once true, the write stops with an Error
+  /// and stores nothing. Never changes the bytes of a layer that completes.
+  const std::atomic<bool>* cancelled = nullptr;
 };
 
 /// Writes `entries` (missing parent folders are added, order is normalised)
 /// into the store. Timestamp-based .pyc files get their recorded source mtime
 /// set to `options.mtime` so they stay valid next to their normalised sources.
-/// Throws Error naming the file if a source cannot be read or changed size.
+/// Throws Error naming the file if a source cannot be read or changed size,
+/// and Error when options.cancelled is set.
 Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store);
 
 }  // namespace venv2docker

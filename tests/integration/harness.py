@@ -14,10 +14,10 @@ import io
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import tarfile
-import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -359,9 +359,22 @@ def build(*args, venv=None, project=None, base=None, env=None):
     return r.json(), r
 
 
-def make_tmp(name):
-    os.makedirs(os.path.join(STATE, "tmp"), exist_ok=True)
-    return tempfile.mkdtemp(prefix=f"{name}-", dir=os.path.join(STATE, "tmp"))
+def make_tmp(name, parent=None):
+    """A fresh folder under PARENT (default $V2D_TEST_STATE/tmp) named
+    name-<8 hex digits>, in lower case.
+
+    Not mkdtemp's names: podman names an image run from oci:DIR after DIR's
+    path, and a component like "podman-ppiazkr_" (a trailing "_") is not a
+    valid reference, which made runs fail at random."""
+    parent = parent or os.path.join(STATE, "tmp")
+    os.makedirs(parent, exist_ok=True)
+    while True:
+        path = os.path.join(parent, f"{name.lower()}-{secrets.token_hex(4)}")
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
 
 
 def remove_tmp(path):
@@ -395,7 +408,7 @@ class Case(unittest.TestCase):
         return ref
 
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix=self.id().rsplit(".", 1)[-1] + "-", dir=self.ctmp)
+        self.tmp = make_tmp(self.id().rsplit(".", 1)[-1], parent=self.ctmp)
         self._images = []
         self.addCleanup(self._remove_images)
 

@@ -1,6 +1,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
@@ -159,5 +160,17 @@ TEST_CASE("layer writer: deterministic, readable, and digests that independent t
       CHECK_THROWS_WITH(write_layer(changing, options, store),
                         Catch::Contains(path.substr(path.rfind('/') + 1)) && Catch::Contains("changed size"));
     }
+  }
+
+  SECTION("a cancelled write stops with an error and stores nothing") {
+    BlobStore fresh(dir / "fresh-store");
+    std::atomic<bool> cancelled{true};
+    LayerOptions cancelling = options;
+    cancelling.cancelled = &cancelled;
+    CHECK_THROWS_WITH(write_layer(entries, cancelling, fresh), Catch::Contains("cancelled"));
+    CHECK(fs::is_empty(fresh.root() / "blobs" / "sha256"));
+    CHECK(fs::is_empty(fresh.root() / "tmp"));
+    cancelled = false;  // a flag that stays clear changes nothing
+    CHECK(write_layer(entries, cancelling, fresh).blob.digest == first.blob.digest);
   }
 }

@@ -8,6 +8,7 @@
 #include "venv2docker/layer_writer.h"
 #include "venv2docker/tree_walk.h"
 #include "venv2docker/venv_layers.h"
+#include "venv_layers_job.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;
@@ -84,6 +85,12 @@ void check_partition(const std::vector<LayerEntry>& entries, const std::vector<L
       CHECK(seen[entry.path] == 1);
     }
   }
+}
+
+// A real venv made by the host's python -m venv.
+fs::path make_venv(const fs::path& where) {
+  test::run(test::host_python() + " -m venv " + test::sh_quote(where.string()));
+  return where;
 }
 
 std::vector<std::string> digests_of(const std::vector<LayerGroup>& groups, const BlobStore& store) {
@@ -184,8 +191,7 @@ TEST_CASE("venv layers: adding a small distribution leaves the other shared laye
 
 TEST_CASE("venv layers: a real venv; changing one package changes one layer", "[venv_layers]") {
   test::TempDir tmp;
-  const fs::path venv = tmp / "venv";
-  test::run(test::host_python() + " -m venv " + test::sh_quote(venv.string()));
+  const fs::path venv = make_venv(tmp / "venv");
   std::vector<std::string> warnings;
   const auto entries = walk_tree(WalkOptions{venv, k_venv, {}, {}}, warnings);
 
@@ -234,4 +240,40 @@ TEST_CASE("venv layers: a real venv; changing one package changes one layer", "[
     }
   }
   CHECK(differing == 1);
+}
+
+TEST_CASE("venv layers job: the layers of split and write, written in the background", "[venv_layers]") {
+  test::TempDir tmp;
+  std::vector<std::string> warnings;
+  const auto entries = walk_tree(WalkOptions{make_venv(tmp / "venv"), k_venv, {}, {}}, warnings);
+  LayerOptions options;
+  options.level = 1;
+
+  SECTION("the same layers, in the same order, as writing the split directly") {
+    BlobStore store(tmp / "cache");
+    const auto groups = split_venv_layers(entries, k_venv, 16);
+    const auto direct = digests_of(groups, store);
+    VenvLayersJob job(entries, k_venv, 16, options, store);
+    Reporter quiet(Verbosity::quiet);
+    const VenvLayersWritten written = job.wait("venv layers", quiet);
+    REQUIRE(written.layers.size() == groups.size());
+    REQUIRE(written.reused.size() == groups.size());
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+      CHECK(written.layers[i].name == groups[i].name);
+      CHECK(written.layers[i].layer.blob.digest.str() == direct[i]);
+    }
+  }
+
+  SECTION("destroyed before wait: cancelled, with no half-written blob left") {
+    BlobStore store(tmp / "cancelled-cache");
+    { VenvLayersJob job(entries, k_venv, 16, options, store); }
+    CHECK(fs::is_empty(store.root() / "tmp"));
+    // Whatever completed before the cancellation is whole: every blob stored
+    // has the digest it is named by.
+    for (const auto& blob : fs::directory_iterator(store.root() / "blobs" / "sha256")) {
+      std::ifstream in(blob.path(), std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      CHECK(sha256_of(bytes).hex() == blob.path().filename().string());
+    }
+  }
 }
