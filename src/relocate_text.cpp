@@ -62,6 +62,11 @@ std::optional<std::string_view> read_if_text(const LayerEntry& entry, std::strin
   return std::string_view(buffer.data(), filled);
 }
 
+// Bytecode is never text: its header's flags word (PEP 552) holds NUL bytes
+// whatever the file, so the sniff would read it only to say so. In a venv
+// those are nearly half the files.
+bool is_bytecode(std::string_view path) { return path.ends_with(".pyc"); }
+
 // Formats where a path is written out as is, so replacing its bytes keeps the
 // file valid: Python source, .pth lines, JSON (kernel.json), INI/TOML/YAML,
 // pkg-config, plain text and shell scripts.
@@ -108,7 +113,7 @@ void relocate_remaining_text(RelocationContext& context) {
       }
       continue;
     }
-    if (entry->size >= max_text_size) continue;
+    if (entry->size >= max_text_size || is_bytecode(entry->path)) continue;
     const bool from_host = !entry->content && !context.was_rewritten(*entry);
     if (from_host && memo && memo->unchanged(entry->source, entry->source_stat)) {
       memo->remember(entry->source, entry->source_stat);

@@ -471,6 +471,9 @@ TEST_CASE("host files are judged text by their first 8 KiB, and searched whole",
     add(site + "/early_nul.cfg", std::string("x\0", 2) + std::string(9000, ' ') + old + "\n");
     // Text naming the old path in a format that is not rewritten: reported.
     add("etc/late.conf", std::string(9000, ' ') + "data=" + old + "\n");
+    // Bytecode is binary by its header (PEP 552 flags hold NULs): not read at
+    // all, so not even a file that is no real bytecode is reported.
+    add(site + "/__pycache__/not_bytecode.cpython-311.pyc", "data=" + old + "\n");
     sort_entries(entries);
   };
   const auto r = relocate(old_venv, std::nullopt, "opt/venv", add_files);
@@ -480,6 +483,8 @@ TEST_CASE("host files are judged text by their first 8 KiB, and searched whole",
   CHECK(r->text(site + "/early_nul.cfg").ends_with(old + "\n"));
   CHECK_FALSE(mentions(r->result.warnings, "early_nul.cfg"));
   CHECK(mentions(r->result.warnings, "late.conf still names " + old));
+  CHECK(r->text(site + "/__pycache__/not_bytecode.cpython-311.pyc") == "data=" + old + "\n");
+  CHECK_FALSE(mentions(r->result.warnings, "not_bytecode"));
 }
 
 TEST_CASE("a venv already at its image path keeps its paths and raises no warnings", "[relocate]") {
