@@ -299,9 +299,16 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   };
   RelocationResult relocated;
   std::vector<std::string> venv_elf_files;
+  // Once relocated, the venv is final: its layers are written from then on,
+  // while the interpreter is collected and the checks run
+  // (src/venv_layers_job.h); a failed check cancels them.
+  std::optional<VenvLayersJob> venv_layers_job;
   auto run_relocation = [&] {
     relocated = relocate_walked_venv(venv, venv_entries, relocation, store);
     venv_entries.insert(venv_entries.end(), relocated.extra_entries.begin(), relocated.extra_entries.end());
+    if (!options.check_only) {
+      venv_layers_job.emplace(venv_entries, options.venv_path, options.max_layers, venv_layer_options, store);
+    }
     if (options.python_from) venv_elf_files = elf_files_of(venv_entries, loaded_elf_memo());
   };
   if (recorded) {
@@ -334,13 +341,6 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     }
     if (reused) reporter.detail("interpreter files: unchanged, reused from the cache");
     for (const auto& warning : host->warnings) reporter.warning(warning);
-  }
-
-  // The venv is final from here on: its layers are written while the checks
-  // run (src/venv_layers_job.h); a failed check cancels them.
-  std::optional<VenvLayersJob> venv_layers_job;
-  if (!recorded && !options.check_only) {
-    venv_layers_job.emplace(venv_entries, options.venv_path, options.max_layers, venv_layer_options, store);
   }
 
   CompatReport report;
