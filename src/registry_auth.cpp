@@ -192,20 +192,6 @@ void TokenCache::forget(const std::string& key) {
   m_tokens.erase(key);
 }
 
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::time_t now) {
-  std::string text(value);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
-  if (text.empty()) return std::nullopt;
-  if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    if (text.size() > 9) return std::chrono::seconds(999999999);
-    return std::chrono::seconds(std::stoll(text));
-  }
-  std::time_t when = curl().getdate(text.c_str(), nullptr);
-  if (when < 0) return std::nullopt;
-  return std::chrono::seconds(when > now ? when - now : 0);
-}
-
 std::string registry_host(std::string_view registry) {
   if (registry.starts_with("[")) {
     auto close = registry.find(']');

@@ -77,10 +77,6 @@ class TokenCache {
   std::map<std::string, Token> m_tokens;
 };
 
-/// Retry-After as a wait: delay-seconds or an HTTP date (relative to `now`).
-/// std::nullopt when it is neither; a date in the past is zero seconds.
-std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::time_t now);
-
 /// "host" of "host", "host:port", "[::1]:port" (brackets removed).
 std::string registry_host(std::string_view registry);
 

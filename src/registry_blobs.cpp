@@ -250,7 +250,7 @@ BlobPush push_blob(RegistrySession& session, const std::string& repository, cons
       location.reset();
       if (attempt + 1 >= attempts) throw;
       reporter.detail(std::string(error.what()) + "; starting the upload again");
-      std::this_thread::sleep_for(session.backoff(attempt));
+      std::this_thread::sleep_for(session.retry().backoff(attempt));
     }
   }
   reporter.detail(blob.digest.str() + ": uploaded (" + std::to_string(blob.size) + " bytes)");

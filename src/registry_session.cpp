@@ -20,8 +20,6 @@ namespace {
 
 constexpr int k_max_redirects = 10;
 constexpr std::size_t k_max_token_body = std::size_t{1} << 20;
-constexpr auto k_max_retry_after = std::chrono::seconds(120);
-constexpr auto k_max_backoff = std::chrono::seconds(30);
 
 std::string read_text(const fs::path& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
@@ -131,6 +129,7 @@ RegistrySession::RegistrySession(const Reference& reference, ScopeSet scopes, co
       m_repository(reference.repository),
       m_options(options),
       m_http(http),
+      m_retry(options.attempts, std::chrono::milliseconds(options.retry_base_ms)),
       m_reporter(reporter),
       m_scopes(std::move(scopes)) {}
 
@@ -145,14 +144,6 @@ std::string RegistrySession::shown(const std::string& target) {
     return redact_url((m_base.empty() ? "https://" + m_api_host : m_base) + target);
   }
   return redact_url(target);
-}
-
-std::chrono::milliseconds RegistrySession::backoff(unsigned attempt) const {
-  static thread_local std::mt19937 random{std::random_device{}()};
-  double base = static_cast<double>(m_options.retry_base_ms) * static_cast<double>(1u << std::min(attempt, 10u));
-  std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  auto wait = std::chrono::milliseconds(static_cast<long long>(base * jitter(random)));
-  return std::min<std::chrono::milliseconds>(wait, k_max_backoff);
 }
 
 const Credentials* RegistrySession::credentials() {
@@ -204,9 +195,11 @@ void RegistrySession::connect() {
     for (unsigned attempt = 0;; ++attempt) {
       try {
         response = m_http.perform(ping, redact_url(ping.url));
-        if (is_retriable_status(response.status) && attempt + 1 < m_options.attempts) {
-          std::this_thread::sleep_for(backoff(attempt));
-          continue;
+        if (is_retriable_status(response.status) && m_retry.has_retry_after(attempt)) {
+          if (auto wait = m_retry.wait_after(response, attempt)) {
+            std::this_thread::sleep_for(*wait);
+            continue;
+          }
         }
         break;
       } catch (const TransportError& error) {
@@ -222,8 +215,8 @@ void RegistrySession::connect() {
           response.status = 0;
           break;
         }
-        if (error.retriable() && attempt + 1 < m_options.attempts) {
-          std::this_thread::sleep_for(backoff(attempt));
+        if (error.retriable() && m_retry.has_retry_after(attempt)) {
+          std::this_thread::sleep_for(m_retry.backoff(attempt));
           continue;
         }
         std::string hint = "check the registry's name and port, and the network (https_proxy, no_proxy)";
@@ -279,16 +272,18 @@ std::string RegistrySession::fetch_token(const Challenge& challenge, const Scope
     for (unsigned attempt = 0;; ++attempt) {
       try {
         HttpResponse response = m_http.perform(r, redact_url(r.url));
-        if (is_retriable_status(response.status) && attempt + 1 < m_options.attempts) {
-          std::this_thread::sleep_for(backoff(attempt));
-          continue;
+        if (is_retriable_status(response.status) && m_retry.has_retry_after(attempt)) {
+          if (auto wait = m_retry.wait_after(response, attempt)) {
+            std::this_thread::sleep_for(*wait);
+            continue;
+          }
         }
         return response;
       } catch (const TransportError& error) {
-        if (!error.retriable() || attempt + 1 >= m_options.attempts) {
+        if (!error.retriable() || !m_retry.has_retry_after(attempt)) {
           throw Error("cannot get a token for registry " + m_registry + ": " + error.what());
         }
-        std::this_thread::sleep_for(backoff(attempt));
+        std::this_thread::sleep_for(m_retry.backoff(attempt));
       }
     }
   };
@@ -422,7 +417,7 @@ HttpResponse RegistrySession::send(const RegistryRequest& request) {
     } catch (const TransportError& error) {
       if (error.retriable() && attempt + 1 < attempts) {
         m_reporter.detail(std::string(error.what()) + "; trying again");
-        std::this_thread::sleep_for(backoff(attempt++));
+        std::this_thread::sleep_for(m_retry.backoff(attempt++));
         continue;
       }
       if (error.kind() == TransportError::Kind::too_large || error.kind() == TransportError::Kind::aborted_by_sink) {
@@ -487,18 +482,15 @@ HttpResponse RegistrySession::send(const RegistryRequest& request) {
       refused(method, url, response);
     }
     if (is_retriable_status(response.status) && attempt + 1 < attempts) {
-      auto wait = backoff(attempt);
-      if (auto header = response.headers.get("retry-after")) {
-        if (auto after = parse_retry_after(*header, std::time(nullptr))) {
-          if (*after > k_max_retry_after) {
-            fail(request, response, "the registry asks to wait " + std::to_string(after->count()) + " s");
-          }
-          wait = std::max<std::chrono::milliseconds>(*after, std::chrono::milliseconds(0));
-        }
+      auto wait = m_retry.wait_after(response, attempt);
+      if (!wait) {
+        const auto asked = parse_retry_after(response.headers.get("retry-after").value_or(""), std::time(nullptr));
+        fail(request, response, "the registry asks to wait " + std::to_string(asked ? asked->count() : 0) +
+                                    " s (Retry-After), longer than venv2docker waits");
       }
       m_reporter.detail("registry " + m_registry + " answered " + std::to_string(response.status) + "; trying again in " +
-                        std::to_string(wait.count()) + " ms");
-      std::this_thread::sleep_for(wait);
+                        std::to_string(wait->count()) + " ms");
+      std::this_thread::sleep_for(*wait);
       ++attempt;
       continue;
     }

@@ -18,6 +18,7 @@
 #include "docker_config.h"
 #include "http_client.h"
 #include "registry_auth.h"
+#include "retry_policy.h"
 #include "venv2docker/registry.h"
 #include "venv2docker/reporter.h"
 
@@ -82,8 +83,8 @@ class RegistrySession {
   /// The full URL of a target ("/v2/..." on the registry, or as is); only
   /// valid after a first send().
   std::string absolute(const std::string& target);
-  /// How long to wait before try number `attempt` + 1 (jittered, exponential).
-  std::chrono::milliseconds backoff(unsigned attempt) const;
+  /// When to try again, and how long to wait first (--retry settings).
+  const RetryPolicy& retry() const { return m_retry; }
 
  private:
   void connect();
@@ -98,6 +99,7 @@ class RegistrySession {
   std::string m_repository;
   const RegistryOptions& m_options;
   const HttpClient& m_http;
+  RetryPolicy m_retry;
   SharedReporter& m_reporter;
 
   std::mutex m_mutex;  // guards everything below

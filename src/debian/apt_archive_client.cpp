@@ -9,6 +9,7 @@
 #include "archive_data.h"
 #include "file_bytes.h"
 #include "atomic_file.h"
+#include "retry_policy.h"
 #include "text_util.h"
 #include "venv2docker/error.h"
 
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr unsigned k_attempts = 4;
+const RetryPolicy k_retry(4, std::chrono::milliseconds(250));
 constexpr int k_max_redirects = 5;
 constexpr std::size_t k_max_release = std::size_t{32} << 20;
 constexpr std::size_t k_max_index = std::size_t{1} << 30;
@@ -70,13 +71,20 @@ HttpResponse AptArchiveClient::get(const std::string& url, HttpRequest request,
     HttpResponse response;
     for (unsigned attempt = 0;; ++attempt) {
       if (before_attempt) before_attempt();
+      std::chrono::milliseconds wait;
       try {
         response = m_client.perform(request, redact_url(current));
-        if (!is_retriable_status(response.status) || attempt + 1 == k_attempts) break;
+        if (!is_retriable_status(response.status) || !k_retry.has_retry_after(attempt)) break;
+        // A mirror asking for longer than we wait: its status says why.
+        auto asked = k_retry.wait_after(response, attempt);
+        if (!asked) break;
+        wait = *asked;
       } catch (const TransportError& error) {
-        if (!error.retriable() || attempt + 1 == k_attempts) throw;
+        if (!error.retriable() || !k_retry.has_retry_after(attempt)) throw;
+        wait = k_retry.backoff(attempt);
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(250 << attempt));
+      m_reporter.detail(redact_url(current) + ": trying again in " + std::to_string(wait.count()) + " ms");
+      std::this_thread::sleep_for(wait);
     }
     if (response.status < 300 || response.status >= 400 || response.status == 304) return response;
     auto location = response.headers.get("location");

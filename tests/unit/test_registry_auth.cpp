@@ -1,5 +1,5 @@
 // Registry auth pieces that need no network: challenges, scopes, tokens,
-// Retry-After, realm safety, loopback detection.
+// realm safety, loopback detection.
 #include <catch2/catch.hpp>
 
 #include <thread>
@@ -92,17 +92,6 @@ TEST_CASE("token cache: by key, dropped before expiry") {
   cache.put("k", Token{"t2", now + std::chrono::seconds(100)});
   cache.forget("k");
   CHECK_FALSE(cache.get("k", now));
-}
-
-TEST_CASE("Retry-After: seconds or an HTTP date") {
-  std::time_t now = 1700000000;  // Tue, 14 Nov 2023 22:13:20 GMT
-  CHECK(parse_retry_after("0", now) == std::chrono::seconds(0));
-  CHECK(parse_retry_after(" 7 ", now) == std::chrono::seconds(7));
-  CHECK(parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now) == std::chrono::seconds(30));
-  CHECK(parse_retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now) == std::chrono::seconds(0));
-  CHECK_FALSE(parse_retry_after("", now));
-  CHECK_FALSE(parse_retry_after("soon", now));
-  CHECK_FALSE(parse_retry_after("-5", now));
 }
 
 TEST_CASE("loopback hosts and registry host names") {
