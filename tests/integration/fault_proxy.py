@@ -16,12 +16,14 @@ PLAN_JSON is re-read on every request, so a test can change it between runs:
 - redirect_blobs: "http://host:port": every blob GET answered 307 to that origin, same path
   (as registries send blob downloads to object storage)
 LOG gets one JSON line per request: method, path (query dropped), query keys,
-status sent, fault applied, request body size, whether it carried Authorization.
+status sent, fault applied, request body size, whether it carried Authorization,
+and when it arrived (time.monotonic(), for the waits between tries).
 """
 import http.client
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
@@ -71,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0") or 0)
         body = self.rfile.read(length) if length else b""
         entry = {"method": self.command, "path": url.path, "query": sorted(parse_qs(url.query).keys()),
-                 "body": len(body), "auth": "Authorization" in self.headers}
+                 "body": len(body), "auth": "Authorization" in self.headers, "time": time.monotonic()}
         action = fault_for(self.command, url.path, p.get("faults", []))
         if p.get("max_body") and len(body) > p["max_body"]:
             action = action or "413"

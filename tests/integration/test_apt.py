@@ -176,7 +176,8 @@ class AptDeb822AndFile(h.Case):
 
 class AptFlakyNetwork(h.Case):
     """Through fault_proxy.py: an index answered 503 once and a .deb cut off mid-body are
-    fetched again (from the first byte) and verified, and the build succeeds."""
+    fetched again (from the first byte) and verified, and the build succeeds. InRelease
+    answered 429 with Retry-After: 1 is asked again only after that second."""
 
     def test_cut_and_refused_transfers_are_retried(self):
         proxy = reg.start_proxy(self.path("proxy"), f"127.0.0.1:{SERVER.port}",
@@ -184,14 +185,21 @@ class AptFlakyNetwork(h.Case):
         self.addCleanup(proxy.stop)
         reg.read_log(proxy.requests)
         reg.set_plan(proxy, {"faults": [{"method": "GET", "path": "/Packages", "nth": 1, "action": "503"},
+                                        {"method": "GET", "path": "/InRelease", "nth": 1, "action": "429"},
                                         {"method": "GET", "path": ".deb", "nth": 1, "action": "truncate"}]})
         line = f"deb [signed-by={aa.key_path(ARCHIVE)}] http://127.0.0.1:{proxy.port}/good {aa.SUITE} {aa.COMPONENT}"
         js, r = h.build("--cache-dir", self.path("cache"), "--apt-source", line, "--apt-replace-sources",
                         "--apt", "jq", "-o", f"oci:{self.path('oci')}:x", base=BASES["one-line"], project=False)
         self.assertEqual({p["package"] for p in js["apt_packages"]}, set(JQ_PACKAGES), r.describe())
-        faults = [entry.get("fault") for entry in reg.read_log(proxy.requests)]
+        log = reg.read_log(proxy.requests)
+        faults = [entry.get("fault") for entry in log]
         self.assertIn("503", faults)
         self.assertIn("truncate", faults)
+        inrelease = [entry for entry in log if entry["path"].endswith("/InRelease")]
+        self.assertEqual(inrelease[0]["fault"], "429", inrelease)
+        self.assertGreater(len(inrelease), 1, inrelease)
+        # The backoff alone would have waited 0.2 to 0.3 s.
+        self.assertGreaterEqual(inrelease[1]["time"] - inrelease[0]["time"], 0.95, inrelease)
         h.validate_oci(self.path("oci"))
 
 
