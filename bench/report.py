@@ -101,12 +101,18 @@ def rows(work, values):
                    if changed is not None else ""))
     out[-1]["layers_changed"] = changed
 
-    for label, title in (("push_first", "first push"), ("push_second", "second push (after both changes)")):
+    pushes = (("push_first", "first push"), ("push_unchanged", "second push, nothing changed"),
+              ("push_second", "third push (after both changes)"))
+    for label, title in pushes:
         if f"{label}.seconds" in values:
-            sent = int(values[f"{label}.bytes"])
+            sent, blobs = int(values[f"{label}.bytes"]), int(values[f"{label}.blob_bytes"])
+            unchanged = label == "push_unchanged"
             out.append(row(title, number(values, f"{label}.seconds"), "s", cpu=number(values, f"{label}.cpu"),
-                           note=f"{sent / 1e6:.1f} MB reached the registry's storage"))
+                           target="no blob bytes uploaded" if unchanged else None,
+                           met=blobs == 0 if unchanged else None,
+                           note=f"{sent / 1e6:.1f} MB reached the registry's storage, {blobs} bytes of it in blobs"))
             out[-1]["registry_bytes"] = sent
+            out[-1]["registry_blob_bytes"] = blobs
         else:
             out.append(row(title, None, "s", note="n/a (" + values.get("push.note", "push not available") + ")"))
 
