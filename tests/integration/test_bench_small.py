@@ -32,7 +32,7 @@ class BenchSmall(h.Case):
         p = subprocess.run([os.path.join(h.REPO, "bench", "run"), "--small", "--json", out], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=1200)
         self.assertEqual(p.returncode, 0, f"bench/run --small failed:\n{p.stdout}\n{p.stderr}")
-        for name in ROWS + ["tar | pigz -6", "buildah"]:
+        for name in ROWS + ["tar | pigz -6", "buildah", "skopeo copy"]:
             self.assertIn(name, p.stdout)
         with open(out) as f:
             result = json.load(f)
