@@ -168,16 +168,15 @@ std::string load_image(const BuildResult& result, const BlobStore& store, Report
 // A library the image lacks may be one --apt can add: name the Debian
 // package in the fix. Reading the sources needs the network, so a failure
 // only costs the suggestion.
-void suggest_apt_packages(CompatReport& report, const AptOptions& apt, const BaseImage& base,
-                          const FileIndex& base_files, const BlobStore& store, Reporter& reporter) {
+void suggest_apt_packages(CompatReport& report, AptArchives& archives, Reporter& reporter) {
   std::vector<std::string> missing;
   for (const auto& finding : report.findings) {
     if (finding.check == "missing-library" && !finding.subject.empty()) missing.push_back(finding.subject);
   }
-  if (missing.empty() || !base_can_use_apt(apt, base_files)) return;
+  if (missing.empty() || !archives.usable()) return;
   std::map<std::string, std::string> packages;
   try {
-    packages = apt_packages_for_libraries(missing, apt, base.image, base_files, store, reporter);
+    packages = archives.packages_for_libraries(missing);
   } catch (const Error& error) {
     reporter.warning(std::string("cannot look up which Debian packages provide the missing libraries: ") + error.what());
     return;
@@ -261,7 +260,10 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   }
   FileIndex base_files = FileIndex::of_image(base.image, store);
   std::optional<AptLayerContents> apt;
-  if (!options.apt.requests.empty()) apt = prepare_apt_layer(options.apt, base.image, base_files, store, reporter);
+  // Read once, whether --apt installs from them or the checks ask them which
+  // package has a missing library.
+  AptArchives apt_archives(options.apt, base.image, base_files, store, reporter);
+  if (!options.apt.requests.empty()) apt = apt_archives.prepare_layer();
   std::string interpreter = options.python_from ? host_interpreter_path(venv)
                                                 : image_interpreter_for(venv, base_files)
                                                       .value_or("/usr/local/bin/python" + venv.python_version);
@@ -365,7 +367,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   for (const auto& warning : relocated.warnings) {
     report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }
-  suggest_apt_packages(report, options.apt, base, base_files, store, reporter);
+  suggest_apt_packages(report, apt_archives, reporter);
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, {}};
   if (report.has_errors() && !options.force) {
     throw Error("the venv cannot run on this base image:\n" + report.text(),

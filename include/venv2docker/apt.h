@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,26 +36,49 @@ struct AptLayerContents {
 /// request that is neither a readable file nor a list of names.
 std::vector<std::string> apt_request_names(const std::vector<std::string>& requests);
 
-/// Resolves, prints the plan, downloads (verified, cached in `store`) and
-/// unpacks the requested packages, returning the layer's entries: the
-/// packages' files (under the base's own directory symlinks, minus dpkg's
-/// path-exclude rules), dpkg's updated status and info files, and the links
-/// update-alternatives would make. Throws Error naming the source, package or
-/// file at fault.
-AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base, const FileIndex& base_files,
-                                   const BlobStore& store, Reporter& reporter);
+/// The base's apt sources (and --apt-source) for one build. Their signed
+/// Release files are read, and their package catalog loaded, at most once,
+/// whether --apt installs from them, the checks ask which package provides a
+/// missing library, or both.
+class AptArchives {
+ public:
+  /// Reads nothing yet (a build that never needs apt reads nothing at all).
+  /// `base_files` lists the base image's files. All must outlive this.
+  AptArchives(const AptOptions& options, const Image& base, const FileIndex& base_files, const BlobStore& store,
+              Reporter& reporter);
+  ~AptArchives();
+  AptArchives(const AptArchives&) = delete;
+  AptArchives& operator=(const AptArchives&) = delete;
 
-/// For --check: which Debian package from the base's sources (and
-/// --apt-source) would provide each of `sonames` ("libblas.so.3" ->
-/// "libblas3"), by Debian's library package naming, else by a package that
-/// declares "Provides: SONAME". Sonames with neither are left out. Throws
-/// Error when the sources cannot be read.
-std::map<std::string, std::string> apt_packages_for_libraries(const std::vector<std::string>& sonames,
-                                                              const AptOptions& options, const Image& base,
-                                                              const FileIndex& base_files, const BlobStore& store,
-                                                              Reporter& reporter);
+  /// True when the base has dpkg and apt sources (or --apt-source gives some),
+  /// for a Debian architecture.
+  bool usable();
 
-/// True when the base has dpkg and apt sources (or --apt-source gives some).
-bool base_can_use_apt(const AptOptions& options, const FileIndex& base_files);
+  /// Resolves, prints the plan, downloads (verified, cached in the store) and
+  /// unpacks the requested packages, returning the layer's entries: the
+  /// packages' files (under the base's own directory symlinks, minus dpkg's
+  /// path-exclude rules), dpkg's updated status and info files, and the links
+  /// update-alternatives would make. Throws Error naming the source, package
+  /// or file at fault.
+  AptLayerContents prepare_layer();
+
+  /// Which Debian package from the sources would provide each of `sonames`
+  /// ("libblas.so.3" -> "libblas3"), by Debian's library package naming, else
+  /// by a package that declares "Provides: SONAME". Sonames with neither are
+  /// left out. Throws Error when the sources cannot be read.
+  std::map<std::string, std::string> packages_for_libraries(const std::vector<std::string>& sonames);
+
+  struct Session;  // what has been read so far (src/debian/apt_install.cpp)
+
+ private:
+  Session& session();  // made on first use
+
+  const AptOptions& m_options;
+  const Image& m_base;
+  const FileIndex& m_base_files;
+  const BlobStore& m_store;
+  Reporter& m_reporter;
+  std::unique_ptr<Session> m_session;
+};
 
 }  // namespace venv2docker

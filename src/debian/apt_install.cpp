@@ -1,9 +1,10 @@
-// prepare_apt_layer and friends (include/venv2docker/apt.h): resolve, fetch,
+// AptArchives (include/venv2docker/apt.h): resolve, fetch,
 // unpack and describe the packages as dpkg would have left them.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "image_path.h"
 #include "debian/apt_catalog.h"
@@ -57,6 +58,42 @@ class BaseLayout {
   std::map<std::string, std::string> m_folders;
 };
 
+}  // namespace
+
+// What one build reads from its apt sources, each read at most once.
+struct AptArchives::Session {
+  Session(const AptOptions& options, const Image& base, const FileIndex& base_files, const BlobStore& store,
+          Reporter& reporter)
+      : options(options),
+        base_files(base_files),
+        store(store),
+        reporter(reporter),
+        config(base_files, debian_architecture(base)),
+        client(store, reporter, options.allow_unauthenticated) {}
+
+  const std::vector<SourceRelease>& releases() {
+    if (!m_releases) m_releases = read_releases(effective_sources(options, config), config, client, reporter);
+    return *m_releases;
+  }
+  const PackageUniverse& catalog() {
+    if (!m_catalog) m_catalog = load_catalog(releases(), config, client);
+    return *m_catalog;
+  }
+
+  const AptOptions& options;
+  const FileIndex& base_files;
+  const BlobStore& store;
+  Reporter& reporter;
+  BaseAptConfig config;
+  AptArchiveClient client;
+
+ private:
+  std::optional<std::vector<SourceRelease>> m_releases;
+  std::optional<PackageUniverse> m_catalog;
+};
+
+namespace {
+
 void report_plan(const std::vector<Package>& plan, Reporter& reporter) {
   std::uint64_t download = 0, installed = 0;
   std::string lines;
@@ -71,20 +108,17 @@ void report_plan(const std::vector<Package>& plan, Reporter& reporter) {
 
 // The packages to unpack: a recorded plan when the sources' Releases, the
 // base and the request are those it was made for, else resolved afresh.
-std::vector<Package> plan_packages(const std::vector<SourceRelease>& releases, const BaseAptConfig& config,
-                                   const std::vector<std::string>& requested, AptArchiveClient& client,
-                                   const BlobStore& store, Reporter& reporter) {
-  Digest key = install_plan_key(releases, config, requested);
-  if (auto recorded = find_install_plan(key, store)) {
-    reporter.detail("Same sources, base and request as before: reusing the resolved plan");
+std::vector<Package> plan_packages(AptArchives::Session& session, const std::vector<std::string>& requested) {
+  Digest key = install_plan_key(session.releases(), session.config, requested);
+  if (auto recorded = find_install_plan(key, session.store)) {
+    session.reporter.detail("Same sources, base and request as before: reusing the resolved plan");
     return *recorded;
   }
-  PackageUniverse universe = load_catalog(releases, config, client);
-  InstallPlan plan = resolve_install(universe, requested);
-  for (const auto& note : plan.notes) reporter.detail(note);
+  InstallPlan plan = resolve_install(session.catalog(), requested);
+  for (const auto& note : plan.notes) session.reporter.detail(note);
   std::vector<Package> packages;
   for (const Package* package : plan.packages) packages.push_back(*package);
-  record_install_plan(key, packages, store);
+  record_install_plan(key, packages, session.store);
   return packages;
 }
 
@@ -120,28 +154,37 @@ std::vector<std::string> apt_request_names(const std::vector<std::string>& reque
   return names;
 }
 
-bool base_can_use_apt(const AptOptions& options, const FileIndex& base_files) {
-  BaseAptConfig config(base_files, "amd64");
-  if (!config.has_dpkg()) return false;
-  if (!options.extra_sources.empty()) return true;
+AptArchives::AptArchives(const AptOptions& options, const Image& base, const FileIndex& base_files,
+                         const BlobStore& store, Reporter& reporter)
+    : m_options(options), m_base(base), m_base_files(base_files), m_store(store), m_reporter(reporter) {}
+
+AptArchives::~AptArchives() = default;
+
+AptArchives::Session& AptArchives::session() {
+  if (!m_session) m_session = std::make_unique<Session>(m_options, m_base, m_base_files, m_store, m_reporter);
+  return *m_session;
+}
+
+bool AptArchives::usable() {
   try {
-    return !config.sources().empty();
+    const BaseAptConfig& config = session().config;
+    if (!config.has_dpkg()) return false;
+    return !m_options.extra_sources.empty() || !config.sources().empty();
   } catch (const Error&) {
-    return false;
+    return false;  // an architecture Debian does not build for, or sources that cannot be read
   }
 }
 
-AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base, const FileIndex& base_files,
-                                   const BlobStore& store, Reporter& reporter) {
-  BaseAptConfig config(base_files, debian_architecture(base));
+AptLayerContents AptArchives::prepare_layer() {
+  Session& session = this->session();
+  const BaseAptConfig& config = session.config;
+  AptArchiveClient& client = session.client;
+  Reporter& reporter = session.reporter;
   if (!config.has_dpkg()) {
     throw Error("the base image has no dpkg database (/var/lib/dpkg/status), so --apt cannot install into it",
                 "use a Debian or Ubuntu base image");
   }
-  AptArchiveClient client(store, reporter, options.allow_unauthenticated);
-  std::vector<SourceRelease> releases = read_releases(effective_sources(options, config), config, client, reporter);
-  std::vector<Package> plan =
-      plan_packages(releases, config, apt_request_names(options.requests), client, store, reporter);
+  std::vector<Package> plan = plan_packages(session, apt_request_names(session.options.requests));
   AptLayerContents contents;
   if (plan.empty()) {
     reporter.step("The requested Debian packages are already in the base image");
@@ -149,14 +192,14 @@ AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base,
   }
   report_plan(plan, reporter);
 
-  BaseLayout layout(base_files);
+  BaseLayout layout(session.base_files);
   std::map<std::string, LayerEntry> by_path;  // later packages win, as dpkg's overwrites do
   std::vector<InstalledPackage> installed;
   std::vector<Alternative> alternatives;
   std::vector<std::string> postinst_not_run;
   for (const Package& package : plan) {
     Digest deb = client.fetch_deb(package.archive_uri, package.filename, package.sha256, package.size);
-    UnpackedDeb unpacked = unpack_deb(deb, store, package.filename);
+    UnpackedDeb unpacked = unpack_deb(deb, session.store, package.filename);
     InstalledPackage record{control_paragraph(unpacked, package), unpacked.control_files, {}};
     for (auto& entry : unpacked.entries) {
       if (entry.kind != EntryKind::directory && config.excluded_by_dpkg(entry.path)) continue;
@@ -195,14 +238,8 @@ AptLayerContents prepare_apt_layer(const AptOptions& options, const Image& base,
   return contents;
 }
 
-std::map<std::string, std::string> apt_packages_for_libraries(const std::vector<std::string>& sonames,
-                                                              const AptOptions& options, const Image& base,
-                                                              const FileIndex& base_files, const BlobStore& store,
-                                                              Reporter& reporter) {
-  BaseAptConfig config(base_files, debian_architecture(base));
-  AptArchiveClient client(store, reporter, options.allow_unauthenticated);
-  PackageUniverse universe =
-      load_catalog(read_releases(effective_sources(options, config), config, client, reporter), config, client);
+std::map<std::string, std::string> AptArchives::packages_for_libraries(const std::vector<std::string>& sonames) {
+  const PackageUniverse& universe = session().catalog();
   std::map<std::string, std::string> found;
   for (const auto& soname : sonames) {
     // Debian policy 8.1: libfoo.so.3 ships in libfoo3, libfoo2.so.1 in libfoo2-1.

@@ -11,7 +11,8 @@ sources and keyring point at them (apt_archive.derive_base):
   `--apt-allow-unauthenticated` accepts the unsigned archive;
 - a second identical build downloads no Packages index and no .deb (server log);
 - numpy from Debian in a venv: `--check` names libblas.so.3/liblapack.so.3 and the
-  packages libblas3/liblapack3; with `--apt libblas3,liblapack3` numpy.dot runs.
+  packages libblas3/liblapack3 (with `--apt libblas3`, still liblapack3, from the sources
+  read once); with `--apt libblas3,liblapack3` numpy.dot runs.
 The archives themselves are first proven with real apt-get (apt_archive.verify)."""
 import os
 import re
@@ -288,6 +289,20 @@ class AptScientific(h.Case):
             self.assertTrue(named, f"no finding names {lib}\n" + r.describe())
             self.assertTrue(all(f["check"] == "missing-library" for f in named), named)
             self.assertTrue(any(f"--apt {pkg}" in f["fix"] for f in named), named)
+
+        # --apt with a library still missing: the fix names the other package,
+        # found in the sources --apt already read (each InRelease read once).
+        # (Not --json, which keeps stderr quiet: -v lists each InRelease read there.)
+        r = h.v2d("--check", "-v", "-b", BASES["one-line"], "--cache-dir", self.path("cache"),
+                  "--apt", "libblas3", venv, expect=1)
+        report = r.stdout + r.stderr
+        self.assertIn("liblapack.so.3", report, r.describe())
+        self.assertIn("--apt liblapack3", report, r.describe())
+        self.assertNotIn("needs libblas.so.3", report, r.describe())
+        reads = [line.strip() for line in r.stderr.splitlines()
+                 if line.strip().startswith("Reading http") and line.strip().endswith("/InRelease")]
+        self.assertTrue(reads, r.describe())
+        self.assertEqual(len(reads), len(set(reads)), reads)
 
         archive = self.path("sci.tar")
         name = f"v2d-it-apt-sci-{os.getpid()}"
