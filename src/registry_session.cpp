@@ -195,11 +195,9 @@ void RegistrySession::connect() {
     for (unsigned attempt = 0;; ++attempt) {
       try {
         response = m_http.perform(ping, redact_url(ping.url));
-        if (is_retriable_status(response.status) && m_retry.has_retry_after(attempt)) {
-          if (auto wait = m_retry.wait_after(response, attempt)) {
-            std::this_thread::sleep_for(*wait);
-            continue;
-          }
+        if (auto wait = m_retry.wait_before_retry(response, attempt)) {
+          std::this_thread::sleep_for(*wait);
+          continue;
         }
         break;
       } catch (const TransportError& error) {
@@ -272,11 +270,9 @@ std::string RegistrySession::fetch_token(const Challenge& challenge, const Scope
     for (unsigned attempt = 0;; ++attempt) {
       try {
         HttpResponse response = m_http.perform(r, redact_url(r.url));
-        if (is_retriable_status(response.status) && m_retry.has_retry_after(attempt)) {
-          if (auto wait = m_retry.wait_after(response, attempt)) {
-            std::this_thread::sleep_for(*wait);
-            continue;
-          }
+        if (auto wait = m_retry.wait_before_retry(response, attempt)) {
+          std::this_thread::sleep_for(*wait);
+          continue;
         }
         return response;
       } catch (const TransportError& error) {

@@ -83,7 +83,8 @@ class RegistrySession {
   /// The full URL of a target ("/v2/..." on the registry, or as is); only
   /// valid after a first send().
   std::string absolute(const std::string& target);
-  /// When to try again, and how long to wait first (--retry settings).
+  /// When to try again, and how long to wait first (RegistryOptions::attempts
+  /// and retry_base_ms).
   const RetryPolicy& retry() const { return m_retry; }
 
  private:

@@ -52,4 +52,10 @@ std::optional<std::chrono::milliseconds> RetryPolicy::wait_after(const HttpRespo
   return backoff(attempt);
 }
 
+std::optional<std::chrono::milliseconds> RetryPolicy::wait_before_retry(const HttpResponse& response,
+                                                                        unsigned attempt) const {
+  if (!is_retriable_status(response.status) || !has_retry_after(attempt)) return std::nullopt;
+  return wait_after(response, attempt);
+}
+
 }  // namespace venv2docker

@@ -30,6 +30,10 @@ class RetryPolicy {
   /// else backoff(attempt). std::nullopt when Retry-After asks for more than
   /// two minutes: better to give up and say so than to hang.
   std::optional<std::chrono::milliseconds> wait_after(const HttpResponse& response, unsigned attempt) const;
+  /// The wait before asking again after `response` to try number `attempt`,
+  /// or std::nullopt when the response is final: a status not worth
+  /// repeating, no try left, or a Retry-After longer than we wait.
+  std::optional<std::chrono::milliseconds> wait_before_retry(const HttpResponse& response, unsigned attempt) const;
 
  private:
   unsigned m_attempts;

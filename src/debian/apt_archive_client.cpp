@@ -74,9 +74,8 @@ HttpResponse AptArchiveClient::get(const std::string& url, HttpRequest request,
       std::chrono::milliseconds wait;
       try {
         response = m_client.perform(request, redact_url(current));
-        if (!is_retriable_status(response.status) || !k_retry.has_retry_after(attempt)) break;
-        // A mirror asking for longer than we wait: its status says why.
-        auto asked = k_retry.wait_after(response, attempt);
+        // Final (a mirror asking for longer than we wait too): its status says why.
+        auto asked = k_retry.wait_before_retry(response, attempt);
         if (!asked) break;
         wait = *asked;
       } catch (const TransportError& error) {

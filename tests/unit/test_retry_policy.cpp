@@ -64,3 +64,16 @@ TEST_CASE("retry policy: a server's Retry-After decides the wait, within two min
     CHECK(*wait <= milliseconds(601));
   }
 }
+
+TEST_CASE("retry policy: which answers are final") {
+  const RetryPolicy policy(3, milliseconds(250));
+  CHECK_FALSE(policy.wait_before_retry(answer(404), 0));         // not worth repeating
+  CHECK_FALSE(policy.wait_before_retry(answer(200), 0));
+  CHECK_FALSE(policy.wait_before_retry(answer(503), 2));         // no try left
+  CHECK_FALSE(policy.wait_before_retry(answer(429, "600"), 0));  // asks for longer than we wait
+  CHECK(policy.wait_before_retry(answer(429, "1"), 1) == milliseconds(1000));
+  const auto wait = policy.wait_before_retry(answer(502), 0);
+  REQUIRE(wait);
+  CHECK(*wait >= milliseconds(199));
+  CHECK(*wait <= milliseconds(301));
+}
