@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -65,6 +66,16 @@ def bases(trixie=False):
         cmd = [os.path.join(HERE, "make-bases.sh"), "--print-env"] + (["--trixie"] if trixie else [])
         _memo[key] = _run_fixture_script(cmd, "make-bases.sh")
     return _memo[key]
+
+
+def real_bases():
+    """The corpus of bases made by real builders (make_real_bases.py; needs the services):
+    V2D_CORPUS_OCI (one OCI layout) and V2D_CORPUS_TAGS (its tags, comma-separated)."""
+    if "real_bases" not in _memo:
+        services()
+        _memo["real_bases"] = _run_fixture_script([HOST_PYTHON, os.path.join(HERE, "make_real_bases.py"), "--print-env"],
+                                                  "make_real_bases.py")
+    return _memo["real_bases"]
 
 
 def bookworm_oci_ref():
@@ -172,6 +183,21 @@ def run_tool(cmd, check=True, timeout=900, **kw):
     if check and p.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
     return p
+
+
+def podman(storage, *args):
+    """podman with private vfs storage under folder `storage`; `run` gets --rm, no network,
+    and limits this sandbox allows. Returns stdout (must exit 0)."""
+    # This sandbox refuses the limits podman sets by default (raising them is not
+    # allowed): the container keeps the current open-files limit and a lower
+    # process limit, which are always allowed.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if args and args[0] == "run":
+        args = ("run", "--rm", "--network", "none", "--ulimit", f"nofile={soft}:{hard}", "--ulimit", "nproc=4096:4096",
+                *args[1:])
+    cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", os.path.join(storage, "run"),
+           "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file", *args]
+    return run_tool(cmd).stdout
 
 
 def skopeo_inspect(ref, *extra):
