@@ -70,7 +70,8 @@ def bases(trixie=False):
 
 def real_bases():
     """The corpus of bases made by real builders (make_real_bases.py; needs the services):
-    V2D_CORPUS_OCI (one OCI layout) and V2D_CORPUS_TAGS (its tags, comma-separated)."""
+    V2D_CORPUS_OCI (one OCI layout), V2D_CORPUS_TAGS (its tags, comma-separated) and
+    V2D_SLIM_OCI (the slim base, tag slim)."""
     if "real_bases" not in _memo:
         services()
         _memo["real_bases"] = _run_fixture_script([HOST_PYTHON, os.path.join(HERE, "make_real_bases.py"), "--print-env"],

@@ -25,16 +25,19 @@ file of the layer below, NFC, NFD, CJK, emoji and Latin-1 names). Tags in the la
                 import`, `docker push`, `skopeo copy --format oci`: its non-ASCII names
                 (NetLock_Arany_=Class_Gold=_Főtanúsítvány.crt) are PAX records by Go
 
-Cached in $V2D_TEST_BASES/real-bases-<key> (default /var/cache/v2d-test-bases), the key
-a hash of this script, corpus.py, the bookworm base, the mirror and the builders'
-versions; a complete folder is reused, concurrent runs serialise on a lock.
---print-env prints V2D_CORPUS_OCI=DIR and V2D_CORPUS_TAGS=tag,tag,...
+Cached in $V2D_TEST_BASES (default /var/cache/v2d-test-bases): the corpus in
+real-bases-<key> (a hash of this script, corpus.py, the bookworm base, the mirror and
+the builders' versions), slim apart in real-base-slim-<key> (a hash of what makes it
+only, as mmdebstrap is the slow part); a complete folder is reused, concurrent runs
+serialise on a lock.
+--print-env prints V2D_CORPUS_OCI=DIR (every tag but slim), V2D_CORPUS_TAGS=tag,... and
+V2D_SLIM_OCI=DIR (tag slim).
 Exits non-zero with the failing command's output when a step fails.
 """
 import argparse
 import fcntl
 import hashlib
-import io
+import inspect
 import json
 import os
 import shutil
@@ -51,6 +54,9 @@ import harness as h  # noqa: E402
 
 FORMAT = "real-bases-1"
 TAGS = ["docker-build", "buildah", "umoci", "gnu-tar", "slim"]
+# Layers each adds to the bookworm base (slim has one of its own): a builder that folds
+# the two corpus steps into one layer would test nothing across layers.
+ADDED_LAYERS = {"docker-build": 2, "buildah": 2, "umoci": 2, "gnu-tar": 4}
 TOOLS = ["docker.io", "buildah", "umoci", "skopeo", "tar", "mmdebstrap", "python3.11"]
 SLIM_PACKAGES = "python3,ca-certificates,netbase,tzdata"
 # As make-bases.sh: no docs, man pages or translations (vfs copies whole layers).
@@ -69,7 +75,8 @@ def run(cmd, env=None, cwd=None):
                        stderr=subprocess.PIPE)
     if p.returncode != 0:
         sys.stderr.buffer.write(p.stdout[-4000:] + p.stderr[-8000:])
-        sys.exit(f"make_real_bases.py: command failed ({p.returncode}): {' '.join(map(str, cmd))}")
+        shown = " ".join(map(str, cmd))
+        sys.exit(f"make_real_bases.py: command failed ({p.returncode}): {shown[:400]}")
     return p.stdout
 
 
@@ -85,17 +92,28 @@ def mirror():
     return run([os.path.join(HERE, "make-bases.sh"), "--print-mirror"]).decode().strip()
 
 
-def cache_key():
+def cache_key(*parts):
+    """A hash of `parts` (bytes or text), the mirror and the builders' versions."""
     digest = hashlib.sha256(FORMAT.encode())
+    for part in (*parts, mirror(), run(["dpkg-query", "-W", *TOOLS])):
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def corpus_key():
+    sources = []
     for source in (__file__, corpus.__file__):
         with open(source, "rb") as f:
-            digest.update(f.read())
-    base = h.bases()
-    with open(os.path.join(base["V2D_BASE_BOOKWORM_OCI"], "index.json"), "rb") as f:
-        digest.update(f.read())
-    digest.update(mirror().encode())
-    digest.update(run(["dpkg-query", "-W", *TOOLS]))
-    return digest.hexdigest()[:16]
+            sources.append(f.read())
+    with open(os.path.join(h.bases()["V2D_BASE_BOOKWORM_OCI"], "index.json"), "rb") as f:
+        sources.append(f.read())
+    return cache_key(*sources)
+
+
+def slim_key():
+    # Only what makes it: the slow mmdebstrap run is not redone when the corpus changes.
+    return cache_key(inspect.getsource(slim), inspect.getsource(push_to_layout), SLIM_PACKAGES, *DPKG_OPTS)
 
 
 # ---------------------------------------------------------------------------- builders
@@ -137,7 +155,7 @@ def buildah(work, layout):
         source = f"oci:{base['V2D_BASE_BOOKWORM_OCI']}:{base['V2D_BASE_BOOKWORM_TAG']}"
         for script, target in ((corpus.STEP1, "v2d-corpus-step1"), (corpus.STEP2, f"oci:{layout}:buildah")):
             container = run([*tool, "from", "--quiet", source]).decode().strip()
-            run([*tool, "run", "--isolation", "chroot", "--network", "none", container, "--", "sh", "-c", script])
+            run([*tool, "run", "--isolation", "chroot", container, "--", "sh", "-c", script])
             run([*tool, "commit", "--quiet", "--rm", "--format", "oci", container, target])
             source = "localhost/v2d-corpus-step1"
         run([*tool, "rmi", "--all", "--force"])
@@ -156,12 +174,15 @@ def umoci(work, layout):
     own = os.path.join(work, "umoci-layout")
     shutil.copytree(base["V2D_BASE_BOOKWORM_OCI"], own)
     bundle = os.path.join(work, "umoci-bundle")
-    run(["umoci", "unpack", "--image", f"{own}:{base['V2D_BASE_BOOKWORM_TAG']}", bundle])
-    for script, tag in ((corpus.STEP1, "step1"), (corpus.STEP2, "umoci")):
+    # A fresh bundle per step: repack diffs against the image the bundle was unpacked
+    # from, so a second repack of one bundle would fold both steps into one layer.
+    for source, script, tag in ((base["V2D_BASE_BOOKWORM_TAG"], corpus.STEP1, "step1"),
+                                ("step1", corpus.STEP2, "umoci")):
+        run(["umoci", "unpack", "--image", f"{own}:{source}", bundle])
         run_step(script, os.path.join(bundle, "rootfs"))
         run(["umoci", "repack", "--image", f"{own}:{tag}", bundle])
+        shutil.rmtree(bundle)
     skopeo_copy(f"oci:{own}:umoci", f"oci:{layout}:umoci")
-    shutil.rmtree(bundle)
     shutil.rmtree(own)
 
 
@@ -244,24 +265,48 @@ BUILDERS = {"docker-build": docker_build, "buildah": buildah, "umoci": umoci, "g
 
 # ---------------------------------------------------------------------------- main
 
-def build(out):
+def build(out, tags):
     work = out + ".tmp"
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     layout = os.path.join(work, "oci")
-    for tag in TAGS:
+    for tag in tags:
         started = time.monotonic()
         BUILDERS[tag](work, layout)
         log(f"{tag} built in {time.monotonic() - started:.0f} s")
-    tags = sorted(d["annotations"]["org.opencontainers.image.ref.name"] for d in h.ImageLayout(layout).index()["manifests"])
-    if tags != sorted(TAGS):
-        sys.exit(f"make_real_bases.py: the layout holds {tags}, expected {sorted(TAGS)}")
-    leftovers = [n for n in os.listdir(work) if n != "oci"]
-    for name in leftovers:
+    made = h.ImageLayout(layout)
+    found = sorted(d["annotations"]["org.opencontainers.image.ref.name"] for d in made.index()["manifests"])
+    if found != sorted(tags):
+        sys.exit(f"make_real_bases.py: the layout holds {found}, expected {sorted(tags)}")
+    base_layers = len(h.ImageLayout(h.bases()["V2D_BASE_BOOKWORM_OCI"]).manifest()["layers"])
+    for tag in tags:
+        want = base_layers + ADDED_LAYERS[tag] if tag in ADDED_LAYERS else 1
+        if len(made.manifest(tag)["layers"]) != want:
+            sys.exit(f"make_real_bases.py: {tag} has {len(made.manifest(tag)['layers'])} layers, expected {want}")
+    for name in os.listdir(work):
         path = os.path.join(work, name)
-        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        if name != "oci":
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     os.rename(work, out)
     open(os.path.join(out, "complete"), "w").close()
+
+
+def cached(bases, name, key, tags, rebuild):
+    """The layout of `tags` in bases/name-key, built unless complete; older keys removed."""
+    out = os.path.join(bases, f"{name}-{key}")
+    with open(os.path.join(bases, f".lock-{name}"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if rebuild:
+            shutil.rmtree(out, ignore_errors=True)
+        if not os.path.exists(os.path.join(out, "complete")):
+            started = time.monotonic()
+            build(out, tags)
+            log(f"{name} built in {time.monotonic() - started:.0f} s: {out}")
+            for old in os.listdir(bases):
+                path = os.path.join(bases, old)
+                if old.startswith(name + "-") and path != out:
+                    shutil.rmtree(path, ignore_errors=True)
+    return os.path.join(out, "oci")
 
 
 def main():
@@ -270,25 +315,15 @@ def main():
     p.add_argument("--print-env", action="store_true")
     a = p.parse_args()
     bases = os.path.abspath(os.environ.get("V2D_TEST_BASES", "/var/cache/v2d-test-bases"))
+    os.makedirs(bases, exist_ok=True)
     try:
-        out = os.path.join(bases, "real-bases-" + cache_key())
-        os.makedirs(bases, exist_ok=True)
-        with open(os.path.join(bases, ".lock-real-bases"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if a.rebuild:
-                shutil.rmtree(out, ignore_errors=True)
-            if not os.path.exists(os.path.join(out, "complete")):
-                started = time.monotonic()
-                build(out)
-                log(f"corpus built in {time.monotonic() - started:.0f} s: {out}")
-                for old in os.listdir(bases):
-                    path = os.path.join(bases, old)
-                    if old.startswith("real-bases-") and path != out and not os.path.islink(path):
-                        shutil.rmtree(path, ignore_errors=True)
+        corpus_layout = cached(bases, "real-bases", corpus_key(), [t for t in TAGS if t != "slim"], a.rebuild)
+        slim_layout = cached(bases, "real-base-slim", slim_key(), ["slim"], a.rebuild)
     except h.SetupError as e:
         sys.exit(f"make_real_bases.py: {e}")
     if a.print_env:
-        print(f"V2D_CORPUS_OCI={out}/oci\nV2D_CORPUS_TAGS={','.join(TAGS)}")
+        print(f"V2D_CORPUS_OCI={corpus_layout}\nV2D_CORPUS_TAGS={','.join(t for t in TAGS if t != 'slim')}\n"
+              f"V2D_SLIM_OCI={slim_layout}")
     return 0
 
 
