@@ -196,8 +196,11 @@ def podman(storage, *args):
     if args and args[0] == "run":
         args = ("run", "--rm", "--network", "none", "--ulimit", f"nofile={soft}:{hard}", "--ulimit", "nproc=4096:4096",
                 *args[1:])
+    # runc, not podman's default crun: crun refuses a machine whose cgroups mix v1
+    # controllers with a cgroup2 mount that has any ("hybrid mode"), as these may.
     cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", os.path.join(storage, "run"),
-           "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file", *args]
+           "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", "runc",
+           *args]
     return run_tool(cmd).stdout
 
 
@@ -364,8 +367,10 @@ def scrubbed_env(**extra):
 def v2d(*args, env=None, expect=0, cwd=None, timeout=900):
     """Run the binary; check its exit status (`expect`: an int, 'nonzero', or None)."""
     cmd = [v2d_bin(), *args]
+    # Names are bytes: a message quoting one that is not UTF-8 must still reach the report.
     p = subprocess.run(cmd, env=env if env is not None else scrubbed_env(), cwd=cwd or STATE,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8", errors="surrogateescape",
+                       timeout=timeout)
     r = Result(cmd, p)
     if expect == "nonzero" and r.returncode == 0:
         raise AssertionError("expected a failure\n" + r.describe())
