@@ -29,8 +29,9 @@ NETLOCK = "NetLock_Arany_=Class_Gold=_F\u0151tan\u00fas\u00edtv\u00e1ny.crt".enc
 with open(tree_snapshot.__file__) as _f:
     SNAPSHOT = _f.read()
 
-# What Docker adds to every container's file system (its init layer and the runtime's
-# mount points) when the image lacks them: not the image's, so not in its index.
+# What Docker's init layer and the runtime put in every container's file system, added
+# or replaced (an image's /etc/hostname becomes an empty file): not the image's, so not
+# compared.
 DOCKER_ADDS = {b"/.dockerenv", b"/etc/hostname", b"/etc/hosts", b"/etc/resolv.conf", b"/etc/mtab", b"/dev",
                b"/dev/console", b"/dev/pts", b"/dev/shm", b"/proc", b"/sys"}
 
@@ -127,8 +128,9 @@ class RealBase:
                 self.assertEqual(got, want, f"{root} inside {runtime}")
 
     def test_file_index_is_what_docker_sees(self):
-        index = print_file_index(f"oci:{self.layout}:t1", self.cache)
-        exported = {path: entry for path, entry in self.exported.items() if path in index or path not in DOCKER_ADDS}
+        index = {path: entry for path, entry in print_file_index(f"oci:{self.layout}:t1", self.cache).items()
+                 if path not in DOCKER_ADDS}
+        exported = {path: entry for path, entry in self.exported.items() if path not in DOCKER_ADDS}
         only_docker = exported.keys() - index.keys()
         only_index = index.keys() - exported.keys()
         differ = [path for path in index.keys() & exported.keys() if index[path] != exported[path]]
