@@ -108,9 +108,9 @@ std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStor
   // Anything wrong with a record (hand-edited, from a crash before atomic
   // writes, its blobs pruned) is a miss: the stage simply runs.
   try {
-    const std::optional<std::string> text = read_file_bytes(store.record_path("venv-stages", key, ".json"));
-    if (!text) return std::nullopt;
-    const auto json = nlohmann::json::parse(*text);
+    const std::optional<std::string> bytes = read_file_bytes(store.record_path("venv-stages", key, ".cbor"));
+    if (!bytes) return std::nullopt;
+    const auto json = nlohmann::json::from_cbor(*bytes);
     VenvStageRecord record;
     record.relocation_warnings = json.at("relocation_warnings").get<std::vector<std::string>>();
     record.venv_elf_files = json.at("venv_elf_files").get<std::vector<std::string>>();
@@ -156,7 +156,10 @@ void record_venv_stage(const Digest& key, const VenvStageRecord& record, const B
         {"interpreter", record.report.interpreter ? nlohmann::json(*record.report.interpreter) : nlohmann::json(nullptr)},
         {"findings", findings}}},
       {"layers", layers}};
-  write_file_atomically(store.record_path("venv-stages", key, ".json"), json.dump() + "\n");
+  // CBOR, not JSON text: warnings and ELF files name host paths, which are
+  // bytes and need not be UTF-8.
+  const std::vector<std::uint8_t> bytes = nlohmann::json::to_cbor(json);
+  write_file_atomically(store.record_path("venv-stages", key, ".cbor"), std::string(bytes.begin(), bytes.end()));
 }
 
 }  // namespace venv2docker
