@@ -8,7 +8,9 @@ module that imports numpy:
 - `--check` onto the bookworm base reports every distribution the venv finds in the
   host's system site-packages (as the venv's own Python lists them with
   importlib.metadata) and the base lacks, numpy among them, as an error, in text and
-  `--json`; onto a base with apt sources (apt_archive.py) the fix says `--apt python3-numpy`;
+  `--json`; onto the bookworm base with apt sources served locally (apt_archive.py) the
+  fix says `--apt python3-numpy`; with no apt sources (scratch and the host's
+  interpreter) it says pip or a venv without system site-packages;
 - the build fails without `--force`, names numpy and leaves no output; with `--force` it
   builds, warns, and the image's pyvenv.cfg keeps include-system-site-packages = true;
 - a copy of numpy in the venv's own site-packages shadows the host's: not reported;
@@ -110,7 +112,7 @@ def reported_names(finding):
 
 
 def check_json(*args, venv=None, base=None, expect=1, wrap=()):
-    r = run_v2d("--check", "--json", "-b", base or h.bookworm_oci_ref(), *args, venv or VENV, expect=expect, wrap=wrap)
+    r = run_v2d("--check", "--json", "-b", base or APT_BASE, *args, venv or VENV, expect=expect, wrap=wrap)
     return r.json(), r
 
 
@@ -133,23 +135,31 @@ class SystemSiteOnThisHost(h.Case):
         return names - image_distributions(base_ref, folders)
 
     def test_check_lists_every_host_distribution_the_base_lacks(self):
+        # The bookworm base itself (its apt sources are the Debian mirror it was made from).
         want = self.expected_missing(VENV, h.bookworm_oci_ref())
         self.assertIn("numpy", want)
-        js, r = check_json("--cache-dir", self.path("cache"))
+        js, r = check_json("--cache-dir", self.path("cache"), base=h.bookworm_oci_ref())
         self.assertFalse(js["ok"], r.describe())
         [finding] = system_site_findings(js)
         self.assertEqual(finding["severity"], "error")
         self.assertEqual(reported_names(finding), want, r.describe())
         self.assertEqual(finding["file"], os.path.join(VENV, "pyvenv.cfg"))
         self.assertRegex(finding["message"], r"/usr/lib/python3/dist-packages: [^;]*\bnumpy \d")
-        # No apt sources in this base: the venv-side fixes.
+
+        r = h.v2d("--check", "-b", APT_BASE, "--cache-dir", self.path("cache"), VENV, expect=1)
+        self.assertRegex(r.stdout, rf"error \[{CHECK}\]: .*\bnumpy \d", r.describe())
+
+    def test_without_apt_sources_the_fix_is_pip_or_a_new_venv(self):
+        # scratch with the host's interpreter (--python-from host): no dpkg, no apt sources,
+        # and the interpreter's layer leaves its site-packages out.
+        want, _ = system_view(VENV)
+        js, r = check_json("--cache-dir", self.path("cache"), "--python-from", "host", base="scratch")
+        [finding] = system_site_findings(js)
+        self.assertEqual(reported_names(finding), want, r.describe())
         self.assertIn(os.path.join(VENV, "bin", "pip") + " install", finding["fix"])
         self.assertRegex(finding["fix"], r"\bnumpy==\d")
         self.assertIn("without --system-site-packages", finding["fix"])
         self.assertNotIn("--apt", finding["fix"])
-
-        r = h.v2d("--check", "-b", h.bookworm_oci_ref(), "--cache-dir", self.path("cache"), VENV, expect=1)
-        self.assertRegex(r.stdout, rf"error \[{CHECK}\]: .*\bnumpy \d", r.describe())
 
     def test_base_with_apt_sources_suggests_python3_numpy(self):
         js, r = check_json("--cache-dir", self.path("cache"), base=APT_BASE)
@@ -162,7 +172,7 @@ class SystemSiteOnThisHost(h.Case):
 
     def test_build_refused_without_force_and_nothing_written(self):
         oci, tar = self.path("oci"), self.path("image.tar")
-        r = h.v2d("-b", h.bookworm_oci_ref(), "--cache-dir", self.path("cache"), "-o", f"oci:{oci}:x",
+        r = h.v2d("-b", APT_BASE, "--cache-dir", self.path("cache"), "-o", f"oci:{oci}:x",
                   "-o", f"docker-archive:{tar}", VENV, expect=1)
         self.assertIn("venv2docker: error:", r.stderr, r.describe())
         self.assertIn(CHECK, r.stderr, r.describe())
@@ -174,9 +184,10 @@ class SystemSiteOnThisHost(h.Case):
     def test_force_builds_and_keeps_the_setting(self):
         oci = self.path("oci")
         js, r = h.build("--force", "--cache-dir", self.path("cache"), "-o", f"oci:{oci}:forced", venv=VENV,
-                        project=False)
-        self.assertRegex(r.stderr, r"venv2docker: warning: the venv also imports from the host's system "
-                                   r"site-packages.*\bnumpy \d", r.describe())
+                        project=False, base=APT_BASE)
+        warning = "the venv also imports from the host's system site-packages"
+        self.assertRegex(r.stderr, rf"venv2docker: warning: {warning}.*\bnumpy \d", r.describe())
+        self.assertTrue(any(w.startswith(warning) for w in js["warnings"]), js["warnings"])
         h.validate_oci(oci)
         layout = h.ImageLayout(oci)
         members = layout.merged_members(layout.manifest("forced")["layers"])
@@ -186,14 +197,15 @@ class SystemSiteOnThisHost(h.Case):
 
     def test_own_copy_of_numpy_shadows_the_host(self):
         venv = make_system_site_venv(self.path("own"), own_numpy=True)
-        want = self.expected_missing(venv, h.bookworm_oci_ref())
+        want = self.expected_missing(venv, APT_BASE)
         self.assertNotIn("numpy", want)
         js, r = check_json("--cache-dir", self.path("cache"), venv=venv, expect=1 if want else 0)
         reported = set().union(*(reported_names(f) for f in system_site_findings(js)))
         self.assertEqual(reported, want, r.describe())
 
     def test_venv_without_system_site_packages_is_not_affected(self):
-        js, r = check_json("--cache-dir", self.path("cache"), venv=h.fixtures()["V2D_VENV_DEMO"], expect=0)
+        js, r = check_json("--cache-dir", self.path("cache"), venv=h.fixtures()["V2D_VENV_DEMO"], expect=0,
+                           base=h.bookworm_oci_ref())
         self.assertTrue(js["ok"], r.describe())
         self.assertEqual(system_site_findings(js), [], r.describe())
 
