@@ -17,7 +17,7 @@ namespace {
 // Bump whenever relocation, the checks or the split decide differently for
 // the same inputs: records made by older code then stop matching. The
 // program's version is part of the key too, for releases.
-constexpr std::uint64_t k_stage_format_version = 1;
+constexpr std::uint64_t k_stage_format_version = 2;
 
 void add_optional_path(KeyHasher& key, const std::optional<fs::path>& path) {
   key.add(path ? "yes" : "no");
@@ -82,6 +82,14 @@ std::optional<LayerCacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
   key.add(in.python_from_host ? "host python" : "image python");
   key.add(static_cast<std::uint64_t>(in.max_layers));
   add_layer_options_key(key, in.layer_options);
+  const std::size_t system_count = in.system_distributions ? in.system_distributions->size() : 0;
+  key.add(static_cast<std::uint64_t>(system_count));
+  for (std::size_t i = 0; i < system_count; ++i) {
+    const SystemDistribution& distribution = (*in.system_distributions)[i];
+    key.add(distribution.name);
+    key.add(distribution.version);
+    key.add(distribution.folder);
+  }
 
   bool settled = true;
   const std::int64_t settled_before = nanoseconds_ago(k_settle_seconds);
