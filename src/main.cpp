@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "name_charset.h"
 #include "venv2docker/build.h"
 #include "venv2docker/error.h"
 #include "venv2docker/layer_writer.h"
@@ -29,6 +30,12 @@ std::int64_t source_date_epoch() {
                      "unset it, or set it to e.g. $(git log -1 --format=%ct)");
   }
   return value;
+}
+
+// JSON text holds only UTF-8: a name that is not (names are bytes) is shown
+// with U+FFFD in place of each byte JSON cannot carry.
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) {
@@ -82,6 +89,10 @@ int main(int argc, char** argv) {
   // page-faulted in and unmapped again for every layer; kept in the heap they are
   // reused. The heap's peak stays what the writers need at once.
   ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  // LC_CTYPE only, and a UTF-8 one whatever LANG says: the process's default
+  // for anything that reads it. Names in layers never depend on it (libarchive
+  // runs under its own per-thread choice, see name_charset.h).
+  set_process_name_charset();
   ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
   BuildOptions options;
   CLI::App app{"venv2docker: package a Python virtualenv and its project as a container image,\n"
@@ -233,14 +244,14 @@ int main(int argc, char** argv) {
     BuildResult result = build(options, reporter);
     if (options.check_only) {
       if (json_output) {
-        std::cout << result.report.json().dump(2) << "\n";
+        std::cout << json_text(result.report.json()) << "\n";
       } else {
         std::cout << result.report.text();
       }
       return result.report.has_errors() ? 1 : 0;
     }
     if (json_output) {
-      std::cout << result_json(result, reporter).dump(2) << "\n";
+      std::cout << json_text(result_json(result, reporter)) << "\n";
     } else if (!quiet) {
       std::fprintf(stderr, "Built %s %s\n", result.name.familiar().c_str(), result.image.manifest_digest().str().c_str());
       if (result.loaded) std::fprintf(stderr, "  %s\n", result.loaded->c_str());
