@@ -59,11 +59,19 @@ _STEP1 = [
     _write(DEEP, "deep"),
 ]
 
+# A folder replaced by a file. umoci (0.4.7) writes this change as the file followed by
+# a whiteout under it ("dir-to-file/.wh.inner.txt"), a layer Docker and podman both
+# refuse ("unlinkat /corpus/dir-to-file/inner.txt: not a directory"; the kind of layer
+# of opencontainers/umoci#254): the umoci base is made without it (STEP2_UMOCI).
+_DIR_TO_FILE = [
+    f"rm -r {_p(b'dir-to-file')}",
+    _write(b"dir-to-file", "now-a-file"),
+]
+
 # Layer 2: the changes.
 _STEP2 = [
     f"rm {_p(b'delete-me')}",
-    f"rm -r {_p(b'dir-to-file')}",
-    _write(b"dir-to-file", "now-a-file"),
+    *_DIR_TO_FILE,
     f"rm {_p(b'file-to-dir')}",
     f"mkdir {_p(b'file-to-dir')}",
     _write(b"file-to-dir/child.txt", "child"),
@@ -81,6 +89,7 @@ _STEP2 = [
 
 STEP1 = "set -e; " + "; ".join(_STEP1)
 STEP2 = "set -e; " + "; ".join(_STEP2)
+STEP2_UMOCI = "set -e; " + "; ".join(c for c in _STEP2 if c not in _DIR_TO_FILE)
 
 
 def _file(text):
@@ -111,6 +120,10 @@ EXPECTED = {
     b"b-hard-1": _file("b-shared"),
     b"b-hard-2": _file("b-shared"),
 }
+
+# The same without the folder replaced by a file (STEP2_UMOCI).
+EXPECTED_UMOCI = {**{p: e for p, e in EXPECTED.items() if p != b"dir-to-file"},
+                  b"dir-to-file": ("d", None), b"dir-to-file/inner.txt": _file("inner")}
 
 # Paths that share one inode.
 HARDLINK_GROUPS = [{b"hard-a", b"hard-b"}, {b"early", b"late-link"}, {b"b-hard-1", b"b-hard-2"}]

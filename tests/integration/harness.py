@@ -7,6 +7,8 @@ validator and the plain-Python readers below.
 
 A missing service, tool or validator is a test failure, never a skip.
 """
+import atexit
+import contextlib
 import fcntl
 import gzip
 import hashlib
@@ -18,7 +20,9 @@ import resource
 import secrets
 import shutil
 import subprocess
+import sys
 import tarfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -177,6 +181,17 @@ def ensure_base_loaded():
 
 # ---------------------------------------------------------------------------- tools
 
+@contextlib.contextmanager
+def timed(what):
+    """Prints how long the block took to stderr ("timing: WHAT: 12.3 s"): the slow
+    fixtures and runtimes show in the test log."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        print(f"timing: {what}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+
+
 def run_tool(cmd, check=True, timeout=900, **kw):
     if shutil.which(cmd[0]) is None and not os.path.isabs(cmd[0]):
         raise SetupError(f"{cmd[0]} is not installed (scripts/test installs it)")
@@ -198,10 +213,26 @@ def podman(storage, *args):
                 *args[1:])
     # runc, not podman's default crun: crun refuses a machine whose cgroups mix v1
     # controllers with a cgroup2 mount that has any ("hybrid mode"), as these may.
-    cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", os.path.join(storage, "run"),
+    cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", _podman_runroot(storage),
            "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", "runc",
            *args]
     return run_tool(cmd).stdout
+
+
+def _podman_runroot(storage):
+    """A run root for `storage` of at most 50 characters (podman refuses a longer one,
+    which a test folder under a long $V2D_TEST_STATE would be): /tmp/v2d-podman-<hash>,
+    removed when the tests exit."""
+    runroot = "/tmp/v2d-podman-" + hashlib.sha256(os.path.abspath(storage).encode()).hexdigest()[:16]
+    if runroot not in _podman_runroots:
+        os.makedirs(runroot, mode=0o700, exist_ok=True)
+        _podman_runroots.append(runroot)
+        if len(_podman_runroots) == 1:
+            atexit.register(lambda: [shutil.rmtree(path, ignore_errors=True) for path in _podman_runroots])
+    return runroot
+
+
+_podman_runroots = []
 
 
 def skopeo_inspect(ref, *extra):

@@ -15,6 +15,8 @@ file of the layer below, NFC, NFD, CJK, emoji and Latin-1 names). Tags in the la
   buildah       `buildah from`, `run --isolation chroot`, `commit`, twice; overlay
                 storage, whose diffs (unlike vfs's) hold opaque whiteouts
   umoci         `umoci unpack`, the changes made in the bundle, `umoci repack`, twice
+                (all but the folder replaced by a file, which umoci writes as a layer
+                Docker and podman refuse: corpus.STEP2_UMOCI)
   gnu-tar       layers written by GNU tar in --format=gnu (the tree), --format=ustar
                 (whiteouts, a folder and a file replaced) and --format=pax (an opaque
                 whiteout, a hard link, new non-ASCII names), then one by Python's
@@ -58,6 +60,7 @@ TAGS = ["docker-build", "buildah", "umoci", "gnu-tar", "slim"]
 # the two corpus steps into one layer would test nothing across layers.
 ADDED_LAYERS = {"docker-build": 2, "buildah": 2, "umoci": 2, "gnu-tar": 4}
 TOOLS = ["docker.io", "buildah", "umoci", "skopeo", "tar", "mmdebstrap", "python3.11"]
+SLIM_TOOLS = ["docker.io", "skopeo", "mmdebstrap"]  # what makes slim: a new buildah keeps it
 SLIM_PACKAGES = "python3,ca-certificates,netbase,tzdata"
 # As make-bases.sh: no docs, man pages or translations (vfs copies whole layers).
 DPKG_OPTS = ["--dpkgopt=path-exclude=/usr/share/doc/*", "--dpkgopt=path-include=/usr/share/doc/*/copyright",
@@ -92,10 +95,10 @@ def mirror():
     return run([os.path.join(HERE, "make-bases.sh"), "--print-mirror"]).decode().strip()
 
 
-def cache_key(*parts):
-    """A hash of `parts` (bytes or text), the mirror and the builders' versions."""
+def cache_key(*parts, tools=TOOLS):
+    """A hash of `parts` (bytes or text), the mirror and the versions of `tools`."""
     digest = hashlib.sha256(FORMAT.encode())
-    for part in (*parts, mirror(), run(["dpkg-query", "-W", *TOOLS])):
+    for part in (*parts, mirror(), run(["dpkg-query", "-W", *tools])):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
@@ -113,7 +116,8 @@ def corpus_key():
 
 def slim_key():
     # Only what makes it: the slow mmdebstrap run is not redone when the corpus changes.
-    return cache_key(inspect.getsource(slim), inspect.getsource(push_to_layout), SLIM_PACKAGES, *DPKG_OPTS)
+    return cache_key(inspect.getsource(slim), inspect.getsource(push_to_layout), SLIM_PACKAGES, *DPKG_OPTS,
+                     tools=SLIM_TOOLS)
 
 
 # ---------------------------------------------------------------------------- builders
@@ -177,7 +181,7 @@ def umoci(work, layout):
     # A fresh bundle per step: repack diffs against the image the bundle was unpacked
     # from, so a second repack of one bundle would fold both steps into one layer.
     for source, script, tag in ((base["V2D_BASE_BOOKWORM_TAG"], corpus.STEP1, "step1"),
-                                ("step1", corpus.STEP2, "umoci")):
+                                ("step1", corpus.STEP2_UMOCI, "umoci")):
         run(["umoci", "unpack", "--image", f"{own}:{source}", bundle])
         run_step(script, os.path.join(bundle, "rootfs"))
         run(["umoci", "repack", "--image", f"{own}:{tag}", bundle])

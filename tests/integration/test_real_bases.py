@@ -1,17 +1,22 @@
 #!/usr/bin/python3
 """Bases made by real builders (make_real_bases.py: docker build, buildah, umoci, GNU tar
 and Python's tarfile, a python:3.X-slim-like import; one also as a Docker v2s2 image in
-the registry). Onto each, the awkward venv and project (make_venvs.py) are built, as an
-OCI layout and a docker-archive, and run by Docker and podman. From inside the containers:
+the registry). Onto each, the awkward venv and project (make_venvs.py) are built once per
+class, as an OCI layout and a docker-archive; Docker runs every one, podman two (the
+buildah base from the OCI layout, the docker-build base from `podman load` of the
+docker-archive). From inside the containers:
   - the base's /corpus is what corpus.py says: deleted files gone, replaced folders and
     files of their new kind, hard links sharing an inode, non-ASCII names byte for byte;
   - the venv runs (its console script and C extension);
   - every awkward name of the venv and the project is there, byte for byte, as on the host.
 And venv2docker's file index of the built image (tests/tools/print_file_index) is the file
-system Docker makes of it (`docker create` + `docker export`): any difference fails."""
+system Docker makes of it (`docker create` + `docker export`): any difference fails.
+Last, the README's first example on the slim base, from a shell with no locale: the active
+venv pushed to the registry, then pulled and run by Docker."""
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -77,11 +82,24 @@ def describe(paths, limit=40):
     return "\n".join(repr(p) for p in paths[:limit]) + (f"\n... and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
+_podman_storage = []
+
+
+def podman_storage():
+    """One podman storage for the module: the images podman runs share the bookworm layer."""
+    if not _podman_storage:
+        _podman_storage.append(h.make_tmp("podman-real-bases"))
+        unittest.addModuleCleanup(h.remove_tmp, _podman_storage[0])
+    return _podman_storage[0]
+
+
 class RealBase:
     """The checks every base gets; a test class is this, h.Case and a TAG."""
     TAG = None
     CORPUS_ROOT = "/corpus"
-    PODMAN = True
+    # How podman runs the image, if at all (each run copies the whole image under vfs):
+    # "oci" from the OCI layout, "archive" after `podman load` of the docker-archive.
+    PODMAN = None
 
     @classmethod
     def base_ref(cls):
@@ -96,20 +114,38 @@ class RealBase:
         cls.layout = os.path.join(cls.ctmp, "oci")
         archive = os.path.join(cls.ctmp, "image.tar")
         name = f"v2d-it-real-{cls.__name__.lower()}-{os.getpid()}"
-        # One venv layer: vfs copies every layer for each image and container.
-        h.build("-n", name, "-t", "t1", "--max-layers", "1", "-o", f"oci:{cls.layout}:t1",
-                "-o", f"docker-archive:{archive}", venv=f["V2D_VENV_AWKWARD"], project=f["V2D_PROJECT_AWKWARD"],
-                base=cls.base_ref(), env=h.scrubbed_env(XDG_CACHE_HOME=cls.cache))
+        what = cls.__name__
+        with h.timed(f"{what}: venv2docker build"):
+            # One venv layer: vfs copies every layer for each image and container.
+            h.build("-n", name, "-t", "t1", "--max-layers", "1", "-o", f"oci:{cls.layout}:t1",
+                    "-o", f"docker-archive:{archive}", venv=f["V2D_VENV_AWKWARD"], project=f["V2D_PROJECT_AWKWARD"],
+                    base=cls.base_ref(), env=h.scrubbed_env(XDG_CACHE_HOME=cls.cache))
         roots = [VENV_PACKAGE, "/app", cls.CORPUS_ROOT]
         probe = ["python", "-c", SNAPSHOT, *roots, "--run", "hello"]
-        image = cls.class_docker_load(archive)
-        container = h.docker("create", "--network", "none", "-e", "PYTHONDONTWRITEBYTECODE=1", image, *probe).stdout.strip()
-        cls.addClassCleanup(h.docker, "rm", "-f", container, check=False)
-        # Exported before it runs, so nothing the run writes is in it.
-        cls.exported = docker_export(container)
-        cls.reports = {"docker": json.loads(h.docker("start", "-a", container).stdout)}
+        with h.timed(f"{what}: docker load"):
+            h.ensure_base_loaded()  # the corpus bases share its layer
+            image = cls.class_docker_load(archive)
+        with h.timed(f"{what}: docker create + export"):
+            container = h.docker("create", "--network", "none", "-e", "PYTHONDONTWRITEBYTECODE=1", image,
+                                 *probe).stdout.strip()
+            cls.addClassCleanup(h.docker, "rm", "-f", container, check=False)
+            # Exported before it runs, so nothing the run writes is in it.
+            cls.exported = docker_export(container)
+        with h.timed(f"{what}: docker start"):
+            cls.reports = {"docker": json.loads(h.docker("start", "-a", container).stdout)}
         if cls.PODMAN:
-            cls.reports["podman"] = json.loads(h.podman(os.path.join(cls.ctmp, "podman"), "run", f"oci:{cls.layout}:t1", *probe))
+            with h.timed(f"{what}: podman ({cls.PODMAN})"):
+                storage = podman_storage()
+                if cls.PODMAN == "oci":
+                    ref = f"oci:{cls.layout}:t1"
+                else:
+                    loaded = re.findall(r"Loaded image.*?: (\S+)", h.podman(storage, "load", "-i", archive))
+                    if len(loaded) != 1:
+                        raise AssertionError(f"podman load of {archive} loaded {loaded}")
+                    ref = loaded[0]
+                cls.reports["podman"] = json.loads(h.podman(storage, "run", ref, *probe))
+                if cls.PODMAN != "oci":
+                    h.podman(storage, "rmi", ref)
 
     def tree(self, runtime, root):
         return tree_snapshot.from_json(self.reports[runtime]["trees"][root])
@@ -143,10 +179,11 @@ class RealBase:
 class CorpusBase(RealBase):
     """A base built from corpus.py's two steps."""
     HARDLINK_GROUPS = corpus.HARDLINK_GROUPS
+    EXPECTED = corpus.EXPECTED
 
     def test_corpus_is_the_file_system_the_layers_describe(self):
         expected = {path: (kind, hashlib.sha256(detail).digest() if kind == "f" else detail or b"")
-                    for path, (kind, detail) in corpus.EXPECTED.items()}
+                    for path, (kind, detail) in self.EXPECTED.items()}
         for runtime in self.reports:
             tree = self.tree(runtime, "/corpus")
             self.assertEqual({path: entry[:2] for path, entry in tree.items()}, expected, runtime)
@@ -163,14 +200,17 @@ DOCKER_VFS_GROUPS = [group for group in corpus.HARDLINK_GROUPS if b"late-link" n
 class DockerBuild(CorpusBase, h.Case):
     TAG = "docker-build"
     HARDLINK_GROUPS = DOCKER_VFS_GROUPS
+    PODMAN = "archive"
 
 
 class Buildah(CorpusBase, h.Case):
     TAG = "buildah"
+    PODMAN = "oci"
 
 
 class Umoci(CorpusBase, h.Case):
     TAG = "umoci"
+    EXPECTED = corpus.EXPECTED_UMOCI  # no folder replaced by a file: see corpus.STEP2_UMOCI
 
 
 class GnuTar(CorpusBase, h.Case):
@@ -191,27 +231,83 @@ class Slim(RealBase, h.Case):
             self.assertIn(NETLOCK, self.tree(runtime, SLIM_CERTS), runtime)
 
 
-class DockerV2s2(CorpusBase, h.Case):
-    """The docker-build base as a Docker v2s2 image in the registry: same content as the
-    OCI one, so the same index."""
-    TAG = "docker-build"
-    HARDLINK_GROUPS = DOCKER_VFS_GROUPS
-    PODMAN = False
+class DockerV2s2(h.Case):
+    """The docker-build base pushed to the registry as a Docker v2s2 image (what `docker
+    push` makes): read over the distribution API, its index is the OCI copy's, and the image
+    built onto it holds the very layers of the one built onto the OCI copy, which
+    DockerBuild runs under Docker and podman; only the media types follow the base's."""
 
     @classmethod
-    def base_ref(cls):
-        ref = f"{h.registry()}/v2d-corpus/docker-v2s2:latest"
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cache = os.path.join(cls.ctmp, "cache")
+        cls.ref = f"{h.registry()}/v2d-corpus/docker-v2s2:latest"
+        cls.oci = f"oci:{h.real_bases()['V2D_CORPUS_OCI']}:docker-build"
         h.run_tool(["skopeo", "--insecure-policy", "copy", "--quiet", "--dest-tls-verify=false", "--format", "v2s2",
-                    super().base_ref(), f"docker://{ref}"])
-        return ref
+                    cls.oci, f"docker://{cls.ref}"])
+
+    def build(self, base, out):
+        f = h.fixtures()
+        h.build("-t", "t1", "--max-layers", "1", "-o", f"oci:{out}:t1", venv=f["V2D_VENV_AWKWARD"],
+                project=f["V2D_PROJECT_AWKWARD"], base=base, env=h.scrubbed_env(XDG_CACHE_HOME=self.cache))
+        return h.ImageLayout(out)
 
     def test_is_docker_format_with_the_oci_image_index(self):
-        ref = f"{h.registry()}/v2d-corpus/docker-v2s2:latest"
         manifest = json.loads(h.run_tool(["skopeo", "--insecure-policy", "inspect", "--raw", "--tls-verify=false",
-                                          f"docker://{ref}"]).stdout)
+                                          f"docker://{self.ref}"]).stdout)
         self.assertEqual(manifest["mediaType"], "application/vnd.docker.distribution.manifest.v2+json")
-        oci = f"oci:{h.real_bases()['V2D_CORPUS_OCI']}:docker-build"
-        self.assertEqual(print_file_index(ref, self.cache), print_file_index(oci, self.cache))
+        self.assertEqual(print_file_index(self.ref, self.cache), print_file_index(self.oci, self.cache))
+
+    def test_built_image_has_the_layers_of_the_one_on_the_oci_copy(self):
+        onto_v2s2 = self.build(self.ref, self.path("v2s2"))
+        onto_oci = self.build(self.oci, self.path("oci"))
+        self.assertEqual(onto_v2s2.config("t1")["rootfs"], onto_oci.config("t1")["rootfs"])
+        self.assertEqual([layer["digest"] for layer in onto_v2s2.manifest("t1")["layers"]],
+                         [layer["digest"] for layer in onto_oci.manifest("t1")["layers"]])
+        self.assertEqual(onto_v2s2.manifest("t1")["mediaType"], "application/vnd.docker.distribution.manifest.v2+json")
+        self.assertEqual(onto_oci.manifest("t1")["mediaType"], "application/vnd.oci.image.manifest.v1+json")
+
+
+README_PROBE = ("import hashlib, subprocess, sys; print(subprocess.run(['hello'], check=True, stdout=subprocess.PIPE)"
+                ".stdout.decode().strip()); print(hashlib.sha256(open(bytes.fromhex(sys.argv[1]), 'rb').read()).hexdigest())")
+
+
+class ReadmeFirstExample(h.Case):
+    """README's first example as a user types it, in a shell with no locale (only PATH,
+    HOME and the active venv set): `venv2docker -n REGISTRY/team/app -t 1.2 --push` with
+    the slim base, pushed to the test registry as library/python:3.11-slim; Docker pulls
+    the image and runs the venv's console script, and the base's non-ASCII certificate
+    is there byte for byte."""
+
+    def test_active_venv_pushed_onto_slim(self):
+        registry = h.registry()
+        slim = h.real_bases()["V2D_SLIM_OCI"]
+        base = f"{registry}/library/python:3.11-slim"
+        h.run_tool(["skopeo", "--insecure-policy", "copy", "--quiet", "--dest-tls-verify=false", f"oci:{slim}:slim",
+                    f"docker://{base}"])
+        home, work = self.path("home"), self.path("work")
+        os.mkdir(home)
+        os.mkdir(work)
+        command = f"venv2docker -n {registry}/team/app -t 1.2 --push --base {base}"
+        env = {"PATH": os.path.dirname(h.v2d_bin()) + ":/usr/sbin:/usr/bin:/sbin:/bin", "HOME": home,
+               "VIRTUAL_ENV": h.fixtures()["V2D_VENV_DEMO"]}
+        with h.timed("README example: venv2docker --push"):
+            p = subprocess.run(["/bin/sh", "-c", command], env=env, cwd=work, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=900)
+        self.assertEqual(p.returncode, 0, f"{command}\n{p.stdout.decode(errors='replace')}\n"
+                                          f"{p.stderr.decode(errors='replace')}")
+        image = f"{registry}/team/app:1.2"
+        self.addCleanup(h.docker, "rmi", "-f", image, check=False)
+        with h.timed("README example: docker pull + run"):
+            h.docker("pull", "-q", image)
+            out = h.docker_run(image, "python", "-c", README_PROBE, (SLIM_CERTS.encode() + b"/" + NETLOCK).hex())
+        hello, digest = out.split()[:-1], out.split()[-1]
+        self.assertEqual(" ".join(hello), HELLO)
+        layout = h.ImageLayout(slim)
+        (layer,) = layout.manifest("slim")["layers"]
+        certificate = layout.layer_file(layer, (SLIM_CERTS.encode() + b"/" + NETLOCK).decode())
+        self.assertIsNotNone(certificate)
+        self.assertEqual(digest, hashlib.sha256(certificate).hexdigest())
 
 
 if __name__ == "__main__":
