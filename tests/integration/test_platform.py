@@ -10,11 +10,14 @@ amd64 = the bookworm base, arm64 = Debian's arm64 python3.11-minimal unpacked by
   nothing written;
 - a single-platform base (a manifest alone in a layout, a classic docker-archive) that is
   not the platform asked for is refused; without --platform it is used, with a warning;
+- a Docker 25+ archive that lists a platform it does not hold (as `docker save` keeps only
+  the pulled platforms) says so for that platform and still gives the others;
 - the checks hold the venv to the chosen image: on arm64 the demo venv's x86_64 extension
   is an architecture error, on amd64 there is none."""
 import json
 import os
 import sys
+import tarfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -138,6 +141,26 @@ class Platform(h.Case):
         self.assertEqual(h.skopeo_inspect_config(f"oci:{out}:default")["architecture"], "arm64")
         self.assertEqual(len(platform_warnings(js)), 1, r.describe())
         self.assertIn("is a linux/arm64 image, not one for this machine (linux/amd64)", platform_warnings(js)[0])
+
+    def test_docker_save_without_a_listed_platform(self):
+        # As `docker save` writes a multi-platform image pulled for one platform: the index
+        # names both, the archive holds amd64's blobs only.
+        with h.ImageLayout(self.mp["V2D_MULTI_OCI"]) as layout:
+            amd64_config = layout.json_blob(self.expected["amd64"])["config"]["digest"]
+        kept = {"blobs/sha256/" + d.split(":")[1] for d in
+                [self.mp["V2D_MULTI_INDEX_DIGEST"], self.expected["amd64"], amd64_config, *self.expected_layers["amd64"]]}
+        trimmed = self.path("amd64-only.docker.tar")
+        with tarfile.open(self.mp["V2D_MULTI_ARCHIVE"]) as src, tarfile.open(trimmed, "w") as dest:
+            for member in src.getmembers():
+                if not member.name.startswith("blobs/") or member.name in kept:
+                    dest.addfile(member, src.extractfile(member))
+        out = self.path("out")
+        _, r = self.build(f"docker-archive:{trimmed}", "--platform", "arm64", "-o", f"oci:{out}:arm", expect=1)
+        self.assertIn(f"lacks the blob {self.expected['arm64']} that its index names", r.stderr)
+        self.assertIn("--platform", r.stderr)
+        self.assertFalse(os.path.exists(out))
+        self.build(f"docker-archive:{trimmed}", "-o", f"oci:{out}:amd")
+        self.assertEqual(self.base_digest(out, "amd"), self.expected["amd64"])
 
     def test_checks_use_the_chosen_images_architecture(self):
         demo = h.fixtures()["V2D_VENV_DEMO"]
