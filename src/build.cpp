@@ -19,6 +19,7 @@
 #include "venv2docker/layer_cache.h"
 #include "venv2docker/layer_writer.h"
 #include "venv2docker/outputs.h"
+#include "venv2docker/platform.h"
 #include "venv2docker/registry.h"
 #include "venv2docker/relocate.h"
 #include "venv2docker/system_site_packages.h"
@@ -219,6 +220,7 @@ fs::path resolve_build_dir(const BuildOptions& options) {
 }
 
 BuildResult build(const BuildOptions& options, Reporter& reporter) {
+  PlatformRequest platform = PlatformRequest::from_option(options.platform);  // a bad --platform stops us first
   Venv venv = open_venv(locate_venv(options.venv));
   std::optional<fs::path> project = project_folder(options, venv, reporter);
   Reference name = Reference::parse_or_throw(options.name.value_or(venv.name) + ":" + options.tag, "--name/--tag");
@@ -230,7 +232,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
   RegistryOptions registry = registry_options(options, name, base_ref);
-  BaseImage base = load_base_image(base_ref, store, registry, reporter);
+  BaseImage base = load_base_image(base_ref, platform, store, registry, reporter);
   // Everything the image will hold is listed first, so the checks can see it
   // all before a single layer is written.
   if (options.python_from && *options.python_from != "host") {

@@ -14,6 +14,7 @@
 #include "venv2docker/build.h"
 #include "venv2docker/error.h"
 #include "venv2docker/layer_writer.h"
+#include "venv2docker/platform.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;
@@ -170,8 +171,10 @@ int main(int argc, char** argv) {
   app.add_option("--ca-cert", ca_cert_args,
                  "Trust this CA certificate (PEM) for registries, besides the system's and "
                  "/etc/docker/certs.d/HOST[:PORT]/*.crt; repeatable")->allow_extra_args(false)->group(registry_group);
-  app.add_option("--platform", options.registry.platform,
-                 "Platform OS/ARCH[/VARIANT] to pick from a multi-platform base (default: linux/amd64)")->group(registry_group);
+  app.add_option("--platform", options.platform,
+                 "Build for OS/ARCH[/VARIANT] or ARCH (linux/arm64, arm64...): the image chosen from a multi-platform "
+                 "base, and what a single-platform base must be (default: this machine's, " +
+                     Platform::host().str() + ")")->group(image_group);
 
   auto* runtime_group = "Runtime";
   app.add_option("--entrypoint", options.entrypoint, "Program the container runs")->group(runtime_group);
