@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-project-path", options.no_project_path, "Do not put the project path on PATH")->group(runtime_group);
   app.add_flag("--no-project-pypath", options.no_project_pypath, "Do not put the project path on PYTHONPATH")->group(runtime_group);
   app.add_option("--label", options.labels, "Image label K=V[,K=V]; repeatable")->allow_extra_args(false)->group(runtime_group);
-  app.add_option("--annotation", options.annotations, "Manifest annotation K=V[,K=V] (OCI images); repeatable")->allow_extra_args(false)->group(runtime_group);
+  app.add_option("--annotation", options.annotations, "Manifest annotation K=V[,K=V]; repeatable")->allow_extra_args(false)->group(runtime_group);
   app.add_option("--volume", options.volumes, "Declare PATH a volume; repeatable")->allow_extra_args(false)->group(runtime_group);
   app.add_option("--maintainer", options.maintainer, "Author, as the org.opencontainers.image.authors label")->group(runtime_group);
 
