@@ -31,6 +31,17 @@ std::int64_t source_date_epoch() {
   return value;
 }
 
+// --apt's packages, in install order: what the layer holds (and, with
+// --check, what it would hold).
+nlohmann::json apt_json(const BuildResult& result) {
+  nlohmann::json apt = nlohmann::json::array();
+  for (const auto& package : result.apt_installed) {
+    auto space = package.find(' ');
+    apt.push_back({{"package", package.substr(0, space)}, {"version", package.substr(space + 1)}});
+  }
+  return apt;
+}
+
 nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) {
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& layer : result.image.layers) {
@@ -47,11 +58,6 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
     if (!output.digest.empty()) entry["digest"] = output.digest;  // registry: the manifest digest as pushed
     outputs.push_back(entry);
   }
-  nlohmann::json apt = nlohmann::json::array();
-  for (const auto& package : result.apt_installed) {
-    auto space = package.find(' ');
-    apt.push_back({{"package", package.substr(0, space)}, {"version", package.substr(space + 1)}});
-  }
   return {{"name", result.name.familiar().substr(0, result.name.familiar().rfind(':'))},
           {"full_name", result.name.name()},
           {"tag", result.name.tag_or_latest()},
@@ -61,7 +67,7 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
           {"layers", layers},
           {"outputs", outputs},
           {"loaded", result.loaded ? nlohmann::json(*result.loaded) : nlohmann::json(nullptr)},
-          {"apt_packages", apt},
+          {"apt_packages", apt_json(result)},
           {"warnings", reporter.warnings()},
           {"check", result.report.json()}};
 }
@@ -233,7 +239,9 @@ int main(int argc, char** argv) {
     BuildResult result = build(options, reporter);
     if (options.check_only) {
       if (json_output) {
-        std::cout << result.report.json().dump(2) << "\n";
+        nlohmann::json report = result.report.json();
+        report["apt_packages"] = apt_json(result);
+        std::cout << report.dump(2) << "\n";
       } else {
         std::cout << result.report.text();
       }

@@ -3,13 +3,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <fstream>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "archive_data.h"
 #include "atomic_file.h"
+#include "file_bytes.h"
 #include "venv2docker/error.h"
 #include "venv2docker/file_index.h"
 
@@ -20,7 +20,11 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr int k_format = 1;
+// The record of an unpacked package (CBOR): control files and maintainer
+// scripts are bytes in whatever encoding the package used (exim4-config's
+// hold Latin-1), so they are stored as byte strings, never as JSON text.
+constexpr int k_format = 2;
+constexpr const char* k_record = "entries.cbor";
 constexpr std::size_t k_max_control_file = std::size_t{16} << 20;
 
 using ArchivePtr = std::unique_ptr<archive, decltype(&archive_read_free)>;
@@ -143,7 +147,7 @@ UnpackedDeb read_deb(const fs::path& deb_file, const fs::path& folder, const std
   return deb;
 }
 
-json to_json(const UnpackedDeb& deb, const fs::path& folder) {
+std::string to_record(const UnpackedDeb& deb, const fs::path& folder) {
   json entries = json::array();
   for (const auto& entry : deb.entries) {
     entries.push_back({{"path", entry.path},
@@ -153,27 +157,41 @@ json to_json(const UnpackedDeb& deb, const fs::path& folder) {
                        {"source", entry.source.empty() ? "" : fs::path(entry.source).lexically_relative(folder).string()},
                        {"size", entry.size}});
   }
-  return {{"format", k_format}, {"entries", entries}, {"control", deb.control_files}};
+  json control = json::object();
+  for (const auto& [name, bytes] : deb.control_files) {
+    control[name] = json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+  }
+  const auto record = json::to_cbor({{"format", k_format}, {"entries", entries}, {"control", control}});
+  return std::string(record.begin(), record.end());
 }
 
-std::optional<UnpackedDeb> from_json(const fs::path& list_file, const fs::path& folder) {
-  std::ifstream in(list_file);
-  if (!in) return std::nullopt;
-  json document = json::parse(in, nullptr, false);
-  if (document.is_discarded() || document.value("format", 0) != k_format) return std::nullopt;
-  UnpackedDeb deb;
-  for (const auto& item : document["entries"]) {
-    LayerEntry entry;
-    entry.path = item["path"];
-    entry.kind = static_cast<EntryKind>(item["kind"].get<int>());
-    entry.mode = item["mode"];
-    entry.link_target = item["link"];
-    std::string source = item["source"];
-    if (!source.empty()) entry.source = folder / source;
-    entry.size = item["size"];
-    deb.entries.push_back(std::move(entry));
+std::optional<UnpackedDeb> from_record(const fs::path& record_file, const fs::path& folder) {
+  const auto bytes = read_file_bytes(record_file);
+  if (!bytes) return std::nullopt;
+  json document = json::from_cbor(*bytes, true, false);
+  if (document.is_discarded() || !document.is_object() || document.value("format", 0) != k_format) {
+    return std::nullopt;
   }
-  deb.control_files = document["control"].get<std::map<std::string, std::string>>();
+  UnpackedDeb deb;
+  try {
+    for (const auto& item : document.at("entries")) {
+      LayerEntry entry;
+      entry.path = item.at("path");
+      entry.kind = static_cast<EntryKind>(item.at("kind").get<int>());
+      entry.mode = item.at("mode");
+      entry.link_target = item.at("link");
+      std::string source = item.at("source");
+      if (!source.empty()) entry.source = folder / source;
+      entry.size = item.at("size");
+      deb.entries.push_back(std::move(entry));
+    }
+    for (const auto& [name, bytes] : document.at("control").items()) {
+      const auto& binary = bytes.get_binary();
+      deb.control_files[name] = std::string(binary.begin(), binary.end());
+    }
+  } catch (const json::exception&) {
+    return std::nullopt;  // damaged: unpacked again
+  }
   return deb;
 }
 
@@ -181,10 +199,10 @@ std::optional<UnpackedDeb> from_json(const fs::path& list_file, const fs::path& 
 
 UnpackedDeb unpack_deb(const Digest& deb, const BlobStore& store, const std::string& what) {
   fs::path folder = store.root() / "apt" / "unpacked" / std::string(deb.hex());
-  if (auto saved = from_json(folder / "entries.json", folder)) return *saved;
+  if (auto saved = from_record(folder / k_record, folder)) return *saved;
   AtomicDirectory staging(folder);
   UnpackedDeb unpacked = read_deb(store.path_of(deb), staging.path(), what);
-  write_file_atomically(staging.path() / "entries.json", to_json(unpacked, staging.path()).dump());
+  write_file_atomically(staging.path() / k_record, to_record(unpacked, staging.path()));
   staging.commit();
   // The entries were made in the staging folder; they live in `folder` now.
   for (auto& entry : unpacked.entries) {
