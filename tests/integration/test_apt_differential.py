@@ -161,7 +161,7 @@ def mirror_moved(before):
 
 def apt_plan(packages):
     """{name: version} that `apt-get -s install --no-install-recommends` would unpack."""
-    p = chroot_apt("-s", "install", "--no-install-recommends", *packages)
+    p = chroot_apt("-s", "install", "--no-install-recommends", *packages, check=False)
     plan = {}
     for line in p.stdout.splitlines():
         m = re.match(r"Inst (\S+) (?:\[\S+\] )?\((\S+) ", line)
