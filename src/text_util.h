@@ -96,6 +96,16 @@ inline bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+/// `items` with `separator` between them ("a, b, c").
+inline std::string join_with(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
 /// `text` for a message: as it is when it is UTF-8, else with every byte
 /// above 0x7F written as \xNN (a message may end up in --json output, which
 /// must be UTF-8).

@@ -66,6 +66,15 @@ std::vector<Package> packages_of(std::string_view text, std::string_view host_ar
 
 }  // namespace
 
+bool provides_for(const Package& provider, const Relation& relation) {
+  for (const auto& provided : provider.provides) {
+    if (provided.name != relation.name) continue;
+    if (relation.op == VersionOp::any) return true;
+    if (provided.op == VersionOp::equal && relation.allows(provided.version)) return true;
+  }
+  return false;
+}
+
 Package package_from_paragraph(const Paragraph& paragraph, std::string_view host_arch, std::string_view origin) {
   Package package;
   package.name = trim(paragraph.value_or_empty("Package"));

@@ -50,6 +50,10 @@ struct Package {
   std::string label() const { return name + " " + version; }
 };
 
+/// Whether `provider` meets `relation` through its Provides: any provision
+/// for an unversioned relation, only "(= version)" provisions for a versioned one.
+bool provides_for(const Package& provider, const Relation& relation);
+
 /// Reads one stanza. Throws Error naming `origin` when Package or Version is
 /// missing or malformed, or a relationship or size field cannot be read.
 Package package_from_paragraph(const Paragraph& paragraph, std::string_view host_arch, std::string_view origin);

@@ -6,8 +6,10 @@
 #include <set>
 
 #include "debian/provider_order.h"
+#include "debian/request_target.h"
 #include "debian/resolver_state.h"
 #include "debian/version.h"
+#include "text_util.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker::debian {
@@ -24,26 +26,6 @@ class Unsatisfiable : public Error {
 // starts again, knowing the relation that forced it, so that the first choice
 // is the right one.
 struct Restart {};
-
-// Whether `provider` meets `relation` through its Provides: any provision for
-// an unversioned relation, only "(= version)" provisions for a versioned one.
-bool provides_for(const Package& provider, const Relation& relation) {
-  for (const auto& provided : provider.provides) {
-    if (provided.name != relation.name) continue;
-    if (relation.op == VersionOp::any) return true;
-    if (provided.op == VersionOp::equal && relation.allows(provided.version)) return true;
-  }
-  return false;
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
 
 const std::string k_request = "the request";
 
@@ -263,118 +245,20 @@ class Resolver {
   // Marks what `item` asks for ("name" or "name=version") and returns it,
   // or nullptr when the base already has it.
   const Package* mark_request(const std::string& item) {
-    const auto equals = item.find('=');
-    Relation relation;
-    relation.name = item.substr(0, equals);
-    if (equals != std::string::npos) {
-      relation.op = VersionOp::equal;
-      relation.version = item.substr(equals + 1);
+    const RequestTarget target = request_target(m_universe, item);
+    const Package* package = target.package;
+    if (!target.note.empty()) m_state.note(target.note);
+    m_requested.insert(package->name);
+    if (target.relation.op == VersionOp::equal && !target.is_virtual) m_state.constrain(target.relation, k_request);
+    if (package == m_universe.installed(package->name)) return nullptr;
+    if (const auto* earlier = chosen(package->name)) {
+      if (earlier == package) return nullptr;
+      throw Error("--apt asks for " + earlier->label() + " and " + package->label(), "ask for one version");
     }
-    if (!m_universe.knows(relation.name)) {
-      throw Error("no package \"" + relation.name + "\" in the apt sources",
-                  "check the name (apt-cache search on a matching system), or add a source with --apt-source");
-    }
-    const bool is_virtual = m_universe.candidates(relation.name).empty() && !m_universe.installed(relation.name);
-    const Package* target = is_virtual                          ? select_provider(relation)
-                            : relation.op == VersionOp::equal ? version_asked_for(relation)
-                                                                : m_universe.candidate(relation.name);
-    m_requested.insert(target->name);
-    if (relation.op == VersionOp::equal && !is_virtual) m_state.constrain(relation, k_request);
-    if (target == m_universe.installed(target->name)) {
-      if (!is_virtual) m_state.note(target->label() + " is already installed in the base");
-      return nullptr;
-    }
-    if (const auto* earlier = chosen(target->name)) {
-      if (earlier == target) return nullptr;
-      throw Error("--apt asks for " + earlier->label() + " and " + target->label(), "ask for one version");
-    }
-    m_requested_versions[target->name] = target;
-    mark(*target);
-    m_roots.push_back(target);
-    return target;
-  }
-
-  // "name=version": that version, from the sources or the base.
-  const Package* version_asked_for(const Relation& relation) const {
-    const auto* base = m_universe.installed(relation.name);
-    if (base && compare_versions(base->version, relation.version) == 0) return base;
-    std::vector<std::string> versions;
-    for (const auto* available : m_universe.candidates(relation.name)) {
-      if (compare_versions(available->version, relation.version) == 0) return available;
-      versions.push_back(available->version);
-    }
-    throw Error("no version " + relation.version + " of \"" + relation.name + "\" in the apt sources" +
-                    (versions.empty() ? std::string() : " (they have " + join(versions, ", ") + ")"),
-                "ask for one of the versions the sources have, or leave the version out");
-  }
-
-  // A name only provided by other packages, as apt-get install takes it
-  // (tryVirtualPackage in apt-private/private-cacheset.cc): the providers
-  // whose candidate provides it (for "name=version", any version of theirs
-  // whose Provides says "= version"). One provider, in one or more versions,
-  // is installed; several are for the user to choose between.
-  const Package* select_provider(const Relation& relation) {
-    std::vector<const Package*> versions;
-    std::vector<std::string> names;
-    const auto consider = [&](const Package& provider) {
-      if (std::find(names.begin(), names.end(), provider.name) != names.end()) return;
-      for (const auto* version : versions_of(provider.name)) {
-        if (!provides_version(*version, relation)) continue;
-        versions.push_back(version);
-        names.push_back(version->name);
-        return;
-      }
-    };
-    for (const auto* provider : m_universe.providers(relation.name)) consider(*provider);
-    for (const auto* provider : m_universe.installed_providers(relation.name)) consider(*provider);
-    if (names.size() > 1) {
-      throw Error("\"" + relation.name + "\" is a virtual package provided by " + join(names, ", "),
-                  "name one of them in --apt");
-    }
-    if (names.empty()) {
-      if (relation.op == VersionOp::equal) {
-        throw Error("no package provides \"" + relation.name + "\" in the version asked for (" + relation.version +
-                        ")",
-                    "leave the version out, or ask for a package that provides it");
-      }
-      throw Error("no candidate version of a package provides \"" + relation.name + "\"",
-                  "ask for a package that provides it, in the version that does");
-    }
-    const Package* selected = versions.front();
-    if (selected == m_universe.installed(selected->name)) {
-      m_state.note(relation.name + " is provided by " + selected->label() + ", already installed in the base");
-    } else {
-      m_state.note("selecting " + selected->label() + " for the virtual package " + relation.name);
-    }
-    return selected;
-  }
-
-  // The versions of `name` a virtual request may select: its candidate, or
-  // for "virtual=version" every version, the highest first.
-  std::vector<const Package*> versions_of(const std::string& name) const {
-    std::vector<const Package*> versions;
-    if (const auto* candidate = m_universe.candidate(name)) versions.push_back(candidate);
-    for (const auto* available : m_universe.candidates(name)) {
-      if (std::find(versions.begin(), versions.end(), available) == versions.end()) versions.push_back(available);
-    }
-    if (const auto* base = m_universe.installed(name); base && (versions.empty() || versions.front() != base)) {
-      versions.push_back(base);
-    }
-    return versions;
-  }
-
-  // Whether `version` is what a virtual request selects: a candidate that
-  // provides the name, or any version that provides exactly "= version".
-  bool provides_version(const Package& version, const Relation& relation) const {
-    if (relation.op != VersionOp::equal) {
-      return &version == m_universe.candidate(version.name) && provides_for(version, relation);
-    }
-    for (const auto& provided : version.provides) {
-      if (provided.name == relation.name && provided.op == VersionOp::equal && provided.version == relation.version) {
-        return true;
-      }
-    }
-    return false;
+    m_requested_versions[package->name] = package;
+    mark(*package);
+    m_roots.push_back(package);
+    return package;
   }
 
   // ---- installed packages an upgrade would break ----
@@ -532,12 +416,12 @@ class Resolver {
     std::vector<std::string> versions;
     for (const auto* candidate : m_universe.candidates(name)) versions.push_back(candidate->version);
     const auto* base = m_universe.installed(name);
-    const std::string sources = versions.empty() ? "none" : join(versions, ", ");
+    const std::string sources = versions.empty() ? "none" : join_with(versions, ", ");
     if (base) return "the base has " + base->label() + " and the sources have " + sources;
     if (!versions.empty()) return "the sources have " + sources;
     std::vector<std::string> providers;
     for (const auto* provider : m_universe.providers(name)) providers.push_back(provider->label());
-    if (!providers.empty()) return "no version of " + name + " fits, and only " + join(providers, ", ") + " provide it";
+    if (!providers.empty()) return "no version of " + name + " fits, and only " + join_with(providers, ", ") + " provide it";
     return "neither the base nor the sources have " + name;
   }
 
@@ -564,7 +448,7 @@ class Resolver {
         others.push_back(constraint.relation.text() + " by " + constraint.required_by);
       }
     }
-    return others.empty() ? std::string() : "; also required: " + join(others, ", ");
+    return others.empty() ? std::string() : "; also required: " + join_with(others, ", ");
   }
 
   Unsatisfiable unsatisfiable(const Alternatives& group, const std::string& dependant) const {
@@ -577,7 +461,7 @@ class Resolver {
     }
     const std::string wants = dependant == k_request ? "cannot install " + group.front().name + ": it was asked for as "
                                                      : "cannot install " + dependant + ": it depends on ";
-    return Unsatisfiable(wants + alternatives_text(group) + ", but " + join(reasons, "; ") + others,
+    return Unsatisfiable(wants + alternatives_text(group) + ", but " + join_with(reasons, "; ") + others,
                          "the base image's apt sources cannot meet this: add a source with --apt-source, or use a base "
                          "image from a newer release");
   }
