@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "apt_suggestions.h"
 #include "container_settings.h"
 #include "elf_memo.h"
 #include "layout_reference.h"
@@ -18,8 +19,10 @@
 #include "venv2docker/layer_cache.h"
 #include "venv2docker/layer_writer.h"
 #include "venv2docker/outputs.h"
+#include "venv2docker/platform.h"
 #include "venv2docker/registry.h"
 #include "venv2docker/relocate.h"
+#include "venv2docker/system_site_packages.h"
 #include "venv2docker/tree_walk.h"
 #include "venv2docker/venv.h"
 #include "venv_layers_job.h"
@@ -165,30 +168,6 @@ std::string load_image(const BuildResult& result, const BlobStore& store, Report
   return load_into_daemon(temporary, daemon, reporter);
 }
 
-// A library the image lacks may be one --apt can add: name the Debian
-// package in the fix. Reading the sources needs the network, so a failure
-// only costs the suggestion.
-void suggest_apt_packages(CompatReport& report, AptArchives& archives, Reporter& reporter) {
-  std::vector<std::string> missing;
-  for (const auto& finding : report.findings) {
-    if (finding.check == "missing-library" && !finding.subject.empty()) missing.push_back(finding.subject);
-  }
-  if (missing.empty() || !archives.usable()) return;
-  std::map<std::string, std::string> packages;
-  try {
-    packages = archives.packages_for_libraries(missing);
-  } catch (const Error& error) {
-    reporter.warning(std::string("cannot look up which Debian packages provide the missing libraries: ") + error.what());
-    return;
-  }
-  for (auto& finding : report.findings) {
-    auto package = packages.find(finding.subject);
-    if (finding.check != "missing-library" || package == packages.end()) continue;
-    finding.fix = "add --apt " + package->second + " (the Debian package with " + finding.subject +
-                  " in the base's apt sources), or use a base that has it";
-  }
-}
-
 // Relocates the walked venv with the memo that lets a rebuild skip text
 // files already scanned (one per source and destination paths: what the scan
 // looks for).
@@ -241,6 +220,7 @@ fs::path resolve_build_dir(const BuildOptions& options) {
 }
 
 BuildResult build(const BuildOptions& options, Reporter& reporter) {
+  PlatformRequest platform = PlatformRequest::from_option(options.platform);  // a bad --platform stops us first
   Venv venv = open_venv(locate_venv(options.venv));
   std::optional<fs::path> project = project_folder(options, venv, reporter);
   Reference name = Reference::parse_or_throw(options.name.value_or(venv.name) + ":" + options.tag, "--name/--tag");
@@ -252,7 +232,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
   RegistryOptions registry = registry_options(options, name, base_ref);
-  BaseImage base = load_base_image(base_ref, store, registry, reporter);
+  BaseImage base = load_base_image(base_ref, platform, store, registry, reporter);
   // Everything the image will hold is listed first, so the checks can see it
   // all before a single layer is written.
   if (options.python_from && *options.python_from != "host") {
@@ -278,14 +258,16 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::vector<LayerEntry> venv_entries = walk_tree(venv_walk, walk_warnings);
   RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, nullptr, {}};
   const LayerOptions venv_layer_options = layer_options_for(options, base.image.family);
+  // Outside the venv, so listed on every build and part of the stage's key.
+  const std::vector<SystemDistribution> system_distributions = host_system_distributions(venv);
 
   // A venv unchanged since a recorded build gets that build's relocation,
   // checks and layers without running them (src/venv_stage_record.h). --pip
   // adds files from outside the venv, so those builds run the stage.
   std::optional<LayerCacheKey> stage_key;
   if (!pip) {
-    VenvStageKeyInputs key_inputs{&venv, &venv_entries, &relocation, &base, {}, options.python_from.has_value(),
-                                  options.max_layers, venv_layer_options};
+    VenvStageKeyInputs key_inputs{&venv, &venv_entries, &relocation, &base, {}, &system_distributions,
+                                  options.python_from.has_value(), options.max_layers, venv_layer_options};
     if (apt) key_inputs.layers_below.push_back(&apt->entries);
     stage_key = venv_stage_key(key_inputs);
   }
@@ -359,6 +341,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     check_inputs.pip_entries = &pip_entries;
     check_inputs.host_interpreter = host ? std::optional<std::string>(host->executable) : std::nullopt;
     check_inputs.base_name = base.is_scratch ? "scratch" : base.name;
+    check_inputs.system_distributions = &system_distributions;
     check_inputs.elf_memo = &loaded_elf_memo();
     report = check_compatibility(check_inputs);
     elf_memo->save();

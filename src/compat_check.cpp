@@ -9,12 +9,12 @@
 #include "glibc_version.h"
 #include "venv2docker/elf.h"
 #include "venv2docker/library_search.h"
+#include "venv2docker/platform.h"
+#include "venv2docker/system_site_packages.h"
 
 namespace venv2docker {
 
 namespace {
-
-std::string python_tag(const Venv& venv) { return venv.python_version + (venv.free_threaded ? "t" : ""); }
 
 // The image's file system as the container will see it: the base, then the
 // added layers, then the venv. Host sources of added files are kept so their
@@ -94,13 +94,13 @@ void check_interpreter(const CompatInputs& in, CompatReport& report) {
   for (const auto& path : found) seen += (seen.empty() ? "" : ", ") + path;
   if (found.empty()) {
     report.findings.push_back({Severity::error, "no-python",
-                               "the base image " + in.base_name + " has no Python; the venv needs Python " + python_tag(venv),
+                               "the base image " + in.base_name + " has no Python; the venv needs Python " + venv.python_tag(),
                                (venv.root / "pyvenv.cfg").string(),
-                               "use a base with python" + python_tag(venv) + " (e.g. python:" + venv.python_version +
+                               "use a base with python" + venv.python_tag() + " (e.g. python:" + venv.python_version +
                                    "-slim), or add the venv's own interpreter with --python-from host"});
   } else {
     report.findings.push_back({Severity::error, "python-version",
-                               "the venv was made with Python " + python_tag(venv) + " but the base image " + in.base_name +
+                               "the venv was made with Python " + venv.python_tag() + " but the base image " + in.base_name +
                                    " has " + seen,
                                (venv.root / "pyvenv.cfg").string(),
                                "use a base with Python " + venv.python_version + " (e.g. python:" + venv.python_version +
@@ -117,12 +117,14 @@ void check_config(const CompatInputs& in, CompatReport& report) {
                                  "config of " + in.base_name, "use a base that does not set PYTHONHOME"});
     }
   }
-  auto system = in.venv->config.find("include-system-site-packages");
-  if (system != in.venv->config.end() && system->second == "true") {
-    report.findings.push_back({Severity::warning, "system-site-packages",
-                               "the venv uses the system's site-packages, which the image will not have the same",
-                               (in.venv->root / "pyvenv.cfg").string(),
-                               "install what the venv needs into it and set include-system-site-packages = false"});
+}
+
+// Checked against the image below the venv: the venv's own files are not on
+// the interpreter's site-packages path.
+void check_system_site(const CompatInputs& in, const FileIndex& below_venv, CompatReport& report) {
+  if (!in.system_distributions || in.system_distributions->empty() || !report.interpreter) return;
+  if (auto finding = system_site_finding(*in.venv, *in.system_distributions, below_venv, *report.interpreter)) {
+    report.findings.push_back(std::move(*finding));
   }
 }
 
@@ -135,14 +137,17 @@ void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport&
   if (binaries.empty()) return;
 
   // Architecture.
-  std::string architecture = in.base->image.config.value("architecture", std::string("amd64"));
+  // The chosen image's own word (its config), normalised: "aarch64" is arm64.
+  Platform image_platform = Platform::from_json(in.base->image.config);
+  const std::string& architecture = image_platform.architecture;
   for (const auto& binary : binaries) {
     auto oci = elf_machine_oci_architecture(binary.info.machine);
     if (oci && *oci != architecture) {
       report.findings.push_back({Severity::error, "architecture",
                                  binary.image_path + " is built for " + elf_machine_name(binary.info.machine) +
-                                     " but the image is linux/" + architecture,
-                                 binary.host_path, "build the venv on (or for) " + architecture + ", or use a base for " + *oci});
+                                     " but the image is " + image_platform.str(),
+                                 binary.host_path,
+                                 "build the venv on (or for) " + image_platform.str() + ", or use a base (or --platform) for linux/" + *oci});
       return;  // one is enough: every other binary says the same
     }
   }
@@ -256,7 +261,7 @@ nlohmann::json CompatReport::json() const {
 }
 
 std::optional<std::string> image_interpreter_for(const Venv& venv, const FileIndex& base_files) {
-  return find_interpreter(base_files, python_tag(venv));
+  return find_interpreter(base_files, venv.python_tag());
 }
 
 CompatReport check_compatibility(const CompatInputs& in) {
@@ -266,10 +271,11 @@ CompatReport check_compatibility(const CompatInputs& in) {
   ImageView view{*in.base_files, {}};
   int layer = 1000;
   for (const auto* added : in.added_layers) view.add(*added, layer++);
-  view.add(*in.venv_entries, layer);
-  if (in.pip_entries) view.add(*in.pip_entries, layer + 1);
   check_interpreter(in, report);
   check_config(in, report);
+  check_system_site(in, view.files, report);
+  view.add(*in.venv_entries, layer);
+  if (in.pip_entries) view.add(*in.pip_entries, layer + 1);
   check_binaries(in, view, report);
   return report;
 }

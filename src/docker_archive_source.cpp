@@ -1,12 +1,9 @@
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <fstream>
 #include <map>
-#include <memory>
 
-#include "archive_data.h"
+#include "archive_reader.h"
 #include "layout_index.h"
+#include "platform_choice.h"
 #include "venv2docker/error.h"
 #include "venv2docker/image_source.h"
 
@@ -30,8 +27,8 @@ struct ArchiveContents {
   std::map<std::string, Member> blobs;
 };
 
-bool is_document(const std::string& name, std::int64_t size) {
-  return size <= static_cast<std::int64_t>(k_max_json_document) &&
+bool is_document(const std::string& name, std::uint64_t size) {
+  return size <= k_max_json_document &&
          (name == "manifest.json" || name == "index.json" || name == "oci-layout" || name == "repositories" ||
           name.ends_with(".json"));
 }
@@ -42,46 +39,30 @@ std::string normalise_member_name(std::string name) {
 }
 
 ArchiveContents read_archive(const fs::path& file, const BlobStore& store) {
-  struct ReaderDeleter {
-    void operator()(struct archive* a) const { archive_read_free(a); }
-  };
-  std::unique_ptr<struct archive, ReaderDeleter> reader(archive_read_new());
-  archive_read_support_filter_all(reader.get());
-  archive_read_support_format_tar(reader.get());
-  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 20) != ARCHIVE_OK) {
-    throw Error("cannot open " + file.string() + ": " + archive_error_string(reader.get()),
-                "docker-archive: needs a file written by `docker save` or venv2docker");
-  }
+  ArchiveReader reader = [&] {
+    try {
+      return ArchiveReader(file, ArchiveFormat::tar, file.string());
+    } catch (const Error& error) {
+      throw Error(error.what(), "docker-archive: needs a file written by `docker save` or venv2docker");
+    }
+  }();
   ArchiveContents contents;
-  archive_entry* entry = nullptr;
-  int status;
-  while ((status = archive_read_next_header(reader.get(), &entry)) == ARCHIVE_OK) {
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;
-    std::string name = normalise_member_name(archive_entry_pathname(entry));
-    std::int64_t size = archive_entry_size(entry);
-    bool document = is_document(name, size);
-    std::string text;
-    std::optional<BlobWriter> blob;
-    if (!document) blob.emplace(store.writer());
-    for_each_data_block(reader.get(), name + " in " + file.string(), [&](const char* data, std::size_t length) {
-      if (document) {
-        text.append(data, length);
-      } else {
-        blob->write(data, length);
-      }
-    });
+  while (std::optional<ArchiveMember> entry = reader.next()) {
+    if (entry->kind != ArchiveMember::Kind::regular) continue;
+    std::string name = normalise_member_name(entry->path);
+    bool document = is_document(name, entry->size);
     if (document) {
+      std::string text = reader.read_all(k_max_json_document, name + " in " + file.string());
       contents.documents[name] = text;
       // Configs are referenced as blobs too (blobs/sha256/<hex> or <hex>.json).
       Digest digest = store.put(text);
       contents.blobs.emplace(name, Member{digest, text.size()});
     } else {
-      std::uint64_t stored_size = blob->size();
-      contents.blobs.emplace(name, Member{blob->commit(), stored_size});
+      BlobWriter blob = store.writer();
+      reader.for_each_block([&](const char* data, std::size_t length) { blob.write(data, length); });
+      std::uint64_t stored_size = blob.size();
+      contents.blobs.emplace(name, Member{blob.commit(), stored_size});
     }
-  }
-  if (status != ARCHIVE_EOF) {
-    throw Error("cannot read " + file.string() + ": " + archive_error_string(reader.get()), "is the file complete?");
   }
   return contents;
 }
@@ -129,7 +110,8 @@ Image image_from_docker_manifest(const ArchiveContents& contents, const BlobStor
 
 }  // namespace
 
-BaseImage read_docker_archive(const fs::path& file, const BlobStore& store) {
+BaseImage read_docker_archive(const fs::path& file, const PlatformRequest& platform, const BlobStore& store,
+                              Reporter& reporter) {
   std::string where = "the archive " + file.string();
   if (!fs::is_regular_file(file)) throw Error("cannot find " + file.string(), "docker-archive: needs an existing tar file");
   ArchiveContents contents = read_archive(file, store);
@@ -137,20 +119,30 @@ BaseImage read_docker_archive(const fs::path& file, const BlobStore& store) {
   base.name = "docker-archive:" + file.string();
   if (contents.documents.contains("index.json") && contents.documents.contains("oci-layout")) {
     auto fetch = [&](const Descriptor& blob) {
-      const Member& found = member(contents, "blobs/sha256/" + std::string(blob.digest.hex()), where);
+      std::string name = "blobs/sha256/" + std::string(blob.digest.hex());
+      if (!contents.blobs.contains(name)) {
+        // `docker save` lists every platform of a multi-platform image but
+        // keeps only those that were pulled.
+        throw Error(where + " lacks the blob " + blob.digest.str() + " that its index names",
+                    "if it is another platform's image, save the archive with that platform pulled, or pick one that "
+                    "is there with --platform");
+      }
+      const Member& found = member(contents, name, where);
       if (found.digest != blob.digest || found.size != blob.size) {
         throw Error("blob " + blob.digest.str() + " in " + where + " does not match its digest or size",
                     "the archive is corrupt or was tampered with");
       }
     };
     std::optional<std::string> tag;  // an archive normally holds one image: take it whatever its tag
-    base.image = resolve_layout_image(contents.documents["index.json"], tag, fetch, store, where);
+    base.image = resolve_layout_image(contents.documents["index.json"], tag, platform, fetch, store, where, reporter);
     return base;
   }
   if (!contents.documents.contains("manifest.json")) {
     throw Error(where + " has neither manifest.json nor index.json", "is it a `docker save` archive?");
   }
+  // Without an index the config is the only word on the platform.
   base.image = image_from_docker_manifest(contents, store, where);
+  check_base_platform(base.image, platform, where, reporter);
   return base;
 }
 

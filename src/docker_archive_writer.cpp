@@ -2,19 +2,16 @@
 // `docker save` archive at once, as Docker 25+ writes them, so that Docker's
 // classic and containerd stores, podman and skopeo all load it. Blobs stream
 // from the store into the tar; the tar appears only once complete.
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <exception>
-#include <memory>
 #include <vector>
 
 #include "atomic_file.h"
 #include "oci_index.h"
+#include "tar_writer.h"
 #include "venv2docker/error.h"
 #include "venv2docker/layer_writer.h"
 #include "venv2docker/outputs.h"
@@ -32,25 +29,16 @@ std::string blob_member(const Digest& digest) { return "blobs/sha256/" + std::st
 
 // An uncompressed tar written through an AtomicFile. Every member gets the
 // same owner, time and modes, so the same image always gives the same bytes.
-class TarWriter {
+class ArchiveFileWriter {
  public:
-  explicit TarWriter(AtomicFile& file) : m_file(file) {
-    m_archive.reset(archive_write_new());
-    if (!m_archive) throw Error("libarchive could not start " + m_file.destination().string());
-    // ustar headers, with pax records only where a name would need them.
-    archive_write_set_format_pax_restricted(m_archive.get());
-    // No padding to libarchive's 10 KiB default block: just the end-of-archive blocks.
-    archive_write_set_bytes_in_last_block(m_archive.get(), 1);
-    if (archive_write_open2(m_archive.get(), this, nullptr, write_callback, nullptr, nullptr) != ARCHIVE_OK) {
-      fail("cannot start");
-    }
-  }
+  explicit ArchiveFileWriter(AtomicFile& file)
+      : m_tar([&file](const void* data, std::size_t size) { file.write(data, size); }, file.destination().string()) {}
 
-  void add_folder(const std::string& name) { add_header(name, AE_IFDIR, 0755, 0); }
+  void add_folder(const std::string& name) { m_tar.add_header(header(name, EntryKind::directory, 0755, 0)); }
 
   void add_document(const std::string& name, std::string_view bytes) {
-    add_header(name, AE_IFREG, 0644, bytes.size());
-    write_data(bytes.data(), bytes.size(), name);
+    m_tar.add_header(header(name, EntryKind::regular, 0644, bytes.size()));
+    m_tar.write_data(bytes.data(), bytes.size(), name);
   }
 
   // Streams a stored blob into the tar, checking it against its name on the
@@ -67,7 +55,7 @@ class TarWriter {
       int fd;
       ~FdCloser() { ::close(fd); }
     } closer{fd};
-    add_header(name, AE_IFREG, 0644, size);
+    m_tar.add_header(header(name, EntryKind::regular, 0644, size));
     Sha256 hash;
     std::uint64_t copied = 0;
     while (true) {
@@ -80,7 +68,7 @@ class TarWriter {
       copied += static_cast<std::uint64_t>(got);
       if (copied > size) break;  // reported below; the tar header already promised `size`
       hash.update(m_buffer.data(), static_cast<std::size_t>(got));
-      write_data(m_buffer.data(), static_cast<std::size_t>(got), name);
+      m_tar.write_data(m_buffer.data(), static_cast<std::size_t>(got), name);
     }
     if (copied != size || hash.finish() != digest) {
       throw Error("blob " + source.string() + " in the cache does not match its digest " + digest.str(),
@@ -88,59 +76,14 @@ class TarWriter {
     }
   }
 
-  void finish() {
-    if (archive_write_close(m_archive.get()) != ARCHIVE_OK) fail("cannot finish");
-  }
+  void finish() { m_tar.finish(); }
 
  private:
-  struct ArchiveDeleter {
-    void operator()(struct archive* archive) const { archive_write_free(archive); }
-  };
-  struct EntryDeleter {
-    void operator()(archive_entry* entry) const { archive_entry_free(entry); }
-  };
-
-  static la_ssize_t write_callback(struct archive*, void* client, const void* buffer, size_t length) {
-    auto* self = static_cast<TarWriter*>(client);
-    try {
-      self->m_file.write(buffer, length);
-    } catch (...) {
-      // Carried across libarchive's C frames and rethrown by fail().
-      self->m_failure = std::current_exception();
-      return -1;
-    }
-    return static_cast<la_ssize_t>(length);
+  static TarHeader header(const std::string& name, EntryKind kind, std::uint32_t mode, std::uint64_t size) {
+    return TarHeader{name, kind, mode, {}, size, k_default_epoch};
   }
 
-  void add_header(const std::string& name, unsigned type, unsigned mode, std::uint64_t size) {
-    std::unique_ptr<archive_entry, EntryDeleter> header(archive_entry_new());
-    archive_entry_set_pathname(header.get(), name.c_str());
-    archive_entry_set_filetype(header.get(), type);
-    archive_entry_set_perm(header.get(), mode);
-    archive_entry_set_size(header.get(), static_cast<la_int64_t>(size));
-    archive_entry_set_mtime(header.get(), k_default_epoch, 0);
-    archive_entry_set_uid(header.get(), 0);
-    archive_entry_set_gid(header.get(), 0);
-    if (archive_write_header(m_archive.get(), header.get()) != ARCHIVE_OK) fail("cannot add " + name + " to");
-  }
-
-  void write_data(const void* data, std::size_t size, const std::string& name) {
-    if (size != 0 && archive_write_data(m_archive.get(), data, size) != static_cast<la_ssize_t>(size)) {
-      fail("cannot add " + name + " to");
-    }
-  }
-
-  [[noreturn]] void fail(const std::string& what) {
-    if (m_failure) std::rethrow_exception(m_failure);
-    const char* reason = archive_error_string(m_archive.get());
-    throw Error(what + " " + m_file.destination().string() + ": " + (reason ? reason : "libarchive failed"));
-  }
-
-  AtomicFile& m_file;
-  std::exception_ptr m_failure;
-  // Declared after m_file and freed first: archive_write_free may still flush
-  // through the callback, which needs the file.
-  std::unique_ptr<struct archive, ArchiveDeleter> m_archive;
+  TarWriter m_tar;
   std::vector<char> m_buffer = std::vector<char>(k_copy_block);
 };
 
@@ -185,7 +128,7 @@ void write_docker_archive(const Image& image, const BlobStore& store, const fs::
 
   // The members in byte order of their names, as `docker save` orders them.
   AtomicFile out(file);
-  TarWriter tar(out);
+  ArchiveFileWriter tar(out);
   tar.add_folder("blobs/");
   tar.add_folder("blobs/sha256/");
   for (const auto& [digest, size] : blobs) tar.add_blob(store, digest, size);

@@ -42,6 +42,12 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
     remove_lower((parent == "/" ? "" : parent) + "/" + base.substr(k_whiteout.size()), false, layer);
     return;
   }
+  if (file.hardlink_to) {
+    // The same file as a lower layer's: its kind, size, mode and bytes.
+    auto target = m_files.find(*file.hardlink_to);
+    if (target == m_files.end()) return;  // Docker refuses such a link too
+    file = target->second.file;
+  }
   // A non-folder replacing a folder hides everything below it.
   if (file.kind != EntryKind::directory) remove_lower(path, true, layer);
   m_files[path] = Stored{std::move(file), layer};

@@ -127,13 +127,6 @@ void FolderReader::read_sorted_names(int fd, const std::string& folder, FolderLi
 // Throws what the walk must stop at, naming the file.
 bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child) {
   const std::string_view name = listing.name(child);
-  // Layer paths are UTF-8 (PAX headers), and a name in another encoding
-  // would turn into a different name in the image.
-  if (!is_valid_utf8(name)) {
-    throw Error("the name of " + folder.host_path + "/" + std::string(name) +
-                    " is not valid UTF-8, so it cannot be stored in an image",
-                "rename the file, or exclude it");
-  }
   const char* c_name = listing.names.data() + child.name_offset;
   struct stat info {};
   if (::fstatat(fd, c_name, &info, AT_SYMLINK_NOFOLLOW) != 0) throw cannot_read(child_path(folder.host_path, name), errno);

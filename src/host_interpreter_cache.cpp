@@ -20,7 +20,10 @@ fs::path record_path(const Venv& venv, bool with_minimal_root, const std::vector
                      const fs::path& cache_folder) {
   json key = json::array({k_format, host_interpreter_path(venv), with_minimal_root});
   for (const auto& file : venv_elf_files) key.push_back(json::array({file, stat_json(lstat_source(file))}));
-  return cache_folder / "interpreters" / (std::string(sha256_of(key.dump()).hex()) + ".cbor");
+  // CBOR, not JSON text: host paths are bytes and need not be UTF-8.
+  const std::vector<std::uint8_t> bytes = json::to_cbor(key);
+  return cache_folder / "interpreters" /
+         (std::string(sha256_of(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())).hex()) + ".cbor");
 }
 
 json entry_json(const LayerEntry& entry) {

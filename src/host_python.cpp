@@ -206,7 +206,7 @@ std::optional<SourceStat> observe_host_input(const std::string& path, HostInput:
 }
 
 std::string host_interpreter_path(const Venv& venv) {
-  return (venv.home / ("python" + venv.python_version + (venv.free_threaded ? "t" : ""))).string();
+  return (venv.home / ("python" + venv.python_tag())).string();
 }
 
 HostInterpreter collect_host_interpreter(const Venv& venv, bool with_minimal_root,

@@ -23,26 +23,31 @@ std::string normalized_distribution_name(std::string_view name) {
   return normal;
 }
 
+std::optional<Distribution> distribution_of_metadata(std::string_view entry_name) {
+  std::string_view stem;
+  if (entry_name.ends_with(".dist-info")) {
+    stem = entry_name.substr(0, entry_name.size() - 10);
+  } else if (entry_name.ends_with(".egg-info")) {
+    stem = entry_name.substr(0, entry_name.size() - 9);
+  } else {
+    return std::nullopt;
+  }
+  // Wheels and eggs write the name with '-' escaped to '_', so the first
+  // '-' ends it; egg folders may add "-pyX.Y" after the version.
+  const auto dash = stem.find('-');
+  if (dash == std::string_view::npos || dash == 0) return std::nullopt;
+  std::string_view version = stem.substr(dash + 1);
+  version = version.substr(0, version.find('-'));
+  return Distribution{std::string(stem.substr(0, dash)), std::string(version)};
+}
+
 std::vector<Distribution> installed_distributions(const fs::path& site_packages) {
   std::vector<Distribution> found;
   std::error_code error;
   for (const auto& item : fs::directory_iterator(site_packages, error)) {
-    const std::string name = item.path().filename().string();
-    std::string stem;
-    if (name.ends_with(".dist-info")) {
-      stem = name.substr(0, name.size() - 10);
-    } else if (name.ends_with(".egg-info")) {
-      stem = name.substr(0, name.size() - 9);
-    } else {
-      continue;
+    if (auto distribution = distribution_of_metadata(item.path().filename().string())) {
+      found.push_back(std::move(*distribution));
     }
-    // Wheels and eggs write the name with '-' escaped to '_', so the first
-    // '-' ends it; egg folders may add "-pyX.Y" after the version.
-    const auto dash = stem.find('-');
-    if (dash == std::string::npos || dash == 0) continue;
-    std::string version = stem.substr(dash + 1);
-    version = version.substr(0, version.find('-'));
-    found.push_back({stem.substr(0, dash), version});
   }
   return found;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ struct Distribution {
 /// PEP 503 normal form, the one pip compares names in: lower case, every run
 /// of '-', '_' and '.' as one '-' ("Foo__Bar.baz" -> "foo-bar-baz").
 std::string normalized_distribution_name(std::string_view name);
+
+/// The distribution a NAME-VERSION.dist-info or NAME-VERSION[-pyX.Y].egg-info
+/// entry of a site-packages folder records; std::nullopt for any other name.
+std::optional<Distribution> distribution_of_metadata(std::string_view entry_name);
 
 /// The distributions installed in `site_packages`, from its NAME-VERSION.dist-info
 /// and NAME-VERSION[-pyX.Y].egg-info entries. A missing folder holds none.

@@ -21,7 +21,7 @@ namespace {
 // Bump whenever write_layer's bytes change for the same entries and options
 // (tar format, parent folders, .pyc patching, gzip framing): old records then
 // stop matching instead of handing out layers the new code would not write.
-constexpr std::uint64_t k_layer_format_version = 1;
+constexpr std::uint64_t k_layer_format_version = 2;
 
 }  // namespace
 

@@ -1,17 +1,15 @@
 #include "venv2docker/layer_writer.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <set>
 
 #include "gzip_parallel.h"
+#include "tar_writer.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
@@ -45,7 +43,6 @@ struct TarSink {
   BlobWriter* blob = nullptr;
   const std::function<void(std::uint64_t)>* progress = nullptr;
   std::uint64_t next_report = 0;
-  std::exception_ptr failure;
 
   void take(const void* data, std::size_t size) {
     diff_id.update(data, size);
@@ -62,84 +59,34 @@ struct TarSink {
   }
 };
 
-la_ssize_t archive_write_callback(struct archive*, void* client, const void* buffer, size_t length) {
-  auto* sink = static_cast<TarSink*>(client);
-  try {
-    sink->take(buffer, length);
-  } catch (...) {
-    sink->failure = std::current_exception();
-    return -1;
-  }
-  return static_cast<la_ssize_t>(length);
-}
-
-struct ArchiveDeleter {
-  void operator()(struct archive* a) const { archive_write_free(a); }
-};
-struct EntryDeleter {
-  void operator()(archive_entry* e) const { archive_entry_free(e); }
-};
-
-class LayerTarWriter {
+// Adds entries to a layer's tar: headers from the entries, data from their
+// host files (or their rewritten bytes).
+class LayerEntryWriter {
  public:
-  LayerTarWriter(TarSink& sink, std::int64_t mtime) : m_sink(sink), m_mtime(mtime) {
-    m_archive.reset(archive_write_new());
-    // pax "restricted": plain ustar headers, with pax records only when a name
-    // or size needs them (long or non-ASCII paths). No atime/ctime records.
-    archive_write_set_format_pax_restricted(m_archive.get());
-    archive_write_set_bytes_in_last_block(m_archive.get(), 1);
-    if (archive_write_open2(m_archive.get(), &m_sink, nullptr, archive_write_callback, nullptr, nullptr) != ARCHIVE_OK) {
-      fail("cannot start a layer");
-    }
-  }
+  LayerEntryWriter(TarSink& sink, std::int64_t mtime)
+      : m_tar([&sink](const void* data, std::size_t size) { sink.take(data, size); }, "a layer"), m_mtime(mtime) {}
 
   void add(const LayerEntry& entry) {
-    std::unique_ptr<archive_entry, EntryDeleter> header(archive_entry_new());
-    std::string name = entry.path.substr(entry.path.find_first_not_of('/'));
-    archive_entry_set_pathname_utf8(header.get(), name.c_str());
-    archive_entry_set_mtime(header.get(), m_mtime, 0);
-    archive_entry_set_uid(header.get(), 0);
-    archive_entry_set_gid(header.get(), 0);
-    archive_entry_set_perm(header.get(), entry.mode & 07777);
-    switch (entry.kind) {
-      case EntryKind::directory:
-        archive_entry_set_filetype(header.get(), AE_IFDIR);
-        break;
-      case EntryKind::symlink:
-        archive_entry_set_filetype(header.get(), AE_IFLNK);
-        archive_entry_set_symlink_utf8(header.get(), entry.link_target.c_str());
-        break;
-      case EntryKind::regular:
-        archive_entry_set_filetype(header.get(), AE_IFREG);
-        // Rewritten content carries its own size; `size` describes `source`.
-        archive_entry_set_size(header.get(),
-                               static_cast<la_int64_t>(entry.content ? entry.content->size() : entry.size));
-        break;
-    }
-    if (archive_write_header(m_archive.get(), header.get()) != ARCHIVE_OK) fail("cannot add " + entry.path);
+    TarHeader header;
+    header.path = entry.path.substr(entry.path.find_first_not_of('/'));
+    header.kind = entry.kind;
+    header.mode = entry.mode;
+    header.link_target = entry.link_target;
+    // Rewritten content carries its own size; `size` describes `source`.
+    header.size = entry.content ? entry.content->size() : entry.size;
+    header.mtime = m_mtime;
+    m_tar.add_header(header);
     if (entry.kind != EntryKind::regular) return;
     if (entry.content) {
-      write_data(entry.content->data(), entry.content->size(), entry.path);
+      m_tar.write_data(entry.content->data(), entry.content->size(), entry.path);
     } else {
       copy_file(entry);
     }
   }
 
-  void close() {
-    if (archive_write_close(m_archive.get()) != ARCHIVE_OK) fail("cannot finish a layer");
-  }
+  void close() { m_tar.finish(); }
 
  private:
-  void fail(const std::string& what) {
-    if (m_sink.failure) std::rethrow_exception(m_sink.failure);
-    throw Error(what + ": " + (archive_error_string(m_archive.get()) ? archive_error_string(m_archive.get()) : "libarchive failed"));
-  }
-
-  void write_data(const void* data, std::size_t size, const std::string& path) {
-    if (size == 0) return;
-    if (archive_write_data(m_archive.get(), data, size) != static_cast<la_ssize_t>(size)) fail("cannot add " + path);
-  }
-
   void copy_file(const LayerEntry& entry) {
     int fd = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
@@ -170,7 +117,7 @@ class LayerTarWriter {
       }
       if (first_block) patch_pyc_header(entry, got);
       first_block = false;
-      write_data(m_buffer.data(), static_cast<std::size_t>(got), entry.path);
+      m_tar.write_data(m_buffer.data(), static_cast<std::size_t>(got), entry.path);
       copied += static_cast<std::uint64_t>(got);
       if (static_cast<std::size_t>(got) < want) break;
     }
@@ -191,9 +138,8 @@ class LayerTarWriter {
     for (int i = 0; i < 4; ++i) header[8 + i] = static_cast<unsigned char>(mtime >> (8 * i));
   }
 
-  TarSink& m_sink;
+  TarWriter m_tar;
   std::int64_t m_mtime;
-  std::unique_ptr<struct archive, ArchiveDeleter> m_archive;
   std::vector<char> m_buffer = std::vector<char>(k_read_block);
 };
 
@@ -211,7 +157,7 @@ Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, 
                           options.threads, options.level);
   sink.gzip = &gzip;
 
-  LayerTarWriter tar(sink, options.mtime);
+  LayerEntryWriter tar(sink, options.mtime);
   for (const auto& entry : entries) {
     if (options.cancelled && options.cancelled->load(std::memory_order_relaxed)) throw Error("layer write cancelled");
     tar.add(entry);

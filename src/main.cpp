@@ -10,9 +10,11 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "name_charset.h"
 #include "venv2docker/build.h"
 #include "venv2docker/error.h"
 #include "venv2docker/layer_writer.h"
+#include "venv2docker/platform.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;
@@ -29,6 +31,12 @@ std::int64_t source_date_epoch() {
                      "unset it, or set it to e.g. $(git log -1 --format=%ct)");
   }
   return value;
+}
+
+// JSON text holds only UTF-8: a name that is not (names are bytes) is shown
+// with U+FFFD in place of each byte JSON cannot carry.
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // --apt's packages, in install order: what the layer holds (and, with
@@ -88,6 +96,10 @@ int main(int argc, char** argv) {
   // page-faulted in and unmapped again for every layer; kept in the heap they are
   // reused. The heap's peak stays what the writers need at once.
   ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  // LC_CTYPE only, and a UTF-8 one whatever LANG says: the process's default
+  // for anything that reads it. Names in layers never depend on it (libarchive
+  // runs under its own per-thread choice, see name_charset.h).
+  set_process_name_charset();
   ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
   BuildOptions options;
   CLI::App app{"venv2docker: package a Python virtualenv and its project as a container image,\n"
@@ -165,8 +177,10 @@ int main(int argc, char** argv) {
   app.add_option("--ca-cert", ca_cert_args,
                  "Trust this CA certificate (PEM) for registries, besides the system's and "
                  "/etc/docker/certs.d/HOST[:PORT]/*.crt; repeatable")->allow_extra_args(false)->group(registry_group);
-  app.add_option("--platform", options.registry.platform,
-                 "Platform OS/ARCH[/VARIANT] to pick from a multi-platform base (default: linux/amd64)")->group(registry_group);
+  app.add_option("--platform", options.platform,
+                 "Build for OS/ARCH[/VARIANT] or ARCH (linux/arm64, arm64...): the image chosen from a multi-platform "
+                 "base, and what a single-platform base must be (default: this machine's, " +
+                     Platform::host().str() + ")")->group(image_group);
 
   auto* runtime_group = "Runtime";
   app.add_option("--entrypoint", options.entrypoint, "Program the container runs")->group(runtime_group);
@@ -241,14 +255,14 @@ int main(int argc, char** argv) {
       if (json_output) {
         nlohmann::json report = result.report.json();
         report["apt_packages"] = apt_json(result);
-        std::cout << report.dump(2) << "\n";
+        std::cout << json_text(report) << "\n";
       } else {
         std::cout << result.report.text();
       }
       return result.report.has_errors() ? 1 : 0;
     }
     if (json_output) {
-      std::cout << result_json(result, reporter).dump(2) << "\n";
+      std::cout << json_text(result_json(result, reporter)) << "\n";
     } else if (!quiet) {
       std::fprintf(stderr, "Built %s %s\n", result.name.familiar().c_str(), result.image.manifest_digest().str().c_str());
       if (result.loaded) std::fprintf(stderr, "  %s\n", result.loaded->c_str());

@@ -121,9 +121,6 @@ class EntryBuilder {
     std::error_code error;
     const fs::path target = fs::read_symlink(path, error);
     if (error) throw Error("cannot read the symlink " + path.string() + ": " + error.message(), "fix or remove it");
-    if (!is_valid_utf8(target.string())) {
-      throw Error("the target of the symlink " + path.string() + " is not valid UTF-8", "fix or remove the link");
-    }
     LayerEntry entry;
     entry.path = m_image_path;
     entry.kind = EntryKind::symlink;

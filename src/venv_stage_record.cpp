@@ -17,7 +17,7 @@ namespace {
 // Bump whenever relocation, the checks or the split decide differently for
 // the same inputs: records made by older code then stop matching. The
 // program's version is part of the key too, for releases.
-constexpr std::uint64_t k_stage_format_version = 1;
+constexpr std::uint64_t k_stage_format_version = 2;
 
 void add_optional_path(KeyHasher& key, const std::optional<fs::path>& path) {
   key.add(path ? "yes" : "no");
@@ -82,6 +82,14 @@ std::optional<LayerCacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
   key.add(in.python_from_host ? "host python" : "image python");
   key.add(static_cast<std::uint64_t>(in.max_layers));
   add_layer_options_key(key, in.layer_options);
+  const std::size_t system_count = in.system_distributions ? in.system_distributions->size() : 0;
+  key.add(static_cast<std::uint64_t>(system_count));
+  for (std::size_t i = 0; i < system_count; ++i) {
+    const SystemDistribution& distribution = (*in.system_distributions)[i];
+    key.add(distribution.name);
+    key.add(distribution.version);
+    key.add(distribution.folder);
+  }
 
   bool settled = true;
   const std::int64_t settled_before = nanoseconds_ago(k_settle_seconds);
@@ -108,9 +116,9 @@ std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStor
   // Anything wrong with a record (hand-edited, from a crash before atomic
   // writes, its blobs pruned) is a miss: the stage simply runs.
   try {
-    const std::optional<std::string> text = read_file_bytes(store.record_path("venv-stages", key, ".json"));
-    if (!text) return std::nullopt;
-    const auto json = nlohmann::json::parse(*text);
+    const std::optional<std::string> bytes = read_file_bytes(store.record_path("venv-stages", key, ".cbor"));
+    if (!bytes) return std::nullopt;
+    const auto json = nlohmann::json::from_cbor(*bytes);
     VenvStageRecord record;
     record.relocation_warnings = json.at("relocation_warnings").get<std::vector<std::string>>();
     record.venv_elf_files = json.at("venv_elf_files").get<std::vector<std::string>>();
@@ -156,7 +164,10 @@ void record_venv_stage(const Digest& key, const VenvStageRecord& record, const B
         {"interpreter", record.report.interpreter ? nlohmann::json(*record.report.interpreter) : nlohmann::json(nullptr)},
         {"findings", findings}}},
       {"layers", layers}};
-  write_file_atomically(store.record_path("venv-stages", key, ".json"), json.dump() + "\n");
+  // CBOR, not JSON text: warnings and ELF files name host paths, which are
+  // bytes and need not be UTF-8.
+  const std::vector<std::uint8_t> bytes = nlohmann::json::to_cbor(json);
+  write_file_atomically(store.record_path("venv-stages", key, ".cbor"), std::string(bytes.begin(), bytes.end()));
 }
 
 }  // namespace venv2docker

@@ -1,8 +1,8 @@
 // The outcome of a build's venv stage (relocation, the compatibility checks,
 // the split into per-package layers) recorded in the blob store, under a key
 // of everything that decides it: the walk's entries with their lstat, the
-// venv's settings and destinations, the image below the venv, and the layer
-// options. A rebuild whose walk finds nothing changed then skips all three,
+// venv's settings and destinations, the image below the venv, what the venv
+// imports from the host's system site-packages, and the layer options. A rebuild whose walk finds nothing changed then skips all three,
 // which were most of a no-change rebuild of a 10,000-file venv. Like the
 // layer cache it never reads a file's bytes to decide, and a record whose
 // layers are no longer all in the store is a miss.
@@ -18,6 +18,7 @@
 #include "venv2docker/layer_cache.h"
 #include "venv2docker/layer_entry.h"
 #include "venv2docker/relocate.h"
+#include "venv2docker/system_site_packages.h"
 #include "venv2docker/venv.h"
 
 namespace venv2docker {
@@ -29,6 +30,9 @@ struct VenvStageKeyInputs {
   const BaseImage* base = nullptr;
   /// Layers between the base and the venv known before the venv stage (--apt).
   std::vector<const std::vector<LayerEntry>*> layers_below;
+  /// What the venv imports from the host's system site-packages (may be null):
+  /// outside the walk, yet the checks depend on it.
+  const std::vector<SystemDistribution>* system_distributions = nullptr;
   bool python_from_host = false;
   unsigned max_layers = 0;
   LayerOptions layer_options;

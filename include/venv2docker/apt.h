@@ -68,6 +68,13 @@ class AptArchives {
   /// left out. Throws Error when the sources cannot be read.
   std::map<std::string, std::string> packages_for_libraries(const std::vector<std::string>& sonames);
 
+  /// Which Debian package from the sources would provide each Python
+  /// distribution ("PyYAML" -> "python3-yaml"), by Debian's Python package
+  /// naming (debian/package_naming.h), or by a package that declares
+  /// "Provides:" that name. Distributions with neither are left out. Throws
+  /// Error when the sources cannot be read.
+  std::map<std::string, std::string> packages_for_python_distributions(const std::vector<std::string>& distributions);
+
   struct Session;  // what has been read so far (src/debian/apt_install.cpp)
 
  private:

@@ -18,6 +18,8 @@
 
 namespace venv2docker {
 
+struct SystemDistribution;  // venv2docker/system_site_packages.h
+
 enum class Severity { error, warning };
 
 struct Finding {
@@ -63,6 +65,9 @@ struct CompatInputs {
   /// Set with --python-from host: the interpreter is the venv's own.
   std::optional<std::string> host_interpreter;
   std::string base_name;
+  /// What the venv imports from the host's system site-packages
+  /// (host_system_distributions; empty or null when it does not).
+  const std::vector<SystemDistribution>* system_distributions = nullptr;
   /// Remembers the venv's ELF headers by stat across builds (optional).
   FileStatMemo* elf_memo = nullptr;
 };

@@ -21,6 +21,9 @@ struct IndexedFile {
   std::uint32_t mode = 0;
   /// The bytes, for the few small files the checks read (see wants_content).
   std::optional<std::string> content;
+  /// In a layer's listing only: a hard link to a file of a lower layer
+  /// ("/usr/bin/perl"); FileIndex::apply replaces it by that file.
+  std::optional<std::string> hardlink_to;
 };
 
 /// The files whose bytes the index keeps: the loader's configuration, the C

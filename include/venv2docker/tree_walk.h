@@ -55,8 +55,9 @@ struct WalkOptions {
 
 /// Lists `source` recursively as entries under `destination` (the folder itself
 /// included), sorted. Throws Error naming the file for sockets, fifos, devices,
-/// unreadable files and names that are not UTF-8 (the first such file in sorted
-/// order, as a walk on one thread finds it). Symlinks are never followed;
+/// and unreadable files (the first such file in sorted order, as a walk on one
+/// thread finds it). Names and link targets are kept as bytes, whatever their
+/// encoding. Symlinks are never followed;
 /// reports (to `warnings`, in sorted order) links that leave the allowed roots
 /// or dangle.
 std::vector<LayerEntry> walk_tree(const WalkOptions& options, std::vector<std::string>& warnings);

@@ -19,6 +19,9 @@ struct Venv {
   std::string python_version;
   /// True for a free-threaded build (lib/python3.13t).
   bool free_threaded = false;
+  /// "3.11", or "3.13t" for a free-threaded build: how lib/python3.X[t] and
+  /// the interpreter's name spell the version.
+  std::string python_tag() const { return python_version + (free_threaded ? "t" : ""); }
   /// root/lib/python3.X[t]/site-packages.
   std::filesystem::path site_packages;
   /// pyvenv.cfg `home`: the folder of the interpreter that made the venv.

@@ -1,12 +1,11 @@
 #include "debian/apt_archive_client.h"
 
-#include <archive.h>
 
 #include <chrono>
 #include <memory>
 #include <thread>
 
-#include "archive_data.h"
+#include "archive_reader.h"
 #include "file_bytes.h"
 #include "atomic_file.h"
 #include "retry_policy.h"
@@ -46,15 +45,9 @@ std::string dists_url(const AptSource& source, const std::string& name) {
 }  // namespace
 
 std::string decompress_file(const fs::path& file, std::size_t cap, const std::string& what) {
-  std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(reader.get());
-  archive_read_support_format_raw(reader.get());
-  archive_entry* entry = nullptr;
-  if (archive_read_open_filename(reader.get(), file.c_str(), 1 << 16) != ARCHIVE_OK ||
-      archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
-    throw Error("cannot read " + what + ": " + archive_error_string(reader.get()));
-  }
-  return read_entry_data(reader.get(), cap, what);
+  ArchiveReader reader(file, ArchiveFormat::raw, what);
+  if (!reader.next()) throw Error("cannot read " + what + ": it is empty");
+  return reader.read_all(cap, what);
 }
 
 AptArchiveClient::AptArchiveClient(const BlobStore& store, Reporter& reporter, bool allow_unauthenticated)

@@ -12,6 +12,7 @@
 #include "debian/dpkg_database.h"
 #include "debian/install_plan_cache.h"
 #include "debian/maintainer_scripts.h"
+#include "debian/package_naming.h"
 #include "debian/resolver.h"
 #include "text_util.h"
 #include "venv2docker/apt.h"
@@ -240,23 +241,38 @@ AptLayerContents AptArchives::prepare_layer() {
   return contents;
 }
 
+namespace {
+
+// The first of `names` the sources offer: a package of that name, else one
+// that declares "Provides: NAME".
+std::optional<std::string> offered_package(const PackageUniverse& universe, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (!universe.candidates(name).empty()) return name;
+    if (const auto& providers = universe.providers(name); !providers.empty()) return providers.front()->name;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::map<std::string, std::string> AptArchives::packages_for_libraries(const std::vector<std::string>& sonames) {
   const PackageUniverse& universe = session().catalog();
   std::map<std::string, std::string> found;
   for (const auto& soname : sonames) {
-    // Debian policy 8.1: libfoo.so.3 ships in libfoo3, libfoo2.so.1 in libfoo2-1.
-    auto marker = soname.find(".so.");
-    if (marker == std::string::npos) continue;
-    std::string stem = ascii_lower(soname.substr(0, marker));
-    std::string version = soname.substr(marker + 4);
-    std::replace(stem.begin(), stem.end(), '_', '-');
-    std::string name = stem + (std::isdigit(static_cast<unsigned char>(stem.back())) ? "-" : "") + version;
-    if (!universe.candidates(name).empty()) {
-      found[soname] = name;
-    } else if (const auto& providers = universe.providers(soname); !providers.empty()) {
-      // Some library packages also declare "Provides: libfoo.so.N".
-      found[soname] = providers.front()->name;
-    }
+    const std::optional<std::string> named = library_package_name(soname);
+    if (!named) continue;
+    // Some library packages also declare "Provides: libfoo.so.N".
+    if (auto package = offered_package(universe, {*named, soname})) found[soname] = *package;
+  }
+  return found;
+}
+
+std::map<std::string, std::string> AptArchives::packages_for_python_distributions(
+    const std::vector<std::string>& distributions) {
+  const PackageUniverse& universe = session().catalog();
+  std::map<std::string, std::string> found;
+  for (const auto& distribution : distributions) {
+    if (auto package = offered_package(universe, python_package_names(distribution))) found[distribution] = *package;
   }
   return found;
 }

@@ -7,7 +7,7 @@ usage: apt_archive.py [--print-env] [--serve] [--verify] [--rebuild]
 build_archives() (once per $V2D_TEST_STATE, cached under apt-archive-<key>/, concurrent
 runs serialise on a lock):
   debs       real bookworm .debs fetched on the host with `apt-get download` (REAL_PACKAGES:
-             what jq and BLAS/LAPACK need beyond the minbase+python3 base), cached in
+             what jq, BLAS/LAPACK and python3-numpy need beyond the minbase+python3 base), cached in
              $V2D_TEST_BASES/apt-debs-<key> (default /var/cache/v2d-test-bases) so reruns
              need no network; plus dummy packages built with `dpkg-deb --build`
              (DUMMY_PACKAGES: v2d-conflicts-jq, v2d-needs-new-libc, v2d-hello-jq).
@@ -59,9 +59,11 @@ ARCH = "amd64"
 FORMAT = "apt-archive-1"
 VARIANTS = ("good", "badsig", "tampered", "unsigned")
 TAMPERED_PACKAGE = "jq"
-# What the minbase+python3 bookworm base lacks for jq and for numpy's BLAS/LAPACK: the full
-# dependency closure (the base has libc6, libgcc-s1, gcc-12-base). apt_simulate() proves it.
-REAL_PACKAGES = ("jq", "libjq1", "libonig5", "libblas3", "liblapack3", "libgfortran5", "libquadmath0")
+# What the minbase+python3 bookworm base lacks for jq, for numpy's BLAS/LAPACK and for Debian's
+# numpy itself (test_system_site): the full dependency closure (the base has libc6, libgcc-s1,
+# gcc-12-base, python3). apt_simulate() proves it.
+REAL_PACKAGES = ("jq", "libjq1", "libonig5", "libblas3", "liblapack3", "libgfortran5", "libquadmath0",
+                 "python3-numpy", "python3-pkg-resources")
 HELLO_JQ_SCRIPT = "#!/bin/sh\necho '{\"greeting\": \"hello from v2d-hello-jq\"}' | jq -r .greeting\n"
 # name: (control fields, {path: (mode, content)})
 DUMMY_PACKAGES = {
@@ -146,6 +148,12 @@ def real_debs():
             # The host's package lists may be missing or stale (a version gone from the mirror).
             run(["apt-get", "update", "-q"])
             run(cmd, cwd=tmp)
+        for name in os.listdir(tmp):
+            # apt-get download names a file with the version's epoch ("python3-numpy_1%3a1.24.2...");
+            # Debian's pool leaves it out, and a '%' would have to survive URL decoding.
+            if "%3a" in name:
+                package, rest = name.split("_", 1)
+                os.rename(os.path.join(tmp, name), os.path.join(tmp, package + "_" + rest.split("%3a", 1)[1]))
         got = sorted(n.split("_", 1)[0] for n in os.listdir(tmp) if n.endswith(".deb"))
         if got != sorted(REAL_PACKAGES):
             raise FixtureError(f"apt-get download gave {got}, expected {sorted(REAL_PACKAGES)}")
@@ -287,6 +295,15 @@ def tampered_deb(archive):
 def build_archives():
     """The archive folder (built once per $V2D_TEST_STATE): root/, keys/, debs/."""
     return locked_build(os.path.join(state_dir(), "apt-archive-" + self_hash(*REAL_PACKAGES)), build_tree)
+
+
+def serve_archives(add_cleanup):
+    """The archives (build_archives()) and an ArchiveServer for them, stopped by the cleanup
+    registered with `add_cleanup` (e.g. unittest.addModuleCleanup): (archive, server)."""
+    archive = build_archives()
+    server = ArchiveServer(os.path.join(archive, "root"))
+    add_cleanup(server.stop)
+    return archive, server
 
 
 def key_path(archive, armored=False, rogue=False):
@@ -530,7 +547,7 @@ def verify(archive, base_dir, base_tag):
 
     with ArchiveServer(os.path.join(archive, "root")) as srv:
         upd, sim = apt_simulate(srv.url("good"), key, status, "install", "-s", "-y",
-                                "jq", "libblas3", "liblapack3", "v2d-hello-jq")
+                                "jq", "libblas3", "liblapack3", "python3-numpy", "v2d-hello-jq")
         check(upd.returncode == 0 and "W:" not in upd.stdout + upd.stderr, "good archive updates cleanly", upd)
         installs = sorted(line.split()[1] for line in sim.stdout.splitlines() if line.startswith("Inst "))
         want = sorted(set(REAL_PACKAGES) | {"v2d-hello-jq"})

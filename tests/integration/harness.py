@@ -72,6 +72,15 @@ def bookworm_oci_ref():
     return f"oci:{b['V2D_BASE_BOOKWORM_OCI']}:{b['V2D_BASE_BOOKWORM_TAG']}"
 
 
+def multiplatform_base():
+    """The two-platform base (built once, cached; make_multiplatform_base.py): V2D_MULTI_OCI, ..."""
+    if "multiplatform" not in _memo:
+        _memo["multiplatform"] = _run_fixture_script(
+            [HOST_PYTHON, os.path.join(HERE, "make_multiplatform_base.py"), "--print-env"],
+            "make_multiplatform_base.py")
+    return _memo["multiplatform"]
+
+
 def fixtures():
     """Paths of the venv fixtures (built once, cached): V2D_VENV_DEMO, V2D_PROJECT, ..."""
     if "venvs" not in _memo:

@@ -92,18 +92,29 @@ def needed_libraries(path):
             if "(NEEDED)" in line]
 
 
-def make_sci_venv(path):
-    """A venv with Debian's numpy copied in (no pip: nothing is installed from an index)."""
-    run([HOST_PYTHON, "-m", "venv", "--without-pip", path])
-    site = run([os.path.join(path, "bin", "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"])
-    site = site.strip()
+def copy_debian_numpy(dest):
+    """Copy Debian's numpy (the package and its .egg-info, without its tests) into the
+    folder `dest`; returns the names copied."""
     names = [n for n in os.listdir(DIST_PACKAGES) if n == "numpy" or (n.startswith("numpy-") and n.endswith(("-info")))]
     if "numpy" not in names or len(names) < 2:
         sys.exit(f"make_venvs.py: Debian's numpy is not in {DIST_PACKAGES} (install python3-numpy)")
     for name in names:
         # numpy's own test suites (15 MB) are left out: vfs copies every layer per container.
-        shutil.copytree(os.path.join(DIST_PACKAGES, name), os.path.join(site, name), symlinks=True,
+        shutil.copytree(os.path.join(DIST_PACKAGES, name), os.path.join(dest, name), symlinks=True,
                         ignore=shutil.ignore_patterns("tests"))
+    return names
+
+
+def site_packages(venv):
+    """The venv's site-packages folder, as its own Python names it."""
+    return run([os.path.join(venv, "bin", "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]).strip()
+
+
+def make_sci_venv(path):
+    """A venv with Debian's numpy copied in (no pip: nothing is installed from an index)."""
+    run([HOST_PYTHON, "-m", "venv", "--without-pip", path])
+    site = site_packages(path)
+    copy_debian_numpy(site)
     for stem, lib in NUMPY_NEEDS.items():
         folder, prefix = os.path.split(os.path.join(site, "numpy", stem))
         ext = next(os.path.join(folder, n) for n in os.listdir(folder) if n.startswith(prefix + ".") and n.endswith(".so"))

@@ -33,9 +33,7 @@ JQ_PACKAGES = ("jq", "libjq1", "libonig5")
 
 def setUpModule():
     global ARCHIVE, SERVER
-    ARCHIVE = aa.build_archives()
-    SERVER = aa.ArchiveServer(os.path.join(ARCHIVE, "root"))
-    unittest.addModuleCleanup(SERVER.stop)
+    ARCHIVE, SERVER = aa.serve_archives(unittest.addModuleCleanup)
     tmp = h.make_tmp("apt-bases")
     unittest.addModuleCleanup(h.remove_tmp, tmp)
     b = h.bases()

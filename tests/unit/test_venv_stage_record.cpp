@@ -83,7 +83,7 @@ TEST_CASE("venv stage key: the same inputs give the same key, each input its own
   CHECK(original.settled);
   CHECK(f.key().digest == original.digest);
 
-  const BaseImage arm = scratch_image(f.store, "arm64");
+  const BaseImage arm = scratch_image(f.store, Platform::parse("linux/arm64"));
   const std::vector<std::function<void(VenvStageKeyInputs&)>> edits = {
       [&](VenvStageKeyInputs& in) { in.base = &arm; },
       [&](VenvStageKeyInputs& in) { in.python_from_host = true; },
@@ -112,6 +112,16 @@ TEST_CASE("venv stage key: the same inputs give the same key, each input its own
   SECTION("the venv's settings") {
     f.venv.config["include-system-site-packages"] = "true";
     CHECK(f.key().digest != original.digest);
+  }
+  SECTION("what the venv imports from the host's system site-packages") {
+    std::vector<SystemDistribution> system = {{"numpy", "1.24.2", "/usr/lib/python3/dist-packages"}};
+    const auto with = [&](VenvStageKeyInputs& in) { in.system_distributions = &system; };
+    const Digest with_numpy = f.key(with).digest;
+    CHECK(with_numpy != original.digest);
+    system[0].version = "1.26.4";  // upgraded on the host
+    CHECK(f.key(with).digest != with_numpy);
+    system.clear();
+    CHECK(f.key(with).digest == original.digest);
   }
   SECTION("an entry's mode, or a file the walk found changed") {
     f.walked[1].mode = 0600;

@@ -1,0 +1,68 @@
+// The one way venv2docker reads archives: base layers (any tar dialect, any
+// compression), docker-archives, .deb files (ar) and the tars inside them,
+// and compressed apt indexes (raw). Names come back as the archive's bytes,
+// in every locale (see name_charset.h); every libarchive status is looked at,
+// and nothing stops silently on a warning.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+struct archive;
+
+namespace venv2docker {
+
+enum class ArchiveFormat {
+  tar,  // ustar, GNU, pax and their old forms, compressed or not
+  ar,   // a .deb's outer container
+  raw,  // one compressed file (Packages.gz, Packages.xz)
+};
+
+struct ArchiveMember {
+  enum class Kind { regular, directory, symlink, hardlink, other };
+  std::string path;  // exactly as stored: "./usr/bin/", "caf\xc3\xa9"
+  Kind kind = Kind::regular;
+  std::string link_target;  // symlink: its target; hardlink: the member it names
+  std::uint64_t size = 0;   // bytes of data that follow (a hardlink's is usually 0)
+  std::uint32_t mode = 0;   // permission bits and set-id/sticky
+};
+
+class ArchiveReader {
+ public:
+  /// Opens `file`. `what` names the archive in errors ("layer sha256:… of the
+  /// base image"). Throws Error when it cannot be opened.
+  ArchiveReader(const std::filesystem::path& file, ArchiveFormat format, std::string what);
+  /// Reads the member `outer` is on (a .deb's data.tar.xz) as an archive of
+  /// its own, streamed, without a temporary file.
+  ArchiveReader(ArchiveReader& outer, ArchiveFormat format, std::string what);
+  ~ArchiveReader();
+  ArchiveReader(const ArchiveReader&) = delete;
+  ArchiveReader& operator=(const ArchiveReader&) = delete;
+
+  /// The next member, or std::nullopt at the end. Throws Error naming the
+  /// archive when it is damaged, truncated or not of `format`.
+  std::optional<ArchiveMember> next();
+
+  /// Hands each block of the current member's data to `consume`, in order.
+  void for_each_block(const std::function<void(const char*, std::size_t)>& consume);
+  /// The current member's data, refused (Error naming `what`) beyond `cap` bytes.
+  std::string read_all(std::size_t cap, const std::string& what);
+
+  const std::string& what() const { return m_what; }
+
+ private:
+  struct Outer;
+  [[noreturn]] void fail(const std::string& doing);
+  void opened(int status);
+
+  std::string m_what;
+  std::unique_ptr<Outer> m_outer;  // set when reading another reader's member
+  archive* m_archive;
+};
+
+}  // namespace venv2docker
