@@ -352,7 +352,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }
   suggest_apt_packages(report, apt_archives, reporter);
-  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, {}};
+  if (options.check_only) {
+    return BuildResult{name, base.image, {}, std::nullopt, report, apt ? apt->installed : std::vector<std::string>{}};
+  }
   if (report.has_errors() && !options.force) {
     throw Error("the venv cannot run on this base image:\n" + report.text(),
                 "fix what is listed, or pass --force to build anyway");

@@ -39,6 +39,17 @@ std::string json_text(const nlohmann::json& value) {
   return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// --apt's packages, in install order: what the layer holds (and, with
+// --check, what it would hold).
+nlohmann::json apt_json(const BuildResult& result) {
+  nlohmann::json apt = nlohmann::json::array();
+  for (const auto& package : result.apt_installed) {
+    auto space = package.find(' ');
+    apt.push_back({{"package", package.substr(0, space)}, {"version", package.substr(space + 1)}});
+  }
+  return apt;
+}
+
 nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) {
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& layer : result.image.layers) {
@@ -55,11 +66,6 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
     if (!output.digest.empty()) entry["digest"] = output.digest;  // registry: the manifest digest as pushed
     outputs.push_back(entry);
   }
-  nlohmann::json apt = nlohmann::json::array();
-  for (const auto& package : result.apt_installed) {
-    auto space = package.find(' ');
-    apt.push_back({{"package", package.substr(0, space)}, {"version", package.substr(space + 1)}});
-  }
   return {{"name", result.name.familiar().substr(0, result.name.familiar().rfind(':'))},
           {"full_name", result.name.name()},
           {"tag", result.name.tag_or_latest()},
@@ -69,7 +75,7 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
           {"layers", layers},
           {"outputs", outputs},
           {"loaded", result.loaded ? nlohmann::json(*result.loaded) : nlohmann::json(nullptr)},
-          {"apt_packages", apt},
+          {"apt_packages", apt_json(result)},
           {"warnings", reporter.warnings()},
           {"check", result.report.json()}};
 }
@@ -247,7 +253,9 @@ int main(int argc, char** argv) {
     BuildResult result = build(options, reporter);
     if (options.check_only) {
       if (json_output) {
-        std::cout << json_text(result.report.json()) << "\n";
+        nlohmann::json report = result.report.json();
+        report["apt_packages"] = apt_json(result);
+        std::cout << json_text(report) << "\n";
       } else {
         std::cout << result.report.text();
       }
