@@ -19,6 +19,7 @@
 #include "venv2docker/layer_cache.h"
 #include "venv2docker/layer_writer.h"
 #include "venv2docker/outputs.h"
+#include "venv2docker/platform.h"
 #include "venv2docker/registry.h"
 #include "venv2docker/relocate.h"
 #include "venv2docker/system_site_packages.h"
@@ -59,12 +60,13 @@ std::string base_path_variable(const Image& base) {
   return k_default_path;
 }
 
-LayerOptions layer_options_for(const BuildOptions& options, MediaFamily family) {
+// Every image is OCI, whatever the base's family (docs/images.md), so every
+// new layer gets the OCI layer type: LayerOptions' default family.
+LayerOptions layer_options_for(const BuildOptions& options) {
   LayerOptions layer_options;
   layer_options.mtime = options.epoch;
   layer_options.threads = options.threads;
   layer_options.level = options.compression_level;
-  layer_options.family = family;
   return layer_options;
 }
 
@@ -74,8 +76,8 @@ void report_layer(const std::string& label, const Layer& layer, bool reused, Rep
 }
 
 Layer write_tree_layer(std::vector<LayerEntry> entries, const std::string& label, const BuildOptions& options,
-                       MediaFamily family, const BlobStore& store, Reporter& reporter) {
-  LayerOptions layer_options = layer_options_for(options, family);
+                       const BlobStore& store, Reporter& reporter) {
+  LayerOptions layer_options = layer_options_for(options);
   layer_options.progress = [&](std::uint64_t bytes) { reporter.progress(label, bytes); };
   bool reused = false;
   Layer layer = write_layer_cached(std::move(entries), layer_options, store, &reused);
@@ -219,6 +221,7 @@ fs::path resolve_build_dir(const BuildOptions& options) {
 }
 
 BuildResult build(const BuildOptions& options, Reporter& reporter) {
+  PlatformRequest platform = PlatformRequest::from_option(options.platform);  // a bad --platform stops us first
   Venv venv = open_venv(locate_venv(options.venv));
   std::optional<fs::path> project = project_folder(options, venv, reporter);
   Reference name = Reference::parse_or_throw(options.name.value_or(venv.name) + ":" + options.tag, "--name/--tag");
@@ -230,7 +233,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
   RegistryOptions registry = registry_options(options, name, base_ref);
-  BaseImage base = load_base_image(base_ref, store, registry, reporter);
+  BaseImage base = load_base_image(base_ref, platform, store, registry, reporter);
   // Everything the image will hold is listed first, so the checks can see it
   // all before a single layer is written.
   if (options.python_from && *options.python_from != "host") {
@@ -255,7 +258,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   venv_walk.allowed_roots.push_back(venv.home);
   std::vector<LayerEntry> venv_entries = walk_tree(venv_walk, walk_warnings);
   RelocationParams relocation{options.venv_path, project, options.project_path, interpreter, nullptr, {}};
-  const LayerOptions venv_layer_options = layer_options_for(options, base.image.family);
+  const LayerOptions venv_layer_options = layer_options_for(options);
   // Outside the venv, so listed on every build and part of the stage's key.
   const std::vector<SystemDistribution> system_distributions = host_system_distributions(venv);
 
@@ -349,7 +352,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }
   suggest_apt_packages(report, apt_archives, reporter);
-  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, {}};
+  if (options.check_only) {
+    return BuildResult{name, base.image, {}, std::nullopt, report, apt ? apt->installed : std::vector<std::string>{}};
+  }
   if (report.has_errors() && !options.force) {
     throw Error("the venv cannot run on this base image:\n" + report.text(),
                 "fix what is listed, or pass --force to build anyway");
@@ -363,15 +368,14 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   if (apt && !apt->entries.empty()) {
     std::string installed;
     for (const auto& package : apt->installed) installed += " " + package.substr(0, package.find(' '));
-    layers.push_back({write_tree_layer(std::move(apt->entries), "apt layer", options, base.image.family, store, reporter),
+    layers.push_back({write_tree_layer(std::move(apt->entries), "apt layer", options, store, reporter),
                       "venv2docker: apt-get install" + installed});
   }
   if (host) {
     // Alone, with every compression thread and its own progress line: written
     // in the venv's pool it measured no faster (2 cores, noisy machine).
     reporter.step("Packing the interpreter layer");
-    layers.push_back({write_tree_layer(std::move(host->entries), "interpreter layer", options, base.image.family, store,
-                                       reporter),
+    layers.push_back({write_tree_layer(std::move(host->entries), "interpreter layer", options, store, reporter),
                       "venv2docker: host interpreter " + interpreter});
   }
   reporter.step("Packing venv " + venv.root.string() + " -> " + options.venv_path);
@@ -399,7 +403,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
 
   if (!pip_entries.empty()) {
     reporter.step("Packing the pip layer");
-    layers.push_back({write_tree_layer(std::move(pip_entries), "pip layer", options, base.image.family, store, reporter),
+    layers.push_back({write_tree_layer(std::move(pip_entries), "pip layer", options, store, reporter),
                       "venv2docker: pip install -r " + pip->requirements.filename().string() + " (" +
                           describe_distributions(pip->installed) + ")"});
   }
@@ -412,8 +416,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     fs::path venv_inside = venv.root.lexically_relative(*project);
     if (!venv_inside.empty() && !venv_inside.string().starts_with("..")) project_excludes.add(venv_inside.string());
     WalkOptions project_walk{*project, options.project_path, project_excludes, {venv.root}};
-    layers.push_back({write_tree_layer(walk_tree(project_walk, walk_warnings), "project layer", options,
-                                       base.image.family, store, reporter),
+    layers.push_back({write_tree_layer(walk_tree(project_walk, walk_warnings), "project layer", options, store,
+                                       reporter),
                       "venv2docker: project " + project->filename().string() + " at " + options.project_path});
   }
   for (const auto& warning : walk_warnings) reporter.warning(warning);

@@ -9,6 +9,7 @@
 #include "glibc_version.h"
 #include "venv2docker/elf.h"
 #include "venv2docker/library_search.h"
+#include "venv2docker/platform.h"
 #include "venv2docker/system_site_packages.h"
 
 namespace venv2docker {
@@ -136,14 +137,17 @@ void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport&
   if (binaries.empty()) return;
 
   // Architecture.
-  std::string architecture = in.base->image.config.value("architecture", std::string("amd64"));
+  // The chosen image's own word (its config), normalised: "aarch64" is arm64.
+  Platform image_platform = Platform::from_json(in.base->image.config);
+  const std::string& architecture = image_platform.architecture;
   for (const auto& binary : binaries) {
     auto oci = elf_machine_oci_architecture(binary.info.machine);
     if (oci && *oci != architecture) {
       report.findings.push_back({Severity::error, "architecture",
                                  binary.image_path + " is built for " + elf_machine_name(binary.info.machine) +
-                                     " but the image is linux/" + architecture,
-                                 binary.host_path, "build the venv on (or for) " + architecture + ", or use a base for " + *oci});
+                                     " but the image is " + image_platform.str(),
+                                 binary.host_path,
+                                 "build the venv on (or for) " + image_platform.str() + ", or use a base (or --platform) for linux/" + *oci});
       return;  // one is enough: every other binary says the same
     }
   }

@@ -3,6 +3,7 @@
 
 #include "archive_reader.h"
 #include "layout_index.h"
+#include "platform_choice.h"
 #include "venv2docker/error.h"
 #include "venv2docker/image_source.h"
 
@@ -109,7 +110,8 @@ Image image_from_docker_manifest(const ArchiveContents& contents, const BlobStor
 
 }  // namespace
 
-BaseImage read_docker_archive(const fs::path& file, const BlobStore& store) {
+BaseImage read_docker_archive(const fs::path& file, const PlatformRequest& platform, const BlobStore& store,
+                              Reporter& reporter) {
   std::string where = "the archive " + file.string();
   if (!fs::is_regular_file(file)) throw Error("cannot find " + file.string(), "docker-archive: needs an existing tar file");
   ArchiveContents contents = read_archive(file, store);
@@ -117,20 +119,30 @@ BaseImage read_docker_archive(const fs::path& file, const BlobStore& store) {
   base.name = "docker-archive:" + file.string();
   if (contents.documents.contains("index.json") && contents.documents.contains("oci-layout")) {
     auto fetch = [&](const Descriptor& blob) {
-      const Member& found = member(contents, "blobs/sha256/" + std::string(blob.digest.hex()), where);
+      std::string name = "blobs/sha256/" + std::string(blob.digest.hex());
+      if (!contents.blobs.contains(name)) {
+        // `docker save` lists every platform of a multi-platform image but
+        // keeps only those that were pulled.
+        throw Error(where + " lacks the blob " + blob.digest.str() + " that its index names",
+                    "if it is another platform's image, save the archive with that platform pulled, or pick one that "
+                    "is there with --platform");
+      }
+      const Member& found = member(contents, name, where);
       if (found.digest != blob.digest || found.size != blob.size) {
         throw Error("blob " + blob.digest.str() + " in " + where + " does not match its digest or size",
                     "the archive is corrupt or was tampered with");
       }
     };
     std::optional<std::string> tag;  // an archive normally holds one image: take it whatever its tag
-    base.image = resolve_layout_image(contents.documents["index.json"], tag, fetch, store, where);
+    base.image = resolve_layout_image(contents.documents["index.json"], tag, platform, fetch, store, where, reporter);
     return base;
   }
   if (!contents.documents.contains("manifest.json")) {
     throw Error(where + " has neither manifest.json nor index.json", "is it a `docker save` archive?");
   }
+  // Without an index the config is the only word on the platform.
   base.image = image_from_docker_manifest(contents, store, where);
+  check_base_platform(base.image, platform, where, reporter);
   return base;
 }
 

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "oci_conversion.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker {
@@ -63,7 +64,9 @@ json runtime_config(const json& base_runtime, const ContainerSettings& settings)
 
 Image append_layers(const BaseImage& base, const std::vector<NewLayer>& layers, const ContainerSettings& settings,
                     const AssemblyOptions& options, const BlobStore& store) {
-  const Image& from = base.image;
+  // Whatever the base's family, the new image is OCI (docs/images.md): a
+  // Docker base's descriptors are converted, its blobs stay as they are.
+  const Image from = as_oci_image(base.image, "the base image " + base.name);
   std::string created = rfc3339_utc(options.created);
 
   json config = from.config;
@@ -75,8 +78,8 @@ Image append_layers(const BaseImage& base, const std::vector<NewLayer>& layers, 
   if (!config.contains("history") || !config["history"].is_array()) config["history"] = json::array();
   json& history = config["history"];
   for (const auto& added : layers) {
-    if (added.layer.blob.media_type.find(from.family == MediaFamily::oci ? "vnd.oci." : "vnd.docker.") == std::string::npos) {
-      throw Error("internal: a " + added.layer.blob.media_type + " layer cannot go on a base of the other media-type family");
+    if (!added.layer.blob.media_type.starts_with("application/vnd.oci.image.layer.")) {
+      throw Error("internal: a " + added.layer.blob.media_type + " layer cannot go into an OCI image");
     }
     config["rootfs"]["diff_ids"].push_back(added.layer.diff_id.str());
     history.push_back({{"created", created}, {"created_by", added.created_by}, {"comment", "venv2docker"}});
@@ -84,14 +87,13 @@ Image append_layers(const BaseImage& base, const std::vector<NewLayer>& layers, 
   std::string raw_config = canonical_json(config);
   Digest config_digest = store.put(raw_config);
 
-  json manifest = {{"schemaVersion", 2}, {"mediaType", manifest_media_type(from.family)}};
-  manifest["config"] = {{"mediaType", config_media_type(from.family)}, {"digest", config_digest.str()}, {"size", raw_config.size()}};
+  json manifest = {{"schemaVersion", 2}, {"mediaType", media_type::oci_manifest}};
+  manifest["config"] = {{"mediaType", media_type::oci_config}, {"digest", config_digest.str()}, {"size", raw_config.size()}};
   json layer_list = json::array();
   for (const auto& layer : from.layers) layer_list.push_back(to_json(layer.blob));
   for (const auto& added : layers) layer_list.push_back(to_json(added.layer.blob));
   manifest["layers"] = layer_list;
-  // Docker's schema 2 has no annotations; OCI manifests record the base.
-  if (from.family == MediaFamily::oci && !options.annotations.empty()) manifest["annotations"] = options.annotations;
+  if (!options.annotations.empty()) manifest["annotations"] = options.annotations;
   std::string raw_manifest = canonical_json(manifest);
   store.put(raw_manifest);
   return image_from_documents(raw_manifest, raw_config, "the new image");

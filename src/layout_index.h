@@ -1,5 +1,6 @@
-// Picks an image out of an OCI index (index.json of a layout, or an image
-// index blob): by tag annotation, then by platform.
+// Picks an image out of an OCI layout's index.json (a layout folder, or the
+// index of a docker-archive): by tag annotation, then by platform, down
+// through nested indexes (platform_choice.h).
 #pragma once
 
 #include <functional>
@@ -8,8 +9,11 @@
 
 #include "venv2docker/blob_store.h"
 #include "venv2docker/image.h"
+#include "venv2docker/platform.h"
 
 namespace venv2docker {
+
+class Reporter;
 
 /// Makes sure a blob named in the layout is in the store (verified), given its
 /// digest and size from the descriptor that names it.
@@ -17,10 +21,16 @@ using BlobFetcher = std::function<void(const Descriptor&)>;
 
 inline constexpr std::size_t k_max_json_document = std::size_t{4} << 20;
 
-/// Resolves `tag` (or the only entry) in `index_json` to an image manifest,
-/// descending into nested indexes for linux/amd64, and returns the Image with
-/// every blob fetched into `store`. `where` names the layout in errors.
+/// Resolves `tag` (or the only entry; entries sharing the tag, or all of
+/// them when untagged, are chosen among by platform) in `index_json` to an
+/// image manifest, descending into nested indexes for the platform that
+/// best serves the request, checks its config against the request
+/// (check_base_platform, before any layer is fetched) and returns the Image
+/// with every blob fetched into `store`. `where` names the layout in
+/// errors. Throws Error for an unknown tag, several images and no tag to
+/// tell them apart, or no image for the platform.
 Image resolve_layout_image(const std::string& index_json, const std::optional<std::string>& tag,
-                           const BlobFetcher& fetch, const BlobStore& store, const std::string& where);
+                           const PlatformRequest& platform, const BlobFetcher& fetch, const BlobStore& store,
+                           const std::string& where, Reporter& reporter);
 
 }  // namespace venv2docker

@@ -14,6 +14,7 @@
 #include "venv2docker/build.h"
 #include "venv2docker/error.h"
 #include "venv2docker/layer_writer.h"
+#include "venv2docker/platform.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;
@@ -38,6 +39,17 @@ std::string json_text(const nlohmann::json& value) {
   return value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// --apt's packages, in install order: what the layer holds (and, with
+// --check, what it would hold).
+nlohmann::json apt_json(const BuildResult& result) {
+  nlohmann::json apt = nlohmann::json::array();
+  for (const auto& package : result.apt_installed) {
+    auto space = package.find(' ');
+    apt.push_back({{"package", package.substr(0, space)}, {"version", package.substr(space + 1)}});
+  }
+  return apt;
+}
+
 nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) {
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& layer : result.image.layers) {
@@ -54,11 +66,6 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
     if (!output.digest.empty()) entry["digest"] = output.digest;  // registry: the manifest digest as pushed
     outputs.push_back(entry);
   }
-  nlohmann::json apt = nlohmann::json::array();
-  for (const auto& package : result.apt_installed) {
-    auto space = package.find(' ');
-    apt.push_back({{"package", package.substr(0, space)}, {"version", package.substr(space + 1)}});
-  }
   return {{"name", result.name.familiar().substr(0, result.name.familiar().rfind(':'))},
           {"full_name", result.name.name()},
           {"tag", result.name.tag_or_latest()},
@@ -68,7 +75,7 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
           {"layers", layers},
           {"outputs", outputs},
           {"loaded", result.loaded ? nlohmann::json(*result.loaded) : nlohmann::json(nullptr)},
-          {"apt_packages", apt},
+          {"apt_packages", apt_json(result)},
           {"warnings", reporter.warnings()},
           {"check", result.report.json()}};
 }
@@ -170,8 +177,10 @@ int main(int argc, char** argv) {
   app.add_option("--ca-cert", ca_cert_args,
                  "Trust this CA certificate (PEM) for registries, besides the system's and "
                  "/etc/docker/certs.d/HOST[:PORT]/*.crt; repeatable")->allow_extra_args(false)->group(registry_group);
-  app.add_option("--platform", options.registry.platform,
-                 "Platform OS/ARCH[/VARIANT] to pick from a multi-platform base (default: linux/amd64)")->group(registry_group);
+  app.add_option("--platform", options.platform,
+                 "Build for OS/ARCH[/VARIANT] or ARCH (linux/arm64, arm64...): the image chosen from a multi-platform "
+                 "base, and what a single-platform base must be (default: this machine's, " +
+                     Platform::host().str() + ")")->group(image_group);
 
   auto* runtime_group = "Runtime";
   app.add_option("--entrypoint", options.entrypoint, "Program the container runs")->group(runtime_group);
@@ -186,7 +195,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-project-path", options.no_project_path, "Do not put the project path on PATH")->group(runtime_group);
   app.add_flag("--no-project-pypath", options.no_project_pypath, "Do not put the project path on PYTHONPATH")->group(runtime_group);
   app.add_option("--label", options.labels, "Image label K=V[,K=V]; repeatable")->allow_extra_args(false)->group(runtime_group);
-  app.add_option("--annotation", options.annotations, "Manifest annotation K=V[,K=V] (OCI images); repeatable")->allow_extra_args(false)->group(runtime_group);
+  app.add_option("--annotation", options.annotations, "Manifest annotation K=V[,K=V]; repeatable")->allow_extra_args(false)->group(runtime_group);
   app.add_option("--volume", options.volumes, "Declare PATH a volume; repeatable")->allow_extra_args(false)->group(runtime_group);
   app.add_option("--maintainer", options.maintainer, "Author, as the org.opencontainers.image.authors label")->group(runtime_group);
 
@@ -244,7 +253,9 @@ int main(int argc, char** argv) {
     BuildResult result = build(options, reporter);
     if (options.check_only) {
       if (json_output) {
-        std::cout << json_text(result.report.json()) << "\n";
+        nlohmann::json report = result.report.json();
+        report["apt_packages"] = apt_json(result);
+        std::cout << json_text(report) << "\n";
       } else {
         std::cout << result.report.text();
       }

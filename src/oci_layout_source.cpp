@@ -9,7 +9,8 @@ namespace venv2docker {
 
 namespace fs = std::filesystem;
 
-BaseImage read_oci_layout(const fs::path& dir, const std::optional<std::string>& tag, const BlobStore& store) {
+BaseImage read_oci_layout(const fs::path& dir, const std::optional<std::string>& tag, const PlatformRequest& platform,
+                          const BlobStore& store, Reporter& reporter) {
   std::string where = "the OCI layout " + dir.string();
   std::ifstream index_file(dir / "index.json", std::ios::binary);
   if (!fs::is_directory(dir) || !index_file) {
@@ -24,7 +25,8 @@ BaseImage read_oci_layout(const fs::path& dir, const std::optional<std::string>&
     store.import_file(dir / "blobs" / "sha256" / std::string(blob.digest.hex()), blob.digest, blob.size,
                       "blob " + blob.digest.str() + " of " + where);
   };
-  BaseImage base{resolve_layout_image(index_json.str(), tag, fetch, store, where), "oci:" + dir.string(), false};
+  BaseImage base{resolve_layout_image(index_json.str(), tag, platform, fetch, store, where, reporter),
+                 "oci:" + dir.string(), false};
   if (tag) base.name += ":" + *tag;
   return base;
 }

@@ -96,4 +96,34 @@ inline bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+/// `items` with `separator` between them ("a, b, c").
+inline std::string join_with(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+/// `text` for a message: as it is when it is UTF-8, else with every byte
+/// above 0x7F written as \xNN (a message may end up in --json output, which
+/// must be UTF-8).
+inline std::string utf8_for_message(std::string_view text) {
+  if (is_valid_utf8(text)) return std::string(text);
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      out += c;
+    } else {
+      out += "\\x";
+      out += k_hex[byte >> 4];
+      out += k_hex[byte & 0xF];
+    }
+  }
+  return out;
+}
+
 }  // namespace venv2docker

@@ -24,6 +24,7 @@ struct BuildOptions {
   std::optional<std::string> name;           // default: the venv's folder name
   std::string tag = "latest";
   std::optional<std::string> base;           // default: python:<X.Y>-slim
+  std::optional<std::string> platform;       // --platform OS/ARCH[/VARIANT]; default: this machine's
   std::vector<std::string> outputs;          // "oci:DIR[:TAG]", "docker-archive:FILE"
   std::string venv_path = "/opt/venv";
   std::optional<std::filesystem::path> project;

@@ -1,6 +1,7 @@
 // Puts new layers on top of a base image: the new config (runtime settings,
 // diff_ids, history) and manifest, stored in the BlobStore. The base is never
-// changed; a new Image is returned.
+// changed; a new Image is returned, always in the OCI family (a Docker v2
+// base's descriptors are converted; docs/images.md says why).
 #pragma once
 
 #include <cstdint>
@@ -35,10 +36,11 @@ struct NewLayer {
 
 struct AssemblyOptions {
   std::int64_t created = 0;  // seconds since the epoch, for `created` and history
-  std::map<std::string, std::string> annotations;  // manifest annotations (OCI family only)
+  std::map<std::string, std::string> annotations;  // the manifest's annotations
 };
 
-/// Throws Error if a layer's media type does not fit the base's family.
+/// Throws Error if a new layer is not an OCI layer, or a base layer has no
+/// OCI equivalent (oci_layer_media_type).
 Image append_layers(const BaseImage& base, const std::vector<NewLayer>& layers, const ContainerSettings& settings,
                     const AssemblyOptions& options, const BlobStore& store);
 

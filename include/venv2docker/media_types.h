@@ -13,10 +13,14 @@ inline constexpr std::string_view oci_index = "application/vnd.oci.image.index.v
 inline constexpr std::string_view oci_config = "application/vnd.oci.image.config.v1+json";
 inline constexpr std::string_view oci_layer_gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
 inline constexpr std::string_view oci_layer_tar = "application/vnd.oci.image.layer.v1.tar";
+inline constexpr std::string_view oci_layer_zstd = "application/vnd.oci.image.layer.v1.tar+zstd";
 inline constexpr std::string_view docker_manifest = "application/vnd.docker.distribution.manifest.v2+json";
 inline constexpr std::string_view docker_manifest_list = "application/vnd.docker.distribution.manifest.list.v2+json";
 inline constexpr std::string_view docker_config = "application/vnd.docker.container.image.v1+json";
 inline constexpr std::string_view docker_layer_gzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+inline constexpr std::string_view docker_layer_tar = "application/vnd.docker.image.rootfs.diff.tar";
+inline constexpr std::string_view docker_layer_zstd = "application/vnd.docker.image.rootfs.diff.tar.zstd";
+inline constexpr std::string_view docker_foreign_layer_prefix = "application/vnd.docker.image.rootfs.foreign.";
 inline constexpr std::string_view docker_schema1_signed = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 inline constexpr std::string_view docker_schema1 = "application/vnd.docker.distribution.manifest.v1+json";
 }  // namespace media_type

@@ -14,6 +14,7 @@
 #include "venv2docker/blob_store.h"
 #include "venv2docker/image.h"
 #include "venv2docker/image_source.h"
+#include "venv2docker/platform.h"
 #include "venv2docker/reference.h"
 #include "venv2docker/reporter.h"
 
@@ -33,8 +34,6 @@ struct RegistryOptions {
   std::vector<std::filesystem::path> ca_certs;
   /// Where per-registry CA folders live (tests point it elsewhere).
   std::vector<std::filesystem::path> certs_dirs = {"/etc/docker/certs.d", "/etc/containers/certs.d"};
-  /// --platform: "os/arch[/variant]" picked from a multi-platform base.
-  std::optional<std::string> platform;
   /// Blobs transferred at once.
   unsigned parallelism = 4;
   /// Attempts per request on transient failures (connection errors, 408,
@@ -43,14 +42,15 @@ struct RegistryOptions {
   unsigned retry_base_ms = 500;
 };
 
-/// Pulls `reference` into `store`: the manifest (picking `options.platform`,
-/// default linux/amd64, from an index), the config and every layer, each
-/// verified by digest and size. Blobs already stored are not downloaded; a
-/// reference pinned by digest whose blobs are all stored makes no request.
-/// The result's `name` is reference.full(). Throws Error naming the
-/// registry, the request and the registry's answer.
-BaseImage pull_image(const Reference& reference, const RegistryOptions& options, const BlobStore& store,
-                     Reporter& reporter);
+/// Pulls `reference` into `store`: the manifest (choosing `platform` from
+/// an index, see platform_choice.h), the config (checked against `platform`
+/// before any layer is fetched) and every layer, each verified by digest and
+/// size. Blobs already stored are not downloaded; a reference pinned by
+/// digest whose blobs are all stored makes no request. The result's `name`
+/// is reference.full(). Throws Error naming the registry, the request and
+/// the registry's answer, or the platforms there are.
+BaseImage pull_image(const Reference& reference, const RegistryOptions& options, const PlatformRequest& platform,
+                     const BlobStore& store, Reporter& reporter);
 
 /// Blobs a push may mount from another repository of the same registry (the
 /// base's) instead of uploading them.

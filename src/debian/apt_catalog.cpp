@@ -33,18 +33,20 @@ std::vector<SourceRelease> read_releases(const std::vector<AptSource>& sources, 
 PackageUniverse load_catalog(const std::vector<SourceRelease>& releases, const BaseAptConfig& base,
                              AptArchiveClient& client) {
   PackageUniverse universe;
-  for (auto& package : parse_dpkg_status(base.dpkg_status(), base.arch(), "/var/lib/dpkg/status")) {
-    universe.add_installed(std::move(package));
-  }
+  // The sources first, then dpkg's status, in the order apt reads them.
   for (const auto& [source, release] : releases) {
     for (const auto& component : source.components) {
       std::string index = client.packages_index(source, release, component, base.arch());
       std::string origin = source.shown() + " " + component;
       for (auto& package : parse_packages_index(index, base.arch(), origin)) {
         package.archive_uri = source.uri;
+        package.pin_priority = release.pin_priority;
         universe.add_available(std::move(package));
       }
     }
+  }
+  for (auto& package : parse_dpkg_status(base.dpkg_status(), base.arch(), "/var/lib/dpkg/status")) {
+    universe.add_installed(std::move(package));
   }
   return universe;
 }

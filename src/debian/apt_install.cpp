@@ -212,7 +212,9 @@ AptLayerContents AptArchives::prepare_layer() {
     if (auto postinst = unpacked.control_files.find("postinst"); postinst != unpacked.control_files.end()) {
       PostinstAnalysis analysis = analyse_postinst(postinst->second);
       alternatives.insert(alternatives.end(), analysis.alternatives.begin(), analysis.alternatives.end());
-      if (analysis.unhandled) postinst_not_run.push_back(package.name + " (\"" + *analysis.unhandled + "\")");
+      if (analysis.unhandled) {
+        postinst_not_run.push_back(package.name + " (\"" + utf8_for_message(*analysis.unhandled) + "\")");
+      }
     }
     installed.push_back(std::move(record));
     contents.installed.push_back(package.label());

@@ -13,7 +13,8 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr int k_format = 1;
+// In the key and the record: a plan resolved under other rules is never reused.
+constexpr int k_format = 2;
 
 fs::path plan_file(const Digest& key, const BlobStore& store) { return store.record_path("apt/plans", key, ".json"); }
 

@@ -1,6 +1,7 @@
 #include "debian/maintainer_scripts.h"
 
 #include <regex>
+#include <string_view>
 
 #include "text_util.h"
 
@@ -32,22 +33,77 @@ std::vector<std::string> shell_words(const std::string& line) {
   return words;
 }
 
-// "update-alternatives --install LINK NAME PATH PRIORITY [--slave LINK NAME PATH]..."
+// update-alternatives(1)'s options, which may come before the command:
+// those that change nothing in the image, with whether they take a value.
+// --altdir and --admindir are fine at their defaults, where the links and
+// records are written; elsewhere the command is left to a real run.
+bool skip_option(const std::vector<std::string>& words, std::size_t& i) {
+  struct Option {
+    std::string_view name;
+    bool takes_value;
+    std::string_view only_value;  // empty: any value
+  };
+  static constexpr Option k_options[] = {{"--quiet", false, {}},
+                                         {"--verbose", false, {}},
+                                         {"--debug", false, {}},
+                                         {"--force", false, {}},
+                                         {"--skip-auto", false, {}},
+                                         {"--log", true, {}},
+                                         {"--altdir", true, "/etc/alternatives"},
+                                         {"--admindir", true, "/var/lib/dpkg/alternatives"}};
+  const std::string& word = words[i];
+  for (const auto& option : k_options) {
+    std::string value;
+    std::size_t used = 1;
+    if (word == option.name) {
+      if (option.takes_value) {
+        if (i + 1 >= words.size()) return false;
+        value = words[i + 1];
+        used = 2;
+      }
+    } else if (option.takes_value && word.starts_with(std::string(option.name) + "=")) {
+      value = word.substr(option.name.size() + 1);  // "--log=FILE"
+    } else {
+      continue;
+    }
+    while (value.size() > 1 && value.ends_with('/')) value.pop_back();
+    if (!option.only_value.empty() && value != option.only_value) return false;
+    i += used;
+    return true;
+  }
+  return false;
+}
+
+// "update-alternatives [OPTION...] --install LINK NAME PATH PRIORITY [--slave LINK NAME PATH]..."
 std::optional<Alternative> parse_install(const std::string& line) {
-  std::vector<std::string> words = shell_words(line);
-  if (words.size() < 6 || words[0] != "update-alternatives" || words[1] != "--install") return std::nullopt;
-  Alternative alternative{words[2], words[3], words[4], 0, {}};
+  const std::vector<std::string> words = shell_words(line);
+  if (words.empty() || words[0] != "update-alternatives") return std::nullopt;
+  std::size_t i = 1;
+  while (i < words.size() && words[i] != "--install") {
+    if (!skip_option(words, i)) return std::nullopt;
+  }
+  if (i + 4 >= words.size()) return std::nullopt;
+  Alternative alternative{words[i + 1], words[i + 2], words[i + 3], 0, {}};
   try {
-    alternative.priority = std::stol(words[5]);
+    std::size_t used = 0;
+    alternative.priority = std::stol(words[i + 4], &used);
+    if (used != words[i + 4].size()) return std::nullopt;
   } catch (const std::exception&) {
     return std::nullopt;
   }
-  for (std::size_t i = 6; i < words.size(); i += 4) {
-    if (words[i] != "--slave" || i + 3 >= words.size()) return std::nullopt;
-    alternative.slaves.push_back({words[i + 1], words[i + 2], words[i + 3], 0, {}});
+  for (i += 5; i < words.size();) {
+    if (words[i] == "--slave" && i + 3 < words.size()) {
+      alternative.slaves.push_back({words[i + 1], words[i + 2], words[i + 3], 0, {}});
+      i += 4;
+    } else if (!skip_option(words, i)) {
+      return std::nullopt;
+    }
   }
   bool literal = true;
   for (const auto& part : {alternative.link, alternative.name, alternative.path}) literal = literal && part.find('$') == std::string::npos;
+  for (const auto& slave : alternative.slaves) {
+    for (const auto& part : {slave.link, slave.name, slave.path}) literal = literal && part.find('$') == std::string::npos;
+  }
   return literal ? std::optional(alternative) : std::nullopt;
 }
 

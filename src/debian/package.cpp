@@ -32,6 +32,22 @@ std::vector<Relation> read_flat_relations(const Paragraph& paragraph, std::strin
   return relations;
 }
 
+// apt's ranks for the Priority field (apt-pkg/deb/deblistparser.cc): an
+// unknown word ranks as "extra".
+int priority_rank_of(std::string_view word) {
+  static constexpr std::pair<std::string_view, int> k_ranks[] = {
+      {"required", 1}, {"important", 2}, {"standard", 3}, {"optional", 4}, {"extra", 5}};
+  if (word.empty()) return 0;
+  for (const auto& [name, rank] : k_ranks) {
+    if (word == name) return rank;
+  }
+  return 5;
+}
+
+bool is_yes(const Paragraph& paragraph, std::string_view field) {
+  return ascii_lower(trim(paragraph.value_or_empty(field))) == "yes";
+}
+
 bool keeps_architecture(const Paragraph& paragraph, std::string_view host_arch) {
   const auto architecture = trim(paragraph.value_or_empty("Architecture"));
   return architecture == host_arch || architecture == "all";
@@ -50,6 +66,15 @@ std::vector<Package> packages_of(std::string_view text, std::string_view host_ar
 
 }  // namespace
 
+bool provides_for(const Package& provider, const Relation& relation) {
+  for (const auto& provided : provider.provides) {
+    if (provided.name != relation.name) continue;
+    if (relation.op == VersionOp::any) return true;
+    if (provided.op == VersionOp::equal && relation.allows(provided.version)) return true;
+  }
+  return false;
+}
+
 Package package_from_paragraph(const Paragraph& paragraph, std::string_view host_arch, std::string_view origin) {
   Package package;
   package.name = trim(paragraph.value_or_empty("Package"));
@@ -67,16 +92,30 @@ Package package_from_paragraph(const Paragraph& paragraph, std::string_view host
                                : trim(source.substr(parenthesis + 1, source.find(')') - parenthesis - 1));
   package.architecture = trim(paragraph.value_or_empty("Architecture"));
   package.multi_arch = trim(paragraph.value_or_empty("Multi-Arch"));
-  package.essential = ascii_lower(trim(paragraph.value_or_empty("Essential"))) == "yes";
+  package.essential = is_yes(paragraph, "Essential");
+  package.important = is_yes(paragraph, "Important") || is_yes(paragraph, "Protected");
+  package.priority_rank = priority_rank_of(ascii_lower(trim(paragraph.value_or_empty("Priority"))));
   const auto relations = [&](std::string_view field) {
     return parse_relations(paragraph.value_or_empty(field), host_arch, where);
   };
-  package.pre_depends = relations("Pre-Depends");
-  package.depends = relations("Depends");
-  package.conflicts = relations("Conflicts");
-  package.breaks = relations("Breaks");
-  package.provides = read_flat_relations(paragraph, "Provides", host_arch, where);
+  const auto mention = [&](std::vector<Alternatives> groups) {
+    for (const auto& group : groups) {
+      for (const auto& relation : group) package.mentioned.push_back(relation.name);
+    }
+    return groups;
+  };
+  // apt's order (debListParser::NewVersion): Pre-Depends, Depends, Conflicts,
+  // Breaks, Recommends, Suggests, Replaces, Enhances, then Provides.
+  package.pre_depends = mention(relations("Pre-Depends"));
+  package.depends = mention(relations("Depends"));
+  package.conflicts = mention(relations("Conflicts"));
+  package.breaks = mention(relations("Breaks"));
+  for (const auto* field : {"Recommends", "Suggests"}) mention(relations(field));
   package.replaces = read_flat_relations(paragraph, "Replaces", host_arch, where);
+  for (const auto& relation : package.replaces) package.mentioned.push_back(relation.name);
+  mention(relations("Enhances"));
+  package.provides = read_flat_relations(paragraph, "Provides", host_arch, where);
+  for (const auto& relation : package.provides) package.mentioned.push_back(relation.name);
   package.filename = trim(paragraph.value_or_empty("Filename"));
   package.size = read_number(paragraph, "Size", where);
   package.sha256 = ascii_lower(trim(paragraph.value_or_empty("SHA256")));

@@ -34,6 +34,10 @@ ReleaseFile parse_release(std::string_view text, const std::string& url) {
   result.suite = std::string(release.value_or_empty("Suite"));
   result.codename = std::string(release.value_or_empty("Codename"));
   result.text_sha256 = std::string(sha256_of(text).hex());
+  const auto says_yes = [&](std::string_view field) { return ascii_lower(trim(release.value_or_empty(field))) == "yes"; };
+  if (says_yes("NotAutomatic")) {
+    result.pin_priority = says_yes("ButAutomaticUpgrades") ? k_pin_but_automatic_upgrades : k_pin_not_automatic;
+  }
   if (auto valid_until = release.get("Valid-Until")) {
     auto until = parse_release_date(*valid_until);
     if (!until) throw Error(url + ": cannot read its Valid-Until date \"" + std::string(*valid_until) + "\"");

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "debian/pin_priority.h"
+
 namespace venv2docker::debian {
 
 struct IndexFile {
@@ -23,6 +25,9 @@ struct ReleaseFile {
   std::map<std::string, IndexFile> files;
   /// SHA-256 of the text it was read from: the suite's state, in one value.
   std::string text_sha256;
+  /// The pin priority apt gives the suite's packages by default, from its
+  /// NotAutomatic and ButAutomaticUpgrades fields (pin_priority.h).
+  int pin_priority = k_pin_default;
 };
 
 /// Parses the (already verified) text. Throws Error naming `url` when it has

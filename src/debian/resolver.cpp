@@ -1,11 +1,15 @@
 #include "debian/resolver.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 
+#include "debian/provider_order.h"
+#include "debian/request_target.h"
 #include "debian/resolver_state.h"
 #include "debian/version.h"
+#include "text_util.h"
 #include "venv2docker/error.h"
 
 namespace venv2docker::debian {
@@ -23,26 +27,6 @@ class Unsatisfiable : public Error {
 // is the right one.
 struct Restart {};
 
-// Whether `provider` meets `relation` through its Provides: any provision for
-// an unversioned relation, only "(= version)" provisions for a versioned one.
-bool provides_for(const Package& provider, const Relation& relation) {
-  for (const auto& provided : provider.provides) {
-    if (provided.name != relation.name) continue;
-    if (relation.op == VersionOp::any) return true;
-    if (provided.op == VersionOp::equal && relation.allows(provided.version)) return true;
-  }
-  return false;
-}
-
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
 const std::string k_request = "the request";
 
 class Resolver {
@@ -56,8 +40,16 @@ class Resolver {
     for (int pass = 0; pass < k_max_passes; ++pass) {
       m_state = PassState();
       m_roots.clear();
+      m_requested.clear();
+      m_requested_versions.clear();
       try {
-        for (const auto& item : requested) request(item);
+        // As apt-get install does: every requested package is marked first,
+        // then their dependencies are met, request by request.
+        std::vector<const Package*> marked;
+        for (const auto& item : requested) {
+          if (const auto* package = mark_request(item)) marked.push_back(package);
+        }
+        for (const auto* package : marked) install_dependencies(*package);
         upgrade_broken_dependants();
       } catch (const Restart&) {
         continue;
@@ -116,13 +108,21 @@ class Resolver {
     return true;
   }
 
-  // The highest available version of `name` that `extra` and every relation
-  // seen on the name allow.
-  const Package* best_candidate(std::string_view name, const Relation* extra = nullptr) const {
-    for (const auto* candidate : m_universe.candidates(name)) {
-      if ((!extra || extra->allows(candidate->version)) && allowed(*candidate)) return candidate;
-    }
-    return nullptr;
+  // The version apt would install for `name`: the one the request names
+  // ("apt-get install name=version" makes it the candidate), else the
+  // candidate of apt's policy. apt installs no other version by itself.
+  const Package* candidate(std::string_view name) const {
+    if (const auto found = m_requested_versions.find(name); found != m_requested_versions.end()) return found->second;
+    return m_universe.candidate(name);
+  }
+
+  // The candidate of `name` when installing it changes the image and
+  // `extra` and every relation seen on the name allow it, else nullptr.
+  const Package* installable(std::string_view name, const Relation* extra = nullptr) const {
+    const auto* package = candidate(name);
+    if (!package || package == m_universe.installed(name)) return nullptr;
+    if ((extra && !extra->allows(package->version)) || !allowed(*package)) return nullptr;
+    return package;
   }
 
   void learn(const Relation& relation, const std::string& required_by) {
@@ -141,6 +141,12 @@ class Resolver {
   // ---- choosing ----
 
   void choose(const Package& package) {
+    mark(package);
+    install_dependencies(package);
+  }
+
+  // Adds `package` to the plan, its dependencies not yet met.
+  void mark(const Package& package) {
     m_state.choose(package);
     // When other ways remain, one that clashes with what is already there
     // gives way to them, as apt would choose. With no other way, the clash is
@@ -154,7 +160,10 @@ class Resolver {
       m_state.note(package.label() + " replaces the base's " + base->version +
                    (upgrade ? " (upgrade)" : " (downgrade)"));
     }
-    // Chosen before its dependencies are met, so that a cycle back to it is met.
+  }
+
+  // Marked before its dependencies are met, so that a cycle back to it is met.
+  void install_dependencies(const Package& package) {
     for (const auto* groups : {&package.pre_depends, &package.depends}) {
       for (const auto& group : *groups) satisfy(group, package.name);
     }
@@ -164,16 +173,50 @@ class Resolver {
     // Only a relation without alternatives binds its package's version.
     if (group.size() == 1) m_state.constrain(group.front(), dependant);
     if (group_satisfier(group)) return;
-    if (group.size() == 1) return install_for(group.front(), dependant, group);
+    const auto solutions = possible_solutions(group);
+    // The only way is taken as it is: a clash it brings is reported once the
+    // plan is complete, when an upgrade planned later may have removed it.
+    if (solutions.size() == 1) return choose(*solutions.front());
+    // The first way that failed further down explains the failure better
+    // than the group as a whole.
     std::optional<Unsatisfiable> deeper;
-    for (const auto& relation : group) {
-      // The first alternative that had a candidate but failed further down
-      // explains the failure better than the group as a whole.
-      const bool explains = best_candidate(relation.name, &relation) != nullptr;
-      if (attempt([&] { install_for(relation, dependant, group); }, explains, deeper)) return;
+    for (const auto* solution : solutions) {
+      if (attempt([&] { choose(*solution); }, true, deeper)) return;
     }
     if (deeper) throw *deeper;
     throw unsatisfiable(group, dependant);
+  }
+
+  // The versions that could meet `group`, in the order apt tries them
+  // (getAllPossibleSolutions in apt-pkg/depcache.cc): for each alternative,
+  // the candidate of the package it names and of every provider whose
+  // candidate provides it, in ProviderOrder; then, across the alternatives,
+  // upgrades of installed packages before new ones. Only candidates: a
+  // provider's older version that provided the name does not count, as in apt.
+  std::vector<const Package*> possible_solutions(const Alternatives& group) const {
+    std::vector<const Package*> upgrades, additions;
+    for (const auto& relation : group) {
+      std::vector<const Package*> found;
+      if (const auto* package = installable(relation.name, &relation)) found.push_back(package);
+      for (const auto* provider : m_universe.providers(relation.name)) {
+        const auto* package = installable(provider->name);
+        if (package && provides_for(*package, relation) && std::find(found.begin(), found.end(), package) == found.end()) {
+          found.push_back(package);
+        }
+      }
+      std::sort(found.begin(), found.end(), ProviderOrder(m_universe, relation.name, [this](std::string_view name) {
+                  return m_requested.contains(name);
+                }));
+      for (const auto* package : found) (m_universe.installed(package->name) ? upgrades : additions).push_back(package);
+    }
+    upgrades.insert(upgrades.end(), additions.begin(), additions.end());
+    std::vector<const Package*> solutions;
+    for (const auto* package : upgrades) {
+      // A name already in the plan is there in another version (this one would have met the group).
+      if (chosen(package->name) || std::find(solutions.begin(), solutions.end(), package) != solutions.end()) continue;
+      solutions.push_back(package);
+    }
+    return solutions;
   }
 
   // Runs `step` as one of several ways to meet a relation: when it fails,
@@ -197,97 +240,25 @@ class Resolver {
     }
   }
 
-  // Adds a package that meets `relation`: a version of the package it names,
-  // else one that provides it. `group` is what the message reports.
-  void install_for(const Relation& relation, const std::string& dependant, const Alternatives& group) {
-    if (const auto* candidate = best_candidate(relation.name, &relation)) {
-      // The version chosen earlier in this pass does not fit: start again
-      // with this relation known from the beginning.
-      if (chosen(relation.name)) learn(relation, dependant);
-      return choose(*candidate);
-    }
-    std::optional<Unsatisfiable> deeper;
-    for (const auto* provider : m_universe.providers(relation.name)) {
-      if (!provides_for(*provider, relation) || !allowed(*provider)) continue;
-      if (chosen(provider->name)) continue;  // another version is chosen; this one was already not enough
-      if (attempt([&] { choose(*provider); }, true, deeper)) return;
-    }
-    if (deeper) throw *deeper;
-    throw unsatisfiable(group, dependant);
-  }
-
   // ---- requests ----
 
-  void request(const std::string& item) {
-    const auto equals = item.find('=');
-    Relation relation;
-    relation.name = item.substr(0, equals);
-    if (equals != std::string::npos) {
-      relation.op = VersionOp::equal;
-      relation.version = item.substr(equals + 1);
+  // Marks what `item` asks for ("name" or "name=version") and returns it,
+  // or nullptr when the base already has it.
+  const Package* mark_request(const std::string& item) {
+    const RequestTarget target = request_target(m_universe, item);
+    const Package* package = target.package;
+    if (!target.note.empty()) m_state.note(target.note);
+    m_requested.insert(package->name);
+    if (target.relation.op == VersionOp::equal && !target.is_virtual) m_state.constrain(target.relation, k_request);
+    if (package == m_universe.installed(package->name)) return nullptr;
+    if (const auto* earlier = chosen(package->name)) {
+      if (earlier == package) return nullptr;
+      throw Error("--apt asks for " + earlier->label() + " and " + package->label(), "ask for one version");
     }
-    if (!m_universe.knows(relation.name)) {
-      throw Error("no package \"" + relation.name + "\" in the apt sources",
-                  "check the name (apt-cache search on a matching system), or add a source with --apt-source");
-    }
-    if (m_universe.candidates(relation.name).empty() && !m_universe.installed(relation.name)) {
-      return request_virtual(relation);
-    }
-    if (relation.op == VersionOp::equal) {
-      check_version_exists(relation);
-    } else if (const auto* newest = best_candidate(relation.name)) {
-      // "apt-get install x" brings x to its candidate version unless the base
-      // already has that version or a newer one.
-      const auto* base = m_universe.installed(relation.name);
-      if (!base || compare_versions(base->version, newest->version) < 0) {
-        relation.op = VersionOp::greater_equal;
-        relation.version = newest->version;
-      }
-    }
-    const auto* before = satisfier(relation);
-    satisfy({relation}, k_request);
-    if (before && before == m_universe.installed(relation.name)) {
-      m_state.note(before->label() + " is already installed in the base");
-    }
-    if (const auto* package = chosen(relation.name)) m_roots.push_back(package);
-  }
-
-  void check_version_exists(const Relation& relation) {
-    const auto* base = m_universe.installed(relation.name);
-    if (base && compare_versions(base->version, relation.version) == 0) return;
-    std::vector<std::string> versions;
-    for (const auto* candidate : m_universe.candidates(relation.name)) {
-      if (compare_versions(candidate->version, relation.version) == 0) return;
-      versions.push_back(candidate->version);
-    }
-    throw Error("no version " + relation.version + " of \"" + relation.name + "\" in the apt sources" +
-                    (versions.empty() ? std::string() : " (they have " + join(versions, ", ") + ")"),
-                "ask for one of the versions the sources have, or leave the version out");
-  }
-
-  // A name only provided by other packages: met when the base provides it;
-  // with one provider that one is installed, as apt does; with several the
-  // user must pick.
-  void request_virtual(const Relation& relation) {
-    if (const auto* base = satisfier(relation)) {
-      m_state.note(relation.name + " is provided by " + base->label() + ", already installed in the base");
-      return;
-    }
-    const auto& providers = m_universe.providers(relation.name);
-    if (providers.empty()) {
-      // Only a base package provides it, and not in the version asked for.
-      throw Error("no package provides \"" + relation.name + "\" in the version asked for (" + relation.version + ")",
-                  "leave the version out, or ask for a package that provides it");
-    }
-    if (providers.size() > 1) {
-      std::vector<std::string> names;
-      for (const auto* provider : providers) names.push_back(provider->name);
-      throw Error("\"" + relation.name + "\" is a virtual package provided by " + join(names, ", "),
-                  "name one of them in --apt");
-    }
-    m_state.note("selecting " + providers.front()->label() + " for the virtual package " + relation.name);
-    satisfy({relation}, k_request);
-    m_roots.push_back(providers.front());
+    m_requested_versions[package->name] = package;
+    mark(*package);
+    m_roots.push_back(package);
+    return package;
   }
 
   // ---- installed packages an upgrade would break ----
@@ -299,12 +270,12 @@ class Resolver {
   void upgrade_broken_dependants() {
     for (bool changed = true; changed;) {
       changed = upgrade_source_siblings();
+      changed = upgrade_clashing_installed() || changed;
       for (const auto* base : m_universe.all_installed()) {
         if (!kept_installed(*base)) continue;
         const auto* broken = broken_group(*base);
         if (!broken) continue;
-        const auto* newer = best_candidate(base->name);
-        if (newer && compare_versions(newer->version, base->version) > 0) {
+        if (const auto* newer = installable(base->name)) {
           choose(*newer);
           changed = true;
           break;
@@ -314,27 +285,70 @@ class Resolver {
     }
   }
 
-  // apt (since 2.5, Upgrade-By-Source-Package) upgrades the installed
-  // binaries of a source package together: when the plan upgrades one, the
-  // others go to the same source version where the sources have it and it
-  // can be installed. Returns whether any was added.
+  // apt (since 2.5, Upgrade-By-Source-Package) keeps the installed binaries
+  // of a source package together: when the plan installs or upgrades one,
+  // the installed others go to the same source version where that is their
+  // candidate and it can be installed. Returns whether any was added.
   bool upgrade_source_siblings() {
     std::set<std::pair<std::string, std::string>> upgraded_sources;
     for (const auto& [name, package] : m_state.all_chosen()) {
-      if (m_universe.installed(name)) upgraded_sources.emplace(package->source, package->source_version);
+      upgraded_sources.emplace(package->source, package->source_version);
     }
     bool added = false;
     for (const auto* base : m_universe.all_installed()) {
       if (!kept_installed(*base)) continue;
-      const auto* newer = best_candidate(base->name);
-      if (!newer || compare_versions(newer->version, base->version) <= 0 ||
-          !upgraded_sources.contains({newer->source, newer->source_version})) {
+      const auto* newer = installable(base->name);
+      if (!newer || !upgraded_sources.contains({newer->source, newer->source_version})) {
         continue;
       }
       std::optional<Unsatisfiable> ignored;
       added = attempt([&] { choose(*newer); }, false, ignored) || added;
     }
     return added;
+  }
+
+  // apt upgrades an installed package that clashes with the plan (Conflicts
+  // or Breaks, either way) when its candidate clashes no more
+  // (MarkInstall_UpgradeOrRemoveConflicts); where it would still clash, apt
+  // would remove it, which --apt never does: check_conflicts reports it.
+  // Returns whether any was upgraded.
+  bool upgrade_clashing_installed() {
+    bool added = false;
+    for (const auto* base : m_universe.all_installed()) {
+      if (!kept_installed(*base) || !clashes_with_plan(*base)) continue;
+      const auto* newer = installable(base->name);
+      if (!newer) continue;
+      std::optional<Unsatisfiable> ignored;
+      added = attempt(
+                  [&] {
+                    choose(*newer);
+                    if (clashes_with_plan(*newer)) throw Unsatisfiable(newer->label() + " clashes as well");
+                  },
+                  false, ignored) ||
+              added;
+    }
+    return added;
+  }
+
+  // Whether `package` and a planned package conflict or break, either way.
+  bool clashes_with_plan(const Package& package) const {
+    const auto hits = [](const Package& by, const Package& target) {
+      if (by.name == target.name) return false;  // a package may conflict with what it provides itself
+      for (const auto* groups : {&by.conflicts, &by.breaks}) {
+        for (const auto& group : *groups) {
+          for (const auto& relation : group) {
+            if ((relation.name == target.name && relation.allows(target.version)) || provides_for(target, relation)) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    };
+    for (const auto& [name, planned] : m_state.all_chosen()) {
+      if (hits(*planned, package) || hits(package, *planned)) return true;
+    }
+    return false;
   }
 
   const Alternatives* broken_group(const Package& base) const {
@@ -402,13 +416,27 @@ class Resolver {
     std::vector<std::string> versions;
     for (const auto* candidate : m_universe.candidates(name)) versions.push_back(candidate->version);
     const auto* base = m_universe.installed(name);
-    const std::string sources = versions.empty() ? "none" : join(versions, ", ");
+    const std::string sources = versions.empty() ? "none" : join_with(versions, ", ");
     if (base) return "the base has " + base->label() + " and the sources have " + sources;
     if (!versions.empty()) return "the sources have " + sources;
     std::vector<std::string> providers;
     for (const auto* provider : m_universe.providers(name)) providers.push_back(provider->label());
-    if (!providers.empty()) return "no version of " + name + " fits, and only " + join(providers, ", ") + " provide it";
+    if (!providers.empty()) return "no version of " + name + " fits, and only " + join_with(providers, ", ") + " provide it";
     return "neither the base nor the sources have " + name;
+  }
+
+  // When another version than the candidate would meet `relation`: apt
+  // never picks it by itself, and neither does --apt.
+  std::string candidate_only(const Relation& relation) const {
+    const auto* wanted = candidate(relation.name);
+    if (!wanted) return {};
+    for (const auto* available : m_universe.candidates(relation.name)) {
+      if (available != wanted && relation.allows(available->version)) {
+        return " (apt installs the candidate, " + wanted->version + ", unless asked for another with --apt " +
+               relation.name + "=VERSION)";
+      }
+    }
+    return {};
   }
 
   // The other relations on `name` that narrowed the choice, if any.
@@ -420,19 +448,20 @@ class Resolver {
         others.push_back(constraint.relation.text() + " by " + constraint.required_by);
       }
     }
-    return others.empty() ? std::string() : "; also required: " + join(others, ", ");
+    return others.empty() ? std::string() : "; also required: " + join_with(others, ", ");
   }
 
   Unsatisfiable unsatisfiable(const Alternatives& group, const std::string& dependant) const {
     std::vector<std::string> reasons;
     std::string others;
     for (const auto& relation : group) {
-      reasons.push_back((group.size() > 1 ? relation.name + ": " : std::string()) + what_exists(relation.name));
+      reasons.push_back((group.size() > 1 ? relation.name + ": " : std::string()) + what_exists(relation.name) +
+                        candidate_only(relation));
       others += other_requirements(relation.name, dependant);
     }
     const std::string wants = dependant == k_request ? "cannot install " + group.front().name + ": it was asked for as "
                                                      : "cannot install " + dependant + ": it depends on ";
-    return Unsatisfiable(wants + alternatives_text(group) + ", but " + join(reasons, "; ") + others,
+    return Unsatisfiable(wants + alternatives_text(group) + ", but " + join_with(reasons, "; ") + others,
                          "the base image's apt sources cannot meet this: add a source with --apt-source, or use a base "
                          "image from a newer release");
   }
@@ -460,6 +489,9 @@ class Resolver {
   }
 
   const PackageUniverse& m_universe;
+  // The names the request asked for, and the version of each (this pass).
+  std::set<std::string, std::less<>> m_requested;
+  NameMap<const Package*> m_requested_versions;
   // Relations learned in earlier passes; they survive restarts.
   NameMap<std::vector<Constraint>> m_learned;
   PassState m_state;

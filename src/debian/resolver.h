@@ -1,20 +1,27 @@
 // What `apt-get install --no-install-recommends PKG...` would unpack into an
-// image, decided without running anything in it.
+// image, decided without running anything in it, the way apt decides
+// (docs/apt.md, "How the choice is made").
 //
-// Covered, as apt does for the common cases: Pre-Depends and Depends with
-// version bounds; alternatives ("a | b": one already installed or planned is
-// preferred, else the first that can be met, falling back to the next);
-// virtual packages through Provides, versioned Provides for versioned
-// relations; the base's installed packages (Essential ones included) meet
-// relations their version fits, and are upgraded when it does not (installed
+// Covered: Pre-Depends and Depends with version bounds; for each name the
+// version apt's policy makes the candidate (pin priorities from each
+// source's Release: 500, or 100/1 for NotAutomatic suites; never below the
+// installed version), or the one asked for with name=version; requested
+// packages marked before their dependencies are met; alternatives and
+// virtual packages as apt orders them ("a | b": one already installed or
+// planned meets it; else, per alternative, the candidates of the package
+// and of its providers in apt's provider order, upgrades of installed
+// packages first; one whose own dependencies fail is undone and the next
+// tried); versioned Provides for versioned relations; a requested virtual
+// package with one provider selects it, with several is an error; the base's
+// installed packages (Essential ones included) meet relations their version
+// fits, and are upgraded to their candidate when it does not (installed
 // packages that the upgrade would break are upgraded too, and so are the
-// other installed binaries of an upgraded package's source, as apt 2.6 does); for each name the
-// highest version that every relation on it allows; Conflicts and Breaks
-// among the plan and the installed packages.
+// other installed binaries of an upgraded package's source, as apt 2.6
+// does); Conflicts and Breaks among the plan and the installed packages.
 // Not covered: Recommends and Suggests are never installed (as with
 // --no-install-recommends, which is what image builds use); packages are
-// never removed from the base, so a conflict is an error; foreign
-// architectures (multiarch) are not considered.
+// never removed from the base, so a conflict is an error; apt preferences
+// files and foreign architectures (multiarch) are not considered.
 #pragma once
 
 #include <string>

@@ -400,6 +400,12 @@ def sources_layer(url, archive, deb822):
     else:
         entries += [("etc/apt/sources.list", f"deb {url} {SUITE} {COMPONENT}\n".encode()),
                     (ONE_LINE_KEY_PATH, key)]
+    return layer_tar(entries)
+
+
+def layer_tar(entries):
+    """The tar bytes of a layer: (path, bytes) files (0644) and (path, None) folders (0755),
+    owned by root, mtime 0."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
         for path, data in entries:
@@ -436,6 +442,13 @@ def write_image(work, config, manifest, tag):
 def derive_base(base_dir, base_tag, out_dir, url, archive, deb822=False, tag="apt-test"):
     """An OCI layout at out_dir (must not exist): base_dir:base_tag plus one layer whose
     apt sources point at `url` with the test key trusted. Returns "oci:out_dir:tag"."""
+    created_by = "apt_archive.py: apt sources -> " + url + (" (deb822, Signed-By)" if deb822 else "")
+    return derive_image(base_dir, base_tag, out_dir, sources_layer(url, archive, deb822), created_by, tag)
+
+
+def derive_image(base_dir, base_tag, out_dir, layer_tar, created_by, tag):
+    """An OCI layout at out_dir (must not exist): base_dir:base_tag plus one layer, the
+    uncompressed tar bytes `layer_tar`. Returns "oci:out_dir:tag"."""
     with open(os.path.join(base_dir, "index.json")) as f:
         index = json.load(f)
     desc = next(d for d in index["manifests"] if d.get("annotations", {}).get(REF_NAME) == base_tag)
@@ -457,12 +470,11 @@ def derive_base(base_dir, base_tag, out_dir, url, archive, deb822=False, tag="ap
             os.link(os.path.join(blobs_in, name), os.path.join(blobs, name))
         except OSError:
             shutil.copy2(os.path.join(blobs_in, name), os.path.join(blobs, name))
-    layer_tar = os.path.join(work, "sources.tar")
-    with open(layer_tar, "wb") as f:
-        f.write(sources_layer(url, archive, deb822))
-    diff_id, digest, size = rootfs_to_oci.compress_layer(layer_tar, blobs, 6)
-    os.unlink(layer_tar)
-    created_by = "apt_archive.py: apt sources -> " + url + (" (deb822, Signed-By)" if deb822 else "")
+    layer_path = os.path.join(work, "layer.tar")
+    with open(layer_path, "wb") as f:
+        f.write(layer_tar)
+    diff_id, digest, size = rootfs_to_oci.compress_layer(layer_path, blobs, 6)
+    os.unlink(layer_path)
     config["rootfs"]["diff_ids"].append(diff_id)
     config.setdefault("history", []).append({"created": config.get("created"), "created_by": created_by})
     manifest["layers"].append({"mediaType": rootfs_to_oci.MT_LAYER, "digest": digest, "size": size})

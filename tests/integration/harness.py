@@ -88,6 +88,15 @@ def bookworm_oci_ref():
     return f"oci:{b['V2D_BASE_BOOKWORM_OCI']}:{b['V2D_BASE_BOOKWORM_TAG']}"
 
 
+def multiplatform_base():
+    """The two-platform base (built once, cached; make_multiplatform_base.py): V2D_MULTI_OCI, ..."""
+    if "multiplatform" not in _memo:
+        _memo["multiplatform"] = _run_fixture_script(
+            [HOST_PYTHON, os.path.join(HERE, "make_multiplatform_base.py"), "--print-env"],
+            "make_multiplatform_base.py")
+    return _memo["multiplatform"]
+
+
 def fixtures():
     """Paths of the venv fixtures (built once, cached): V2D_VENV_DEMO, V2D_PROJECT, ..."""
     if "venvs" not in _memo:
@@ -201,24 +210,6 @@ def run_tool(cmd, check=True, timeout=900, **kw):
     return p
 
 
-def podman(storage, *args):
-    """podman with private vfs storage under folder `storage`; `run` gets --rm, no network,
-    and limits this sandbox allows. Returns stdout (must exit 0)."""
-    # This sandbox refuses the limits podman sets by default (raising them is not
-    # allowed): the container keeps the current open-files limit and a lower
-    # process limit, which are always allowed.
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if args and args[0] == "run":
-        args = ("run", "--rm", "--network", "none", "--ulimit", f"nofile={soft}:{hard}", "--ulimit", "nproc=4096:4096",
-                *args[1:])
-    # runc, not podman's default crun: crun refuses a machine whose cgroups mix v1
-    # controllers with a cgroup2 mount that has any ("hybrid mode"), as these may.
-    cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", _podman_runroot(storage),
-           "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file", "--runtime", "runc",
-           *args]
-    return run_tool(cmd).stdout
-
-
 def _podman_runroot(storage):
     """A run root for `storage` of at most 50 characters (podman refuses a longer one,
     which a test folder under a long $V2D_TEST_STATE would be): /tmp/v2d-podman-<hash>,
@@ -255,6 +246,47 @@ def umoci_unpack(layout_dir, tag, bundle):
     """`umoci unpack` (verifies every blob); returns the unpacked rootfs path."""
     run_tool(["umoci", "unpack", "--image", f"{layout_dir}:{tag}", bundle])
     return os.path.join(bundle, "rootfs")
+
+
+def _cgroups_hybrid():
+    """Both cgroup v1 hierarchies and the v2 one mounted (some hosts do)."""
+    with open("/proc/mounts") as f:
+        types = {line.split()[2] for line in f if len(line.split()) > 2}
+    return "cgroup" in types and "cgroup2" in types
+
+
+def podman(storage, *args):
+    """Output of podman with private vfs storage under `storage` (must exit 0); `run`
+    gets --rm and no network."""
+    if not shutil.which("podman"):
+        raise SetupError("podman is not installed (scripts/test installs it)")
+    cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", _podman_runroot(storage),
+           "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
+    if _cgroups_hybrid():
+        # crun, podman's default runtime, refuses hybrid cgroups; runc (docker.io's) runs there.
+        cmd += ["--runtime", "runc"]
+    if args and args[0] == "run":
+        # This sandbox refuses the limits podman sets by default (raising them is not
+        # allowed): the container keeps the current open-files limit and a lower
+        # process limit, which are always allowed.
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        cmd += ["run", "--rm", "--network", "none", "--ulimit", f"nofile={soft}:{hard}",
+                "--ulimit", "nproc=4096:4096", *args[1:]]
+    else:
+        cmd += list(args)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900)
+    if p.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p.stdout
+
+
+def podman_load(storage, archive):
+    """`podman load -i archive`; returns the one loaded reference."""
+    out = podman(storage, "load", "-i", archive)
+    loaded = [line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Loaded image")]
+    if len(loaded) != 1:
+        raise AssertionError(f"podman load printed {len(loaded)} loaded images: {out!r}")
+    return loaded[0]
 
 
 # ---------------------------------------------------------------------------- readers

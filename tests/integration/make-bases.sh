@@ -9,6 +9,7 @@
 #   --rebuild ignores cached outputs; --print-env prints KEY=VALUE lines for the tests:
 #     V2D_BASE_BOOKWORM_OCI=DIR  V2D_BASE_BOOKWORM_TAG=bookworm-py
 #     V2D_BASE_BOOKWORM_ARCHIVE=FILE  V2D_BASE_BOOKWORM_IMAGE=bookworm-py:latest  (same for TRIXIE)
+#     V2D_DEBIAN_MIRROR=URL (the mirror used, for fixtures made the same way)
 #   --print-mirror prints the Debian mirror (below) and builds nothing.
 #
 # Outputs are cached in $V2D_TEST_BASES (default /var/cache/v2d-test-bases) under a folder
@@ -116,7 +117,7 @@ build_suite() {
               "V2D_BASE_${up}_PYTHON=$(cat "$dir/python-version")")
 }
 
-ENV_LINES=()
+ENV_LINES=("V2D_DEBIAN_MIRROR=$MIRROR")
 if [[ ${#SUITES[@]} -gt 1 && $REBUILD == 0 ]]; then
   # Build missing suites in parallel (download and dpkg overlap well), then collect.
   pids=()

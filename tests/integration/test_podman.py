@@ -2,7 +2,6 @@
 """Podman, a second independent runtime, runs the image straight from the OCI layout and
 from the docker-archive (`podman load`), with its own private storage (vfs) and no network."""
 import os
-import shutil
 import sys
 import unittest
 
@@ -16,8 +15,6 @@ class Podman(h.Case):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        if not shutil.which("podman"):
-            raise h.SetupError("podman is not installed (scripts/test installs it)")
         cls.name = f"v2d-it-podman-{os.getpid()}"
         # Podman names an image from its layout's path, and names must be lower case.
         lower = h.make_tmp("podman")
@@ -38,11 +35,9 @@ class Podman(h.Case):
                                      "import sys; print(sys.prefix)").strip(), "/opt/venv")
 
     def test_loads_and_runs_the_docker_archive(self):
-        out = self.podman("load", "-i", self.archive)
-        loaded = [line.split(":", 1)[1].strip() for line in out.splitlines() if line.startswith("Loaded image")]
-        self.assertEqual(len(loaded), 1, out)
-        self.assertTrue(loaded[0].endswith(f"/{self.name}:p1"), out)
-        self.assertIn("greetings from the editable package", self.podman("run", loaded[0], "python", "app.py"))
+        loaded = h.podman_load(self.storage, self.archive)
+        self.assertTrue(loaded.endswith(f"/{self.name}:p1"), loaded)
+        self.assertIn("greetings from the editable package", self.podman("run", loaded, "python", "app.py"))
 
 
 if __name__ == "__main__":

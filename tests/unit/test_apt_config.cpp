@@ -10,6 +10,7 @@
 #include "debian/release_file.h"
 #include "process.h"
 #include "temp_dir.h"
+#include "text_util.h"
 #include "venv2docker/error.h"
 
 using namespace venv2docker;
@@ -85,6 +86,64 @@ TEST_CASE("Release: SHA256 list read, a missing list or an expired file refused"
   CHECK_THROWS_WITH(parse_release("Suite: s\nValid-Until: Sat, 10 Jun 2000 08:56:49 UTC\nSHA256:\n", "R"),
                     Catch::Contains("expired"));
   CHECK_THROWS_WITH(parse_release("SHA256:\n zz 1 a\n", "R"), Catch::Contains("malformed SHA256 entry"));
+}
+
+TEST_CASE("Release: NotAutomatic and ButAutomaticUpgrades set apt's default pin priority") {
+  const auto pin_of = [](const std::string& fields) { return parse_release(fields + "SHA256:\n", "R").pin_priority; };
+  CHECK(pin_of("Suite: stable\n") == 500);
+  // bookworm-backports, as Debian's mirror serves it.
+  CHECK(pin_of("Suite: oldstable-backports\nNotAutomatic: yes\nButAutomaticUpgrades: yes\n") == 100);
+  CHECK(pin_of("Suite: experimental\nNotAutomatic: yes\n") == 1);
+  CHECK(pin_of("Suite: odd\nNotAutomatic: no\nButAutomaticUpgrades: yes\n") == 500);
+}
+
+TEST_CASE("postinst: update-alternatives with options before --install") {
+  // As some packages write it, and every option update-alternatives(1) takes that changes nothing here.
+  PostinstAnalysis quiet = analyse_postinst(
+      "update-alternatives --quiet --install /usr/bin/x-www-browser x-www-browser /usr/bin/lynx 25\n"
+      "update-alternatives --force --verbose --log /var/log/alternatives.log --altdir /etc/alternatives "
+      "--admindir /var/lib/dpkg/alternatives/ --install /usr/bin/pager pager /usr/bin/less 77 "
+      "--slave /usr/share/man/man1/pager.1.gz pager.1.gz /usr/share/man/man1/less.1.gz\n"
+      "update-alternatives --log=/tmp/ua.log --install /usr/bin/awk awk /usr/bin/mawk 5 --quiet\n");
+  CHECK_FALSE(quiet.unhandled);
+  REQUIRE(quiet.alternatives.size() == 3);
+  CHECK(quiet.alternatives[0].link == "/usr/bin/x-www-browser");
+  CHECK(quiet.alternatives[0].path == "/usr/bin/lynx");
+  CHECK(quiet.alternatives[0].priority == 25);
+  CHECK(quiet.alternatives[1].name == "pager");
+  CHECK(quiet.alternatives[1].priority == 77);
+  REQUIRE(quiet.alternatives[1].slaves.size() == 1);
+  CHECK(quiet.alternatives[1].slaves[0].path == "/usr/share/man/man1/less.1.gz");
+  CHECK(quiet.alternatives[2].name == "awk");
+
+  // Links and records elsewhere than where the layer writes them, an unknown
+  // option or a priority that is not a number: left for a real run, and said so.
+  for (const char* line : {"update-alternatives --altdir /opt/alt --install /usr/bin/a a /usr/bin/b 1",
+                           "update-alternatives --admindir=/srv/adm --install /usr/bin/a a /usr/bin/b 1",
+                           "update-alternatives --frobnicate --install /usr/bin/a a /usr/bin/b 1",
+                           "update-alternatives --quiet --install /usr/bin/a a /usr/bin/b high",
+                           "update-alternatives --quiet --install /usr/bin/a a /usr/bin/b",
+                           "update-alternatives --install /usr/bin/a a /usr/bin/b 1 --slave /x x"}) {
+    INFO(line);
+    const PostinstAnalysis analysis = analyse_postinst(line);
+    CHECK(analysis.alternatives.empty());
+    REQUIRE(analysis.unhandled);
+    CHECK(*analysis.unhandled == line);
+  }
+}
+
+TEST_CASE("postinst: a Latin-1 script is read as bytes") {
+  // exim4-config's maintainer scripts hold Latin-1 comments.
+  const std::string script = "#!/bin/sh\nset -e\n# r\xe9sum\xe9 of the changes\n"
+                             "update-alternatives --quiet --install /usr/bin/a a /usr/bin/b 1\n"
+                             "echo 'Gr\xfc\xdf" "e' > /etc/greeting\n";
+  const PostinstAnalysis analysis = analyse_postinst(script);
+  REQUIRE(analysis.alternatives.size() == 1);
+  REQUIRE(analysis.unhandled);
+  CHECK(*analysis.unhandled == "echo 'Gr\xfc\xdf" "e' > /etc/greeting");
+  // As a message (which may go into --json): valid UTF-8, the bytes spelled out.
+  CHECK(utf8_for_message(*analysis.unhandled) == "echo 'Gr\\xFC\\xDFe' > /etc/greeting");
+  CHECK(utf8_for_message("gr\xc3\xbc\xc3\x9f") == "gr\xc3\xbc\xc3\x9f");
 }
 
 TEST_CASE("postinst: update-alternatives emulated, ldconfig and templates harmless, the rest reported") {

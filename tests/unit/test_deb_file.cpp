@@ -26,13 +26,13 @@ const LayerEntry* find_entry(const std::vector<LayerEntry>& entries, const std::
 }
 
 // A package with a program, a link, a hard link, a conffile and a postinst.
-fs::path build_test_deb(const fs::path& folder) {
+fs::path build_test_deb(const fs::path& folder, const std::string& postinst = "#!/bin/sh\nset -e\nexit 0\n") {
   fs::path root = folder / "pkg";
   test::write_file(root / "DEBIAN/control",
                    "Package: v2d-hello\nVersion: 1.0-1\nArchitecture: all\nMaintainer: T <t@v2d.invalid>\n"
                    "Multi-Arch: foreign\nDescription: test package\n long line\n");
   test::write_file(root / "DEBIAN/conffiles", "/etc/v2d-hello.conf\n");
-  test::write_file(root / "DEBIAN/postinst", "#!/bin/sh\nset -e\nexit 0\n");
+  test::write_file(root / "DEBIAN/postinst", postinst);
   fs::permissions(root / "DEBIAN/postinst", fs::perms(0755));
   test::write_file(root / "usr/bin/v2d-hello", "#!/bin/sh\necho hello\n");
   fs::permissions(root / "usr/bin/v2d-hello", fs::perms(0755));
@@ -77,6 +77,23 @@ TEST_CASE("a .deb unpacks into entries and control files, once, then from the ca
   REQUIRE(again.entries.size() == unpacked.entries.size());
   CHECK(find_entry(again.entries, "/usr/bin/v2d-hello")->source == program->source);
   CHECK(again.control_files == unpacked.control_files);
+}
+
+TEST_CASE("a .deb whose maintainer script is Latin-1 unpacks, and reads back from the cache, byte for byte") {
+  // As exim4-config's: a Latin-1 byte in a comment is no reason to fail.
+  const std::string postinst = "#!/bin/sh\nset -e\n# Fran\xe7ois' r\xe9sum\xe9\nexit 0\n";
+  test::TempDir dir;
+  BlobStore store(dir / "cache");
+  Digest digest = store.import_file(build_test_deb(dir.path(), postinst), std::nullopt, std::nullopt, "test deb");
+  CHECK(unpack_deb(digest, store, "v2d-hello_1.0-1_all.deb").control_files.at("postinst") == postinst);
+  const UnpackedDeb again = unpack_deb(digest, store, "v2d-hello_1.0-1_all.deb");
+  CHECK(again.control_files.at("postinst") == postinst);
+  // The dpkg database gets the script as the package shipped it.
+  const auto entries = dpkg_database_entries("", {{parse_deb822(again.control_files.at("control"), "control").front(),
+                                                   again.control_files, {"/usr/bin/v2d-hello"}}});
+  const LayerEntry* script = find_entry(entries, "/var/lib/dpkg/info/v2d-hello.postinst");
+  REQUIRE(script);
+  CHECK(script->content == postinst);
 }
 
 TEST_CASE("dpkg database: status merged and sorted, conffiles with their md5, info files per package") {

@@ -23,11 +23,21 @@ std::string stanza(const std::string& name, const std::string& version, const st
   return "Package: " + name + "\nVersion: " + version + "\nArchitecture: amd64\n" + fields + "\n";
 }
 
-// A universe built through the real parsers, as the fetcher will build it.
-PackageUniverse universe_of(const std::string& available, const std::string& installed = "") {
+// One source's Packages index and its pin priority.
+struct Source {
+  std::string packages;
+  int pin = k_pin_default;
+};
+
+// A universe built through the real parsers, as the fetcher will build it:
+// the sources in order, then dpkg's status.
+PackageUniverse universe_of(const std::vector<Source>& sources, const std::string& installed = "") {
   PackageUniverse universe;
-  for (auto& package : parse_packages_index(available, "amd64", "test Packages")) {
-    universe.add_available(std::move(package));
+  for (const auto& source : sources) {
+    for (auto& package : parse_packages_index(source.packages, "amd64", "test Packages")) {
+      package.pin_priority = source.pin;
+      universe.add_available(std::move(package));
+    }
   }
   std::string status;
   for (const auto& paragraph : parse_deb822(installed, "test status")) {
@@ -35,6 +45,10 @@ PackageUniverse universe_of(const std::string& available, const std::string& ins
   }
   for (auto& package : parse_dpkg_status(status, "amd64", "test status")) universe.add_installed(std::move(package));
   return universe;
+}
+
+PackageUniverse universe_of(const std::string& available, const std::string& installed = "") {
+  return universe_of(std::vector<Source>{{available}}, installed);
 }
 
 // The plan as "name version" strings, in order.
@@ -82,19 +96,56 @@ TEST_CASE("resolver: Recommends and Suggests are not installed", "[debian][resol
   CHECK(plan_of(universe, {"app"}) == Labels{"app 1"});
 }
 
-TEST_CASE("resolver: the highest version wins, within every bound on the name", "[debian][resolver]") {
+TEST_CASE("resolver: apt's candidate version, and no other by itself", "[debian][resolver]") {
   const std::string libs = stanza("lib", "1") + stanza("lib", "3") + stanza("lib", "2");
-  SECTION("no bound") {
+  SECTION("the highest version") {
     CHECK(plan_of(universe_of(libs + stanza("app", "1", "Depends: lib\n")), {"app"}) == Labels{"lib 3", "app 1"});
   }
-  SECTION("one bound") {
-    CHECK(plan_of(universe_of(libs + stanza("app", "1", "Depends: lib (<< 3)\n")), {"app"}) ==
-          Labels{"lib 2", "app 1"});
+  SECTION("a bound the candidate does not meet is an error, as with apt-get, naming the way out") {
+    const auto universe = universe_of(libs + stanza("app", "1", "Depends: lib (<< 3)\n"));
+    const auto error = error_from(universe, {"app"});
+    CHECK(std::string(error.what()) ==
+          "cannot install app: it depends on lib (<< 3), but the sources have 3, 2, 1 (apt installs the candidate, 3, "
+          "unless asked for another with --apt lib=VERSION)");
+    CHECK(plan_of(universe, {"lib=2", "app"}) == Labels{"lib 2", "app 1"});
   }
-  SECTION("a bound found after the name was chosen") {
-    const auto universe = universe_of(libs + stanza("first", "1", "Depends: lib\n") +
-                                      stanza("second", "1", "Depends: lib (<< 3), lib (>= 1.5)\n"));
-    CHECK(plan_of(universe, {"first", "second"}) == Labels{"lib 2", "first 1", "second 1"});
+}
+
+TEST_CASE("resolver: pin priorities choose the candidate", "[debian][resolver]") {
+  const Source main{stanza("tool", "1.0-1")};
+  const Source security{stanza("tool", "1.0-1+deb12u1")};
+  const Source backports{stanza("tool", "2.0-1~bpo12+1"), k_pin_but_automatic_upgrades};
+  const Source experimental{stanza("tool", "3.0-1") + stanza("new-only", "1"), k_pin_not_automatic};
+  SECTION("every source at 500: the highest version, wherever it comes from") {
+    CHECK(plan_of(universe_of({main, security}), {"tool"}) == Labels{"tool 1.0-1+deb12u1"});
+    // An older security version does not win over a newer point release.
+    CHECK(plan_of(universe_of({{stanza("tool", "1.0-1+deb12u2")}, security}), {"tool"}) ==
+          Labels{"tool 1.0-1+deb12u2"});
+  }
+  SECTION("NotAutomatic suites lose to any source at 500, however new") {
+    CHECK(plan_of(universe_of({main, security, backports, experimental}), {"tool"}) == Labels{"tool 1.0-1+deb12u1"});
+  }
+  SECTION("ButAutomaticUpgrades (backports) beats NotAutomatic alone (experimental)") {
+    CHECK(plan_of(universe_of({backports, experimental}), {"tool"}) == Labels{"tool 2.0-1~bpo12+1"});
+    CHECK(plan_of(universe_of({experimental}), {"new-only"}) == Labels{"new-only 1"});
+  }
+  SECTION("installed from backports: upgraded within backports, never downgraded") {
+    const auto universe = universe_of({main, {stanza("tool", "2.0-1~bpo12+1") + stanza("tool", "2.1-1~bpo12+1"),
+                                              k_pin_but_automatic_upgrades}},
+                                      stanza("tool", "2.0-1~bpo12+1"));
+    CHECK(universe.candidate("tool")->version == "2.1-1~bpo12+1");
+    const auto kept = universe_of({main}, stanza("tool", "2.0-1~bpo12+1"));
+    CHECK(kept.candidate("tool") == kept.installed("tool"));
+    CHECK(resolve_install(kept, {"tool"}).packages.empty());
+  }
+  SECTION("a version in two sources has the better pin") {
+    const auto universe = universe_of({{stanza("tool", "2.0-1~bpo12+1"), k_pin_but_automatic_upgrades},
+                                       {stanza("tool", "2.0-1~bpo12+1")},
+                                       main});
+    CHECK(universe.candidate("tool")->version == "2.0-1~bpo12+1");
+  }
+  SECTION("name=version installs from any source") {
+    CHECK(plan_of(universe_of({main, experimental}), {"tool=3.0-1"}) == Labels{"tool 3.0-1"});
   }
 }
 
@@ -145,7 +196,9 @@ TEST_CASE("resolver: alternatives", "[debian][resolver]") {
 TEST_CASE("resolver: virtual packages through Provides", "[debian][resolver]") {
   const std::string sources = stanza("app", "1", "Depends: awk\n") + stanza("mawk", "1.3", "Provides: awk\n") +
                               stanza("gawk", "5", "Provides: awk\n");
-  SECTION("the first provider") { CHECK(plan_of(universe_of(sources), {"app"}) == Labels{"mawk 1.3", "app 1"}); }
+  SECTION("among equals, the provider apt's cache met last (the higher package number)") {
+    CHECK(plan_of(universe_of(sources), {"app"}) == Labels{"gawk 5", "app 1"});
+  }
   SECTION("an installed provider") {
     CHECK(plan_of(universe_of(sources, stanza("gawk", "5", "Provides: awk\n")), {"app"}) == Labels{"app 1"});
   }
@@ -166,8 +219,77 @@ TEST_CASE("resolver: virtual packages through Provides", "[debian][resolver]") {
   }
   SECTION("asking for a virtual package with several providers is an error") {
     CHECK(error_of(universe_of(sources), {"awk"}) == "\"awk\" is a virtual package provided by mawk, gawk");
+    // Even when one of them is installed, as apt-get says.
+    CHECK(error_of(universe_of(sources, stanza("gawk", "5", "Provides: awk\n")), {"awk"}) ==
+          "\"awk\" is a virtual package provided by mawk, gawk");
+  }
+  SECTION("a requested provider is marked before any dependency is met") {
+    // (The plan lists mawk first: app depends on it.)
+    CHECK(plan_of(universe_of(sources), {"app", "mawk"}) == Labels{"mawk 1.3", "app 1"});
   }
 }
+
+TEST_CASE("resolver: a virtual package before the real one picks the candidate", "[debian][resolver]") {
+  // libapache2-mod-php8.2: "Depends: apache2-api-20120211, apache2-bin (>= 2.4.16)", where
+  // the main archive and the security archive each have an apache2-bin that provides it.
+  const Source main{stanza("apache2-bin", "2.4.62-1~deb12u2", "Provides: apache2-api-20120211, httpd-cgi\n") +
+                    stanza("libapache2-mod-php8.2", "8.2.28-1~deb12u1",
+                           "Depends: apache2-api-20120211, apache2-bin (>= 2.4.16)\n")};
+  const Source security{stanza("apache2-bin", "2.4.65-1~deb12u1", "Provides: apache2-api-20120211, httpd-cgi\n")};
+  const auto universe = universe_of({main, security});
+  CHECK(plan_of(universe, {"libapache2-mod-php8.2"}) ==
+        Labels{"apache2-bin 2.4.65-1~deb12u1", "libapache2-mod-php8.2 8.2.28-1~deb12u1"});
+
+  SECTION("asking for it selects its one provider, in the candidate version, without ambiguity") {
+    const auto plan = resolve_install(universe, {"apache2-api-20120211"});
+    CHECK(labels(plan) == Labels{"apache2-bin 2.4.65-1~deb12u1"});
+    CHECK(plan.notes == Labels{"selecting apache2-bin 2.4.65-1~deb12u1 for the virtual package apache2-api-20120211"});
+  }
+  SECTION("two providers, one of them in two versions, are named once each") {
+    const auto more = universe_of(
+        {main, security, {stanza("apache2-bin-other", "1", "Provides: apache2-api-20120211\n")}});
+    CHECK(error_of(more, {"apache2-api-20120211"}) ==
+          "\"apache2-api-20120211\" is a virtual package provided by apache2-bin, apache2-bin-other");
+  }
+  SECTION("a provider whose candidate no longer provides it does not count") {
+    const auto dropped = universe_of(
+        {main, {stanza("apache2-bin", "2.4.66-1", "Provides: httpd-cgi\n") + stanza("other-bin", "1", "Provides: apache2-api-20120211\n")}});
+    CHECK(plan_of(dropped, {"apache2-api-20120211"}) == Labels{"other-bin 1"});
+  }
+}
+
+TEST_CASE("resolver: apt's order among providers", "[debian][resolver]") {
+  const auto plan_with = [](const std::string& providers, const std::string& installed = "") {
+    return plan_of(universe_of(stanza("app", "1", "Depends: mta\n") + providers, installed), {"app"});
+  };
+  SECTION("an installed one that must be upgraded, before a new one") {
+    CHECK(plan_with(stanza("new-mta", "1", "Provides: mta\n") + stanza("old-mta", "2", "Provides: mta\n"),
+                    stanza("old-mta", "1")) == Labels{"old-mta 2", "app 1"});
+  }
+  SECTION("the package of that name over its providers") {
+    CHECK(plan_with(stanza("mta", "1") + stanza("other", "1", "Provides: mta\n")) == Labels{"mta 1", "app 1"});
+  }
+  SECTION("Essential, then Important, then the lower Priority") {
+    CHECK(plan_with(stanza("a-mta", "1", "Provides: mta\nEssential: yes\n") + stanza("b-mta", "1", "Provides: mta\n")) ==
+          Labels{"a-mta 1", "app 1"});
+    CHECK(plan_with(stanza("a-mta", "1", "Provides: mta\nProtected: yes\n") + stanza("b-mta", "1", "Provides: mta\n")) ==
+          Labels{"a-mta 1", "app 1"});
+    CHECK(plan_with(stanza("a-mta", "1", "Provides: mta\nPriority: standard\n") +
+                    stanza("b-mta", "1", "Provides: mta\nPriority: optional\n")) == Labels{"a-mta 1", "app 1"});
+  }
+  SECTION("the last met, counting names mentioned in any relation, Recommends included") {
+    // b-mta is named (by a Recommends) before a-mta's stanza: a-mta is met last.
+    CHECK(plan_with(stanza("early", "1", "Recommends: b-mta\n") + stanza("a-mta", "1", "Provides: mta\n") +
+                    stanza("b-mta", "1", "Provides: mta\n")) == Labels{"a-mta 1", "app 1"});
+  }
+  SECTION("alternatives: upgrades of installed packages first, across the alternatives") {
+    const auto universe = universe_of(stanza("app", "1", "Depends: exim4 | postfix (>= 3)\n") + stanza("exim4", "4") +
+                                          stanza("postfix", "3"),
+                                      stanza("postfix", "2"));
+    CHECK(plan_of(universe, {"app"}) == Labels{"postfix 3", "app 1"});
+  }
+}
+
 
 TEST_CASE("resolver: versioned Provides meet versioned relations", "[debian][resolver]") {
   const std::string sources = stanza("old-impl", "1", "Provides: api (= 1)\n") +
@@ -175,7 +297,7 @@ TEST_CASE("resolver: versioned Provides meet versioned relations", "[debian][res
                               stanza("plain", "1", "Provides: api\n");
   CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api (>= 2)\n")), {"app"}) ==
         Labels{"new-impl 2", "app 1"});
-  CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api\n")), {"app"}) == Labels{"old-impl 1", "app 1"});
+  CHECK(plan_of(universe_of(sources + stanza("app", "1", "Depends: api\n")), {"app"}) == Labels{"plain 1", "app 1"});
   // An unversioned Provides never meets a versioned relation.
   const auto universe =
       universe_of(stanza("plain", "1", "Provides: api\n") + stanza("app", "1", "Depends: api (>= 1)\n"));
@@ -286,7 +408,8 @@ TEST_CASE("resolver: unsatisfiable relations name the package and the relation",
         universe_of(stanza("lib", "1") + stanza("lib", "2") + stanza("a", "1", "Depends: lib (>= 2)\n") +
                     stanza("b", "1", "Depends: lib (<< 2)\n"));
     CHECK(error_of(universe, {"a", "b"}) ==
-          "cannot install b: it depends on lib (<< 2), but the sources have 2, 1; also required: lib (>= 2) by a");
+          "cannot install b: it depends on lib (<< 2), but the sources have 2, 1 (apt installs the candidate, 2, unless "
+          "asked for another with --apt lib=VERSION); also required: lib (>= 2) by a");
   }
 }
 
@@ -319,9 +442,13 @@ TEST_CASE("resolver: conflicts and breaks", "[debian][resolver]") {
     const auto universe =
         universe_of(stanza("tool", "2", "Breaks: plugin (<< 2)\n") + stanza("plugin", "1") + stanza("plugin", "2"),
                     stanza("plugin", "1"));
-    CHECK(error_of(universe, {"tool"}) == "tool 2 breaks plugin 1");
-    // The installed plugin, once upgraded, is checked at its new version.
+    // As apt does: the installed plugin goes to its candidate, which tool does not break.
+    CHECK(plan_of(universe, {"tool"}) == Labels{"tool 2", "plugin 2"});
     CHECK(plan_of(universe, {"tool", "plugin"}) == Labels{"tool 2", "plugin 2"});
+    const auto stuck =
+        universe_of(stanza("tool", "2", "Breaks: plugin (<< 3)\n") + stanza("plugin", "1") + stanza("plugin", "2"),
+                    stanza("plugin", "1"));
+    CHECK(error_of(stuck, {"tool"}) == "tool 2 breaks plugin 1");
   }
   SECTION("an alternative that would clash gives way to the next") {
     const auto universe = universe_of(jq + stanza("app", "1", "Depends: jq-fork | jaq\n") +

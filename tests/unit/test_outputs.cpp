@@ -3,118 +3,28 @@
 // validator in ../shared/tools).
 #include <archive.h>
 #include <archive_entry.h>
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
-#include <cstdio>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "external_tools.h"
 #include "temp_dir.h"
+#include "test_images.h"
 #include "venv2docker/error.h"
 #include "venv2docker/layer_writer.h"
 #include "venv2docker/outputs.h"
 
 using namespace venv2docker;
+using namespace venv2docker::test;  // the checking tools and small images
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
 constexpr const char* k_ref_name = "org.opencontainers.image.ref.name";
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-struct RunResult {
-  int status;
-  std::string output;
-};
-
-RunResult run(const std::string& command) {
-  RunResult result{-1, {}};
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe);
-  char buffer[4096];
-  std::size_t got;
-  while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, got);
-  int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string quote(const fs::path& path) { return "'" + path.string() + "'"; }
-
-// The checkers are part of the test: scripts/test installs them, so a missing
-// one is a broken setup, not a reason to pass quietly.
-void require_tool(const std::string& tool) {
-  if (run("command -v " + tool).status != 0) FAIL(tool + " is not installed; scripts/test installs it");
-}
-
-fs::path validator() {
-  fs::path tool = fs::path(__FILE__).parent_path() / ".." / ".." / ".." / "shared" / "tools" / "validate-oci-layout";
-  if (!fs::exists(tool)) tool = "/work/shared/tools/validate-oci-layout";
-  return tool;
-}
-
-void check_with_validator(const fs::path& layout) {
-  fs::path tool = validator();
-  if (!fs::exists(tool)) FAIL("the OCI layout validator is missing at " + tool.string());
-  RunResult result = run(quote(tool) + " " + quote(layout));
-  INFO(result.output);
-  CHECK(result.status == 0);
-}
-
-// A small but real image: one or two gzip layers written by write_layer, a
-// config naming their diff_ids and a manifest naming all of them.
-Image make_image(const BlobStore& store, const fs::path& scratch, const std::string& text, bool repeat_layer = false) {
-  write_bytes(scratch / "hello.txt", text);
-  write_bytes(scratch / "run.sh", "#!/bin/sh\necho " + text + "\n");
-  std::vector<Layer> layers;
-  layers.push_back(write_layer({LayerEntry{"/app/hello.txt", EntryKind::regular, 0644, {}, scratch / "hello.txt",
-                                           std::nullopt, fs::file_size(scratch / "hello.txt"), std::nullopt}},
-                               LayerOptions{}, store));
-  if (repeat_layer) {
-    layers.push_back(layers.front());
-  } else {
-    layers.push_back(write_layer({LayerEntry{"/app/run.sh", EntryKind::regular, 0755, {}, scratch / "run.sh",
-                                             std::nullopt, fs::file_size(scratch / "run.sh"), std::nullopt}},
-                                 LayerOptions{}, store));
-  }
-  json diff_ids = json::array();
-  json layer_descriptors = json::array();
-  for (const auto& layer : layers) {
-    diff_ids.push_back(layer.diff_id.str());
-    layer_descriptors.push_back(to_json(layer.blob));
-  }
-  json config = {{"architecture", "amd64"},
-                 {"os", "linux"},
-                 {"created", "2000-01-01T00:00:00Z"},
-                 {"config", {{"Cmd", {"/app/run.sh"}}, {"Labels", {{"text", text}}}}},
-                 {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}};
-  std::string raw_config = canonical_json(config);
-  Digest config_digest = store.put(raw_config);
-  json manifest = {{"schemaVersion", 2},
-                   {"mediaType", media_type::oci_manifest},
-                   {"config", {{"mediaType", media_type::oci_config}, {"digest", config_digest.str()}, {"size", raw_config.size()}}},
-                   {"layers", layer_descriptors}};
-  std::string raw_manifest = canonical_json(manifest);
-  store.put(raw_manifest);
-  return image_from_documents(raw_manifest, raw_config, "the test image");
-}
 
 std::set<std::string> image_blob_names(const Image& image) {
   std::set<std::string> names{std::string(image.manifest_digest().hex()), std::string(image.config_digest().hex())};
@@ -156,7 +66,7 @@ std::set<std::string> check_layout_blobs(const fs::path& layout) {
 
 void check_skopeo_oci(const fs::path& layout, const std::string& tag, const Image& image) {
   require_tool("skopeo");
-  RunResult result = run("skopeo inspect " + quote("oci:" + layout.string() + ":" + tag));
+  RunResult result = run_command("skopeo inspect " + quote("oci:" + layout.string() + ":" + tag));
   INFO(result.output);
   REQUIRE(result.status == 0);
   json inspected = json::parse(result.output);
@@ -167,7 +77,7 @@ void check_skopeo_oci(const fs::path& layout, const std::string& tag, const Imag
 
 void check_umoci(const fs::path& layout, const std::string& tag) {
   require_tool("umoci");
-  RunResult result = run("umoci stat --image " + quote(layout.string() + ":" + tag));
+  RunResult result = run_command("umoci stat --image " + quote(layout.string() + ":" + tag));
   INFO(result.output);
   CHECK(result.status == 0);
 }
@@ -398,7 +308,7 @@ TEST_CASE("docker archive: members, documents, digests and reproducibility", "[o
 
   SECTION("skopeo reads it as a docker-archive and as an oci-archive; the schema validator accepts it") {
     require_tool("skopeo");
-    RunResult docker = run("skopeo inspect " + quote("docker-archive:" + file.string()));
+    RunResult docker = run_command("skopeo inspect " + quote("docker-archive:" + file.string()));
     INFO(docker.output);
     REQUIRE(docker.status == 0);
     json inspected = json::parse(docker.output);
@@ -407,12 +317,12 @@ TEST_CASE("docker archive: members, documents, digests and reproducibility", "[o
     CHECK(inspected["RepoTags"].is_array());
 
     // A copy decompresses every layer and checks it against its diff_id.
-    RunResult copy = run("skopeo --insecure-policy copy -q " + quote("docker-archive:" + file.string()) + " " +
+    RunResult copy = run_command("skopeo --insecure-policy copy -q " + quote("docker-archive:" + file.string()) + " " +
                          quote("oci:" + (dir / "copied").string() + ":x"));
     INFO(copy.output);
     CHECK(copy.status == 0);
 
-    RunResult oci = run("skopeo inspect " + quote("oci-archive:" + file.string() + ":latest"));
+    RunResult oci = run_command("skopeo inspect " + quote("oci-archive:" + file.string() + ":latest"));
     INFO(oci.output);
     REQUIRE(oci.status == 0);
     CHECK(json::parse(oci.output)["Digest"] == image.manifest_digest().str());

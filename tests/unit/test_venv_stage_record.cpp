@@ -83,7 +83,7 @@ TEST_CASE("venv stage key: the same inputs give the same key, each input its own
   CHECK(original.settled);
   CHECK(f.key().digest == original.digest);
 
-  const BaseImage arm = scratch_image(f.store, "arm64");
+  const BaseImage arm = scratch_image(f.store, Platform::parse("linux/arm64"));
   const std::vector<std::function<void(VenvStageKeyInputs&)>> edits = {
       [&](VenvStageKeyInputs& in) { in.base = &arm; },
       [&](VenvStageKeyInputs& in) { in.python_from_host = true; },
