@@ -16,6 +16,7 @@
 #include "venv2docker/error.h"
 #include "venv2docker/file_index.h"
 #include "venv2docker/image_source.h"
+#include "venv2docker/platform.h"
 #include "venv2docker/registry.h"
 #include "venv2docker/reporter.h"
 
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
   try {
     BlobStore store(argv[1]);
     Reporter reporter(Verbosity::quiet);
-    BaseImage base = load_base_image(argv[2], store, RegistryOptions{}, reporter);
+    BaseImage base = load_base_image(argv[2], PlatformRequest{}, store, RegistryOptions{}, reporter);
     FileIndex index = FileIndex::of_image(base.image, store);
     for (const std::string& path : index.under("/")) {
       const IndexedFile* file = index.find(path);
