@@ -53,11 +53,23 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
   m_files[path] = Stored{std::move(file), layer};
 }
 
-std::string image_path_of(std::string path) {
-  while (path.starts_with("./")) path.erase(0, 2);
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  if (!path.starts_with("/")) path.insert(0, "/");
-  return path;
+std::string image_path_of(std::string name) {
+  // As Docker's layer applier cleans a member's name: "." and empty components
+  // go, so ".", "./" and "/" are the root, "./usr//bin/." is "/usr/bin". A ".."
+  // is kept, for callers that refuse it.
+  std::string path;
+  path.reserve(name.size() + 1);
+  for (std::size_t start = 0; start <= name.size();) {
+    std::size_t end = name.find('/', start);
+    if (end == std::string::npos) end = name.size();
+    std::string_view part(name.data() + start, end - start);
+    if (!part.empty() && part != ".") {
+      path += '/';
+      path += part;
+    }
+    start = end + 1;
+  }
+  return path.empty() ? "/" : path;
 }
 
 bool wants_content(const std::string& path, std::uint64_t size) {

@@ -18,7 +18,8 @@ using nlohmann::json;
 namespace {
 
 // Bump when the listing's content or meaning changes: old records are ignored.
-constexpr int k_format = 3;  // 3: names as stored (pax records not converted); hard links to lower layers
+constexpr int k_format = 4;  // 3: names as stored (pax records not converted); hard links to lower layers
+                             // 4: a hard link's target keyed as Docker cleans it ("./a/./b" is "/a/b")
 
 LayerListing scan_layer(const Digest& digest, const BlobStore& store) {
   ArchiveReader reader(store.path_of(digest), ArchiveFormat::tar, "layer " + digest.str() + " of the base image");

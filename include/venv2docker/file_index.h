@@ -32,7 +32,8 @@ struct IndexedFile {
 /// status (for --apt). Everything else is names and modes only.
 bool wants_content(const std::string& path, std::uint64_t size);
 
-/// A tar member name as the index keys it: "./usr/bin/" -> "/usr/bin".
+/// A tar member name as the index keys it: "./usr/bin/" -> "/usr/bin",
+/// "." -> "/" ("." and empty components dropped, ".." kept).
 std::string image_path_of(std::string member_name);
 
 class FileIndex {

@@ -7,6 +7,8 @@ validator and the plain-Python readers below.
 
 A missing service, tool or validator is a test failure, never a skip.
 """
+import atexit
+import contextlib
 import fcntl
 import gzip
 import hashlib
@@ -18,7 +20,9 @@ import resource
 import secrets
 import shutil
 import subprocess
+import sys
 import tarfile
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -66,6 +70,17 @@ def bases(trixie=False):
         cmd = [os.path.join(HERE, "make-bases.sh"), "--print-env"] + (["--trixie"] if trixie else [])
         _memo[key] = _run_fixture_script(cmd, "make-bases.sh")
     return _memo[key]
+
+
+def real_bases():
+    """The corpus of bases made by real builders (make_real_bases.py; needs the services):
+    V2D_CORPUS_OCI (one OCI layout), V2D_CORPUS_TAGS (its tags, comma-separated) and
+    V2D_SLIM_OCI (the slim base, tag slim)."""
+    if "real_bases" not in _memo:
+        services()
+        _memo["real_bases"] = _run_fixture_script([HOST_PYTHON, os.path.join(HERE, "make_real_bases.py"), "--print-env"],
+                                                  "make_real_bases.py")
+    return _memo["real_bases"]
 
 
 def bookworm_oci_ref():
@@ -175,6 +190,17 @@ def ensure_base_loaded():
 
 # ---------------------------------------------------------------------------- tools
 
+@contextlib.contextmanager
+def timed(what):
+    """Prints how long the block took to stderr ("timing: WHAT: 12.3 s"): the slow
+    fixtures and runtimes show in the test log."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        print(f"timing: {what}: {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+
+
 def run_tool(cmd, check=True, timeout=900, **kw):
     if shutil.which(cmd[0]) is None and not os.path.isabs(cmd[0]):
         raise SetupError(f"{cmd[0]} is not installed (scripts/test installs it)")
@@ -182,6 +208,22 @@ def run_tool(cmd, check=True, timeout=900, **kw):
     if check and p.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
     return p
+
+
+def _podman_runroot(storage):
+    """A run root for `storage` of at most 50 characters (podman refuses a longer one,
+    which a test folder under a long $V2D_TEST_STATE would be): /tmp/v2d-podman-<hash>,
+    removed when the tests exit."""
+    runroot = "/tmp/v2d-podman-" + hashlib.sha256(os.path.abspath(storage).encode()).hexdigest()[:16]
+    if runroot not in _podman_runroots:
+        os.makedirs(runroot, mode=0o700, exist_ok=True)
+        _podman_runroots.append(runroot)
+        if len(_podman_runroots) == 1:
+            atexit.register(lambda: [shutil.rmtree(path, ignore_errors=True) for path in _podman_runroots])
+    return runroot
+
+
+_podman_runroots = []
 
 
 def skopeo_inspect(ref, *extra):
@@ -218,7 +260,7 @@ def podman(storage, *args):
     gets --rm and no network."""
     if not shutil.which("podman"):
         raise SetupError("podman is not installed (scripts/test installs it)")
-    cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", os.path.join(storage, "run"),
+    cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", _podman_runroot(storage),
            "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
     if _cgroups_hybrid():
         # crun, podman's default runtime, refuses hybrid cgroups; runc (docker.io's) runs there.
@@ -388,8 +430,10 @@ def scrubbed_env(**extra):
 def v2d(*args, env=None, expect=0, cwd=None, timeout=900):
     """Run the binary; check its exit status (`expect`: an int, 'nonzero', or None)."""
     cmd = [v2d_bin(), *args]
+    # Names are bytes: a message quoting one that is not UTF-8 must still reach the report.
     p = subprocess.run(cmd, env=env if env is not None else scrubbed_env(), cwd=cwd or STATE,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="utf-8", errors="surrogateescape",
+                       timeout=timeout)
     r = Result(cmd, p)
     if expect == "nonzero" and r.returncode == 0:
         raise AssertionError("expected a failure\n" + r.describe())

@@ -4,12 +4,13 @@
 #   rootfs_to_oci.py                                       ->  OCI layout  (DIR/oci, tag SUITE-py)
 #   skopeo copy oci:... docker-archive:...                 ->  docker save archive (SUITE-py:latest)
 #
-# usage: make-bases.sh [--trixie] [--rebuild] [--print-env]
+# usage: make-bases.sh [--trixie] [--rebuild] [--print-env] | --print-mirror
 #   bookworm (Python 3.11) is always built; --trixie adds trixie (Python 3.13).
 #   --rebuild ignores cached outputs; --print-env prints KEY=VALUE lines for the tests:
 #     V2D_BASE_BOOKWORM_OCI=DIR  V2D_BASE_BOOKWORM_TAG=bookworm-py
 #     V2D_BASE_BOOKWORM_ARCHIVE=FILE  V2D_BASE_BOOKWORM_IMAGE=bookworm-py:latest  (same for TRIXIE)
 #     V2D_DEBIAN_MIRROR=URL (the mirror used, for fixtures made the same way)
+#   --print-mirror prints the Debian mirror (below) and builds nothing.
 #
 # Outputs are cached in $V2D_TEST_BASES (default /var/cache/v2d-test-bases) under a folder
 # named after a hash of the mmdebstrap command and of rootfs_to_oci.py, so a rerun takes
@@ -23,11 +24,13 @@ BASES=${V2D_TEST_BASES:-/var/cache/v2d-test-bases}
 SUITES=(bookworm)
 REBUILD=0
 PRINT_ENV=0
+PRINT_MIRROR=0
 for arg in "$@"; do
   case $arg in
     --trixie) SUITES+=(trixie) ;;
     --rebuild) REBUILD=1 ;;
     --print-env) PRINT_ENV=1 ;;
+    --print-mirror) PRINT_MIRROR=1 ;;
     -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "make-bases.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
@@ -49,6 +52,7 @@ debian_mirror() {
 }
 
 MIRROR=$(debian_mirror)
+if [[ $PRINT_MIRROR == 1 ]]; then echo "$MIRROR"; exit 0; fi
 # Keep images small (vfs copies whole layers): no docs, man pages or translations.
 DPKG_OPTS=(
   --dpkgopt='path-exclude=/usr/share/doc/*'

@@ -15,6 +15,12 @@ this script and the host Python version; state default /tmp/v2d-test-state):
                     greet (editable, PEP 660, from project/)
   workon/wrapped/   virtualenvwrapper-style venv ($WORKON_HOME/wrapped) with greet
                     editable and a .project file naming project/
+  venvs/awkward/    /usr/bin/python3 -m venv --without-pip; hello installed from a wheel
+                    (built by the demo venv's pip, installed with pip --python) and
+                    site-packages/awkward_names/ (awkward_names.py: NFC, NFD, CJK and
+                    emoji names, a Latin-1 name, a 240-byte name, a deep path, hard
+                    links, non-ASCII symlink targets)
+  awkward-project/  app.py and the same awkward names
   venvs/sci/        /usr/bin/python3 -m venv --without-pip, with Debian's numpy
                     (python3-numpy: /usr/lib/python3/dist-packages/numpy and its
                     .egg-info, without its tests) copied into site-packages; its extensions need
@@ -33,6 +39,9 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree from the import below
+import awkward_names  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
 HOST_PYTHON = "/usr/bin/python3"  # Debian's, never a pyenv shim from PATH
@@ -45,8 +54,9 @@ FORMAT = "venvs-1"
 
 def fixture_key():
     h = hashlib.sha256(FORMAT.encode())
-    with open(os.path.abspath(__file__), "rb") as f:
-        h.update(f.read())
+    for source in (os.path.abspath(__file__), os.path.abspath(awkward_names.__file__)):
+        with open(source, "rb") as f:
+            h.update(f.read())
     for root, dirs, files in os.walk(FIXTURES):
         dirs.sort()
         for name in sorted(files):
@@ -79,9 +89,13 @@ def run(cmd, cwd=None):
     return p.stdout
 
 
+def pip_of(venv):
+    return os.path.join(venv, "bin", "pip")
+
+
 def make_venv(path):
     run([HOST_PYTHON, "-m", "venv", path])
-    pip = os.path.join(path, "bin", "pip")
+    pip = pip_of(path)
     run([pip, "install", "--no-index", "--find-links", WHEELS, "wheel"])
     return pip
 
@@ -131,6 +145,30 @@ SCI_PROBE = ("import sys, numpy; a = numpy.array([[1.0, 2.0], [3.0, 4.0]]); b = 
 SCI_EXPECTED = "[[19.0, 22.0], [43.0, 50.0]] -2.0 True"
 
 
+def make_awkward_venv(path, demo_pip, wheels):
+    """hello (a console script and a C extension) and the awkward names, and no pip: small
+    images, since vfs copies every layer for each container."""
+    run([HOST_PYTHON, "-m", "venv", "--without-pip", path])
+    python = os.path.join(path, "bin", "python")
+    wheel = next(os.path.join(wheels, n) for n in os.listdir(wheels) if n.startswith("hello-"))
+    run([demo_pip, "--python", python, "install", "--no-index", "--no-deps", wheel])
+    site = site_packages(path)
+    package = os.path.join(site, "awkward_names")
+    awkward_names.make_tree(package)
+    with open(os.path.join(package, "__init__.py"), "w") as f:
+        f.write("import os\nNAMES = sorted(os.listdir(os.fsencode(os.path.dirname(__file__))))\n")
+    # -B: no __pycache__ beside the names, so host and image hold the same files.
+    got = run([python, "-B", "-c", "import awkward_names, hello._speedups; print(len(awkward_names.NAMES))"]).strip()
+    if got != str(len(os.listdir(package))):
+        sys.exit(f"make_venvs.py: the awkward venv's package listed {got} names")
+
+
+def make_awkward_project(path):
+    awkward_names.make_tree(path)
+    with open(os.path.join(path, "app.py"), "w") as f:
+        f.write("import os\nprint(len(os.listdir(b'.')), 'names in the project')\n")
+
+
 def build(out):
     src = os.path.join(out, "src")
     project = os.path.join(out, "project")
@@ -157,6 +195,12 @@ def build(out):
 
     make_sci_venv(os.path.join(out, "venvs", "sci"))
 
+    wheels = os.path.join(out, "wheels")
+    run([pip_of(demo), "wheel", "--no-index", "--no-build-isolation", "--no-deps", "-w", wheels,
+         os.path.join(src, "hello")])
+    make_awkward_venv(os.path.join(out, "venvs", "awkward"), pip_of(demo), wheels)
+    make_awkward_project(os.path.join(out, "awkward-project"))
+
     # Prove the fixtures work on the host before any test relies on them.
     got = run([os.path.join(demo, "bin", "hello")]).strip()
     want = f"hello from {demo} (speedups=42)"
@@ -173,6 +217,8 @@ def env_lines(out):
         f"V2D_FIXTURES={out}",
         f"V2D_VENV_DEMO={out}/venvs/demo",
         f"V2D_VENV_SCI={out}/venvs/sci",
+        f"V2D_VENV_AWKWARD={out}/venvs/awkward",
+        f"V2D_PROJECT_AWKWARD={out}/awkward-project",
         f"V2D_PROJECT={out}/project",
         f"V2D_WORKON_HOME={out}/workon",
         "V2D_WORKON_NAME=wrapped",

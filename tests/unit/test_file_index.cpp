@@ -29,6 +29,22 @@ TEST_CASE("file index applies whiteouts layer by layer") {
   CHECK(index.find("/etc/.wh.a") == nullptr);
 }
 
+TEST_CASE("member names are keyed as Docker cleans them") {
+  CHECK(image_path_of("./usr/bin/") == "/usr/bin");
+  CHECK(image_path_of("usr/bin") == "/usr/bin");
+  CHECK(image_path_of("/usr//bin/./python3") == "/usr/bin/python3");
+  CHECK(image_path_of("usr/../etc") == "/usr/../etc");  // kept for the .deb reader to refuse
+  for (const char* root : {".", "./", "/", "", "./.", "././"}) CHECK(image_path_of(root) == "/");
+
+  // umoci writes the root folder as ".": it is the root, not a file named ".".
+  FileIndex index;
+  index.apply(".", IndexedFile{EntryKind::directory, {}, 0, 0700, std::nullopt}, 0);
+  index.apply("corpus", folder(), 0);
+  CHECK(index.find("/") != nullptr);
+  CHECK(index.find("/")->mode == 0700);
+  CHECK(index.under("/") == std::vector<std::string>{"/", "/corpus"});
+}
+
 TEST_CASE("file index resolves links as the kernel does") {
   FileIndex index;
   index.apply("usr/bin/python3.11", file(), 0);
