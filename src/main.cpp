@@ -10,28 +10,16 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "name_charset.h"
-#include "venv2docker/build.h"
-#include "venv2docker/error.h"
-#include "venv2docker/layer_writer.h"
-#include "venv2docker/platform.h"
+#include "build/build.h"
+#include "image/platform.h"
+#include "tar/name_charset.h"
+#include "tar/source_date_epoch.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::int64_t source_date_epoch() {
-  const char* text = std::getenv("SOURCE_DATE_EPOCH");
-  if (!text || !*text) return k_default_epoch;
-  char* end = nullptr;
-  long long value = std::strtoll(text, &end, 10);
-  if (*end != '\0' || value < 0) {
-    throw UsageError(std::string("SOURCE_DATE_EPOCH=\"") + text + "\" is not a number of seconds",
-                     "unset it, or set it to e.g. $(git log -1 --format=%ct)");
-  }
-  return value;
-}
 
 // JSON text holds only UTF-8: a name that is not (names are bytes) is shown
 // with U+FFFD in place of each byte JSON cannot carry.

@@ -5,12 +5,12 @@
 #include <memory>
 #include <thread>
 
-#include "archive_reader.h"
-#include "file_bytes.h"
-#include "atomic_file.h"
-#include "retry_policy.h"
-#include "text_util.h"
-#include "venv2docker/error.h"
+#include "net/retry_policy.h"
+#include "tar/archive_reader.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+#include "util/file_bytes.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

@@ -14,10 +14,10 @@
 #include "debian/apt_sources.h"
 #include "debian/openpgp_verify.h"
 #include "debian/release_file.h"
-#include "http_client.h"
-#include "venv2docker/blob_store.h"
-#include "venv2docker/digest.h"
-#include "venv2docker/reporter.h"
+#include "net/http_client.h"
+#include "store/blob_store.h"
+#include "store/digest.h"
+#include "util/reporter.h"
 
 namespace venv2docker::debian {
 

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "file_bytes.h"
-#include "text_util.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
+#include "util/file_bytes.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

@@ -10,8 +10,8 @@
 
 #include "debian/apt_sources.h"
 #include "debian/openpgp_verify.h"
-#include "venv2docker/file_index.h"
-#include "venv2docker/image.h"
+#include "image/image.h"
+#include "layer/file_index.h"
 
 namespace venv2docker::debian {
 

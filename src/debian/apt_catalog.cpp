@@ -1,6 +1,6 @@
 #include "debian/apt_catalog.h"
 
-#include "venv2docker/error.h"
+#include "util/error.h"
 
 namespace venv2docker::debian {
 

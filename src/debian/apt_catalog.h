@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "debian/apt_archive_client.h"
+#include "debian/apt_archives.h"
 #include "debian/apt_base_config.h"
 #include "debian/package_universe.h"
-#include "venv2docker/apt.h"
 
 namespace venv2docker::debian {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "debian/deb822.h"
-#include "text_util.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

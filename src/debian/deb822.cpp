@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "text_util.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

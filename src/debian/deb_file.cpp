@@ -5,11 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "archive_reader.h"
-#include "atomic_file.h"
-#include "file_bytes.h"
-#include "venv2docker/error.h"
-#include "venv2docker/file_index.h"
+#include "layer/file_index.h"
+#include "tar/archive_reader.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+#include "util/file_bytes.h"
 
 namespace venv2docker::debian {
 

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "venv2docker/blob_store.h"
-#include "venv2docker/digest.h"
-#include "venv2docker/layer_entry.h"
+#include "store/blob_store.h"
+#include "store/digest.h"
+#include "tar/layer_entry.h"
 
 namespace venv2docker::debian {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "text_util.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

@@ -11,7 +11,7 @@
 
 #include "debian/deb822.h"
 #include "debian/maintainer_scripts.h"
-#include "venv2docker/layer_entry.h"
+#include "tar/layer_entry.h"
 
 namespace venv2docker::debian {
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.h"
+#include "util/atomic_file.h"
 
 namespace venv2docker::debian {
 

@@ -11,8 +11,8 @@
 
 #include "debian/apt_catalog.h"
 #include "debian/package.h"
-#include "venv2docker/blob_store.h"
-#include "venv2docker/digest.h"
+#include "store/blob_store.h"
+#include "store/digest.h"
 
 namespace venv2docker::debian {
 

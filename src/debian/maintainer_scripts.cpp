@@ -3,7 +3,7 @@
 #include <regex>
 #include <string_view>
 
-#include "text_util.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

@@ -2,11 +2,11 @@
 
 #include <fstream>
 
-#include "file_bytes.h"
-#include "base64.h"
-#include "process.h"
-#include "text_util.h"
-#include "venv2docker/error.h"
+#include "util/base64.h"
+#include "util/error.h"
+#include "util/file_bytes.h"
+#include "util/process.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "installed_distributions.h"
-#include "text_util.h"
+#include "util/text_util.h"
+#include "venv/installed_distributions.h"
 
 namespace venv2docker::debian {
 

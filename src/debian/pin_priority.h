@@ -1,6 +1,7 @@
 // apt's default pin priorities (apt_preferences(5), pkgPolicy::InitDefaults):
 // what decides which version of a package apt installs when several sources
 // have one, before any preferences file. venv2docker reads no preferences.
+// Header only.
 #pragma once
 
 namespace venv2docker::debian {

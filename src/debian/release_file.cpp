@@ -3,9 +3,9 @@
 #include <ctime>
 
 #include "debian/deb822.h"
-#include "text_util.h"
-#include "venv2docker/digest.h"
-#include "venv2docker/error.h"
+#include "store/digest.h"
+#include "util/error.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "debian/version.h"
-#include "text_util.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

@@ -9,8 +9,8 @@
 #include "debian/request_target.h"
 #include "debian/resolver_state.h"
 #include "debian/version.h"
-#include "text_util.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 

@@ -12,13 +12,13 @@
 #include <iostream>
 #include <string>
 
-#include "venv2docker/blob_store.h"
-#include "venv2docker/error.h"
-#include "venv2docker/file_index.h"
-#include "venv2docker/image_source.h"
-#include "venv2docker/platform.h"
-#include "venv2docker/registry.h"
-#include "venv2docker/reporter.h"
+#include "build/load_base_image.h"
+#include "image/platform.h"
+#include "layer/file_index.h"
+#include "remote/registry_options.h"
+#include "store/blob_store.h"
+#include "util/error.h"
+#include "util/reporter.h"
 
 using namespace venv2docker;
 

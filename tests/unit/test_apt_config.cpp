@@ -8,10 +8,10 @@
 #include "debian/maintainer_scripts.h"
 #include "debian/openpgp_verify.h"
 #include "debian/release_file.h"
-#include "process.h"
 #include "temp_dir.h"
-#include "text_util.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
+#include "util/process.h"
+#include "util/text_util.h"
 
 using namespace venv2docker;
 using namespace venv2docker::debian;

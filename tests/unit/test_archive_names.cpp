@@ -10,16 +10,16 @@
 #include <string>
 #include <vector>
 
-#include "archive_reader.h"
 #include "debian/deb_file.h"
-#include "process.h"
+#include "image/base_image.h"
+#include "layer/file_index.h"
+#include "layer/layer_writer.h"
+#include "store/blob_store.h"
+#include "tar/archive_reader.h"
 #include "temp_dir.h"
+#include "util/process.h"
 #include "venv_fixture.h"
-#include "venv2docker/blob_store.h"
-#include "venv2docker/file_index.h"
-#include "venv2docker/image_source.h"
-#include "venv2docker/layer_writer.h"
-#include "venv2docker/tree_walk.h"
+#include "walk/tree_walk.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "debian/deb822.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 using namespace venv2docker::debian;

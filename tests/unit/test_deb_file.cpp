@@ -9,10 +9,10 @@
 #include "debian/deb_file.h"
 #include "debian/dpkg_database.h"
 #include "debian/install_plan_cache.h"
-#include "process.h"
+#include "store/blob_store.h"
 #include "temp_dir.h"
+#include "util/process.h"
 #include "venv_fixture.h"
-#include "venv2docker/blob_store.h"
 
 using namespace venv2docker;
 using namespace venv2docker::debian;

@@ -5,7 +5,7 @@
 #include "debian/package.h"
 #include "debian/version.h"
 #include "host_dpkg_status.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 using namespace venv2docker::debian;

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "debian/relations.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 using namespace venv2docker::debian;

@@ -11,7 +11,7 @@
 #include "debian/package_universe.h"
 #include "debian/resolver.h"
 #include "host_dpkg_status.h"
-#include "venv2docker/error.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 using namespace venv2docker::debian;

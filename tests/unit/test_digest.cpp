@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "venv2docker/digest.h"
-#include "venv2docker/error.h"
+#include "store/digest.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 

@@ -7,10 +7,10 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "base64.h"
-#include "docker_config.h"
+#include "remote/docker_config.h"
 #include "temp_dir.h"
-#include "venv2docker/error.h"
+#include "util/base64.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 using venv2docker::test::TempDir;

@@ -6,11 +6,11 @@
 #include <map>
 #include <set>
 
-#include "../../src/glibc_version.h"
+#include "compat/elf.h"
+#include "compat/glibc_version.h"
+#include "compat/library_search.h"
 #include "temp_dir.h"
-#include "venv2docker/elf.h"
-#include "venv2docker/error.h"
-#include "venv2docker/library_search.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;

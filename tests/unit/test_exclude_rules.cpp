@@ -2,9 +2,9 @@
 #include <initializer_list>
 
 #include "temp_dir.h"
-#include "venv2docker/error.h"
-#include "venv2docker/tree_walk.h"
+#include "util/error.h"
 #include "venv_fixture.h"
+#include "walk/tree_walk.h"
 
 using namespace venv2docker;
 using namespace venv2docker::test;

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include "image/base_image.h"
+#include "layer/file_index.h"
+#include "layer/layer_writer.h"
 #include "temp_dir.h"
-#include "venv2docker/file_index.h"
-#include "venv2docker/image_source.h"
-#include "venv2docker/layer_writer.h"
 
 using namespace venv2docker;
 

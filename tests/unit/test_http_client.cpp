@@ -3,9 +3,9 @@
 // shows in messages.
 #include <catch2/catch.hpp>
 
-#include "http_client.h"
-#include "venv2docker/digest.h"
-#include "venv2docker/error.h"
+#include "net/http_client.h"
+#include "store/digest.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "venv2docker/layer_writer.h"
+#include "layer/layer_writer.h"
 
 namespace venv2docker::test {
 

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "venv2docker/blob_store.h"
-#include "venv2docker/image.h"
+#include "image/image.h"
+#include "store/blob_store.h"
 
 namespace venv2docker::test {
 

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <thread>
 
+#include "layer/layer_cache.h"
 #include "temp_dir.h"
+#include "util/error.h"
 #include "venv_fixture.h"
-#include "venv2docker/error.h"
-#include "venv2docker/layer_cache.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <map>
 
+#include "layer/layer_writer.h"
 #include "temp_dir.h"
 #include "venv_fixture.h"
-#include "venv2docker/layer_writer.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;

@@ -11,11 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "external_tools.h"
+#include "image/docker_archive_writer.h"
+#include "image/oci_layout_writer.h"
+#include "layer/layer_writer.h"
 #include "temp_dir.h"
 #include "test_images.h"
-#include "venv2docker/error.h"
-#include "venv2docker/layer_writer.h"
-#include "venv2docker/outputs.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 using namespace venv2docker::test;  // the checking tools and small images

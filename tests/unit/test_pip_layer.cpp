@@ -2,11 +2,11 @@
 // relocation of files pip installed into a staging prefix.
 #include <catch2/catch.hpp>
 
-#include "installed_distributions.h"
+#include "relocate/relocate.h"
 #include "temp_dir.h"
-#include "venv2docker/relocate.h"
-#include "venv2docker/tree_walk.h"
+#include "venv/installed_distributions.h"
 #include "venv_fixture.h"
+#include "walk/tree_walk.h"
 
 using namespace venv2docker;
 using namespace venv2docker::test;

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "venv2docker/error.h"
-#include "venv2docker/platform.h"
+#include "image/platform.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 

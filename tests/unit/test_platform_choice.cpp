@@ -5,12 +5,13 @@
 
 #include <map>
 
-#include "layout_index.h"
-#include "platform_choice.h"
+#include "image/docker_archive_source.h"
+#include "image/layout_index.h"
+#include "image/oci_layout_source.h"
+#include "image/platform_choice.h"
 #include "temp_dir.h"
-#include "venv2docker/error.h"
-#include "venv2docker/image_source.h"
-#include "venv2docker/reporter.h"
+#include "util/error.h"
+#include "util/reporter.h"
 
 using namespace venv2docker;
 using nlohmann::json;

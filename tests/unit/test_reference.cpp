@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "venv2docker/error.h"
-#include "venv2docker/reference.h"
+#include "image/reference.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 

@@ -4,8 +4,8 @@
 
 #include <thread>
 
-#include "registry_auth.h"
-#include "venv2docker/error.h"
+#include "remote/registry_auth.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 
@@ -121,7 +121,7 @@ TEST_CASE("token realms: https, or http only for a plain-http registry; no priva
   CHECK_THROWS_AS(check_token_realm("file:///etc/passwd", "ghcr.io", false), Error);
 }
 
-#include "registry_session.h"
+#include "remote/registry_session.h"
 
 TEST_CASE("registry answers are described with their error JSON, cut to size") {
   HttpResponse response;

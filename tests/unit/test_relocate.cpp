@@ -5,14 +5,14 @@
 #include <map>
 #include <memory>
 
-#include "path_map.h"
-#include "python_literal.h"
+#include "relocate/path_map.h"
+#include "relocate/python_literal.h"
+#include "relocate/relocate.h"
 #include "temp_dir.h"
-#include "venv2docker/error.h"
-#include "venv2docker/relocate.h"
-#include "venv2docker/tree_walk.h"
+#include "util/error.h"
+#include "venv/wheel_record.h"
 #include "venv_fixture.h"
-#include "wheel_record.h"
+#include "walk/tree_walk.h"
 
 using namespace venv2docker;
 using namespace venv2docker::test;

@@ -2,7 +2,7 @@
 // wait first.
 #include <catch2/catch.hpp>
 
-#include "retry_policy.h"
+#include "net/retry_policy.h"
 
 using namespace venv2docker;
 using std::chrono::milliseconds;

@@ -6,12 +6,12 @@
 #include <chrono>
 #include <thread>
 
-#include "elf_memo.h"
+#include "compat/elf_memo.h"
+#include "compat/host_interpreter_cache.h"
+#include "store/file_stat_memo.h"
 #include "temp_dir.h"
+#include "venv/venv.h"
 #include "venv_fixture.h"
-#include "venv2docker/file_stat_memo.h"
-#include "venv2docker/host_interpreter_cache.h"
-#include "venv2docker/venv.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;

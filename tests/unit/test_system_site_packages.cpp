@@ -5,11 +5,11 @@
 
 #include <set>
 
+#include "compat/system_site_packages.h"
 #include "debian/package_naming.h"
-#include "installed_distributions.h"
 #include "temp_dir.h"
-#include "text_util.h"
-#include "venv2docker/system_site_packages.h"
+#include "util/text_util.h"
+#include "venv/installed_distributions.h"
 #include "venv_fixture.h"
 
 using namespace venv2docker;

@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "temp_dir.h"
-#include "venv2docker/error.h"
-#include "venv2docker/venv.h"
+#include "util/error.h"
+#include "venv/venv.h"
 #include "venv_fixture.h"
 
 using namespace venv2docker;

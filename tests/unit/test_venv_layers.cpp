@@ -3,12 +3,12 @@
 #include <map>
 #include <set>
 
+#include "build/venv_layers_job.h"
+#include "layer/layer_writer.h"
 #include "temp_dir.h"
+#include "venv/venv_layers.h"
 #include "venv_fixture.h"
-#include "venv2docker/layer_writer.h"
-#include "venv2docker/tree_walk.h"
-#include "venv2docker/venv_layers.h"
-#include "venv_layers_job.h"
+#include "walk/tree_walk.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;

@@ -6,9 +6,9 @@
 #include <functional>
 #include <thread>
 
+#include "build/venv_stage_record.h"
 #include "temp_dir.h"
 #include "venv_fixture.h"
-#include "venv_stage_record.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "venv2docker/layer_entry.h"
+#include "tar/layer_entry.h"
 
 namespace venv2docker::test {
 

@@ -1,0 +1,91 @@
+// The whole build: venv and project in, image and outputs out. The command
+// line fills BuildOptions; library users can too.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compat/compat_check.h"
+#include "debian/apt_archives.h"
+#include "image/image.h"
+#include "image/reference.h"
+#include "remote/registry_options.h"
+#include "util/reporter.h"
+#include "venv/venv_layers.h"
+
+namespace venv2docker {
+
+struct BuildOptions {
+  std::optional<std::string> venv;           // path or $WORKON_HOME name; default $VIRTUAL_ENV
+  std::optional<std::string> name;           // default: the venv's folder name
+  std::string tag = "latest";
+  std::optional<std::string> base;           // default: python:<X.Y>-slim
+  std::optional<std::string> platform;       // --platform OS/ARCH[/VARIANT]; default: this machine's
+  std::vector<std::string> outputs;          // "oci:DIR[:TAG]", "docker-archive:FILE"
+  std::string venv_path = "/opt/venv";
+  std::optional<std::filesystem::path> project;
+  std::string project_path = "/app";
+  bool no_project = false;
+
+  // Runtime settings.
+  std::optional<std::string> entrypoint;
+  std::vector<std::string> args;
+  std::vector<std::string> cmd;
+  std::vector<std::string> env;              // "K=V"
+  std::vector<std::string> ports;
+  std::optional<std::string> user;
+  std::optional<std::string> workdir;
+  std::vector<std::string> paths;
+  std::vector<std::string> pypaths;
+  bool no_project_path = false;
+  bool no_project_pypath = false;
+  std::vector<std::string> labels;           // "K=V"
+  std::vector<std::string> annotations;      // "K=V"
+  std::vector<std::string> volumes;
+  std::optional<std::string> maintainer;
+
+  std::vector<std::string> excludes;
+  std::optional<std::filesystem::path> build_dir;
+  std::optional<std::filesystem::path> cache_dir;
+  std::int64_t epoch;                        // SOURCE_DATE_EPOCH or the fixed default
+  unsigned threads = 0;
+  int compression_level = 6;
+  bool force = false;                        // compatibility errors become warnings
+  bool load = false;                         // --load into the Docker daemon
+  bool check_only = false;                   // --check: report, build nothing
+  std::optional<std::string> python_from;    // "host": add the venv's own interpreter as a layer
+  std::optional<std::filesystem::path> pip_requirements;  // --pip FILE: installed with the venv's pip as a layer
+  bool push = false;                         // --push: to --name:--tag (as -o registry:NAME:TAG would)
+  RegistryOptions registry;                  // pulling the base and pushing (see registry.h)
+  unsigned max_layers = k_default_max_venv_layers;  // --max-layers: the venv's layers at most (1: one layer)
+  AptOptions apt;                            // --apt and its --apt-* options
+};
+
+struct WrittenOutput {
+  std::string type;  // "oci", "docker-archive" or "registry"
+  std::filesystem::path path;  // for "registry": the reference pushed to
+  std::string tag;
+  std::string digest;  // "registry": the manifest digest as pushed
+};
+
+struct BuildResult {
+  Reference name;
+  Image image;
+  std::vector<WrittenOutput> outputs;
+  std::optional<std::string> loaded;  // what the daemon said it loaded
+  CompatReport report;                 // the compatibility checks
+  std::vector<std::string> apt_installed;  // --apt: "name version" of each package the layer holds
+};
+
+/// Runs the build. Throws UsageError for bad options, Error for everything
+/// else (each naming the file, flag or image at fault).
+BuildResult build(const BuildOptions& options, Reporter& reporter);
+
+/// The build folder these options use (for --clean).
+std::filesystem::path resolve_build_dir(const BuildOptions& options);
+
+}  // namespace venv2docker

@@ -1,0 +1,90 @@
+#include "build/container_settings.h"
+
+#include "util/error.h"
+#include "util/text_util.h"
+
+namespace venv2docker {
+
+namespace {
+
+// Each flag value may itself be a comma-separated list ("--env A=1,B=2").
+std::vector<std::string> split_commas(const std::vector<std::string>& items) {
+  std::vector<std::string> parts;
+  for (const auto& item : items) {
+    for (auto& part : split_nonempty(item, ',')) parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string out;
+  for (const auto& part : parts) {
+    if (part.empty()) continue;
+    if (!out.empty()) out += separator;
+    out += part;
+  }
+  return out;
+}
+
+std::string normalise_port(const std::string& port) {
+  std::string number = port.substr(0, port.find('/'));
+  std::string protocol = port.find('/') == std::string::npos ? "tcp" : port.substr(port.find('/') + 1);
+  bool numeric = !number.empty() && number.size() <= 5 && number.find_first_not_of("0123456789") == std::string::npos;
+  if (!numeric || std::stoi(number) < 1 || std::stoi(number) > 65535 || (protocol != "tcp" && protocol != "udp" && protocol != "sctp")) {
+    throw UsageError("--ports: \"" + port + "\" is not a port", "write PORT or PORT/tcp, PORT/udp, e.g. --ports 8080,53/udp");
+  }
+  return number + "/" + protocol;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_assignments(const std::vector<std::string>& items, const std::string& flag) {
+  std::map<std::string, std::string> out;
+  for (const auto& part : split_commas(items)) {
+    auto equals = part.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      throw UsageError(flag + ": \"" + part + "\" is not KEY=VALUE", "write " + flag + " KEY=VALUE[,KEY=VALUE]");
+    }
+    out[part.substr(0, equals)] = part.substr(equals + 1);
+  }
+  return out;
+}
+
+ContainerSettings container_settings(const BuildOptions& options, const std::string& base_path, bool project) {
+  ContainerSettings settings;
+  std::vector<std::string> path{options.venv_path + "/bin"};
+  for (const auto& extra : split_commas(options.paths)) path.push_back(extra);
+  if (project && !options.no_project_path) path.push_back(options.project_path);
+  path.push_back(base_path);
+  settings.env["PATH"] = join(path, ":");
+  settings.env["VIRTUAL_ENV"] = options.venv_path;
+
+  std::vector<std::string> pythonpath = split_commas(options.pypaths);
+  if (project && !options.no_project_pypath) pythonpath.push_back(options.project_path);
+  if (!pythonpath.empty()) settings.env["PYTHONPATH"] = join(pythonpath, ":");
+  for (const auto& [key, value] : parse_assignments(options.env, "--env")) settings.env[key] = value;
+
+  std::vector<std::string> args = split_commas(options.args);
+  if (options.entrypoint) {
+    std::vector<std::string> entrypoint{*options.entrypoint};
+    entrypoint.insert(entrypoint.end(), args.begin(), args.end());
+    settings.entrypoint = entrypoint;
+  } else if (!args.empty()) {
+    settings.cmd = args;
+  }
+  if (!options.cmd.empty()) settings.cmd = options.cmd;
+
+  settings.user = options.user;
+  if (options.workdir) {
+    settings.workdir = options.workdir;
+  } else if (project) {
+    settings.workdir = options.project_path;
+  }
+  for (const auto& port : split_commas(options.ports)) settings.exposed_ports.push_back(normalise_port(port));
+  settings.volumes = options.volumes;
+  settings.labels = parse_assignments(options.labels, "--label");
+  if (options.maintainer) settings.labels["org.opencontainers.image.authors"] = *options.maintainer;
+  return settings;
+}
+
+}  // namespace venv2docker

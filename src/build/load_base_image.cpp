@@ -1,0 +1,34 @@
+#include "build/load_base_image.h"
+
+#include "image/docker_archive_source.h"
+#include "image/layout_reference.h"
+#include "image/oci_layout_source.h"
+#include "image/reference.h"
+#include "remote/registry_pull.h"
+#include "util/error.h"
+
+namespace venv2docker {
+
+BaseImage load_base_image(const std::string& base, const PlatformRequest& platform, const BlobStore& store,
+                          const RegistryOptions& registry, Reporter& reporter) {
+  if (base == "scratch") return scratch_image(store, platform.platform);
+  if (base.starts_with("oci:")) {
+    auto [dir, tag] = split_layout_reference(base.substr(4));
+    if (dir.empty()) throw UsageError("--base oci: needs a folder, as in oci:DIR[:TAG]");
+    return read_oci_layout(dir, tag, platform, store, reporter);
+  }
+  if (base.starts_with("docker-archive:")) {
+    std::string file = base.substr(15);
+    if (file.empty()) throw UsageError("--base docker-archive: needs a file, as in docker-archive:FILE");
+    return read_docker_archive(file, platform, store, reporter);
+  }
+  auto reference = Reference::parse(base);
+  if (!reference) {
+    throw UsageError("--base \"" + base + "\" is not an image reference",
+                     "use a registry reference (python:3.11-slim, localhost:5000/x:tag, name@sha256:...), "
+                     "oci:DIR[:TAG], docker-archive:FILE or scratch");
+  }
+  return pull_image(*reference, registry, platform, store, reporter);
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,71 @@
+// The outcome of a build's venv stage (relocation, the compatibility checks,
+// the split into per-package layers) recorded in the blob store, under a key
+// of everything that decides it: the walk's entries with their lstat, the
+// venv's settings and destinations, the image below the venv, what the venv
+// imports from the host's system site-packages, and the layer options. A rebuild whose walk finds nothing changed then skips all three,
+// which were most of a no-change rebuild of a 10,000-file venv. Like the
+// layer cache it never reads a file's bytes to decide, and a record whose
+// layers are no longer all in the store is a miss.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compat/compat_check.h"
+#include "compat/system_site_packages.h"
+#include "image/image.h"
+#include "layer/layer_cache.h"
+#include "relocate/relocate.h"
+#include "store/blob_store.h"
+#include "tar/layer_entry.h"
+#include "venv/venv.h"
+
+namespace venv2docker {
+
+struct VenvStageKeyInputs {
+  const Venv* venv = nullptr;
+  const std::vector<LayerEntry>* walked = nullptr;  // the venv as walk_tree listed it
+  const RelocationParams* relocation = nullptr;
+  const BaseImage* base = nullptr;
+  /// Layers between the base and the venv known before the venv stage (--apt).
+  std::vector<const std::vector<LayerEntry>*> layers_below;
+  /// What the venv imports from the host's system site-packages (may be null):
+  /// outside the walk, yet the checks depend on it.
+  const std::vector<SystemDistribution>* system_distributions = nullptr;
+  bool python_from_host = false;
+  unsigned max_layers = 0;
+  LayerOptions layer_options;
+};
+
+/// The record's key (settled as the layer cache decides it), or nullopt when
+/// a walked source can no longer be stat'ed.
+std::optional<LayerCacheKey> venv_stage_key(const VenvStageKeyInputs& inputs);
+
+/// A key for layers made after the lookup that the checks still see (the
+/// --python-from host interpreter): compared with the record's own.
+std::string late_layers_key(const std::vector<const std::vector<LayerEntry>*>& layers);
+
+struct VenvStageLayer {
+  std::string name;  // the group's name, as split_venv_layers gave it
+  Layer layer;
+};
+
+struct VenvStageRecord {
+  std::vector<std::string> relocation_warnings;
+  /// The venv's ELF files (host paths), which the interpreter collection reads.
+  std::vector<std::string> venv_elf_files;
+  std::string late_layers_key;
+  /// The checks' report, before relocation warnings and --apt suggestions are added.
+  CompatReport report;
+  std::vector<VenvStageLayer> layers;
+};
+
+/// The record under `key` when it is readable and every layer's blob is in the
+/// store with its recorded size; nullopt otherwise (never an error).
+std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStore& store);
+
+/// Records `record` (whose layers must be committed to the store) under `key`.
+void record_venv_stage(const Digest& key, const VenvStageRecord& record, const BlobStore& store);
+
+}  // namespace venv2docker

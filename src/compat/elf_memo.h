@@ -1,0 +1,20 @@
+// The ELF headers of host files listed for a layer, remembered by stat: a
+// rebuild opens none of the venv's unchanged shared objects and executables
+// (the compatibility checks and the interpreter's library closure read them).
+#pragma once
+
+#include <optional>
+
+#include "compat/elf.h"
+#include "store/file_stat_memo.h"
+#include "tar/layer_entry.h"
+
+namespace venv2docker {
+
+/// The ELF information of a regular entry read from its host source, or
+/// std::nullopt when it is not an ELF file (or has rewritten content). Uses
+/// and fills `memo` when given. Throws Error naming the file when it is ELF
+/// but malformed.
+std::optional<ElfInfo> host_elf_of(const LayerEntry& entry, FileStatMemo* memo);
+
+}  // namespace venv2docker

@@ -1,0 +1,280 @@
+// AptArchives (apt_archives.h): resolve, fetch, unpack and describe the
+// packages as dpkg would have left them.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+
+#include "debian/apt_archives.h"
+#include "debian/apt_catalog.h"
+#include "debian/deb_file.h"
+#include "debian/dpkg_database.h"
+#include "debian/install_plan_cache.h"
+#include "debian/maintainer_scripts.h"
+#include "debian/package_naming.h"
+#include "debian/resolver.h"
+#include "tar/image_path.h"
+#include "util/error.h"
+#include "util/text_util.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+using namespace debian;
+
+namespace {
+
+// Where a package's path lands in the base: dpkg follows the base's symlinks
+// to folders (merged /usr: /lib -> usr/lib) instead of replacing them.
+class BaseLayout {
+ public:
+  explicit BaseLayout(const FileIndex& files) : m_files(files) {}
+
+  /// The path with every folder component resolved through the base's links.
+  std::string place(const std::string& path) {
+    if (path == "/") return path;
+    return join_image_path(folder(image_parent_of(path)), path.substr(path.rfind('/') + 1));
+  }
+  /// True when the base has a link to a folder at `path` (dpkg keeps it).
+  bool is_folder_link(const std::string& path) { return place(path) != folder(path); }
+
+ private:
+  std::string folder(const std::string& path) {
+    if (path == "/") return path;
+    auto known = m_folders.find(path);
+    if (known != m_folders.end()) return known->second;
+    std::string placed = place(path);
+    const IndexedFile* file = m_files.find(placed);
+    if (file && file->kind == EntryKind::symlink) {
+      if (auto resolved = m_files.resolve(placed)) {
+        const IndexedFile* target = m_files.find(*resolved);
+        if (target && target->kind == EntryKind::directory) placed = *resolved;
+      }
+    }
+    return m_folders[path] = placed;
+  }
+
+  const FileIndex& m_files;
+  std::map<std::string, std::string> m_folders;
+};
+
+}  // namespace
+
+// What one build reads from its apt sources, each read at most once.
+struct AptArchives::Session {
+  Session(const AptOptions& options, const Image& base, const FileIndex& base_files, const BlobStore& store,
+          Reporter& reporter)
+      : options(options),
+        base_files(base_files),
+        store(store),
+        reporter(reporter),
+        config(base_files, debian_architecture(base)),
+        client(store, reporter, options.allow_unauthenticated) {}
+
+  const std::vector<SourceRelease>& releases() {
+    if (!m_releases) m_releases = read_releases(effective_sources(options, config), config, client, reporter);
+    return *m_releases;
+  }
+  const PackageUniverse& catalog() {
+    if (!m_catalog) m_catalog = load_catalog(releases(), config, client);
+    return *m_catalog;
+  }
+
+  const AptOptions& options;
+  const FileIndex& base_files;
+  const BlobStore& store;
+  Reporter& reporter;
+  BaseAptConfig config;
+  AptArchiveClient client;
+
+ private:
+  std::optional<std::vector<SourceRelease>> m_releases;
+  std::optional<PackageUniverse> m_catalog;
+};
+
+namespace {
+
+void report_plan(const std::vector<Package>& plan, Reporter& reporter) {
+  std::uint64_t download = 0, installed = 0;
+  std::string lines;
+  for (const Package& package : plan) {
+    download += package.size;
+    installed += package.installed_size * 1024;
+    lines += "\n    " + package.name + " " + package.version + " (" + human_bytes(package.size) + ")";
+  }
+  reporter.step("Installing " + std::to_string(plan.size()) + " Debian package" + (plan.size() == 1 ? "" : "s") +
+                " (" + human_bytes(download) + " to download, " + human_bytes(installed) + " installed):" + lines);
+}
+
+// The packages to unpack: a recorded plan when the sources' Releases, the
+// base and the request are those it was made for, else resolved afresh.
+std::vector<Package> plan_packages(AptArchives::Session& session, const std::vector<std::string>& requested) {
+  Digest key = install_plan_key(session.releases(), session.config, requested);
+  if (auto recorded = find_install_plan(key, session.store)) {
+    session.reporter.detail("Same sources, base and request as before: reusing the resolved plan");
+    return *recorded;
+  }
+  InstallPlan plan = resolve_install(session.catalog(), requested);
+  for (const auto& note : plan.notes) session.reporter.detail(note);
+  std::vector<Package> packages;
+  for (const Package* package : plan.packages) packages.push_back(*package);
+  record_install_plan(key, packages, session.store);
+  return packages;
+}
+
+Paragraph control_paragraph(const UnpackedDeb& deb, const Package& package) {
+  auto paragraphs = parse_deb822(deb.control_files.at("control"), package.filename + " control");
+  if (paragraphs.empty() || paragraphs.front().value_or_empty("Package") != package.name) {
+    throw Error(package.filename + " is not the package " + package.name + " its index lists");
+  }
+  return paragraphs.front();
+}
+
+}  // namespace
+
+std::vector<std::string> apt_request_names(const std::vector<std::string>& requests) {
+  std::vector<std::string> names;
+  for (const auto& request : requests) {
+    std::string text = request;
+    std::error_code ec;
+    if (fs::is_regular_file(request, ec)) {
+      std::ifstream in(request);
+      text.clear();
+      for (std::string line; std::getline(in, line);) text += line.substr(0, line.find('#')) + "\n";
+    }
+    std::replace(text.begin(), text.end(), ',', ' ');
+    for (const auto& name : split_words(text)) {
+      if (name.find_first_of("/\\") != std::string::npos) {
+        throw UsageError("--apt " + request + ": \"" + name + "\" is not a package name, and no such file exists");
+      }
+      names.push_back(name);
+    }
+  }
+  if (names.empty()) throw UsageError("--apt names no packages");
+  return names;
+}
+
+AptArchives::AptArchives(const AptOptions& options, const Image& base, const FileIndex& base_files,
+                         const BlobStore& store, Reporter& reporter)
+    : m_options(options), m_base(base), m_base_files(base_files), m_store(store), m_reporter(reporter) {}
+
+AptArchives::~AptArchives() = default;
+
+AptArchives::Session& AptArchives::session() {
+  if (!m_session) m_session = std::make_unique<Session>(m_options, m_base, m_base_files, m_store, m_reporter);
+  return *m_session;
+}
+
+bool AptArchives::usable() {
+  try {
+    const BaseAptConfig& config = session().config;
+    if (!config.has_dpkg()) return false;
+    return !m_options.extra_sources.empty() || !config.sources().empty();
+  } catch (const Error&) {
+    return false;  // an architecture Debian does not build for, or sources that cannot be read
+  }
+}
+
+AptLayerContents AptArchives::prepare_layer() {
+  Session& session = this->session();
+  const BaseAptConfig& config = session.config;
+  AptArchiveClient& client = session.client;
+  Reporter& reporter = session.reporter;
+  if (!config.has_dpkg()) {
+    throw Error("the base image has no dpkg database (/var/lib/dpkg/status), so --apt cannot install into it",
+                "use a Debian or Ubuntu base image");
+  }
+  std::vector<Package> plan = plan_packages(session, apt_request_names(session.options.requests));
+  AptLayerContents contents;
+  if (plan.empty()) {
+    reporter.step("The requested Debian packages are already in the base image");
+    return contents;
+  }
+  report_plan(plan, reporter);
+
+  BaseLayout layout(session.base_files);
+  std::map<std::string, LayerEntry> by_path;  // later packages win, as dpkg's overwrites do
+  std::vector<InstalledPackage> installed;
+  std::vector<Alternative> alternatives;
+  std::vector<std::string> postinst_not_run;
+  for (const Package& package : plan) {
+    Digest deb = client.fetch_deb(package.archive_uri, package.filename, package.sha256, package.size);
+    UnpackedDeb unpacked = unpack_deb(deb, session.store, package.filename);
+    InstalledPackage record{control_paragraph(unpacked, package), unpacked.control_files, {}};
+    for (auto& entry : unpacked.entries) {
+      if (entry.kind != EntryKind::directory && config.excluded_by_dpkg(entry.path)) continue;
+      record.paths.push_back(entry.path);
+      if (entry.kind == EntryKind::directory && layout.is_folder_link(entry.path)) continue;
+      entry.path = layout.place(entry.path);
+      by_path[entry.path] = std::move(entry);
+    }
+    if (auto postinst = unpacked.control_files.find("postinst"); postinst != unpacked.control_files.end()) {
+      PostinstAnalysis analysis = analyse_postinst(postinst->second);
+      alternatives.insert(alternatives.end(), analysis.alternatives.begin(), analysis.alternatives.end());
+      if (analysis.unhandled) {
+        postinst_not_run.push_back(package.name + " (\"" + utf8_for_message(*analysis.unhandled) + "\")");
+      }
+    }
+    installed.push_back(std::move(record));
+    contents.installed.push_back(package.label());
+  }
+  reporter.end_progress();
+  std::vector<std::string> skipped;
+  std::vector<LayerEntry> extra = dpkg_database_entries(config.dpkg_status(), installed);
+  for (auto& entry : alternatives_entries(alternatives, config.managed_alternatives(), skipped)) {
+    entry.path = layout.place(entry.path);
+    extra.push_back(std::move(entry));
+  }
+  for (auto& entry : extra) by_path[entry.path] = std::move(entry);
+  for (auto& [path, entry] : by_path) contents.entries.push_back(std::move(entry));
+  for (const auto& name : skipped) {
+    reporter.warning("the base already manages the alternative " + name + "; left as it is");
+  }
+  if (!postinst_not_run.empty()) {
+    std::string list;
+    for (const auto& item : postinst_not_run) list += (list.empty() ? "" : ", ") + item;
+    reporter.warning("not run (no daemon runs anything in the image): the postinst of " + list +
+                     ". These packages are unpacked and registered; if they need their configuration step, run "
+                     "`dpkg --configure -a` in a container built from the image");
+  }
+  return contents;
+}
+
+namespace {
+
+// The first of `names` the sources offer: a package of that name, else one
+// that declares "Provides: NAME".
+std::optional<std::string> offered_package(const PackageUniverse& universe, const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (!universe.candidates(name).empty()) return name;
+    if (const auto& providers = universe.providers(name); !providers.empty()) return providers.front()->name;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> AptArchives::packages_for_libraries(const std::vector<std::string>& sonames) {
+  const PackageUniverse& universe = session().catalog();
+  std::map<std::string, std::string> found;
+  for (const auto& soname : sonames) {
+    const std::optional<std::string> named = library_package_name(soname);
+    if (!named) continue;
+    // Some library packages also declare "Provides: libfoo.so.N".
+    if (auto package = offered_package(universe, {*named, soname})) found[soname] = *package;
+  }
+  return found;
+}
+
+std::map<std::string, std::string> AptArchives::packages_for_python_distributions(
+    const std::vector<std::string>& distributions) {
+  const PackageUniverse& universe = session().catalog();
+  std::map<std::string, std::string> found;
+  for (const auto& distribution : distributions) {
+    if (auto package = offered_package(universe, python_package_names(distribution))) found[distribution] = *package;
+  }
+  return found;
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,91 @@
+// --apt: Debian packages installed from the base image's own apt sources
+// into a layer, doing what `apt-get install --no-install-recommends` would do
+// in that image without running anything in it (see docs/apt.md).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "image/image.h"
+#include "layer/file_index.h"
+#include "store/blob_store.h"
+#include "tar/layer_entry.h"
+#include "util/reporter.h"
+
+namespace venv2docker {
+
+struct AptOptions {
+  /// --apt values: "PKG[,PKG...]" or a FILE of names (whitespace or commas,
+  /// '#' comments). A name may pin a version: "jq=1.6-2.1+deb12u3".
+  std::vector<std::string> requests;
+  /// --apt-source: one-line sources ("deb [signed-by=HOST_FILE] URI SUITE COMPONENT...").
+  std::vector<std::string> extra_sources;
+  bool replace_sources = false;       // --apt-replace-sources: ignore the base's own
+  bool allow_unauthenticated = false;  // --apt-allow-unauthenticated
+};
+
+struct AptLayerContents {
+  std::vector<LayerEntry> entries;
+  /// "jq 1.6-2.1+deb12u3", in install order, for the layer's history.
+  std::vector<std::string> installed;
+};
+
+/// The package names the --apt values ask for. Throws UsageError for a
+/// request that is neither a readable file nor a list of names.
+std::vector<std::string> apt_request_names(const std::vector<std::string>& requests);
+
+/// The base's apt sources (and --apt-source) for one build. Their signed
+/// Release files are read, and their package catalog loaded, at most once,
+/// whether --apt installs from them, the checks ask which package provides a
+/// missing library, or both.
+class AptArchives {
+ public:
+  /// Reads nothing yet (a build that never needs apt reads nothing at all).
+  /// `base_files` lists the base image's files. All must outlive this.
+  AptArchives(const AptOptions& options, const Image& base, const FileIndex& base_files, const BlobStore& store,
+              Reporter& reporter);
+  ~AptArchives();
+  AptArchives(const AptArchives&) = delete;
+  AptArchives& operator=(const AptArchives&) = delete;
+
+  /// True when the base has dpkg and apt sources (or --apt-source gives some),
+  /// for a Debian architecture.
+  bool usable();
+
+  /// Resolves, prints the plan, downloads (verified, cached in the store) and
+  /// unpacks the requested packages, returning the layer's entries: the
+  /// packages' files (under the base's own directory symlinks, minus dpkg's
+  /// path-exclude rules), dpkg's updated status and info files, and the links
+  /// update-alternatives would make. Throws Error naming the source, package
+  /// or file at fault.
+  AptLayerContents prepare_layer();
+
+  /// Which Debian package from the sources would provide each of `sonames`
+  /// ("libblas.so.3" -> "libblas3"), by Debian's library package naming, else
+  /// by a package that declares "Provides: SONAME". Sonames with neither are
+  /// left out. Throws Error when the sources cannot be read.
+  std::map<std::string, std::string> packages_for_libraries(const std::vector<std::string>& sonames);
+
+  /// Which Debian package from the sources would provide each Python
+  /// distribution ("PyYAML" -> "python3-yaml"), by Debian's Python package
+  /// naming (debian/package_naming.h), or by a package that declares
+  /// "Provides:" that name. Distributions with neither are left out. Throws
+  /// Error when the sources cannot be read.
+  std::map<std::string, std::string> packages_for_python_distributions(const std::vector<std::string>& distributions);
+
+  struct Session;  // what has been read so far (src/debian/apt_install.cpp)
+
+ private:
+  Session& session();  // made on first use
+
+  const AptOptions& m_options;
+  const Image& m_base;
+  const FileIndex& m_base_files;
+  const BlobStore& m_store;
+  Reporter& m_reporter;
+  std::unique_ptr<Session> m_session;
+};
+
+}  // namespace venv2docker

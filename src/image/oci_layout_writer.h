@@ -1,0 +1,20 @@
+// An Image whose blobs are in the BlobStore, written as an OCI image layout
+// folder: the folder holds the old content or the new, never half of one.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "image/image.h"
+#include "store/blob_store.h"
+
+namespace venv2docker {
+
+/// Writes (or updates) an OCI image layout at `dir` holding `image` under
+/// `tag` (annotation org.opencontainers.image.ref.name). Other images already
+/// in the layout are kept; one with the same tag is replaced. Blobs are hard
+/// links into the store where the file system allows.
+void write_oci_layout(const Image& image, const BlobStore& store, const std::filesystem::path& dir,
+                      const std::string& tag);
+
+}  // namespace venv2docker

@@ -1,0 +1,75 @@
+// The file system of an image without extracting it: every path of every
+// layer, with whiteouts applied, as the container would see it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/image.h"
+#include "store/blob_store.h"
+#include "tar/layer_entry.h"
+
+namespace venv2docker {
+
+struct IndexedFile {
+  EntryKind kind = EntryKind::regular;
+  std::string link_target;
+  std::uint64_t size = 0;
+  std::uint32_t mode = 0;
+  /// The bytes, for the few small files the checks read (see wants_content).
+  std::optional<std::string> content;
+  /// In a layer's listing only: a hard link to a file of a lower layer
+  /// ("/usr/bin/perl"); FileIndex::apply replaces it by that file.
+  std::optional<std::string> hardlink_to;
+};
+
+/// The files whose bytes the index keeps: the loader's configuration, the C
+/// library (glibc's libc.so.6, musl's loader), os-release, the
+/// interpreter's _sysconfigdata, and apt's configuration, keyrings and dpkg's
+/// status (for --apt). Everything else is names and modes only.
+bool wants_content(const std::string& path, std::uint64_t size);
+
+/// A tar member name as the index keys it: "./usr/bin/" -> "/usr/bin",
+/// "." -> "/" ("." and empty components dropped, ".." kept).
+std::string image_path_of(std::string member_name);
+
+class FileIndex {
+ public:
+  /// Reads the headers of every layer of `image` from `store`. Throws Error
+  /// naming the layer when one is not a readable tar.
+  static FileIndex of_image(const Image& image, const BlobStore& store);
+
+  /// The entry at exactly `path` ("/usr/bin/python3"), links not followed.
+  const IndexedFile* find(const std::string& path) const;
+  /// Follows symbolic links in every component, as the kernel would; the
+  /// final path, or std::nullopt when it does not exist or loops.
+  std::optional<std::string> resolve(const std::string& path) const;
+  /// Every path directly or indirectly under `folder`.
+  std::vector<std::string> under(const std::string& folder) const;
+  std::size_t size() const { return m_files.size(); }
+
+  /// Adds one tar member of layer number `layer` (whiteouts included).
+  void apply(std::string path, IndexedFile file, std::size_t layer);
+
+ private:
+  struct Stored {
+    IndexedFile file;
+    std::size_t layer;
+  };
+  void remove_lower(const std::string& path, bool contents_only, std::size_t layer);
+  std::map<std::string, Stored> m_files;
+};
+
+/// Finds the interpreter a venv of Python `version` ("3.11") should use in
+/// an image: python3.X in /usr/local/bin, /usr/bin or /opt/*/bin whose standard
+/// library (lib/python3.X/os.py) is present. Returns its path as the image
+/// names it ("/usr/bin/python3.11"), or std::nullopt.
+std::optional<std::string> find_interpreter(const FileIndex& index, const std::string& version);
+
+/// Every "pythonX.Y" executable in the usual folders, for error messages.
+std::vector<std::string> list_interpreters(const FileIndex& index);
+
+}  // namespace venv2docker

@@ -1,0 +1,66 @@
+// Cache keys made of many fields: the layer cache's and the venv stage
+// record's. Each field is length-prefixed, so ("ab", "c") and ("a", "bc")
+// never hash alike, and small fields are gathered before hashing, as a
+// 10,000-entry venv feeds about a hundred thousand of them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "layer/layer_writer.h"
+#include "store/digest.h"
+#include "tar/layer_entry.h"
+
+namespace venv2docker {
+
+class KeyHasher {
+ public:
+  void add(std::string_view text) {
+    add(static_cast<std::uint64_t>(text.size()));
+    append(text);
+  }
+  void add(std::uint64_t number) {
+    char bytes[8];
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(number >> (8 * i));
+    append(std::string_view(bytes, sizeof bytes));
+  }
+  void add(std::int64_t number) { add(static_cast<std::uint64_t>(number)); }
+  void add(const char* text) { add(std::string_view(text)); }
+  Digest finish() {
+    m_hash.update(m_pending);
+    m_pending.clear();
+    return m_hash.finish();
+  }
+
+ private:
+  void append(std::string_view bytes) {
+    m_pending.append(bytes);
+    if (m_pending.size() >= k_flush_size) {
+      m_hash.update(m_pending);
+      m_pending.clear();
+    }
+  }
+
+  static constexpr std::size_t k_flush_size = 1 << 16;
+  Sha256 m_hash;
+  std::string m_pending;
+};
+
+/// Adds what decides `entry`'s bytes in a layer: its path, kind and mode, its
+/// link target, and for a regular file the SHA-256 of its rewritten content
+/// or its source's path and lstat (the walk's, else one now). Returns false
+/// when the source cannot be stat'ed. Clears `settled` when the source
+/// changed at or after `settled_before` (see k_settle_seconds).
+bool add_entry_key(KeyHasher& key, const LayerEntry& entry, std::int64_t settled_before, bool& settled);
+
+/// add_entry_key() for each entry, in order, after their count.
+bool add_entries_key(KeyHasher& key, const std::vector<LayerEntry>& entries, std::int64_t settled_before,
+                     bool& settled);
+
+/// Adds every option that changes write_layer()'s bytes for the same entries
+/// (defined with the layer cache, which keys on them too).
+void add_layer_options_key(KeyHasher& key, const LayerOptions& options);
+
+}  // namespace venv2docker

@@ -1,0 +1,142 @@
+#include "layer/layer_cache.h"
+
+#include <algorithm>
+#include <functional>
+#include <mutex>
+#include <string_view>
+#include <thread>
+
+#include "layer/gzip_parallel.h"
+#include "layer/key_hasher.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+#include "util/parallel_jobs.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Bump whenever write_layer's bytes change for the same entries and options
+// (tar format, parent folders, .pyc patching, gzip framing): old records then
+// stop matching instead of handing out layers the new code would not write.
+constexpr std::uint64_t k_layer_format_version = 2;
+
+}  // namespace
+
+void add_layer_options_key(KeyHasher& key, const LayerOptions& options) {
+  key.add(k_layer_format_version);
+  key.add(static_cast<std::uint64_t>(ParallelGzipWriter::k_chunk_size));
+  key.add(options.mtime);
+  key.add(static_cast<std::int64_t>(options.level));
+  key.add(gzip_layer_media_type(options.family));
+}
+
+std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
+  KeyHasher key;
+  add_layer_options_key(key, options);
+  bool settled = true;
+  if (!add_entries_key(key, entries, nanoseconds_ago(k_settle_seconds), settled)) return std::nullopt;
+  return LayerCacheKey{key.finish(), settled};
+}
+
+std::optional<Layer> find_cached_layer(const Digest& key, const BlobStore& store) {
+  // Anything wrong with a record (torn by a crash before atomic writes, edited
+  // by hand, its blob pruned) makes it a miss, never an error: the layer is
+  // simply written again.
+  try {
+    std::error_code ec;
+    const fs::path path = store.record_path("layers", key, ".json");
+    const auto size = fs::file_size(path, ec);
+    if (ec || size > 4096) return std::nullopt;
+    std::string text(size, '\0');
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file) return std::nullopt;
+    const bool read = std::fread(text.data(), 1, size, file) == size;
+    std::fclose(file);
+    if (!read) return std::nullopt;
+    const auto record = nlohmann::json::parse(text);
+    auto digest = Digest::parse(record.at("digest").get<std::string>());
+    auto diff_id = Digest::parse(record.at("diff_id").get<std::string>());
+    const auto blob_size = record.at("size").get<std::uint64_t>();
+    if (!digest || !diff_id || !store.has(*digest) || store.size_of(*digest) != blob_size) return std::nullopt;
+    return Layer{Descriptor{record.at("media_type").get<std::string>(), *digest, blob_size, {}, std::nullopt}, *diff_id};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore& store) {
+  nlohmann::json record = {{"media_type", layer.blob.media_type},
+                           {"digest", layer.blob.digest.str()},
+                           {"size", layer.blob.size},
+                           {"diff_id", layer.diff_id.str()}};
+  write_file_atomically(store.record_path("layers", key, ".json"), record.dump() + "\n");
+}
+
+Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,
+                         bool* reused) {
+  sort_entries(entries);
+  const std::optional<LayerCacheKey> key = layer_cache_key(entries, options);
+  if (key) {
+    if (auto layer = find_cached_layer(key->digest, store)) {
+      if (reused) *reused = true;
+      return *layer;
+    }
+  }
+  if (reused) *reused = false;
+  Layer layer = write_layer(std::move(entries), options, store);
+  // write_layer has committed the blob, so a concurrent build that finds this
+  // record also finds its blob.
+  if (key && key->settled) record_cached_layer(key->digest, layer, store);
+  return layer;
+}
+
+std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> layers, const LayerOptions& options,
+                                       const BlobStore& store, std::vector<bool>* reused) {
+  const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned writers = std::min<std::size_t>(threads >= 2 ? 2 : 1, std::max<std::size_t>(layers.size(), 1));
+  LayerOptions each = options;
+  each.threads = std::max(1u, threads / writers);
+  // Progress is the sum over all layers, reported by one thread at a time.
+  std::mutex progress_mutex;
+  std::vector<std::uint64_t> done(layers.size(), 0);
+  std::uint64_t total_done = 0;
+  auto progress_of = [&](std::size_t i) -> std::function<void(std::uint64_t)> {
+    if (!options.progress) return nullptr;
+    return [&, i](std::uint64_t bytes) {
+      std::lock_guard lock(progress_mutex);
+      total_done += bytes - done[i];
+      done[i] = bytes;
+      options.progress(total_done);
+    };
+  };
+
+  // Largest first, so the last layer to finish is a small one.
+  std::vector<std::size_t> order(layers.size());
+  std::vector<std::uint64_t> bytes(layers.size(), 0);
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    order[i] = i;
+    for (const auto& entry : layers[i]) bytes[i] += entry.content ? entry.content->size() : entry.size;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
+
+  std::vector<std::optional<Layer>> results(layers.size());
+  std::vector<char> hits(layers.size(), 0);
+  run_jobs(order.size(), writers, [&](std::size_t n) {
+    const std::size_t i = order[n];
+    bool hit = false;
+    LayerOptions mine = each;
+    mine.progress = progress_of(i);
+    results[i] = write_layer_cached(std::move(layers[i]), mine, store, &hit);
+    hits[i] = hit;
+  });
+
+  std::vector<Layer> written;
+  for (auto& layer : results) written.push_back(std::move(*layer));
+  if (reused) reused->assign(hits.begin(), hits.end());
+  return written;
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,61 @@
+// A cache of written layers in the blob store, so a layer whose inputs have
+// not changed is reused without reading its files again.
+//
+// The key is like ccache's direct mode: it describes every entry by what
+// lstat() says of its source (path, size, mtime, ctime, inode) or by the
+// SHA-256 of its rewritten `content`, plus every option that changes the
+// layer's bytes. It never reads a file's bytes. A record
+// <store>/layers/<key hex>.json names the layer's blob; records are written
+// atomically and only once the blob is committed, and a record whose blob is
+// missing or has another size is ignored, so concurrent builds sharing one
+// store stay correct.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "image/image.h"
+#include "layer/layer_writer.h"
+#include "store/blob_store.h"
+#include "store/digest.h"
+#include "tar/layer_entry.h"
+
+namespace venv2docker {
+
+struct LayerCacheKey {
+  Digest digest;
+  /// False when some source changed less than k_settle_seconds before the key
+  /// was made: such a layer may be reused from the cache but is not recorded.
+  bool settled = true;
+};
+
+/// The cache key of the layer write_layer(entries, options) would write, or
+/// nullopt when a source cannot be stat'ed (write_layer then reports it).
+/// Entries are hashed in the order given (write_layer_cached sorts them first),
+/// so the same entries in another order only cost a miss.
+std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options);
+
+/// The layer recorded under `key`, when the record is readable and its blob is
+/// in the store with the recorded size; nullopt otherwise.
+std::optional<Layer> find_cached_layer(const Digest& key, const BlobStore& store);
+
+/// Records `layer` (whose blob must already be in the store) under `key`.
+void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore& store);
+
+/// write_layer() through the cache: a hit returns the recorded layer without
+/// opening any source; a miss writes the layer and records it. `reused`, when
+/// given, tells which happened.
+Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,
+                         bool* reused = nullptr);
+
+/// write_layer_cached() for several independent layers, two at a time when
+/// there are at least two compression threads (one producer thread reads and
+/// tars each layer, so a single layer cannot keep every core busy). Each layer
+/// gets its share of options.threads; the bytes never depend on it. Returns
+/// the layers in input order; `reused`, when given, gets one flag per layer.
+/// options.progress gets the input bytes of all layers so far, from one
+/// thread at a time.
+std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> layers, const LayerOptions& options,
+                                       const BlobStore& store, std::vector<bool>* reused = nullptr);
+
+}  // namespace venv2docker

@@ -1,0 +1,21 @@
+// The member list of one layer (names, kinds, modes, and the bytes of the few
+// files the checks read), cached in the blob store by layer digest: a layer's
+// digest fixes its contents, so a base is read once, not on every build.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "layer/file_index.h"
+#include "store/blob_store.h"
+
+namespace venv2docker {
+
+using LayerListing = std::vector<std::pair<std::string, IndexedFile>>;
+
+/// Lists the layer blob `digest` (gzip or plain tar) from `store`, from the
+/// cache when present. Throws Error naming the layer when it is not a tar.
+LayerListing read_layer_listing(const Digest& digest, const BlobStore& store);
+
+}  // namespace venv2docker

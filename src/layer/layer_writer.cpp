@@ -1,0 +1,175 @@
+#include "layer/layer_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "layer/gzip_parallel.h"
+#include "tar/tar_writer.h"
+#include "util/error.h"
+
+namespace venv2docker {
+
+namespace {
+
+constexpr std::size_t k_read_block = std::size_t{1} << 20;
+
+// Adds a folder entry for every parent that the list does not already hold,
+// so tar readers never invent folders with their own modes and times.
+void add_missing_parents(std::vector<LayerEntry>& entries) {
+  std::set<std::string> present;
+  for (const auto& entry : entries) present.insert(entry.path);
+  std::vector<LayerEntry> parents;
+  for (const auto& entry : entries) {
+    std::string path = entry.path;
+    for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/')) {
+      path.resize(slash);
+      if (!present.insert(path).second) break;
+      parents.push_back(LayerEntry{path, EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
+    }
+  }
+  entries.insert(entries.end(), parents.begin(), parents.end());
+}
+
+// Where the tar stream goes: hashed for the diff_id, then compressed (or not).
+struct TarSink {
+  Sha256 diff_id;
+  std::uint64_t bytes = 0;
+  ParallelGzipWriter* gzip = nullptr;
+  BlobWriter* blob = nullptr;
+  const std::function<void(std::uint64_t)>* progress = nullptr;
+  std::uint64_t next_report = 0;
+
+  void take(const void* data, std::size_t size) {
+    diff_id.update(data, size);
+    bytes += size;
+    if (gzip) {
+      gzip->write(data, size);
+    } else {
+      blob->write(data, size);
+    }
+    if (*progress && bytes >= next_report) {
+      (*progress)(bytes);
+      next_report = bytes + (std::uint64_t{8} << 20);
+    }
+  }
+};
+
+// Adds entries to a layer's tar: headers from the entries, data from their
+// host files (or their rewritten bytes).
+class LayerEntryWriter {
+ public:
+  LayerEntryWriter(TarSink& sink, std::int64_t mtime)
+      : m_tar([&sink](const void* data, std::size_t size) { sink.take(data, size); }, "a layer"), m_mtime(mtime) {}
+
+  void add(const LayerEntry& entry) {
+    TarHeader header;
+    header.path = entry.path.substr(entry.path.find_first_not_of('/'));
+    header.kind = entry.kind;
+    header.mode = entry.mode;
+    header.link_target = entry.link_target;
+    // Rewritten content carries its own size; `size` describes `source`.
+    header.size = entry.content ? entry.content->size() : entry.size;
+    header.mtime = m_mtime;
+    m_tar.add_header(header);
+    if (entry.kind != EntryKind::regular) return;
+    if (entry.content) {
+      m_tar.write_data(entry.content->data(), entry.content->size(), entry.path);
+    } else {
+      copy_file(entry);
+    }
+  }
+
+  void close() { m_tar.finish(); }
+
+ private:
+  void copy_file(const LayerEntry& entry) {
+    int fd = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+      throw Error("cannot read " + entry.source + ": " + std::strerror(errno),
+                  "check the file's permissions, or exclude it with --exclude");
+    }
+    struct FdCloser {
+      int fd;
+      ~FdCloser() { ::close(fd); }
+    } closer{fd};
+    std::uint64_t copied = 0;
+    bool first_block = true;
+    while (true) {
+      // One byte more than is left, so the read that brings the last bytes
+      // also shows whether the file grew; a short read ends a regular file,
+      // which saves a last read only to learn so (a system call per file).
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(m_buffer.size(), entry.size - copied + 1));
+      ssize_t got = ::read(fd, m_buffer.data(), want);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        throw Error("cannot read " + entry.source + ": " + std::strerror(errno));
+      }
+      if (got == 0) break;
+      // More bytes than the header announced: the file grew since the walk.
+      if (copied + static_cast<std::uint64_t>(got) > entry.size) {
+        copied += static_cast<std::uint64_t>(got);
+        break;
+      }
+      if (first_block) patch_pyc_header(entry, got);
+      first_block = false;
+      m_tar.write_data(m_buffer.data(), static_cast<std::size_t>(got), entry.path);
+      copied += static_cast<std::uint64_t>(got);
+      if (static_cast<std::size_t>(got) < want) break;
+    }
+    if (copied != entry.size) {
+      throw Error(entry.source + " changed size while the layer was being written",
+                  "run the build again once nothing is writing into the venv or project");
+    }
+  }
+
+  // A timestamp-based .pyc (PEP 552 flags == 0) records its source's mtime;
+  // the layer gives every file m_mtime, so the record must say the same or
+  // Python would treat the .pyc as stale and recompile it on every start.
+  void patch_pyc_header(const LayerEntry& entry, ssize_t got) {
+    if (got < 16 || !entry.path.ends_with(".pyc")) return;
+    auto* header = reinterpret_cast<unsigned char*>(m_buffer.data());
+    if (header[4] != 0 || header[5] != 0 || header[6] != 0 || header[7] != 0) return;
+    auto mtime = static_cast<std::uint32_t>(m_mtime);
+    for (int i = 0; i < 4; ++i) header[8 + i] = static_cast<unsigned char>(mtime >> (8 * i));
+  }
+
+  TarWriter m_tar;
+  std::int64_t m_mtime;
+  std::vector<char> m_buffer = std::vector<char>(k_read_block);
+};
+
+}  // namespace
+
+Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store) {
+  add_missing_parents(entries);
+  sort_entries(entries);
+
+  BlobWriter blob = store.writer();
+  TarSink sink;
+  sink.blob = &blob;
+  sink.progress = &options.progress;
+  ParallelGzipWriter gzip([&blob](const unsigned char* data, std::size_t size) { blob.write(data, size); },
+                          options.threads, options.level);
+  sink.gzip = &gzip;
+
+  LayerEntryWriter tar(sink, options.mtime);
+  for (const auto& entry : entries) {
+    if (options.cancelled && options.cancelled->load(std::memory_order_relaxed)) throw Error("layer write cancelled");
+    tar.add(entry);
+  }
+  tar.close();
+  gzip.finish();
+
+  Digest diff_id = sink.diff_id.finish();
+  std::uint64_t size = blob.size();
+  Digest digest = blob.commit();
+  if (options.progress) options.progress(sink.bytes);
+  return Layer{Descriptor{std::string(gzip_layer_media_type(options.family)), digest, size, {}, std::nullopt}, diff_id};
+}
+
+}  // namespace venv2docker

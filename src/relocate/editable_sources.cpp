@@ -1,0 +1,89 @@
+#include "relocate/editable_sources.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include "util/lexical_path.h"
+#include "walk/tree_walk.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+
+void EditableSources::add_root(const fs::path& root) {
+  m_roots.push_back(clean_absolute(root));
+}
+
+std::optional<std::string> EditableSources::place(const std::string& host_path, const std::string& named_in) {
+  if (auto image = m_context.moved_paths.map(host_path)) return image;
+  m_context.result.looked_outside = true;
+
+  const fs::path path = fs::path(host_path).lexically_normal();
+  fs::path root = path;
+  for (const fs::path& candidate : m_roots) {
+    if (is_within(path, candidate) && (root == path || candidate.string().size() > root.string().size())) {
+      root = candidate;
+    }
+  }
+
+  std::error_code error;
+  if (!fs::is_directory(root, error)) {
+    m_context.warn(named_in + " names " + host_path + ", which is not a folder on this machine; left as is");
+    return std::nullopt;
+  }
+  // The base interpreter's own folders (a .pth adding /usr/lib/python3/dist-packages)
+  // belong to the base image, not to a copy.
+  const fs::path base_prefix = m_context.venv.home.parent_path();
+  if (base_prefix != base_prefix.root_path() && is_within(root, base_prefix)) {
+    m_context.warn(named_in + " names " + host_path + ", part of the host's Python installation (" +
+                   base_prefix.string() + "); left as is, the base image must provide it");
+    return std::nullopt;
+  }
+
+  const std::string destination = copy_into_image(root);
+  m_context.moved_paths.add(root.string(), destination);
+  m_context.warn("the editable source " + root.string() + " (named in " + named_in +
+                 ") is outside the project; copied into the image as " + destination +
+                 " (later edits will not reach the image)");
+  return m_context.moved_paths.map(host_path);
+}
+
+std::string EditableSources::unused_destination(const std::string& name) {
+  const std::string base = m_context.venv_destination + "/src/" + name;
+  std::string destination = base;
+  for (int n = 2; m_destinations.count(destination) || m_context.find(destination); ++n) {
+    destination = base + "-" + std::to_string(n);
+  }
+  m_destinations.insert(destination);
+  return destination;
+}
+
+std::string EditableSources::copy_into_image(const fs::path& root) {
+  const std::string destination = unused_destination(root.filename().string());
+  WalkOptions options;
+  options.source = root;
+  options.destination = destination;
+  options.excludes = default_project_excludes(root);
+  // A project often holds its own venv: that one is already the venv layer.
+  if (is_within(m_context.venv.root, root)) {
+    options.excludes.add(m_context.venv.root.lexically_relative(root).generic_string());
+  }
+  std::vector<LayerEntry> copied = walk_tree(options, m_context.result.warnings);
+
+  const std::string src = m_context.venv_destination + "/src";
+  auto& extra = m_context.result.extra_entries;
+  const bool has_src = m_context.find(src) ||
+                       std::any_of(extra.begin(), extra.end(), [&](const LayerEntry& e) { return e.path == src; });
+  if (!has_src) {
+    LayerEntry folder;
+    folder.path = src;
+    folder.kind = EntryKind::directory;
+    folder.mode = 0755;
+    extra.push_back(std::move(folder));
+  }
+  for (LayerEntry& entry : copied) extra.push_back(std::move(entry));
+  sort_entries(extra);
+  return destination;
+}
+
+}  // namespace venv2docker

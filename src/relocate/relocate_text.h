@@ -1,0 +1,10 @@
+// One relocation step (relocate_venv runs them in order): The last scan: every other small text file's old paths rewritten.
+#pragma once
+
+#include "relocate/relocate_context.h"
+
+namespace venv2docker {
+
+void relocate_remaining_text(RelocationContext& context);
+
+}  // namespace venv2docker

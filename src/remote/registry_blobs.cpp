@@ -1,0 +1,260 @@
+#include "remote/registry_blobs.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace venv2docker {
+
+namespace {
+
+constexpr std::uint64_t k_first_chunk = std::uint64_t{8} << 20;
+constexpr std::uint64_t k_smallest_chunk = std::uint64_t{64} << 10;
+
+std::string with_digest(const std::string& location, const Digest& digest) {
+  return location + (location.find('?') == std::string::npos ? "?" : "&") + "digest=" + digest.str();
+}
+
+// The upload URL the registry gave: Location resolved against the request.
+std::string next_location(RegistrySession& session, const RegistryRequest& request, const HttpResponse& response,
+                          const std::string& doing) {
+  auto location = response.headers.get("location");
+  if (!location || location->empty()) session.fail(request, response, doing + " (no Location in the answer)");
+  return resolve_url(session.absolute(request.target), *location);
+}
+
+void cancel_upload(RegistrySession& session, const std::string& location) {
+  try {
+    RegistryRequest request;
+    request.method = "DELETE";
+    request.target = location;
+    request.retry = false;
+    session.send(request);
+  } catch (const Error&) {
+    // Abandoned sessions expire on their own.
+  }
+}
+
+std::string start_upload(RegistrySession& session, const std::string& repository, std::uint64_t* min_chunk) {
+  RegistryRequest request;
+  request.method = "POST";
+  request.target = "/v2/" + repository + "/blobs/uploads/";
+  HttpResponse response = session.send(request);
+  if (response.status != 202) session.fail(request, response, "cannot start an upload");
+  if (min_chunk) {
+    if (auto text = response.headers.get("oci-chunk-min-length")) {
+      try {
+        *min_chunk = std::stoull(*text);
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  return next_location(session, request, response, "cannot start an upload");
+}
+
+// Tracks the bytes of one upload for the shared progress line.
+struct UploadProgress {
+  SharedReporter& reporter;
+  std::uint64_t reported = 0;
+  std::uint64_t base = 0;  // bytes of earlier chunks
+  void operator()(std::uint64_t sent) {
+    std::uint64_t total = base + sent;
+    if (total > reported) {
+      reporter.add_progress(total - reported);
+      reported = total;
+    }
+  }
+};
+
+// One PUT with the whole blob. Returns the status (201 on success, 413 when
+// the registry or a proxy wants chunks).
+long put_whole(RegistrySession& session, const std::string& location, const Descriptor& blob, const BlobStore& store,
+               SharedReporter& reporter) {
+  RegistryRequest request;
+  request.method = "PUT";
+  request.target = with_digest(location, blob.digest);
+  request.headers = {"Content-Type: application/octet-stream"};
+  request.body = RequestBody{{}, store.path_of(blob.digest), 0, blob.size};
+  request.retry = false;
+  UploadProgress progress{reporter};
+  request.upload_progress = [&](std::uint64_t sent) { progress(sent); };
+  HttpResponse response = session.send(request);
+  if (response.status == 201 || response.status == 413) return response.status;
+  if (is_retriable_status(response.status)) {
+    throw TransientError("uploading " + blob.digest.str() + ": registry " + session.registry() + " answered " +
+                         describe_answer(response));
+  }
+  session.fail(request, response, "cannot upload " + blob.digest.str());
+}
+
+// PATCH chunks of `chunk` bytes into a fresh session, then PUT ?digest=.
+// Returns false when a chunk was refused as too large (413).
+bool put_chunked(RegistrySession& session, const std::string& repository, const Descriptor& blob,
+                 const BlobStore& store, SharedReporter& reporter, std::uint64_t& chunk) {
+  std::uint64_t min_chunk = 0;
+  std::string location = start_upload(session, repository, &min_chunk);
+  chunk = std::max(chunk, min_chunk);
+  UploadProgress progress{reporter};
+  std::uint64_t offset = 0;
+  while (offset < blob.size) {
+    std::uint64_t length = std::min(chunk, blob.size - offset);
+    RegistryRequest request;
+    request.method = "PATCH";
+    request.target = location;
+    request.headers = {"Content-Type: application/octet-stream",
+                       "Content-Range: " + std::to_string(offset) + "-" + std::to_string(offset + length - 1)};
+    request.body = RequestBody{{}, store.path_of(blob.digest), offset, length};
+    request.retry = false;
+    progress.base = offset;
+    request.upload_progress = [&](std::uint64_t sent) { progress(sent); };
+    HttpResponse response = session.send(request);
+    if (response.status == 413 && chunk > k_smallest_chunk && chunk > min_chunk) {
+      cancel_upload(session, location);
+      return false;
+    }
+    if (is_retriable_status(response.status)) {
+      cancel_upload(session, location);
+      throw TransientError("uploading " + blob.digest.str() + ": registry " + session.registry() + " answered " +
+                           describe_answer(response));
+    }
+    if (response.status != 202 && response.status != 204 && response.status != 201) {
+      cancel_upload(session, location);
+      session.fail(request, response, "cannot upload a chunk of " + blob.digest.str());
+    }
+    location = next_location(session, request, response, "cannot upload a chunk of " + blob.digest.str());
+    offset += length;
+  }
+  RegistryRequest finish;
+  finish.method = "PUT";
+  finish.target = with_digest(location, blob.digest);
+  finish.body = RequestBody{};
+  finish.retry = false;
+  HttpResponse response = session.send(finish);
+  if (is_retriable_status(response.status)) {
+    throw TransientError("finishing the upload of " + blob.digest.str() + ": registry " + session.registry() +
+                         " answered " + describe_answer(response));
+  }
+  if (response.status != 201) session.fail(finish, response, "cannot finish the upload of " + blob.digest.str());
+  return true;
+}
+
+bool registry_has(RegistrySession& session, const std::string& repository, const Descriptor& blob) {
+  RegistryRequest request;
+  request.method = "HEAD";
+  request.target = "/v2/" + repository + "/blobs/" + blob.digest.str();
+  HttpResponse response = session.send(request);
+  if (response.status == 200) {
+    // A registry that has it with another size has something else.
+    auto length = response.headers.get("content-length");
+    return !length || *length == std::to_string(blob.size);
+  }
+  return false;
+}
+
+}  // namespace
+
+void fetch_blob(RegistrySession& session, const std::string& repository, const Descriptor& blob,
+                const BlobStore& store, SharedReporter& reporter, const std::string& where) {
+  if (store.has(blob.digest)) return;
+  std::optional<BlobWriter> writer;
+  std::uint64_t received = 0;
+  bool too_long = false;
+  RegistryRequest request;
+  // The digest was validated when its descriptor was parsed: safe in a URL.
+  request.target = "/v2/" + repository + "/blobs/" + blob.digest.str();
+  request.before_attempt = [&] {
+    writer.emplace(store.writer());
+    received = 0;
+    too_long = false;
+  };
+  request.sink = [&](const char* data, std::size_t size) {
+    if (received + size > blob.size) {
+      too_long = true;
+      return false;
+    }
+    writer->write(data, size);
+    received += size;
+    reporter.add_progress(size);
+    return true;
+  };
+  std::string what = "blob " + blob.digest.str() + " of " + where;
+  HttpResponse response;
+  try {
+    response = session.send(request);
+  } catch (const Error& error) {
+    if (too_long) {
+      throw Error("registry " + session.registry() + " sent more than the " + std::to_string(blob.size) +
+                      " bytes of " + what,
+                  "the registry (or something between it and us) changed the image; nothing was stored");
+    }
+    throw;
+  }
+  if (response.status != 200) session.fail(request, response, "cannot download " + what);
+  if (auto length = response.headers.get("content-length"); length && *length != std::to_string(blob.size)) {
+    throw Error("registry " + session.registry() + " sent " + *length + " bytes for " + what + ", expected " +
+                std::to_string(blob.size));
+  }
+  writer->commit(blob.digest, blob.size, what);
+}
+
+BlobPush push_blob(RegistrySession& session, const std::string& repository, const std::string& mount_from,
+                   const Descriptor& blob, const BlobStore& store, SharedReporter& reporter, unsigned attempts) {
+  if (registry_has(session, repository, blob)) {
+    reporter.detail(blob.digest.str() + ": already in " + session.registry() + "/" + repository);
+    return BlobPush::existed;
+  }
+  std::optional<std::string> location;
+  if (!mount_from.empty()) {
+    RegistryRequest request;
+    request.method = "POST";
+    request.target = "/v2/" + repository + "/blobs/uploads/?mount=" + blob.digest.str() + "&from=" + mount_from;
+    HttpResponse response;
+    try {
+      response = session.send(request);
+    } catch (const TransientError&) {
+      throw;
+    } catch (const Error& error) {
+      // Some registries answer a mount they will not do with 401 (Harbor):
+      // an ordinary upload may still be allowed.
+      reporter.detail(blob.digest.str() + ": not mounted (" + error.what() + "), uploading");
+      response.status = 0;
+    }
+    if (response.status == 201) {
+      reporter.detail(blob.digest.str() + ": mounted from " + mount_from);
+      return BlobPush::mounted;
+    }
+    // 202: the registry started an ordinary upload instead; anything else:
+    // start one ourselves (registries refuse mounts in many ways).
+    if (response.status == 202 && response.headers.get("location")) {
+      location = next_location(session, request, response, "cannot start an upload");
+    }
+    reporter.detail(blob.digest.str() + ": not mounted (" + std::to_string(response.status) + "), uploading");
+  }
+  if (!store.has(blob.digest)) throw Error("blob " + blob.digest.str() + " to push is not in " + store.root().string());
+  std::uint64_t chunk = k_first_chunk;
+  bool chunked = false;
+  for (unsigned attempt = 0;; ++attempt) {
+    try {
+      if (!chunked) {
+        std::string where = location ? *location : start_upload(session, repository, nullptr);
+        location.reset();
+        long status = put_whole(session, where, blob, store, reporter);
+        if (status == 201) break;
+        reporter.detail(blob.digest.str() + ": one-request upload refused (413), uploading in chunks");
+        cancel_upload(session, where);
+        chunked = true;
+      }
+      while (!put_chunked(session, repository, blob, store, reporter, chunk)) chunk /= 2;
+      break;
+    } catch (const TransientError& error) {
+      // Upload sessions are single-use: start over from a new one.
+      location.reset();
+      if (attempt + 1 >= attempts) throw;
+      reporter.detail(std::string(error.what()) + "; starting the upload again");
+      std::this_thread::sleep_for(session.retry().backoff(attempt));
+    }
+  }
+  reporter.detail(blob.digest.str() + ": uploaded (" + std::to_string(blob.size) + " bytes)");
+  return BlobPush::uploaded;
+}
+
+}  // namespace venv2docker

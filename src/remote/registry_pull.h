@@ -1,0 +1,21 @@
+// A base image pulled from a registry.
+#pragma once
+
+#include "image/base_image.h"
+#include "image/reference.h"
+#include "remote/registry_options.h"
+#include "util/reporter.h"
+
+namespace venv2docker {
+
+/// Pulls `reference` into `store`: the manifest (choosing `platform` from
+/// an index, see platform_choice.h), the config (checked against `platform`
+/// before any layer is fetched) and every layer, each verified by digest and
+/// size. Blobs already stored are not downloaded; a reference pinned by
+/// digest whose blobs are all stored makes no request. The result's `name`
+/// is reference.full(). Throws Error naming the registry, the request and
+/// the registry's answer, or the platforms there are.
+BaseImage pull_image(const Reference& reference, const RegistryOptions& options, const PlatformRequest& platform,
+                     const BlobStore& store, Reporter& reporter);
+
+}  // namespace venv2docker

@@ -1,0 +1,81 @@
+// Pushing: every blob (HEAD, mount, or upload; in parallel), then the
+// manifest under its tag with its exact media type.
+#include <algorithm>
+#include <atomic>
+
+#include "remote/registry_blobs.h"
+#include "remote/registry_push.h"
+#include "remote/registry_session.h"
+#include "util/parallel_jobs.h"
+
+namespace venv2docker {
+
+PushResult push_image(const Image& image, const Reference& destination, const std::optional<MountSource>& mount_from,
+                      const RegistryOptions& options, const BlobStore& store, Reporter& reporter) {
+  std::string where = destination.familiar();
+  HttpClient http;
+  SharedReporter shared(reporter, "pushing " + where);
+  // The push scope goes first: some registries read only the first scope.
+  ScopeSet scopes;
+  scopes.add(push_scope(destination.repository));
+  std::string mount_repository;
+  const Reference* source = mount_from ? &mount_from->repository : nullptr;
+  if (source && source->registry == destination.registry && source->repository != destination.repository) {
+    mount_repository = source->repository;
+    scopes.add(pull_scope(mount_repository));
+  }
+  auto mountable = [&](const Descriptor& blob) {
+    if (mount_repository.empty()) return std::string{};
+    bool listed = std::find(mount_from->blobs.begin(), mount_from->blobs.end(), blob.digest) != mount_from->blobs.end();
+    return listed ? mount_repository : std::string{};
+  };
+  RegistrySession session(destination, scopes, options, http, shared);
+
+  std::vector<Descriptor> blobs;
+  Descriptor config = descriptor_from_json(image.manifest["config"], "the manifest to push");
+  blobs.push_back(config);
+  for (const auto& layer : image.layers) {
+    bool listed = std::any_of(blobs.begin(), blobs.end(), [&](const Descriptor& d) { return d.digest == layer.blob.digest; });
+    if (!listed) blobs.push_back(layer.blob);
+  }
+  std::atomic<unsigned> counts[3] = {0, 0, 0};
+  run_jobs(blobs.size(), options.parallelism, [&](std::size_t i) {
+    BlobPush how = push_blob(session, destination.repository, mountable(blobs[i]), blobs[i], store, shared,
+                             std::max(1u, options.attempts));
+    ++counts[static_cast<int>(how)];
+  });
+  shared.end_progress();
+
+  std::string media_type = image.manifest.contains("mediaType") && image.manifest["mediaType"].is_string()
+                               ? image.manifest["mediaType"].get<std::string>()
+                               : std::string(manifest_media_type(image.family));
+  Digest digest = image.manifest_digest();
+  std::string target = destination.digest ? destination.digest->str() : destination.tag_or_latest();
+  if (destination.digest && *destination.digest != digest) {
+    throw Error("cannot push to " + destination.full() + ": the image's digest is " + digest.str());
+  }
+  RegistryRequest request;
+  request.method = "PUT";
+  request.target = "/v2/" + destination.repository + "/manifests/" + target;
+  request.headers = {"Content-Type: " + media_type};
+  request.body = RequestBody{image.raw_manifest, std::nullopt, 0, 0};
+  request.max_body = std::size_t{1} << 20;
+  HttpResponse response = session.send(request);
+  if (response.status != 201 && response.status != 200 && response.status != 202) {
+    session.fail(request, response, "cannot push the manifest of " + where);
+  }
+  if (auto said = response.headers.get("docker-content-digest"); said && *said != digest.str()) {
+    throw Error("registry " + destination.registry + " stored the manifest of " + where + " as " + *said +
+                ", but its digest is " + digest.str());
+  }
+  shared.detail(where + ": " + std::to_string(counts[2]) + " blobs uploaded, " + std::to_string(counts[1]) +
+                " mounted, " + std::to_string(counts[0]) + " already there");
+  PushResult result{destination.name() + ":" + target, digest};
+  result.uploaded = counts[2];
+  result.mounted = counts[1];
+  result.existing = counts[0];
+  if (destination.digest) result.reference = destination.name() + "@" + target;
+  return result;
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,39 @@
+// An image pushed to a registry.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/image.h"
+#include "image/reference.h"
+#include "remote/registry_options.h"
+#include "store/blob_store.h"
+#include "util/reporter.h"
+
+namespace venv2docker {
+
+/// Blobs a push may mount from another repository of the same registry (the
+/// base's) instead of uploading them.
+struct MountSource {
+  Reference repository;
+  std::vector<Digest> blobs;
+};
+
+struct PushResult {
+  std::string reference;  // "registry/repository:tag"
+  Digest digest;          // of the manifest as pushed
+  unsigned uploaded = 0;  // blobs sent
+  unsigned mounted = 0;   // blobs mounted from the base's repository
+  unsigned existing = 0;  // blobs the registry already had
+};
+
+/// Pushes `image` (its blobs are in `store`) to `destination` (its tag, or
+/// "latest"; a digest reference pushes by digest only): blobs the registry
+/// has are skipped, blobs of `mount_from` (the base's repository, same
+/// registry) are mounted when the registry allows, the rest uploaded in
+/// parallel; then the manifest. Throws Error as pull_image does.
+PushResult push_image(const Image& image, const Reference& destination, const std::optional<MountSource>& mount_from,
+                      const RegistryOptions& options, const BlobStore& store, Reporter& reporter);
+
+}  // namespace venv2docker

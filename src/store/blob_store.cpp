@@ -1,0 +1,143 @@
+#include "store/blob_store.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+#include <system_error>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+
+BlobWriter::BlobWriter(const BlobStore& store, fs::path temporary_destination)
+    : m_store(&store), m_file(std::make_unique<AtomicFile>(std::move(temporary_destination))) {}
+BlobWriter::BlobWriter(BlobWriter&&) noexcept = default;
+BlobWriter::~BlobWriter() = default;
+
+void BlobWriter::write(const void* data, std::size_t size) {
+  m_hash.update(data, size);
+  m_file->write(data, size);
+  m_size += size;
+}
+
+Digest BlobWriter::commit(const std::optional<Digest>& expected, std::optional<std::uint64_t> expected_size,
+                          std::string_view what) {
+  Digest actual = m_hash.finish();
+  if (expected_size && *expected_size != m_size) {
+    throw Error(std::string(what) + " has " + std::to_string(m_size) + " bytes, expected " +
+                std::to_string(*expected_size) + (expected ? " (" + expected->str() + ")" : ""),
+                "the source is corrupt or was tampered with; nothing was stored");
+  }
+  if (expected && *expected != actual) {
+    throw Error(std::string(what) + " has digest " + actual.str() + ", expected " + expected->str(),
+                "the source is corrupt or was tampered with; nothing was stored");
+  }
+  // Renaming onto an existing blob is harmless: same name, same bytes.
+  m_file->commit_as(m_store->path_of(actual));
+  return actual;
+}
+
+BlobStore::BlobStore(fs::path root) : m_root(std::move(root)) {
+  std::error_code ec;
+  fs::create_directories(m_root / "blobs" / "sha256", ec);
+  if (!ec) fs::create_directories(m_root / "tmp", ec);
+  if (ec) {
+    throw Error("cannot create the cache folder " + m_root.string() + ": " + ec.message(),
+                "pass --cache-dir with a writable folder");
+  }
+}
+
+fs::path BlobStore::default_root() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "venv2docker";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "venv2docker";
+  throw Error("cannot find a cache folder: neither XDG_CACHE_HOME nor HOME is set", "pass --cache-dir");
+}
+
+fs::path BlobStore::path_of(const Digest& digest) const {
+  return m_root / "blobs" / "sha256" / std::string(digest.hex());
+}
+
+fs::path BlobStore::record_path(std::string_view folder, const Digest& key, std::string_view extension) const {
+  return m_root / folder / (std::string(key.hex()) + std::string(extension));
+}
+
+bool BlobStore::has(const Digest& digest) const {
+  std::error_code ec;
+  return fs::is_regular_file(path_of(digest), ec);
+}
+
+std::uint64_t BlobStore::size_of(const Digest& digest) const {
+  std::error_code ec;
+  auto size = fs::file_size(path_of(digest), ec);
+  if (ec) throw Error("blob " + digest.str() + " is missing from " + m_root.string());
+  return size;
+}
+
+BlobWriter BlobStore::writer() const {
+  // AtomicFile picks a unique temporary beside this name; commit() renames it
+  // straight to the blob's digest.
+  return BlobWriter(*this, m_root / "tmp" / "blob");
+}
+
+Digest BlobStore::put(std::string_view bytes) const {
+  Digest digest = sha256_of(bytes);
+  if (has(digest)) return digest;
+  BlobWriter out = writer();
+  out.write(bytes.data(), bytes.size());
+  return out.commit(digest);
+}
+
+Digest BlobStore::import_file(const fs::path& file, const std::optional<Digest>& expected,
+                              std::optional<std::uint64_t> expected_size, std::string_view what) const {
+  if (expected && has(*expected) && (!expected_size || size_of(*expected) == *expected_size)) return *expected;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error("cannot read " + std::string(what) + " at " + file.string());
+  BlobWriter out = writer();
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    out.write(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) throw Error("cannot read " + std::string(what) + " at " + file.string());
+  return out.commit(expected, expected_size, std::string(what) + " (" + file.string() + ")");
+}
+
+std::string BlobStore::read(const Digest& digest, std::size_t max_size) const {
+  auto size = size_of(digest);
+  if (size > max_size) {
+    throw Error("blob " + digest.str() + " is " + std::to_string(size) + " bytes, more than the " +
+                std::to_string(max_size) + " allowed for it");
+  }
+  std::ifstream in(path_of(digest), std::ios::binary);
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+    throw Error("cannot read blob " + path_of(digest).string());
+  }
+  if (sha256_of(bytes) != digest) {
+    throw Error("blob " + path_of(digest).string() + " does not match its digest",
+                "the cache is corrupt: remove that file (or the whole cache folder) and retry");
+  }
+  return bytes;
+}
+
+void BlobStore::link_to(const Digest& digest, const fs::path& destination) const {
+  std::error_code ec;
+  fs::path source = path_of(digest);
+  if (fs::exists(destination, ec)) return;  // already there: same name, same bytes
+  fs::create_hard_link(source, destination, ec);
+  if (!ec) return;
+  AtomicFile copy(destination);
+  std::ifstream in(source, std::ios::binary);
+  if (!in) throw Error("blob " + digest.str() + " is missing from " + m_root.string());
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    copy.write(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  copy.commit();
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,149 @@
+#include "tar/archive_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <string_view>
+
+#include "tar/name_charset.h"
+#include "util/error.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t k_block = std::size_t{1} << 16;
+
+// libarchive's error text, which it may leave unset.
+std::string reason(archive* a) {
+  const char* text = archive_error_string(a);
+  return text ? text : "libarchive gave no reason";
+}
+
+// A pax name (or uname/gname) that the ASCII LC_CTYPE cannot hold: libarchive
+// keeps the record's bytes and says so with ARCHIVE_WARN and this message
+// ("Pathname can't be converted from UTF-8 to current locale."). That is the
+// raw name we want, so this warning, and only this one, is not an error.
+bool is_name_kept_as_bytes(archive* a) {
+  const char* text = archive_error_string(a);
+  return text && std::string_view(text).find(" can't be converted from ") != std::string_view::npos;
+}
+
+void support(archive* a, ArchiveFormat format) {
+  archive_read_support_filter_all(a);
+  switch (format) {
+    case ArchiveFormat::tar:
+      archive_read_support_format_tar(a);
+      break;
+    case ArchiveFormat::ar:
+      archive_read_support_format_ar(a);
+      break;
+    case ArchiveFormat::raw:
+      archive_read_support_format_raw(a);
+      break;
+  }
+}
+
+ArchiveMember::Kind kind_of(archive_entry* entry) {
+  if (archive_entry_hardlink(entry)) return ArchiveMember::Kind::hardlink;
+  switch (archive_entry_filetype(entry)) {
+    case AE_IFREG:
+      return ArchiveMember::Kind::regular;
+    case AE_IFDIR:
+      return ArchiveMember::Kind::directory;
+    case AE_IFLNK:
+      return ArchiveMember::Kind::symlink;
+    default:
+      return ArchiveMember::Kind::other;
+  }
+}
+
+}  // namespace
+
+// The outer reader whose current member is this reader's input.
+struct ArchiveReader::Outer {
+  ArchiveReader& reader;
+  char buffer[k_block];
+
+  static la_ssize_t read(archive*, void* client, const void** block) {
+    auto* self = static_cast<Outer*>(client);
+    *block = self->buffer;
+    return archive_read_data(self->reader.m_archive, self->buffer, sizeof self->buffer);
+  }
+};
+
+ArchiveReader::ArchiveReader(const fs::path& file, ArchiveFormat format, std::string what)
+    : m_what(std::move(what)), m_archive(archive_read_new()) {
+  if (!m_archive) throw Error("cannot read " + m_what + ": libarchive is out of memory");
+  support(m_archive, format);
+  opened(archive_read_open_filename(m_archive, file.c_str(), 1 << 20));
+}
+
+ArchiveReader::ArchiveReader(ArchiveReader& outer, ArchiveFormat format, std::string what)
+    : m_what(std::move(what)), m_outer(new Outer{outer, {}}), m_archive(archive_read_new()) {
+  if (!m_archive) throw Error("cannot read " + m_what + ": libarchive is out of memory");
+  support(m_archive, format);
+  opened(archive_read_open(m_archive, m_outer.get(), nullptr, &Outer::read, nullptr));
+}
+
+void ArchiveReader::opened(int status) {
+  if (status != ARCHIVE_OK) {
+    std::string why = reason(m_archive);
+    archive_read_free(m_archive);
+    throw Error("cannot read " + m_what + ": " + why);
+  }
+}
+
+ArchiveReader::~ArchiveReader() { archive_read_free(m_archive); }
+
+void ArchiveReader::fail(const std::string& doing) { throw Error(doing + " " + m_what + ": " + reason(m_archive)); }
+
+std::optional<ArchiveMember> ArchiveReader::next() {
+  archive_entry* entry = nullptr;
+  int status;
+  {
+    ScopedNameCharset charset(NameCharset::ascii);
+    status = archive_read_next_header(m_archive, &entry);
+  }
+  if (status == ARCHIVE_EOF) return std::nullopt;
+  if (status == ARCHIVE_WARN && !is_name_kept_as_bytes(m_archive)) fail("cannot read");
+  if (status != ARCHIVE_OK && status != ARCHIVE_WARN) fail("cannot read");
+  ArchiveMember member;
+  const char* path = archive_entry_pathname(entry);
+  if (!path) fail("a member without a name in");
+  member.path = path;
+  member.kind = kind_of(entry);
+  const char* link = member.kind == ArchiveMember::Kind::hardlink ? archive_entry_hardlink(entry)
+                     : member.kind == ArchiveMember::Kind::symlink ? archive_entry_symlink(entry)
+                                                                   : nullptr;
+  if (member.kind == ArchiveMember::Kind::symlink && !link) fail("a symlink without a target in");
+  if (link) member.link_target = link;
+  const la_int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+  if (size < 0) fail("a member of negative size in");
+  member.size = static_cast<std::uint64_t>(size);
+  member.mode = archive_entry_perm(entry) & 07777;
+  return member;
+}
+
+void ArchiveReader::for_each_block(const std::function<void(const char*, std::size_t)>& consume) {
+  char buffer[k_block];
+  for (;;) {
+    const la_ssize_t got = archive_read_data(m_archive, buffer, sizeof buffer);
+    if (got < 0) fail("cannot read");
+    if (got == 0) return;
+    consume(buffer, static_cast<std::size_t>(got));
+  }
+}
+
+std::string ArchiveReader::read_all(std::size_t cap, const std::string& what) {
+  std::string bytes;
+  for_each_block([&](const char* data, std::size_t size) {
+    if (bytes.size() + size > cap) throw Error(what + " is larger than " + std::to_string(cap) + " bytes");
+    bytes.append(data, size);
+  });
+  return bytes;
+}
+
+}  // namespace venv2docker
