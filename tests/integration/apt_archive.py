@@ -38,7 +38,6 @@ import fcntl
 import gzip
 import hashlib
 import http.server
-import io
 import json
 import lzma
 import os
@@ -51,7 +50,8 @@ import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import rootfs_to_oci  # noqa: E402
+import image_model  # noqa: E402
+import image_writers  # noqa: E402
 
 SUITE = "bookworm"
 COMPONENT = "main"
@@ -406,37 +406,8 @@ def sources_layer(url, archive, deb822):
 def layer_tar(entries):
     """The tar bytes of a layer: (path, bytes) files (0644) and (path, None) folders (0755),
     owned by root, mtime 0."""
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
-        for path, data in entries:
-            info = tarfile.TarInfo(path.rstrip("/"))
-            info.mtime = 0
-            if data is None:
-                info.type, info.mode = tarfile.DIRTYPE, 0o755
-                t.addfile(info)
-            else:
-                info.size, info.mode = len(data), 0o644
-                t.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
-def write_image(work, config, manifest, tag):
-    """Write config and manifest as blobs and a one-image index.json + oci-layout into
-    work (blobs/sha256 exists), with rootfs_to_oci's canonical JSON."""
-    blobs = os.path.join(work, "blobs", "sha256")
-    config_bytes = rootfs_to_oci.canonical(config)
-    manifest["config"] = {"mediaType": rootfs_to_oci.MT_CONFIG, "size": len(config_bytes),
-                          "digest": rootfs_to_oci.write_blob(blobs, config_bytes)}
-    manifest_bytes = rootfs_to_oci.canonical(manifest)
-    descriptor = {"mediaType": rootfs_to_oci.MT_MANIFEST, "size": len(manifest_bytes),
-                  "digest": rootfs_to_oci.write_blob(blobs, manifest_bytes),
-                  "platform": {"architecture": config["architecture"], "os": config["os"]},
-                  "annotations": {REF_NAME: tag}}
-    with open(os.path.join(work, "index.json"), "wb") as f:
-        f.write(rootfs_to_oci.canonical({"schemaVersion": 2, "mediaType": rootfs_to_oci.MT_INDEX,
-                                         "manifests": [descriptor]}))
-    with open(os.path.join(work, "oci-layout"), "wb") as f:
-        f.write(rootfs_to_oci.canonical({"imageLayoutVersion": "1.0.0"}))
+    return image_model.layer_tar([image_model.Entry(path, "dir") if data is None else image_model.Entry(path, data=data)
+                                  for path, data in entries])
 
 
 def derive_base(base_dir, base_tag, out_dir, url, archive, deb822=False, tag="apt-test"):
@@ -449,36 +420,10 @@ def derive_base(base_dir, base_tag, out_dir, url, archive, deb822=False, tag="ap
 def derive_image(base_dir, base_tag, out_dir, layer_tar, created_by, tag):
     """An OCI layout at out_dir (must not exist): base_dir:base_tag plus one layer, the
     uncompressed tar bytes `layer_tar`. Returns "oci:out_dir:tag"."""
-    with open(os.path.join(base_dir, "index.json")) as f:
-        index = json.load(f)
-    desc = next(d for d in index["manifests"] if d.get("annotations", {}).get(REF_NAME) == base_tag)
-    blobs_in = os.path.join(base_dir, "blobs", "sha256")
-
-    def blob_json(digest):
-        with open(os.path.join(blobs_in, digest.split(":", 1)[1])) as f:
-            return json.load(f)
-
-    manifest = blob_json(desc["digest"])
-    config = blob_json(manifest["config"]["digest"])
+    base = image_model.Image.read(base_dir, base_tag)
     work = out_dir + ".tmp"
     shutil.rmtree(work, ignore_errors=True)
-    blobs = os.path.join(work, "blobs", "sha256")
-    os.makedirs(blobs)
-    for layer in manifest["layers"]:
-        name = layer["digest"].split(":", 1)[1]
-        try:
-            os.link(os.path.join(blobs_in, name), os.path.join(blobs, name))
-        except OSError:
-            shutil.copy2(os.path.join(blobs_in, name), os.path.join(blobs, name))
-    layer_path = os.path.join(work, "layer.tar")
-    with open(layer_path, "wb") as f:
-        f.write(layer_tar)
-    diff_id, digest, size = rootfs_to_oci.compress_layer(layer_path, blobs, 6)
-    os.unlink(layer_path)
-    config["rootfs"]["diff_ids"].append(diff_id)
-    config.setdefault("history", []).append({"created": config.get("created"), "created_by": created_by})
-    manifest["layers"].append({"mediaType": rootfs_to_oci.MT_LAYER, "digest": digest, "size": size})
-    write_image(work, config, manifest, tag)
+    image_writers.write_oci_layout(work, {tag: base.append(image_model.Layer.from_tar(layer_tar), created_by)})
     os.rename(work, out_dir)
     return f"oci:{out_dir}:{tag}"
 

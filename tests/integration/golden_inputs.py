@@ -6,12 +6,11 @@ output does not change.
 Nothing here depends on the host's Python, pip, umask, clock or locale; the venv's
 interpreter link names /usr/bin/python3, which is only followed on the host when a
 check runs (the tests pass --force so the report never reaches the image)."""
-import gzip
 import hashlib
-import io
-import json
 import os
-import tarfile
+
+from image_model import Entry, Image, Layer
+from image_writers import write_oci_layout
 
 EPOCH = 1700000000
 PY = "python3.11"
@@ -92,65 +91,21 @@ def make_project(root):
     return project
 
 
-def _tar_layer(members):
-    """A gzip'd tar layer from (name, kind, mode, data-or-target) with fixed owners and times."""
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for name, kind, mode, payload in members:
-            info = tarfile.TarInfo(name)
-            info.mtime, info.mode, info.uid, info.gid, info.uname, info.gname = EPOCH, mode, 0, 0, "", ""
-            if kind == "dir":
-                info.type = tarfile.DIRTYPE
-                tar.addfile(info)
-            elif kind == "symlink":
-                info.type, info.linkname = tarfile.SYMTYPE, payload
-                tar.addfile(info)
-            else:
-                info.size = len(payload)
-                tar.addfile(info, io.BytesIO(payload))
-    diff = raw.getvalue()
-    packed = io.BytesIO()
-    with gzip.GzipFile(fileobj=packed, mode="wb", mtime=0, compresslevel=6) as g:
-        g.write(diff)
-    return packed.getvalue(), "sha256:" + hashlib.sha256(diff).hexdigest()
-
-
-def _blob(layout, data):
-    digest = hashlib.sha256(data).hexdigest()
-    _write(os.path.join(layout, "blobs", "sha256", digest), data)
-    return "sha256:" + digest, len(data)
-
-
 def make_base(root):
     """A one-layer OCI layout tagged `golden`: a few folders, a file, a link, and a config
     with an environment, a command and a label, for the new config to build on."""
-    layout = os.path.join(root, "base")
-    layer, diff_id = _tar_layer([
-        ("etc", "dir", 0o755, None),
-        ("etc/os-release", "file", 0o644, b'ID=golden\nVERSION_ID="1"\n'),
-        ("usr", "dir", 0o755, None),
-        ("usr/bin", "dir", 0o755, None),
-        ("usr/bin/sh-link", "symlink", 0o777, "/bin/sh"),
-        ("opt", "dir", 0o755, None),
+    layer = Layer.from_entries([
+        Entry("etc", "dir", mtime=EPOCH),
+        Entry("etc/os-release", data=b'ID=golden\nVERSION_ID="1"\n', mtime=EPOCH),
+        Entry("usr", "dir", mtime=EPOCH),
+        Entry("usr/bin", "dir", mtime=EPOCH),
+        Entry("usr/bin/sh-link", "symlink", target="/bin/sh", mtime=EPOCH),
+        Entry("opt", "dir", mtime=EPOCH),
     ])
-    layer_digest, layer_size = _blob(layout, layer)
     config = {
         "architecture": "amd64", "os": "linux", "created": "2023-11-14T22:13:20Z",
         "config": {"Env": ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"], "Cmd": ["sh"],
                    "Labels": {"org.example.base": "golden"}},
-        "rootfs": {"type": "layers", "diff_ids": [diff_id]},
         "history": [{"created": "2023-11-14T22:13:20Z", "created_by": "golden base"}],
     }
-    config_digest, config_size = _blob(layout, json.dumps(config, sort_keys=True, separators=(",", ":")).encode())
-    manifest = {
-        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_size},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layer_digest, "size": layer_size}],
-    }
-    manifest_digest, manifest_size = _blob(layout, json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode())
-    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
-        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest_digest, "size": manifest_size,
-         "annotations": {"org.opencontainers.image.ref.name": "golden"}}]}
-    _write(os.path.join(layout, "index.json"), json.dumps(index).encode())
-    _write(os.path.join(layout, "oci-layout"), b'{"imageLayoutVersion":"1.0.0"}')
-    return layout
+    return write_oci_layout(os.path.join(root, "base"), {"golden": Image(config, [layer])})

@@ -2,8 +2,8 @@
 
 Tests run the real binary ($V2D_BIN) against real venvs (make_venvs.py), real Debian
 bases (make-bases.sh) and real services (services.sh: dockerd, docker-registry), and
-check its outputs with independent readers: skopeo, umoci, docker, the OCI schema
-validator and the plain-Python readers below.
+check its outputs with independent readers: skopeo, umoci, docker, validate_image.py
+(which runs the OCI schema validator) and the plain-Python readers below.
 
 A missing service, tool or validator is a test failure, never a skip.
 """
@@ -232,14 +232,6 @@ def skopeo_inspect(ref, *extra):
 
 def skopeo_inspect_config(ref, *extra):
     return json.loads(run_tool(["skopeo", "--insecure-policy", "inspect", "--config", *extra, ref]).stdout)
-
-
-def validate_oci(path):
-    """Run validate-oci-layout on a layout folder or tar; raise with its report unless valid."""
-    p = run_tool([validator(), path], check=False)
-    if p.returncode != 0:
-        raise AssertionError(f"validate-oci-layout {path} failed ({p.returncode}):\n{p.stdout}{p.stderr}")
-    return p.stdout
 
 
 def umoci_unpack(layout_dir, tag, bundle):
@@ -518,21 +510,6 @@ class Case(unittest.TestCase):
     def _remove_images(self):
         for ref in self._images:
             docker("rmi", "-f", ref, check=False)
-
-    # Assertions shared by several tests.
-
-    def assertJsonMatchesLayout(self, js, layout, tag):
-        """The --json report agrees with what was written."""
-        desc = layout.manifest_descriptor(tag)
-        manifest = layout.manifest(tag)
-        config = layout.config(tag)
-        self.assertEqual(js["manifest_digest"], desc["digest"])
-        self.assertEqual(js["config_digest"], manifest["config"]["digest"])
-        self.assertEqual([l["digest"] for l in js["layers"]], [l["digest"] for l in manifest["layers"]])
-        self.assertEqual([l["size"] for l in js["layers"]], [l["size"] for l in manifest["layers"]])
-        self.assertEqual([l["media_type"] for l in js["layers"]], [l["mediaType"] for l in manifest["layers"]])
-        self.assertEqual([l["diff_id"] for l in js["layers"]], config["rootfs"]["diff_ids"])
-        self.assertIsInstance(js.get("warnings"), list)
 
 
 def env_list_to_dict(env_list):

@@ -15,6 +15,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 import tree_snapshot  # noqa: E402
 
 VENV_PACKAGE = "opt/venv/lib/python3.11/site-packages/awkward_names"
@@ -35,9 +36,9 @@ class AwkwardNames(h.Case):
         super().setUpClass()
         f = h.fixtures()
         cls.layout_dir = os.path.join(cls.ctmp, "oci")
-        h.build("-o", f"oci:{cls.layout_dir}:t1", venv=f["V2D_VENV_AWKWARD"], project=f["V2D_PROJECT_AWKWARD"])
+        js, _ = h.build("-o", f"oci:{cls.layout_dir}:t1", venv=f["V2D_VENV_AWKWARD"], project=f["V2D_PROJECT_AWKWARD"])
         base_layers = len(h.ImageLayout(h.bases()["V2D_BASE_BOOKWORM_OCI"]).manifest()["layers"])
-        cls.layout = h.ImageLayout(cls.layout_dir)
+        cls.layout = validate_image(cls.layout_dir, tag="t1", report=js).layout
         cls.addClassCleanup(cls.layout.close)
         cls.layers = cls.layout.top_layers(base_layers, "t1")
         cls.rootfs = os.path.join(cls.ctmp, "rootfs")

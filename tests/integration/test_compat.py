@@ -16,6 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 import make_venvs  # noqa: E402
 
 PYENV_PYTHON = "/root/.pyenv/versions/3.11.7/bin/python3.11"
@@ -143,11 +144,10 @@ class CheckAndRun(h.Case):
         js, _ = h.build("-n", name, "--python-from", "host", "-o", f"docker-archive:{archive}",
                         "-o", f"oci:{oci}:latest", base="scratch", project=False)
         self.assertTrue(js["check"]["ok"], js)
-        history = h.ImageLayout(oci).config("latest")["history"]
+        history = validate_image(oci, tag="latest", report=js).config["history"]
         self.assertEqual(len(history), len(js["layers"]))  # scratch: every layer is ours
         self.assertIn("host interpreter", history[0]["created_by"])
-        h.validate_oci(oci)
-        h.validate_oci(archive)
+        validate_image(archive, report=js)
         image = h.docker_load(archive)
         self._images.append(image)
         self.assertEqual(h.docker_run(image, "hello").strip(), "hello from /opt/venv (speedups=42)")

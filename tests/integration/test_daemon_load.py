@@ -8,6 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 
 
 class DaemonLoad(h.Case):
@@ -18,6 +19,7 @@ class DaemonLoad(h.Case):
         js, _ = h.build("-n", name, "-t", "l1", "--load", "-o", f"oci:{self.path('out')}:l1",
                         env=h.scrubbed_env(DOCKER_HOST=docker_host))
         self._images.append(f"{name}:l1")
+        validate_image(self.path("out"), tag="l1", report=js)
         info = json.loads(h.docker("image", "inspect", f"{name}:l1").stdout)[0]
         config_digest = js["config_digest"]
         self.assertEqual(info["Id"], config_digest, "dockerd's image id is the config digest")

@@ -17,6 +17,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import golden_inputs  # noqa: E402
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "golden_digests.json")
 
@@ -71,10 +72,10 @@ class GoldenDigests(h.Case):
                 archive = self.path("golden.tar")
                 extra = [f"docker-archive:{archive}"]
             js = self.build(name, [f"oci:{layout}:{name}", *extra])
-            h.validate_oci(layout)
+            validate_image(layout, tag=name, report=js)
             seen[name] = js["manifest_digest"]
             if name == ARCHIVE_BUILD:
-                h.validate_oci(archive)
+                validate_image(archive, report=js)
                 seen[name + " (docker-archive file)"] = "sha256:" + file_sha256(archive)
         if os.environ.get("V2D_GOLDEN_UPDATE") == "1":
             with open(GOLDEN, "w") as f:

@@ -21,6 +21,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 import make_venvs  # noqa: E402
 
 PACKAGE = "v2d_pip_probe"
@@ -119,7 +120,7 @@ class PipRequirements(h.Case):
         self.assertNoStagingLeft()
         self.assertIsNone(installed_version(self.venv), "--pip must not install into the host venv")
 
-        with h.ImageLayout(archive) as layout:
+        with validate_image(archive).layout as layout:
             config = layout.config()
             steps = [entry.get("created_by", "") for entry in config["history"]]
             # Over the venv layer, the top one.
@@ -142,7 +143,7 @@ class PipRequirements(h.Case):
         digests = []
         for out in (self.path("oci"), self.path("again")):
             self.v2d("--pip", bare, "-o", f"oci:{out}:t", PIP_NO_INDEX="1", PIP_FIND_LINKS=self.wheels)
-            with h.ImageLayout(out) as layout:
+            with validate_image(out, tag="t").layout as layout:
                 top = layout.manifest("t")["layers"][-1]
                 module = layout.layer_file(top, f"opt/venv/lib/python3.11/site-packages/{PACKAGE}/__init__.py")
                 self.assertIn(b"VERSION = '2.0'", module)  # the newest in the folder

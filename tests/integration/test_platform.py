@@ -22,6 +22,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 
 ARM64_FORMS = ["linux/arm64", "linux/arm64/v8", "arm64", "linux/aarch64"]
 AMD64_FORMS = ["linux/amd64", "linux/x86_64", "amd64"]
@@ -92,7 +93,7 @@ class Platform(h.Case):
                             self.assertEqual(config["variant"], "v8")
                         self.assertEqual(h.skopeo_inspect(f"oci:{out}:{tag}")["Architecture"], arch)
                         self.assertEqual(platform_warnings(js), [])
-            h.validate_oci(out)
+            validate_image(out)
 
     def test_default_is_this_machines_platform(self):
         for source, base in self.sources.items():

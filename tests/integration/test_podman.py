@@ -7,6 +7,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 
 HELLO = "hello from /opt/venv (speedups=42)"
 
@@ -25,6 +26,10 @@ class Podman(h.Case):
         cls.js, _ = h.build("-n", cls.name, "-t", "p1", "--python-from", "host", "-o", f"oci:{cls.layout}:p1",
                             "-o", f"docker-archive:{cls.archive}", base="scratch")
         cls.storage = os.path.join(cls.ctmp, "podman")
+
+    def test_outputs_are_valid(self):
+        validate_image(self.layout, tag="p1", report=self.js)
+        validate_image(self.archive, report=self.js)
 
     def podman(self, *args):
         return h.podman(self.storage, *args)

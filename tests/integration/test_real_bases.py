@@ -24,6 +24,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 import tree_snapshot  # noqa: E402
 
 VENV_PACKAGE = "/opt/venv/lib/python3.11/site-packages/awkward_names"
@@ -111,12 +112,12 @@ class RealBase:
         f = h.fixtures()
         cls.cache = os.path.join(cls.ctmp, "cache")
         cls.layout = os.path.join(cls.ctmp, "oci")
-        archive = os.path.join(cls.ctmp, "image.tar")
+        cls.archive = archive = os.path.join(cls.ctmp, "image.tar")
         name = f"v2d-it-real-{cls.__name__.lower()}-{os.getpid()}"
         what = cls.__name__
         with h.timed(f"{what}: venv2docker build"):
             # One venv layer: vfs copies every layer for each image and container.
-            h.build("-n", name, "-t", "t1", "--max-layers", "1", "-o", f"oci:{cls.layout}:t1",
+            cls.js, _ = h.build("-n", name, "-t", "t1", "--max-layers", "1", "-o", f"oci:{cls.layout}:t1",
                     "-o", f"docker-archive:{archive}", venv=f["V2D_VENV_AWKWARD"], project=f["V2D_PROJECT_AWKWARD"],
                     base=cls.base_ref(), env=h.scrubbed_env(XDG_CACHE_HOME=cls.cache))
         roots = [VENV_PACKAGE, "/app", cls.CORPUS_ROOT]
@@ -142,6 +143,10 @@ class RealBase:
                 cls.reports["podman"] = json.loads(h.podman(storage, "run", ref, *probe))
                 if cls.PODMAN != "oci":
                     h.podman(storage, "rmi", ref)
+
+    def test_outputs_are_valid(self):
+        validate_image(self.layout, tag="t1", report=self.js)
+        validate_image(self.archive, report=self.js)
 
     def tree(self, runtime, root):
         return tree_snapshot.from_json(self.reports[runtime]["trees"][root])
@@ -244,9 +249,9 @@ class DockerV2s2(h.Case):
 
     def build(self, base, out):
         f = h.fixtures()
-        h.build("-t", "t1", "--max-layers", "1", "-o", f"oci:{out}:t1", venv=f["V2D_VENV_AWKWARD"],
-                project=f["V2D_PROJECT_AWKWARD"], base=base, env=h.scrubbed_env(XDG_CACHE_HOME=self.cache))
-        return h.ImageLayout(out)
+        js, _ = h.build("-t", "t1", "--max-layers", "1", "-o", f"oci:{out}:t1", venv=f["V2D_VENV_AWKWARD"],
+                        project=f["V2D_PROJECT_AWKWARD"], base=base, env=h.scrubbed_env(XDG_CACHE_HOME=self.cache))
+        return validate_image(out, tag="t1", report=js).layout
 
     def test_is_docker_format_with_the_oci_image_index(self):
         manifest = json.loads(h.run_tool(["skopeo", "--insecure-policy", "inspect", "--raw", "--tls-verify=false",
@@ -294,6 +299,7 @@ class ReadmeFirstExample(h.Case):
         self.assertEqual(p.returncode, 0, f"{command}\n{p.stdout.decode(errors='replace')}\n"
                                           f"{p.stderr.decode(errors='replace')}")
         image = f"{registry}/team/app:1.2"
+        validate_image(f"docker://{image}")
         self.addCleanup(h.docker, "rmi", "-f", image, check=False)
         with h.timed("README example: docker pull + run"):
             h.docker("pull", "-q", image)

@@ -14,6 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 
 REUSED = "unchanged since a recorded build"
 SETTLE_SECONDS = 2.1
@@ -54,7 +55,7 @@ class Rebuild(h.Case):
         out = self.path(label)
         r = h.v2d("-v", "--no-project", "--cache-dir", self.cache, "-b", base or h.bookworm_oci_ref(),
                   "-o", f"oci:{out}:t", *extra, self.venv, expect=expect)
-        digest = h.ImageLayout(out).manifest_descriptor("t")["digest"] if expect == 0 else None
+        digest = validate_image(out, tag="t").digest if expect == 0 else None
         return r, digest, out
 
     def test_unchanged_venv_reuses_the_stage_with_the_same_image_and_warnings(self):

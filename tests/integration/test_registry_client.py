@@ -4,7 +4,6 @@ and digest (with the blob cache), index platform selection, push / push again / 
 mount, TLS with a test CA + htpasswd, token auth with a token service, credentials from
 config files and credential helpers, wrong passwords, tampered blobs, and a fault-injecting
 proxy. skopeo and dockerd read back what was pushed."""
-import hashlib
 import json
 import os
 import sys
@@ -12,6 +11,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from image_model import Image, Index  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 import registries as r  # noqa: E402
 
 BASE_REPO, BASE_TAG = "base/bookworm", "py"
@@ -103,7 +104,7 @@ class RegistryClient(h.Case):
         got = requests(self.proxy, method="GET")
         blob_gets = {e["path"].rsplit("/", 1)[1] for e in got if "/blobs/" in e["path"]}
         self.assertTrue(set(self.base_layers) <= blob_gets, f"every base layer downloaded: {got}")
-        h.validate_oci(out)
+        validate_image(out, tag="t1", report=js)
 
         # Same tag again: only the tag's manifest (and the ping) go over the wire.
         self.build("-o", f"oci:{out}:t2", base=ref, cache=cache)
@@ -118,25 +119,18 @@ class RegistryClient(h.Case):
 
     def test_index_platform_selection(self):
         base_url = f"http://{self.plain.addr}"
-        manifest, _ = r.get_json(base_url, f"/v2/{BASE_REPO}/manifests/{BASE_TAG}",
-                                 "application/vnd.oci.image.manifest.v1+json")
-        config, _ = r.get_json(base_url, f"/v2/{BASE_REPO}/blobs/{manifest['config']['digest']}")
-        # An arm64 sibling: same layer, its own config (a real multi-arch image differs in layers too).
-        arm_config = json.dumps(dict(config, architecture="arm64", variant="v8")).encode()
-        arm_manifest = dict(manifest, config=dict(manifest["config"], digest=r.put_blob(base_url, BASE_REPO, arm_config),
-                                                  size=len(arm_config)))
-        arm_bytes = json.dumps(arm_manifest).encode()
-        mt = "application/vnd.oci.image.manifest.v1+json"
-        arm_digest = r.put_manifest(base_url, BASE_REPO, "sha256:" + hashlib.sha256(arm_bytes).hexdigest(), arm_bytes, mt)
-        index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
-            {"mediaType": mt, "digest": arm_digest, "size": len(arm_bytes),
-             "platform": {"os": "linux", "architecture": "arm64", "variant": "v8"}},
-            {"mediaType": mt, "digest": self.base_digest, "size": 0,
-             "platform": {"os": "linux", "architecture": "amd64"}}]}
         raw_amd64, _ = self._raw_manifest(base_url)
-        index["manifests"][1]["size"] = len(raw_amd64)
-        r.put_manifest(base_url, BASE_REPO, "multi", json.dumps(index).encode(), index["mediaType"])
+        raw_config, _ = self._raw(base_url, f"/v2/{BASE_REPO}/blobs/{json.loads(raw_amd64)['config']['digest']}")
+        amd64 = Image.from_raw(raw_amd64, raw_config)
+        # An arm64 sibling: same layer, its own config (a real multi-arch image differs in layers too).
+        arm_config = {k: v for k, v in amd64.config.items() if k != "rootfs"}
+        arm64 = Image(dict(arm_config, architecture="arm64", variant="v8"), amd64.layers)
+        r.put_blob(base_url, BASE_REPO, arm64.raw_config)
+        r.put_manifest(base_url, BASE_REPO, arm64.digest, arm64.raw, arm64.media_type)
+        index = Index([arm64, amd64])
+        r.put_manifest(base_url, BASE_REPO, "multi", index.raw, index.media_type)
         ref = f"{self.plain.addr}/{BASE_REPO}:multi"
+        validate_image(f"docker://{ref}")
         cache, out = self.path("cache"), self.path("out")
 
         self.build("-o", f"oci:{out}:default", base=ref, cache=cache)
@@ -146,16 +140,19 @@ class RegistryClient(h.Case):
         self.assertEqual(self.layout_annotations(out, "amd")["org.opencontainers.image.base.digest"], self.base_digest)
         # arm64 (normalised: aarch64 == arm64/v8); --force since the venv is amd64.
         self.build("--platform", "linux/aarch64", "--force", "-o", f"oci:{out}:arm", base=ref, cache=cache)
-        self.assertEqual(self.layout_annotations(out, "arm")["org.opencontainers.image.base.digest"], arm_digest)
+        self.assertEqual(self.layout_annotations(out, "arm")["org.opencontainers.image.base.digest"], arm64.digest)
         res = self.fail_build("--platform", "linux/s390x", "-o", f"oci:{out}:x", base=ref, cache=cache)
         self.assertIn("no linux/s390x image", res.stderr)
         self.assertIn("linux/arm64", res.stderr)
         self.assertIn("linux/amd64", res.stderr)
 
     def _raw_manifest(self, base_url):
+        return self._raw(base_url, f"/v2/{BASE_REPO}/manifests/{self.base_digest}",
+                         "application/vnd.oci.image.manifest.v1+json")
+
+    def _raw(self, base_url, path, accept=None):
         import urllib.request
-        req = urllib.request.Request(f"{base_url}/v2/{BASE_REPO}/manifests/{self.base_digest}",
-                                     headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
+        req = urllib.request.Request(base_url + path, headers={"Accept": accept} if accept else {})
         with urllib.request.urlopen(req) as resp:
             return resp.read(), resp.headers
 

@@ -10,6 +10,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 
 EPOCH = 1700000000
 
@@ -28,7 +29,7 @@ class Reproducible(h.Case):
         env = h.scrubbed_env(SOURCE_DATE_EPOCH=str(EPOCH), **(env_extra or {}))
         cache = cache or self.path(label + "-cache")
         js, _ = h.build("-n", "repro", "-t", "r", "--cache-dir", cache, "-o", f"oci:{out}:r", *extra, env=env)
-        return js, h.ImageLayout(out), cache
+        return js, validate_image(out, tag="r", report=js).layout, cache
 
     def test_same_epoch_same_digests(self):
         option, env_var = thread_knob()

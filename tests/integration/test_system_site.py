@@ -30,6 +30,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apt_archive as aa  # noqa: E402
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 import make_venvs  # noqa: E402
 
 ARCHIVE = None
@@ -188,8 +189,7 @@ class SystemSiteOnThisHost(h.Case):
         warning = "the venv also imports from the host's system site-packages"
         self.assertRegex(r.stderr, rf"venv2docker: warning: {warning}.*\bnumpy \d", r.describe())
         self.assertTrue(any(w.startswith(warning) for w in js["warnings"]), js["warnings"])
-        h.validate_oci(oci)
-        layout = h.ImageLayout(oci)
+        layout = validate_image(oci, tag="forced", report=js).layout
         members = layout.merged_members(layout.manifest("forced")["layers"])
         _, descriptor = members["opt/venv/pyvenv.cfg"]
         cfg = layout.layer_file(descriptor, "opt/venv/pyvenv.cfg").decode()

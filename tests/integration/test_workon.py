@@ -7,6 +7,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 
 
 class Workon(h.Case):
@@ -14,8 +15,7 @@ class Workon(h.Case):
         f = h.fixtures()
         self.assertEqual(js["name"], f["V2D_WORKON_NAME"])
         self.assertEqual(js["tag"], "latest")
-        layout = h.ImageLayout(out)
-        self.assertJsonMatchesLayout(js, layout, None)
+        layout = validate_image(out, report=js).layout
         base_count = len(h.ImageLayout(h.bases()["V2D_BASE_BOOKWORM_OCI"]).manifest()["layers"])
         files = layout.merged_members(layout.top_layers(base_count))
         for present in ("opt/venv/pyvenv.cfg", "opt/venv/bin/python", "app/app.py", "app/greet/__init__.py",
@@ -31,7 +31,6 @@ class Workon(h.Case):
         text = layout.layer_file(desc, finder[0]).decode()
         self.assertIn("'greet': '/app/greet'", text)
         self.assertNotIn(f["V2D_PROJECT"], text)
-        h.validate_oci(out)
 
     def test_name_under_workon_home(self):
         f = h.fixtures()
