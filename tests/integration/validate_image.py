@@ -29,11 +29,13 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 
-import harness as h
-from image_model import INDEX_TYPES, MANIFEST_TYPES, REF_NAME, compression_of, family_of
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+from image_model import INDEX_TYPES, MANIFEST_TYPES, REF_NAME, compression_of, family_of  # noqa: E402
 
 CONFIG_TYPES = {"application/vnd.oci.image.config.v1+json", "application/vnd.docker.container.image.v1+json"}
 _layer_facts = {}  # layer digest -> (diff_id, problem or None): the tool checks each blob's bytes first
@@ -372,3 +374,29 @@ def _check_report(report, checked, where, tag, problems, registry=False):
             problems.append(f"the report wrote tag {named[0].get('tag')} to {where}, not {tag}")
     if not named:
         problems.append(f"the report's outputs {report.get('outputs')} do not name {where}")
+
+
+def main(argv):
+    """validate_image.py TARGET [--tag TAG] [--report JSON_FILE]: for tests in other
+    languages (the C++ unit tests). Exit 0 valid, 1 invalid (each problem printed)."""
+    import argparse
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("target")
+    parser.add_argument("--tag")
+    parser.add_argument("--report")
+    args = parser.parse_args(argv)
+    report = None
+    if args.report:
+        with open(args.report) as f:
+            report = json.load(f)
+    try:
+        checked = validate_image(args.target, tag=args.tag, report=report)
+    except AssertionError as e:
+        print(e)
+        return 1
+    print(f"valid: {args.target}" + (f" ({checked.digest})" if checked.digest else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

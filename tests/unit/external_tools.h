@@ -1,5 +1,5 @@
-// The independent readers unit tests check outputs with (skopeo, umoci, the
-// OCI schema validator in ../shared/tools). scripts/test installs them, so a
+// The independent readers unit tests check outputs with (skopeo, umoci, and
+// validate_image, which runs the OCI schema validator in ../shared/tools). scripts/test installs them, so a
 // missing one fails the test: it is a broken setup, not a reason to pass.
 #pragma once
 
@@ -22,8 +22,10 @@ std::string quote(const std::filesystem::path& path);
 /// Fails the test when `tool` is not on PATH.
 void require_tool(const std::string& tool);
 
-/// Runs validate-oci-layout on a layout folder or tar; the test fails with its
-/// report unless the layout is valid.
-void check_with_validator(const std::filesystem::path& layout);
+/// Runs the integration tests' validate_image (tests/integration/validate_image.py:
+/// validate-oci-layout, then diff_ids, history, platforms, a docker-archive's
+/// manifest.json) on an OCI layout folder or a docker-archive; with `tag`, that
+/// entry must be there. The test fails with its report unless the image is valid.
+void check_image(const std::filesystem::path& image, const std::string& tag = {});
 
 }  // namespace venv2docker::test

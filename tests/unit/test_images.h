@@ -1,7 +1,10 @@
 // Small but real images for unit tests: layers written by write_layer into a
 // BlobStore, a config naming their diff_ids, a manifest naming all of them.
+// Outputs made from them are checked by external_tools.h's check_image, the
+// integration tests' validate_image.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -22,5 +25,20 @@ std::string read_bytes(const std::filesystem::path& path);
 /// are written under `scratch`; every blob is stored.
 Image make_image(const BlobStore& store, const std::filesystem::path& scratch, const std::string& text,
                  bool repeat_layer = false, MediaFamily family = MediaFamily::oci);
+
+struct RandomImageOptions {
+  std::uint32_t seed = 1;  // the same seed, the same image: a failure names its seed
+  int layers = 2;
+  int files_per_layer = 4;
+  std::size_t max_file_size = 4096;
+  MediaFamily family = MediaFamily::oci;
+  std::string architecture = "amd64";
+};
+
+/// An image of random layers (folders, files of random bytes and modes, a
+/// symlink, names with non-ASCII letters among them) and a config with an
+/// environment, a label and history with an empty-layer entry between the
+/// layers' ones, as `docker build` writes. Every blob is stored.
+Image random_image(const BlobStore& store, const RandomImageOptions& options = {});
 
 }  // namespace venv2docker::test

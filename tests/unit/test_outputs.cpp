@@ -152,7 +152,7 @@ TEST_CASE("OCI layout: index.json, blobs and what independent tools read", "[out
   }
   CHECK_FALSE(has_temporaries(dir / "out"));
 
-  check_with_validator(layout);
+  check_image(layout, "v1");
   check_skopeo_oci(layout, "v1", image);
   check_umoci(layout, "v1");
 }
@@ -187,7 +187,7 @@ TEST_CASE("OCI layout: other tags survive an update, the same tag is replaced", 
   expected.merge(image_blob_names(second));
   CHECK(check_layout_blobs(layout) == expected);  // junk dropped, every real blob kept
   CHECK_FALSE(has_temporaries(dir / "out"));
-  check_with_validator(layout);
+  check_image(layout);
   check_skopeo_oci(layout, "a", first);
   check_skopeo_oci(layout, "b", second);
   check_umoci(layout, "a");
@@ -327,7 +327,7 @@ TEST_CASE("docker archive: members, documents, digests and reproducibility", "[o
     INFO(oci.output);
     REQUIRE(oci.status == 0);
     CHECK(json::parse(oci.output)["Digest"] == image.manifest_digest().str());
-    check_with_validator(file);
+    check_image(file);
   }
 }
 
@@ -363,7 +363,7 @@ TEST_CASE("docker archive: names, shared layers and refused names", "[outputs][d
     CHECK(count[layer] == 1);
     CHECK(count.size() == 2 + 3 + 4);  // 2 folders, 3 blobs, 4 documents
     CHECK(json::parse(documents["manifest.json"])[0]["Layers"] == json::array({layer, layer}));
-    check_with_validator(file);
+    check_image(file);
   }
 
   SECTION("a digest cannot name an output") {
@@ -407,5 +407,36 @@ TEST_CASE("docker archive: a failure leaves no file and no temporaries", "[outpu
     CHECK_THROWS_AS(write_docker_archive(image, store, file, Reference::parse_or_throw("other:2", "--tag")), Error);
     CHECK(read_bytes(file) == before);
     CHECK(folder_names(dir / "out") == std::set<std::string>{"image.tar"});
+  }
+}
+
+TEST_CASE("random images through both writers: validate_image, skopeo and umoci read them", "[outputs][random]") {
+  test::TempDir dir;
+  BlobStore store(dir / "store");
+  RandomImageOptions options;
+  options.seed = 42;
+  options.layers = 3;
+  Image image = random_image(store, options);
+  CHECK(random_image(store, options).manifest_digest() == image.manifest_digest());  // seeded
+  options.seed = 43;
+  CHECK(random_image(store, options).manifest_digest() != image.manifest_digest());
+
+  fs::path layout = dir / "layout";
+  write_oci_layout(image, store, layout, "r");
+  check_image(layout, "r");
+  check_skopeo_oci(layout, "r", image);
+  check_umoci(layout, "r");
+
+  for (MediaFamily family : {MediaFamily::oci, MediaFamily::docker}) {
+    options.family = family;
+    Image typed = random_image(store, options);
+    fs::path file = dir / ("image-" + std::to_string(static_cast<int>(family)) + ".tar");
+    write_docker_archive(typed, store, file, Reference::parse_or_throw("random:1", "--tag"));
+    check_image(file, "1");
+    require_tool("skopeo");
+    RunResult inspected = run_command("skopeo inspect " + quote("docker-archive:" + file.string()));
+    INFO(inspected.output);
+    REQUIRE(inspected.status == 0);
+    CHECK(json::parse(inspected.output)["Layers"].size() == typed.layers.size());
   }
 }
