@@ -1,6 +1,9 @@
 // Choosing by platform, shared by every base source: the best index entry,
 // the walk down nested indexes, the check of a single-platform base, and an
 // OCI layout whose entries share a tag.
+// The index documents here are written by hand on purpose: they are the odd
+// shapes the choice must cope with (no media type, nested indexes, a loop,
+// stub manifests), which test_images.h's generator never makes.
 #include <catch2/catch.hpp>
 
 #include <map>
