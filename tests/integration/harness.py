@@ -311,6 +311,12 @@ class ImageLayout:
         member = self._tar.getmember(name)
         return self._tar.extractfile(member).read()
 
+    def open(self, name):
+        """A binary file object of member `name`, for reading a large blob in pieces."""
+        if self._tar is None:
+            return open(os.path.join(self.path, name), "rb")
+        return self._tar.extractfile(self._tar.getmember(name))
+
     def exists(self, name):
         if self._tar is None:
             return os.path.exists(os.path.join(self.path, name))

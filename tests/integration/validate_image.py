@@ -232,14 +232,8 @@ def _layer(layout, descriptor):
     digest = descriptor["digest"]
     if digest not in _layer_facts:
         name = "blobs/" + digest.replace(":", "/", 1)
-        _layer_facts[digest] = layer_facts(lambda: _open(layout, name), descriptor["mediaType"])
+        _layer_facts[digest] = layer_facts(lambda: layout.open(name), descriptor["mediaType"])
     return _layer_facts[digest]
-
-
-def _open(layout, name):
-    if layout._tar is None:
-        return open(os.path.join(layout.path, name), "rb")
-    return layout._tar.extractfile(layout._tar.getmember(name))
 
 
 # ---------------------------------------------------------------------------- docker-archives
@@ -297,10 +291,10 @@ def _check_classic_archive(layout, problems):
         _check_config(config, len(item["Layers"]), where, problems)
         diff_ids = config.get("rootfs", {}).get("diff_ids", [])
         for j, name in enumerate(item["Layers"]):
-            with _open(layout, name) as f:
+            with layout.open(name) as f:
                 magic = f.read(4)
             media_type = "application/vnd.docker.image.rootfs.diff.tar" + (".gzip" if magic[:2] == b"\x1f\x8b" else "")
-            diff_id, problem = layer_facts(lambda: _open(layout, name), media_type)
+            diff_id, problem = layer_facts(lambda: layout.open(name), media_type)
             if problem:
                 problems.append(f"{where}: layer {name}: {problem}")
             elif j < len(diff_ids) and diff_id != diff_ids[j]:
