@@ -139,8 +139,9 @@ def services():
         else:
             raise SetupError(f"test services are not running (no {env_file}): start them with "
                              f"tests/integration/services.sh start, or run scripts/test")
+        # A daemon busy copying another test's layers (vfs) answers late, not never.
         p = subprocess.run(["docker", "info", "--format", "{{.ServerVersion}}"], env=dict(os.environ, **env),
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=600)
         if p.returncode != 0:
             raise SetupError(f"dockerd at {env.get('DOCKER_HOST')} does not answer: {p.stderr.strip()}")
         _memo["services"] = env
