@@ -77,6 +77,19 @@ Image append_layers(const BaseImage& base, const std::vector<NewLayer>& layers, 
   config.erase("container_config");
   if (!config.contains("history") || !config["history"].is_array()) config["history"] = json::array();
   json& history = config["history"];
+  // Readers pair history entries that are not empty_layer with layers, in
+  // order; a base built without history (or with too little) gets entries for
+  // its layers first, as BuildKit does, so ours pair with our layers.
+  std::size_t described = 0;
+  for (const auto& entry : history) described += entry.is_object() && entry.value("empty_layer", false) ? 0 : 1;
+  if (described < from.layers.size()) {
+    json missing = json::array();
+    for (std::size_t i = described; i < from.layers.size(); ++i) {
+      missing.push_back({{"comment", "a layer of the base image, which has no history entry for it"}});
+    }
+    missing.insert(missing.end(), history.begin(), history.end());
+    history = std::move(missing);
+  }
   for (const auto& added : layers) {
     if (!added.layer.blob.media_type.starts_with("application/vnd.oci.image.layer.")) {
       throw Error("internal: a " + added.layer.blob.media_type + " layer cannot go into an OCI image");

@@ -92,7 +92,7 @@ std::vector<LayerEntry> random_entries(std::mt19937& rng, const RandomImageOptio
 }  // namespace
 
 Image make_image(const BlobStore& store, const fs::path& scratch, const std::string& text, bool repeat_layer,
-                 MediaFamily family) {
+                 MediaFamily family, bool with_history) {
   write_bytes(scratch / "hello.txt", text);
   write_bytes(scratch / "run.sh", "#!/bin/sh\necho " + text + "\n");
   LayerOptions options;
@@ -118,6 +118,7 @@ Image make_image(const BlobStore& store, const fs::path& scratch, const std::str
                  {"created", "2000-01-01T00:00:00Z"},
                  {"config", {{"Cmd", {"/app/run.sh"}}, {"Labels", {{"text", text}}}}},
                  {"history", history}};
+  if (!with_history) config.erase("history");
   return assemble(store, layers, config, family, "the test image");
 }
 

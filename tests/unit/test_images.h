@@ -24,7 +24,7 @@ std::string read_bytes(const std::filesystem::path& path);
 /// with the manifest, config and layer media types of `family`. Its sources
 /// are written under `scratch`; every blob is stored.
 Image make_image(const BlobStore& store, const std::filesystem::path& scratch, const std::string& text,
-                 bool repeat_layer = false, MediaFamily family = MediaFamily::oci);
+                 bool repeat_layer = false, MediaFamily family = MediaFamily::oci, bool with_history = true);
 
 struct RandomImageOptions {
   std::uint32_t seed = 1;  // the same seed, the same image: a failure names its seed

@@ -158,3 +158,19 @@ TEST_CASE("append_layers: a new layer of Docker's type is refused", "[oci-conver
   added.layer.blob.media_type = "application/vnd.docker.image.rootfs.diff.tar.gzip";
   CHECK_THROWS_AS(append_layers(base, {added}, ContainerSettings{}, AssemblyOptions{}, store), Error);
 }
+
+TEST_CASE("append_layers: a base with no history gets an entry per base layer", "[oci-conversion][image-builder]") {
+  test::TempDir dir;
+  BlobStore store(dir / "store");
+  BaseImage base{make_image(store, dir / "base", "base", false, MediaFamily::oci, false), "registry.test/base:1", false};
+  REQUIRE_FALSE(base.image.config.contains("history"));
+  NewLayer added = app_layer(store, dir / "app");
+
+  Image image = append_layers(base, {added}, ContainerSettings{}, AssemblyOptions{}, store);
+  const json& history = image.config["history"];
+  REQUIRE(history.size() == image.layers.size());
+  CHECK(history[0].value("comment", "") == history[1].value("comment", ""));
+  CHECK(history[2].value("comment", "") == "venv2docker");
+  write_oci_layout(image, store, dir / "out", "t");
+  test::check_image(dir / "out", "t");
+}
