@@ -25,6 +25,7 @@
 #include "remote/docker_daemon.h"
 #include "remote/registry_push.h"
 #include "store/blob_store.h"
+#include "store/cache_record.h"
 #include "util/error.h"
 #include "venv/venv.h"
 #include "walk/tree_walk.h"
@@ -178,7 +179,7 @@ RelocationResult relocate_walked_venv(const Venv& venv, std::vector<LayerEntry>&
   const std::string memo_key = venv.root.string() + "\n" +
                                (params.project_source ? params.project_source->string() : "") + "\n" +
                                params.venv_destination + "\n" + params.project_destination;
-  FileStatMemo text_scan_memo(store.record_path("scan-memo", sha256_of(memo_key), ".cbor"));
+  FileStatMemo text_scan_memo(cache_record_path(store.root(), "scan-memos", sha256_of(memo_key)), k_text_scan_memo);
   params.text_scan_memo = &text_scan_memo;
   RelocationResult relocated = relocate_venv(venv, entries, params);
   text_scan_memo.save();
@@ -266,7 +267,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   // A venv unchanged since a recorded build gets that build's relocation,
   // checks and layers without running them (src/venv_stage_record.h). --pip
   // adds files from outside the venv, so those builds run the stage.
-  std::optional<LayerCacheKey> stage_key;
+  std::optional<CacheKey> stage_key;
   if (!pip) {
     VenvStageKeyInputs key_inputs{&venv, &venv_entries, &relocation, &base, {}, &system_distributions,
                                   options.python_from.has_value(), options.max_layers, venv_layer_options};
@@ -280,7 +281,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   // Loaded only when the stage runs.
   std::optional<FileStatMemo> elf_memo;
   auto loaded_elf_memo = [&]() -> FileStatMemo& {
-    if (!elf_memo) elf_memo.emplace(store.record_path("elf-memo", sha256_of(venv.root.string()), ".cbor"));
+    if (!elf_memo) elf_memo.emplace(cache_record_path(store.root(), "elf-memos", sha256_of(venv.root.string())), k_elf_memo);
     return *elf_memo;
   };
   RelocationResult relocated;
@@ -313,8 +314,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
     reporter.step("Collecting the venv's interpreter " + interpreter);
     bool reused = false;
     host = collect_host_interpreter_cached(venv, base.is_scratch, venv_elf_files, store.root(), &reused);
-    host_key = late_layers_key({&host->entries});
-    if (recorded && recorded->late_layers_key != host_key) {
+    host_key = interpreter_layer_key(host->entries);
+    if (recorded && recorded->interpreter_layer_key != host_key) {
       // The interpreter changed under an unchanged venv: the checks must see
       // the new one, so the stage runs after all.
       recorded.reset();
@@ -322,7 +323,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
       run_relocation();
       if (venv_elf_files != listed) {
         host = collect_host_interpreter_cached(venv, base.is_scratch, venv_elf_files, store.root(), &reused);
-        host_key = late_layers_key({&host->entries});
+        host_key = interpreter_layer_key(host->entries);
       }
     }
     if (reused) reporter.detail("interpreter files: unchanged, reused from the cache");

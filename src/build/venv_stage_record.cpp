@@ -5,8 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "layer/key_hasher.h"
-#include "util/atomic_file.h"
-#include "util/file_bytes.h"
+#include "store/cache_record.h"
 
 namespace venv2docker {
 
@@ -18,6 +17,12 @@ namespace {
 // the same inputs: records made by older code then stop matching. The
 // program's version is part of the key too, for releases.
 constexpr std::uint64_t k_stage_format_version = 2;
+
+constexpr CacheRecordKind k_venv_stage_record{"venv-stage", 3, std::size_t{256} << 20};
+
+fs::path record_path(const Digest& key, const BlobStore& store) {
+  return cache_record_path(store.root(), "venv-stages", key);
+}
 
 void add_optional_path(KeyHasher& key, const std::optional<fs::path>& path) {
   key.add(path ? "yes" : "no");
@@ -54,23 +59,41 @@ void add_relocation(KeyHasher& key, const RelocationParams& params) {
   add_optional_path(key, params.install_prefix);
 }
 
-// As --json reports it, plus the subject that --apt suggestions look up.
+// Messages name host paths, which are bytes: every field is kept as bytes.
 nlohmann::json finding_json(const Finding& finding) {
-  nlohmann::json json = to_json(finding);
-  json["subject"] = finding.subject;
-  return json;
+  return nlohmann::json::array({finding.severity == Severity::error ? "error" : "warning", cache_bytes(finding.check),
+                                cache_bytes(finding.message), cache_bytes(finding.file), cache_bytes(finding.fix),
+                                cache_bytes(finding.subject)});
 }
 
 Finding finding_from(const nlohmann::json& json) {
-  return Finding(json.at("severity").get<std::string>() == "error" ? Severity::error : Severity::warning,
-                 json.at("check").get<std::string>(), json.at("message").get<std::string>(),
-                 json.at("file").get<std::string>(), json.at("fix").get<std::string>(),
-                 json.at("subject").get<std::string>());
+  return Finding(json.at(0).get<std::string>() == "error" ? Severity::error : Severity::warning,
+                 bytes_from_cache(json.at(1)), bytes_from_cache(json.at(2)), bytes_from_cache(json.at(3)),
+                 bytes_from_cache(json.at(4)), bytes_from_cache(json.at(5)));
+}
+
+nlohmann::json layer_json(const VenvStageLayer& layer) {
+  return {{"name", cache_bytes(layer.name)},
+          {"media_type", layer.layer.blob.media_type},
+          {"digest", layer.layer.blob.digest.str()},
+          {"size", layer.layer.blob.size},
+          {"diff_id", layer.layer.diff_id.str()}};
+}
+
+// The layer, when its blob is still in the store with its recorded size.
+std::optional<VenvStageLayer> layer_from(const nlohmann::json& json, const BlobStore& store) {
+  const auto digest = Digest::parse(json.at("digest").get<std::string>());
+  const auto diff_id = Digest::parse(json.at("diff_id").get<std::string>());
+  const auto size = json.at("size").get<std::uint64_t>();
+  if (!digest || !diff_id || !store.has(*digest) || store.size_of(*digest) != size) return std::nullopt;
+  return VenvStageLayer{bytes_from_cache(json.at("name")),
+                        Layer{Descriptor{json.at("media_type").get<std::string>(), *digest, size, {}, std::nullopt},
+                              *diff_id}};
 }
 
 }  // namespace
 
-std::optional<LayerCacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
+std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
   KeyHasher key;
   key.add(k_stage_format_version);
   key.add(VENV2DOCKER_VERSION);
@@ -98,47 +121,38 @@ std::optional<LayerCacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
     if (!add_entries_key(key, *layer, settled_before, settled)) return std::nullopt;
   }
   if (!add_entries_key(key, *in.walked, settled_before, settled)) return std::nullopt;
-  return LayerCacheKey{key.finish(), settled};
+  return CacheKey{key.finish(), settled};
 }
 
-std::string late_layers_key(const std::vector<const std::vector<LayerEntry>*>& layers) {
-  if (layers.empty()) return {};
+std::string interpreter_layer_key(const std::vector<LayerEntry>& entries) {
   KeyHasher key;
   bool settled = true;  // only compared, never a reason not to record
-  key.add(static_cast<std::uint64_t>(layers.size()));
-  for (const auto* layer : layers) {
-    if (!add_entries_key(key, *layer, 0, settled)) return "unreadable";
-  }
+  if (!add_entries_key(key, entries, 0, settled)) return "unreadable";
   return key.finish().str();
 }
 
 std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStore& store) {
-  // Anything wrong with a record (hand-edited, from a crash before atomic
-  // writes, its blobs pruned) is a miss: the stage simply runs.
+  // Anything wrong with a record (hand-edited, its blobs pruned) is a miss:
+  // the stage simply runs.
+  const std::optional<nlohmann::json> json = read_cache_record(record_path(key, store), k_venv_stage_record);
+  if (!json) return std::nullopt;
   try {
-    const std::optional<std::string> bytes = read_file_bytes(store.record_path("venv-stages", key, ".cbor"));
-    if (!bytes) return std::nullopt;
-    const auto json = nlohmann::json::from_cbor(*bytes);
     VenvStageRecord record;
-    record.relocation_warnings = json.at("relocation_warnings").get<std::vector<std::string>>();
-    record.venv_elf_files = json.at("venv_elf_files").get<std::vector<std::string>>();
-    record.late_layers_key = json.at("late_layers_key").get<std::string>();
-    const auto& report = json.at("report");
-    record.report.venv = report.at("venv").get<std::string>();
-    record.report.base = report.at("base").get<std::string>();
-    if (!report.at("interpreter").is_null()) record.report.interpreter = report.at("interpreter").get<std::string>();
+    record.relocation_warnings = bytes_list_from_cache(json->at("relocation_warnings"));
+    record.venv_elf_files = bytes_list_from_cache(json->at("venv_elf_files"));
+    record.interpreter_layer_key = json->at("interpreter_layer_key").get<std::string>();
+    const auto& report = json->at("report");
+    record.report.venv = bytes_from_cache(report.at("venv"));
+    record.report.base = bytes_from_cache(report.at("base"));
+    if (!report.at("interpreter").is_null()) record.report.interpreter = bytes_from_cache(report.at("interpreter"));
     for (const auto& finding : report.at("findings")) record.report.findings.push_back(finding_from(finding));
-    for (const auto& layer : json.at("layers")) {
-      const auto digest = Digest::parse(layer.at("digest").get<std::string>());
-      const auto diff_id = Digest::parse(layer.at("diff_id").get<std::string>());
-      const auto size = layer.at("size").get<std::uint64_t>();
-      if (!digest || !diff_id || !store.has(*digest) || store.size_of(*digest) != size) return std::nullopt;
-      record.layers.push_back({layer.at("name").get<std::string>(),
-                               Layer{Descriptor{layer.at("media_type").get<std::string>(), *digest, size, {}, std::nullopt},
-                                     *diff_id}});
+    for (const auto& item : json->at("layers")) {
+      std::optional<VenvStageLayer> layer = layer_from(item, store);
+      if (!layer) return std::nullopt;
+      record.layers.push_back(std::move(*layer));
     }
     return record;
-  } catch (const std::exception&) {
+  } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
 }
@@ -147,27 +161,18 @@ void record_venv_stage(const Digest& key, const VenvStageRecord& record, const B
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& finding : record.report.findings) findings.push_back(finding_json(finding));
   nlohmann::json layers = nlohmann::json::array();
-  for (const auto& [name, layer] : record.layers) {
-    layers.push_back({{"name", name},
-                      {"media_type", layer.blob.media_type},
-                      {"digest", layer.blob.digest.str()},
-                      {"size", layer.blob.size},
-                      {"diff_id", layer.diff_id.str()}});
-  }
-  const nlohmann::json json = {
-      {"relocation_warnings", record.relocation_warnings},
-      {"venv_elf_files", record.venv_elf_files},
-      {"late_layers_key", record.late_layers_key},
-      {"report",
-       {{"venv", record.report.venv},
-        {"base", record.report.base},
-        {"interpreter", record.report.interpreter ? nlohmann::json(*record.report.interpreter) : nlohmann::json(nullptr)},
-        {"findings", findings}}},
-      {"layers", layers}};
-  // CBOR, not JSON text: warnings and ELF files name host paths, which are
-  // bytes and need not be UTF-8.
-  const std::vector<std::uint8_t> bytes = nlohmann::json::to_cbor(json);
-  write_file_atomically(store.record_path("venv-stages", key, ".cbor"), std::string(bytes.begin(), bytes.end()));
+  for (const auto& layer : record.layers) layers.push_back(layer_json(layer));
+  write_cache_record(
+      record_path(key, store), k_venv_stage_record,
+      {{"relocation_warnings", cache_bytes_list(record.relocation_warnings)},
+       {"venv_elf_files", cache_bytes_list(record.venv_elf_files)},
+       {"interpreter_layer_key", record.interpreter_layer_key},
+       {"report",
+        {{"venv", cache_bytes(record.report.venv)},
+         {"base", cache_bytes(record.report.base)},
+         {"interpreter", record.report.interpreter ? cache_bytes(*record.report.interpreter) : nlohmann::json()},
+         {"findings", findings}}},
+       {"layers", layers}});
 }
 
 }  // namespace venv2docker

@@ -1,9 +1,10 @@
 // The outcome of a build's venv stage (relocation, the compatibility checks,
-// the split into per-package layers) recorded in the blob store, under a key
-// of everything that decides it: the walk's entries with their lstat, the
-// venv's settings and destinations, the image below the venv, what the venv
-// imports from the host's system site-packages, and the layer options. A rebuild whose walk finds nothing changed then skips all three,
-// which were most of a no-change rebuild of a 10,000-file venv. Like the
+// the split into per-package layers) kept as a cache record
+// (store/cache_record.h) under a key of everything that decides it: the
+// walk's entries with their lstat, the venv's settings and destinations, the
+// image below the venv, what the venv imports from the host's system
+// site-packages, and the layer options. A rebuild whose walk finds nothing
+// changed then skips all three, most of a no-change rebuild. Like the
 // layer cache it never reads a file's bytes to decide, and a record whose
 // layers are no longer all in the store is a miss.
 #pragma once
@@ -40,11 +41,11 @@ struct VenvStageKeyInputs {
 
 /// The record's key (settled as the layer cache decides it), or nullopt when
 /// a walked source can no longer be stat'ed.
-std::optional<LayerCacheKey> venv_stage_key(const VenvStageKeyInputs& inputs);
+std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& inputs);
 
-/// A key for layers made after the lookup that the checks still see (the
-/// --python-from host interpreter): compared with the record's own.
-std::string late_layers_key(const std::vector<const std::vector<LayerEntry>*>& layers);
+/// A key of the --python-from host interpreter layer, which is collected after
+/// the lookup yet seen by the checks: compared with the record's own.
+std::string interpreter_layer_key(const std::vector<LayerEntry>& entries);
 
 struct VenvStageLayer {
   std::string name;  // the group's name, as split_venv_layers gave it
@@ -55,7 +56,8 @@ struct VenvStageRecord {
   std::vector<std::string> relocation_warnings;
   /// The venv's ELF files (host paths), which the interpreter collection reads.
   std::vector<std::string> venv_elf_files;
-  std::string late_layers_key;
+  /// interpreter_layer_key() of the layer the checks saw; empty without one.
+  std::string interpreter_layer_key;
   /// The checks' report, before relocation warnings and --apt suggestions are added.
   CompatReport report;
   std::vector<VenvStageLayer> layers;
@@ -65,7 +67,8 @@ struct VenvStageRecord {
 /// store with its recorded size; nullopt otherwise (never an error).
 std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStore& store);
 
-/// Records `record` (whose layers must be committed to the store) under `key`.
+/// Records `record` (whose layers must be committed to the store) under
+/// `key`; a cache that refuses the record is ignored.
 void record_venv_stage(const Digest& key, const VenvStageRecord& record, const BlobStore& store);
 
 }  // namespace venv2docker

@@ -6,18 +6,26 @@ using nlohmann::json;
 
 namespace {
 
-json to_json(const ElfInfo& info) {
-  json needs = json::array();
-  for (const auto& [library, version] : info.version_needs) needs.push_back({library, version});
-  return {{"64", info.is_64bit},           {"le", info.little_endian},
-          {"machine", info.machine},       {"interpreter", info.interpreter ? json(*info.interpreter) : json()},
-          {"needed", info.needed},         {"rpath", info.rpath},
-          {"runpath", info.runpath},       {"soname", info.soname ? json(*info.soname) : json()},
-          {"version_needs", needs},        {"version_definitions", info.version_definitions}};
+// File names, paths and version names come from the file's bytes: kept as bytes.
+json optional_bytes(const std::optional<std::string>& text) { return text ? cache_bytes(*text) : json(); }
+
+std::optional<std::string> optional_from(const json& value) {
+  return value.is_null() ? std::nullopt : std::optional<std::string>(bytes_from_cache(value));
 }
 
-std::optional<std::string> optional_text(const json& value) {
-  return value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
+json to_json(const ElfInfo& info) {
+  json needs = json::array();
+  for (const auto& [library, version] : info.version_needs) needs.push_back({cache_bytes(library), cache_bytes(version)});
+  return {{"64", info.is_64bit},
+          {"le", info.little_endian},
+          {"machine", info.machine},
+          {"interpreter", optional_bytes(info.interpreter)},
+          {"needed", cache_bytes_list(info.needed)},
+          {"rpath", cache_bytes_list(info.rpath)},
+          {"runpath", cache_bytes_list(info.runpath)},
+          {"soname", optional_bytes(info.soname)},
+          {"version_needs", needs},
+          {"version_definitions", cache_bytes_list(info.version_definitions)}};
 }
 
 ElfInfo from_json(const json& value) {
@@ -25,15 +33,15 @@ ElfInfo from_json(const json& value) {
   info.is_64bit = value.at("64").get<bool>();
   info.little_endian = value.at("le").get<bool>();
   info.machine = value.at("machine").get<std::uint16_t>();
-  info.interpreter = optional_text(value.at("interpreter"));
-  info.needed = value.at("needed").get<std::vector<std::string>>();
-  info.rpath = value.at("rpath").get<std::vector<std::string>>();
-  info.runpath = value.at("runpath").get<std::vector<std::string>>();
-  info.soname = optional_text(value.at("soname"));
+  info.interpreter = optional_from(value.at("interpreter"));
+  info.needed = bytes_list_from_cache(value.at("needed"));
+  info.rpath = bytes_list_from_cache(value.at("rpath"));
+  info.runpath = bytes_list_from_cache(value.at("runpath"));
+  info.soname = optional_from(value.at("soname"));
   for (const auto& need : value.at("version_needs")) {
-    info.version_needs.emplace_back(need.at(0).get<std::string>(), need.at(1).get<std::string>());
+    info.version_needs.emplace_back(bytes_from_cache(need.at(0)), bytes_from_cache(need.at(1)));
   }
-  info.version_definitions = value.at("version_definitions").get<std::vector<std::string>>();
+  info.version_definitions = bytes_list_from_cache(value.at("version_definitions"));
   return info;
 }
 

@@ -11,6 +11,9 @@
 
 namespace venv2docker {
 
+/// The memo's kind: bump the version when ElfInfo or its encoding changes.
+inline constexpr CacheRecordKind k_elf_memo{"elf-memo", 4, std::size_t{256} << 20};
+
 /// The ELF information of a regular entry read from its host source, or
 /// std::nullopt when it is not an ELF file (or has rewritten content). Uses
 /// and fills `memo` when given. Throws Error naming the file when it is ELF

@@ -2,8 +2,8 @@
 
 #include <set>
 
+#include "store/cache_record.h"
 #include "store/digest.h"
-#include "store/stat_record.h"
 
 namespace venv2docker {
 
@@ -12,53 +12,54 @@ using nlohmann::json;
 
 namespace {
 
-// Bump when collect_host_interpreter changes what it collects for the same inputs.
-constexpr int k_format = 2;
+// Bump when collect_host_interpreter changes what it collects for the same
+// inputs, or when the record's encoding changes.
+constexpr CacheRecordKind k_host_interpreter_record{"host-interpreter", 3, std::size_t{256} << 20};
 
-// The record's name: what the collection depends on besides its recorded inputs.
+// The record's name: what the collection depends on besides its recorded
+// inputs. Host paths are bytes, so the key is hashed as CBOR, not JSON text.
 fs::path record_path(const Venv& venv, bool with_minimal_root, const std::vector<std::string>& venv_elf_files,
                      const fs::path& cache_folder) {
-  json key = json::array({k_format, host_interpreter_path(venv), with_minimal_root});
-  for (const auto& file : venv_elf_files) key.push_back(json::array({file, stat_json(lstat_source(file))}));
-  // CBOR, not JSON text: host paths are bytes and need not be UTF-8.
+  json key = json::array({k_host_interpreter_record.version, cache_bytes(host_interpreter_path(venv)), with_minimal_root});
+  for (const auto& file : venv_elf_files) key.push_back(json::array({cache_bytes(file), stat_json(lstat_source(file))}));
   const std::vector<std::uint8_t> bytes = json::to_cbor(key);
-  return cache_folder / "interpreters" /
-         (std::string(sha256_of(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())).hex()) + ".cbor");
+  return cache_record_path(cache_folder, "interpreters",
+                           sha256_of(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())));
 }
 
 json entry_json(const LayerEntry& entry) {
-  return json::array({entry.path,
-          static_cast<int>(entry.kind),
-          entry.mode,
-          entry.link_target,
-          entry.source,
-          entry.content ? json(*entry.content) : json(),
-          entry.size,
-          stat_json(entry.source_stat)});
+  return json::array({cache_bytes(entry.path),
+                      static_cast<int>(entry.kind),
+                      entry.mode,
+                      cache_bytes(entry.link_target),
+                      cache_bytes(entry.source),
+                      entry.content ? cache_bytes(*entry.content) : json(),
+                      entry.size,
+                      stat_json(entry.source_stat)});
 }
 
 LayerEntry entry_from(const json& value) {
   LayerEntry entry;
-  entry.path = value.at(0).get<std::string>();
+  entry.path = bytes_from_cache(value.at(0));
   entry.kind = static_cast<EntryKind>(value.at(1).get<int>());
   entry.mode = value.at(2).get<std::uint32_t>();
-  entry.link_target = value.at(3).get<std::string>();
-  entry.source = value.at(4).get<std::string>();
-  if (!value.at(5).is_null()) entry.content = value.at(5).get<std::string>();
+  entry.link_target = bytes_from_cache(value.at(3));
+  entry.source = bytes_from_cache(value.at(4));
+  if (!value.at(5).is_null()) entry.content = bytes_from_cache(value.at(5));
   entry.size = value.at(6).get<std::uint64_t>();
   entry.source_stat = stat_from_json(value.at(7));
   return entry;
 }
 
 std::optional<HostInterpreter> load_record(const fs::path& file) {
-  const std::optional<json> record = read_stat_record(file, k_format);
+  const std::optional<json> record = read_cache_record(file, k_host_interpreter_record);
   if (!record) return std::nullopt;
   try {
     HostInterpreter host;
-    host.executable = record->at("executable").get<std::string>();
-    host.warnings = record->at("warnings").get<std::vector<std::string>>();
+    host.executable = bytes_from_cache(record->at("executable"));
+    host.warnings = bytes_list_from_cache(record->at("warnings"));
     for (const auto& input : record->at("inputs")) {
-      host.inputs.push_back({input.at(0).get<std::string>(), static_cast<HostInput::Check>(input.at(1).get<int>()),
+      host.inputs.push_back({bytes_from_cache(input.at(0)), static_cast<HostInput::Check>(input.at(1).get<int>()),
                              stat_from_json(input.at(2))});
     }
     for (const auto& entry : record->at("entries")) host.entries.push_back(entry_from(entry));
@@ -73,14 +74,16 @@ void save_record(const fs::path& file, const HostInterpreter& host) {
   std::set<std::pair<std::string, HostInput::Check>> seen;
   for (const auto& input : host.inputs) {
     if (seen.insert({input.path, input.check}).second) {
-      inputs.push_back(json::array({input.path, static_cast<int>(input.check), stat_json(input.stat)}));
+      inputs.push_back(json::array({cache_bytes(input.path), static_cast<int>(input.check), stat_json(input.stat)}));
     }
   }
   json entries = json::array();
   for (const auto& entry : host.entries) entries.push_back(entry_json(entry));
-  write_stat_record(file, k_format,
-                    json{{"executable", host.executable}, {"warnings", host.warnings}, {"inputs", inputs},
-                         {"entries", entries}});
+  write_cache_record(file, k_host_interpreter_record,
+                     json{{"executable", cache_bytes(host.executable)},
+                          {"warnings", cache_bytes_list(host.warnings)},
+                          {"inputs", inputs},
+                          {"entries", entries}});
 }
 
 bool settled(const std::vector<HostInput>& inputs) {

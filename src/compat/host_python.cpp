@@ -25,6 +25,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// ld.so.conf and the files it includes are a few lines each.
+constexpr std::size_t k_max_loader_config = std::size_t{16} << 20;
+
 // Parts of a standard library an application never imports at run time.
 const std::vector<std::string> k_stdlib_exclusions = {
     "site-packages", "dist-packages", "test", "idlelib", "turtledemo", "tkinter", "ensurepip", "lib2to3/tests",
@@ -131,7 +134,7 @@ std::vector<std::string> host_library_dirs(InputLog& log) {
   auto read_text = [&log](const std::string& path) -> std::optional<std::string> {
     struct stat st {};
     if (!log.stat(path, st)) return std::nullopt;
-    return read_file_bytes(path);
+    return read_file_bytes(path, k_max_loader_config);
   };
   auto glob_files = [&log](const std::string& pattern) {
     // A file added to or removed from the folder changes the folder's mtime.

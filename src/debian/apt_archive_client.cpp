@@ -6,10 +6,9 @@
 #include <thread>
 
 #include "net/retry_policy.h"
+#include "store/cache_record.h"
 #include "tar/archive_reader.h"
-#include "util/atomic_file.h"
 #include "util/error.h"
-#include "util/file_bytes.h"
 #include "util/text_util.h"
 
 namespace venv2docker::debian {
@@ -100,28 +99,32 @@ std::optional<std::string> AptArchiveClient::get_small(const std::string& url, s
   return response.body;
 }
 
-// InRelease with If-Modified-Since: an unchanged suite costs one 304.
+// InRelease with If-Modified-Since: an unchanged suite costs one 304. The
+// last answer is kept unverified as a cache record, with its date: it is
+// verified again on every use, like a fresh download.
 std::string AptArchiveClient::cached_inrelease(const std::string& url) const {
-  fs::path folder = m_store.root() / "apt" / "inrelease";
-  fs::path body_file = folder / std::string(sha256_of(url).hex());
-  fs::path date_file = body_file;
-  date_file += ".last-modified";
+  static constexpr CacheRecordKind k_inrelease_record{"apt-inrelease", 1, k_max_release + 4096};
+  const fs::path record = cache_record_path(m_store.root(), "apt/inrelease", sha256_of(url));
   HttpRequest request;
   request.max_body = k_max_release;
-  std::error_code ec;
-  if (fs::exists(body_file, ec) && fs::exists(date_file, ec)) {
-    request.headers.push_back("If-Modified-Since: " + trim(read_file_bytes(date_file).value_or("")));
+  std::optional<std::string> cached;
+  if (std::optional<nlohmann::json> body = read_cache_record(record, k_inrelease_record)) {
+    try {
+      request.headers.push_back("If-Modified-Since: " + body->at("last_modified").get<std::string>());
+      cached = bytes_from_cache(body->at("text"));
+    } catch (const nlohmann::json::exception&) {
+      request.headers.clear();  // a damaged record is no date to offer
+    }
   }
   HttpResponse response = get(url, request);
-  if (response.status == 304) return read_file_bytes(body_file).value_or("");
+  if (response.status == 304) return cached.value_or("");
   if (response.status == 404 || response.status == 410) return {};
   if (response.status != 200) throw Error(redact_url(url) + " answered HTTP " + std::to_string(response.status));
-  // Kept unverified: it is verified again on every use, like a fresh download.
-  write_file_atomically(body_file, response.body);
   if (auto date = response.headers.get("last-modified")) {
-    write_file_atomically(date_file, *date + "\n");
+    write_cache_record(record, k_inrelease_record, {{"last_modified", trim(*date)}, {"text", cache_bytes(response.body)}});
   } else {
-    fs::remove(date_file, ec);
+    std::error_code ec;
+    fs::remove(record, ec);  // its date would ask for an older answer
   }
   return response.body;
 }

@@ -2,9 +2,9 @@
 // packages as dpkg would have left them.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "debian/apt_archives.h"
 #include "debian/apt_catalog.h"
@@ -16,6 +16,7 @@
 #include "debian/resolver.h"
 #include "tar/image_path.h"
 #include "util/error.h"
+#include "util/file_bytes.h"
 #include "util/text_util.h"
 
 namespace venv2docker {
@@ -139,7 +140,9 @@ std::vector<std::string> apt_request_names(const std::vector<std::string>& reque
     std::string text = request;
     std::error_code ec;
     if (fs::is_regular_file(request, ec)) {
-      std::ifstream in(request);
+      // A list of package names, one or a few per line.
+      constexpr std::size_t k_max_request_file = std::size_t{16} << 20;
+      std::istringstream in(read_whole_file(request, k_max_request_file, "the --apt list"));
       text.clear();
       for (std::string line; std::getline(in, line);) text += line.substr(0, line.find('#')) + "\n";
     }

@@ -12,8 +12,11 @@ namespace venv2docker::debian {
 
 namespace {
 
+// Far more than a keyring of every Debian developer holds.
+constexpr std::size_t k_max_keyring = std::size_t{64} << 20;
+
 std::string read_host_file(const std::string& path) {
-  std::optional<std::string> bytes = read_file_bytes(path);
+  std::optional<std::string> bytes = read_file_bytes(path, k_max_keyring);
   if (!bytes) throw Error("cannot read the keyring " + path + " named by --apt-source signed-by=");
   return *bytes;
 }

@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "layer/file_index.h"
+#include "store/cache_record.h"
 #include "tar/archive_reader.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
-#include "util/file_bytes.h"
 
 namespace venv2docker::debian {
 
@@ -18,9 +18,10 @@ using json = nlohmann::json;
 
 namespace {
 
-// Bump when the record's content or meaning changes: old records are ignored.
-constexpr int k_format = 2;  // 2: CBOR, names and control files as bytes
 constexpr std::size_t k_max_control_file = std::size_t{16} << 20;
+// The unpacked package's entries and control files. Bump the version when
+// the record's content or meaning changes: old records are ignored.
+constexpr CacheRecordKind k_unpacked_deb_record{"unpacked-deb", 3, std::size_t{1} << 30};
 
 // "./usr/bin/jq" -> "/usr/bin/jq"; refuses anything that could climb out.
 std::string safe_image_path(const std::string& name, const std::string& what) {
@@ -113,49 +114,38 @@ UnpackedDeb read_deb(const fs::path& deb_file, const fs::path& folder, const std
 }
 
 // Names and maintainer scripts are bytes (exim4-config's scripts hold
-// Latin-1), so the record keeps them as CBOR byte strings, never JSON text.
-json bytes_of(const std::string& text) { return json::binary(std::vector<std::uint8_t>(text.begin(), text.end())); }
-
-std::string text_of(const json& bytes) {
-  const auto& binary = bytes.get_binary();
-  return std::string(binary.begin(), binary.end());
-}
-
-std::string encode(const UnpackedDeb& deb, const fs::path& folder) {
+// Latin-1), so the record keeps them as byte strings, never text. Sources are
+// kept relative to the package's folder, which is renamed into place.
+json encode(const UnpackedDeb& deb, const fs::path& folder) {
   json entries = json::array();
   for (const auto& entry : deb.entries) {
-    entries.push_back(json::array({bytes_of(entry.path), static_cast<int>(entry.kind), entry.mode,
-                                   bytes_of(entry.link_target),
-                                   entry.source.empty() ? "" : fs::path(entry.source).lexically_relative(folder).string(),
-                                   entry.size}));
+    entries.push_back(json::array(
+        {cache_bytes(entry.path), static_cast<int>(entry.kind), entry.mode, cache_bytes(entry.link_target),
+         cache_bytes(entry.source.empty() ? "" : fs::path(entry.source).lexically_relative(folder).string()),
+         entry.size}));
   }
-  json control = json::object();
-  for (const auto& [name, content] : deb.control_files) control[name] = bytes_of(content);
-  auto bytes = json::to_cbor(json{{"format", k_format}, {"entries", entries}, {"control", control}});
-  return std::string(bytes.begin(), bytes.end());
+  json control = json::array();
+  for (const auto& [name, content] : deb.control_files) control.push_back({cache_bytes(name), cache_bytes(content)});
+  return {{"entries", entries}, {"control", control}};
 }
 
 std::optional<UnpackedDeb> decode(const fs::path& record, const fs::path& folder) {
-  std::optional<std::string> bytes = read_file_bytes(record);
-  if (!bytes) return std::nullopt;
-  // A record from another version, or torn by a crash before atomic writes,
-  // is a miss: the package is unpacked again.
+  std::optional<json> body = read_cache_record(record, k_unpacked_deb_record);
+  if (!body) return std::nullopt;
   try {
-    json document = json::from_cbor(*bytes, true, false);
-    if (document.is_discarded() || document.value("format", 0) != k_format) return std::nullopt;
     UnpackedDeb deb;
-    for (const auto& item : document.at("entries")) {
+    for (const auto& item : body->at("entries")) {
       LayerEntry entry;
-      entry.path = text_of(item.at(0));
+      entry.path = bytes_from_cache(item.at(0));
       entry.kind = static_cast<EntryKind>(item.at(1).get<int>());
       entry.mode = item.at(2).get<std::uint32_t>();
-      entry.link_target = text_of(item.at(3));
-      std::string source = item.at(4).get<std::string>();
+      entry.link_target = bytes_from_cache(item.at(3));
+      const std::string source = bytes_from_cache(item.at(4));
       if (!source.empty()) entry.source = folder / source;
       entry.size = item.at(5).get<std::uint64_t>();
       deb.entries.push_back(std::move(entry));
     }
-    for (const auto& [name, content] : document.at("control").items()) deb.control_files[name] = text_of(content);
+    for (const auto& item : body->at("control")) deb.control_files[bytes_from_cache(item.at(0))] = bytes_from_cache(item.at(1));
     return deb;
   } catch (const json::exception&) {
     return std::nullopt;
@@ -169,7 +159,7 @@ UnpackedDeb unpack_deb(const Digest& deb, const BlobStore& store, const std::str
   if (auto saved = decode(folder / "entries.cbor", folder)) return *saved;
   AtomicDirectory staging(folder);
   UnpackedDeb unpacked = read_deb(store.path_of(deb), staging.path(), what);
-  write_file_atomically(staging.path() / "entries.cbor", encode(unpacked, staging.path()));
+  write_cache_record(staging.path() / "entries.cbor", k_unpacked_deb_record, encode(unpacked, staging.path()));
   staging.commit();
   // The entries were made in the staging folder; they live in `folder` now.
   for (auto& entry : unpacked.entries) {

@@ -1,10 +1,8 @@
 #include "debian/install_plan_cache.h"
 
-#include <fstream>
-
 #include <nlohmann/json.hpp>
 
-#include "util/atomic_file.h"
+#include "store/cache_record.h"
 
 namespace venv2docker::debian {
 
@@ -14,15 +12,15 @@ using json = nlohmann::json;
 namespace {
 
 // In the key and the record: a plan resolved under other rules is never reused.
-constexpr int k_format = 2;
+constexpr CacheRecordKind k_plan_record{"apt-install-plan", 3, std::size_t{16} << 20};
 
-fs::path plan_file(const Digest& key, const BlobStore& store) { return store.record_path("apt/plans", key, ".json"); }
+fs::path plan_file(const Digest& key, const BlobStore& store) { return cache_record_path(store.root(), "apt/plans", key); }
 
 }  // namespace
 
 Digest install_plan_key(const std::vector<SourceRelease>& releases, const BaseAptConfig& base,
                         const std::vector<std::string>& requested) {
-  json key = {{"format", k_format},
+  json key = {{"format", k_plan_record.version},
               {"arch", base.arch()},
               {"dpkg_status", std::string(sha256_of(base.dpkg_status()).hex())},
               {"requested", requested},
@@ -37,15 +35,11 @@ Digest install_plan_key(const std::vector<SourceRelease>& releases, const BaseAp
 }
 
 std::optional<std::vector<Package>> find_install_plan(const Digest& key, const BlobStore& store) {
-  std::ifstream in(plan_file(key, store));
-  if (!in) return std::nullopt;
-  json document = json::parse(in, nullptr, false);
-  if (document.is_discarded() || document.value("format", 0) != k_format || !document["packages"].is_array()) {
-    return std::nullopt;
-  }
+  const std::optional<json> list = read_cache_record(plan_file(key, store), k_plan_record);
+  if (!list) return std::nullopt;
   std::vector<Package> packages;
   try {
-    for (const auto& item : document["packages"]) {
+    for (const auto& item : list->get_ref<const json::array_t&>()) {
       Package package;
       package.name = item.at("name");
       package.version = item.at("version");
@@ -78,8 +72,7 @@ void record_install_plan(const Digest& key, const std::vector<Package>& packages
                     {"installed_size", package.installed_size},
                     {"archive_uri", package.archive_uri}});
   }
-  fs::create_directories(plan_file(key, store).parent_path());
-  write_file_atomically(plan_file(key, store), json{{"format", k_format}, {"packages", list}}.dump(1));
+  write_cache_record(plan_file(key, store), k_plan_record, list);
 }
 
 }  // namespace venv2docker::debian

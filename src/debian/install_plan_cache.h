@@ -23,7 +23,7 @@ Digest install_plan_key(const std::vector<SourceRelease>& releases, const BaseAp
 /// what fetching and unpacking them needs. nullopt when absent or unreadable.
 std::optional<std::vector<Package>> find_install_plan(const Digest& key, const BlobStore& store);
 
-/// Records `packages` under `key` (atomically; concurrent builds may race to
+/// Records `packages` under `key` as a cache record (concurrent builds may race to
 /// write the same plan, which is harmless).
 void record_install_plan(const Digest& key, const std::vector<Package>& packages, const BlobStore& store);
 

@@ -1,8 +1,6 @@
 // write_oci_layout: the layout is rebuilt beside `dir` and swapped in whole,
 // carrying over what the old layout held, so readers never see a half-written
 // index and an interrupted run loses nothing.
-#include <fstream>
-#include <sstream>
 #include <system_error>
 #include <vector>
 
@@ -12,6 +10,7 @@
 #include "image/reference.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -26,16 +25,8 @@ struct ExistingLayout {
   fs::path blob_folder;                  // its blobs/sha256, empty when there is none
 };
 
-std::string read_small_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot read " + file.string());
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (bytes.str().size() > k_max_json_document) {
-    throw Error(file.string() + " is larger than " + std::to_string(k_max_json_document) + " bytes",
-                "is this really an OCI image layout?");
-  }
-  return bytes.str();
+std::string read_layout_document(const fs::path& file) {
+  return read_whole_file(file, k_max_json_document, "", "is this really an OCI image layout?");
 }
 
 // The folder's entries, with failures as Error rather than filesystem_error.
@@ -82,12 +73,12 @@ ExistingLayout read_existing_layout(const fs::path& dir, const std::string& tag)
   }
   check_nothing_would_be_lost(dir);
 
-  json version = parse_json(read_small_file(dir / "oci-layout"), (dir / "oci-layout").string());
+  json version = parse_json(read_layout_document(dir / "oci-layout"), (dir / "oci-layout").string());
   if (!version.is_object() || version.value("imageLayoutVersion", json()) != "1.0.0") {
     refuse_to_replace(dir, "its oci-layout file does not say imageLayoutVersion 1.0.0");
   }
   if (!fs::is_regular_file(dir / "index.json")) refuse_to_replace(dir, "it has an oci-layout file but no index.json");
-  json index = parse_json(read_small_file(dir / "index.json"), (dir / "index.json").string());
+  json index = parse_json(read_layout_document(dir / "index.json"), (dir / "index.json").string());
   if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array()) {
     refuse_to_replace(dir, "its index.json has no manifests list");
   }

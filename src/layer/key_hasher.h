@@ -9,11 +9,18 @@
 #include <string_view>
 #include <vector>
 
-#include "layer/layer_writer.h"
 #include "store/digest.h"
 #include "tar/layer_entry.h"
 
 namespace venv2docker {
+
+/// A key made of sources' stats, and whether it may be recorded.
+struct CacheKey {
+  Digest digest;
+  /// False when some source changed less than k_settle_seconds before the key
+  /// was made: what it keys may be reused from the cache but is not recorded.
+  bool settled = true;
+};
 
 class KeyHasher {
  public:
@@ -58,9 +65,5 @@ bool add_entry_key(KeyHasher& key, const LayerEntry& entry, std::int64_t settled
 /// add_entry_key() for each entry, in order, after their count.
 bool add_entries_key(KeyHasher& key, const std::vector<LayerEntry>& entries, std::int64_t settled_before,
                      bool& settled);
-
-/// Adds every option that changes write_layer()'s bytes for the same entries
-/// (defined with the layer cache, which keys on them too).
-void add_layer_options_key(KeyHasher& key, const LayerOptions& options);
 
 }  // namespace venv2docker

@@ -7,8 +7,7 @@
 #include <thread>
 
 #include "layer/gzip_parallel.h"
-#include "layer/key_hasher.h"
-#include "util/atomic_file.h"
+#include "store/cache_record.h"
 #include "util/error.h"
 #include "util/parallel_jobs.h"
 
@@ -23,7 +22,14 @@ namespace {
 // stop matching instead of handing out layers the new code would not write.
 constexpr std::uint64_t k_layer_format_version = 2;
 
+// A record names one blob: its media type, digests and size.
+constexpr CacheRecordKind k_layer_record{"layer", 3, std::size_t{64} << 10};
+
 }  // namespace
+
+fs::path layer_record_path(const Digest& key, const BlobStore& store) {
+  return cache_record_path(store.root(), "layers", key);
+}
 
 void add_layer_options_key(KeyHasher& key, const LayerOptions& options) {
   key.add(k_layer_format_version);
@@ -33,52 +39,42 @@ void add_layer_options_key(KeyHasher& key, const LayerOptions& options) {
   key.add(gzip_layer_media_type(options.family));
 }
 
-std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
+std::optional<CacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
   KeyHasher key;
   add_layer_options_key(key, options);
   bool settled = true;
   if (!add_entries_key(key, entries, nanoseconds_ago(k_settle_seconds), settled)) return std::nullopt;
-  return LayerCacheKey{key.finish(), settled};
+  return CacheKey{key.finish(), settled};
 }
 
 std::optional<Layer> find_cached_layer(const Digest& key, const BlobStore& store) {
-  // Anything wrong with a record (torn by a crash before atomic writes, edited
-  // by hand, its blob pruned) makes it a miss, never an error: the layer is
-  // simply written again.
+  // Anything wrong with a record (hand-edited, its blob pruned) makes it a
+  // miss, never an error: the layer is simply written again.
+  const std::optional<nlohmann::json> record = read_cache_record(layer_record_path(key, store), k_layer_record);
+  if (!record) return std::nullopt;
   try {
-    std::error_code ec;
-    const fs::path path = store.record_path("layers", key, ".json");
-    const auto size = fs::file_size(path, ec);
-    if (ec || size > 4096) return std::nullopt;
-    std::string text(size, '\0');
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (!file) return std::nullopt;
-    const bool read = std::fread(text.data(), 1, size, file) == size;
-    std::fclose(file);
-    if (!read) return std::nullopt;
-    const auto record = nlohmann::json::parse(text);
-    auto digest = Digest::parse(record.at("digest").get<std::string>());
-    auto diff_id = Digest::parse(record.at("diff_id").get<std::string>());
-    const auto blob_size = record.at("size").get<std::uint64_t>();
+    auto digest = Digest::parse(record->at("digest").get<std::string>());
+    auto diff_id = Digest::parse(record->at("diff_id").get<std::string>());
+    const auto blob_size = record->at("size").get<std::uint64_t>();
     if (!digest || !diff_id || !store.has(*digest) || store.size_of(*digest) != blob_size) return std::nullopt;
-    return Layer{Descriptor{record.at("media_type").get<std::string>(), *digest, blob_size, {}, std::nullopt}, *diff_id};
-  } catch (const std::exception&) {
+    return Layer{Descriptor{record->at("media_type").get<std::string>(), *digest, blob_size, {}, std::nullopt}, *diff_id};
+  } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
 }
 
 void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore& store) {
-  nlohmann::json record = {{"media_type", layer.blob.media_type},
-                           {"digest", layer.blob.digest.str()},
-                           {"size", layer.blob.size},
-                           {"diff_id", layer.diff_id.str()}};
-  write_file_atomically(store.record_path("layers", key, ".json"), record.dump() + "\n");
+  write_cache_record(layer_record_path(key, store), k_layer_record,
+                     {{"media_type", layer.blob.media_type},
+                      {"digest", layer.blob.digest.str()},
+                      {"size", layer.blob.size},
+                      {"diff_id", layer.diff_id.str()}});
 }
 
 Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,
                          bool* reused) {
   sort_entries(entries);
-  const std::optional<LayerCacheKey> key = layer_cache_key(entries, options);
+  const std::optional<CacheKey> key = layer_cache_key(entries, options);
   if (key) {
     if (auto layer = find_cached_layer(key->digest, store)) {
       if (reused) *reused = true;

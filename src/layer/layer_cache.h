@@ -4,17 +4,19 @@
 // The key is like ccache's direct mode: it describes every entry by what
 // lstat() says of its source (path, size, mtime, ctime, inode) or by the
 // SHA-256 of its rewritten `content`, plus every option that changes the
-// layer's bytes. It never reads a file's bytes. A record
-// <store>/layers/<key hex>.json names the layer's blob; records are written
-// atomically and only once the blob is committed, and a record whose blob is
-// missing or has another size is ignored, so concurrent builds sharing one
-// store stay correct.
+// layer's bytes. It never reads a file's bytes. A cache record
+// (store/cache_record.h) <store>/layers/<key hex>.cbor names the layer's
+// blob; records are written only once the blob is committed, and a record
+// whose blob is missing or has another size is ignored, so concurrent builds
+// sharing one store stay correct.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <vector>
 
 #include "image/image.h"
+#include "layer/key_hasher.h"
 #include "layer/layer_writer.h"
 #include "store/blob_store.h"
 #include "store/digest.h"
@@ -22,24 +24,25 @@
 
 namespace venv2docker {
 
-struct LayerCacheKey {
-  Digest digest;
-  /// False when some source changed less than k_settle_seconds before the key
-  /// was made: such a layer may be reused from the cache but is not recorded.
-  bool settled = true;
-};
+/// Adds every option that changes write_layer()'s bytes for the same entries
+/// (the venv stage record keys on them too).
+void add_layer_options_key(KeyHasher& key, const LayerOptions& options);
 
 /// The cache key of the layer write_layer(entries, options) would write, or
 /// nullopt when a source cannot be stat'ed (write_layer then reports it).
 /// Entries are hashed in the order given (write_layer_cached sorts them first),
 /// so the same entries in another order only cost a miss.
-std::optional<LayerCacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options);
+std::optional<CacheKey> layer_cache_key(const std::vector<LayerEntry>& entries, const LayerOptions& options);
+
+/// Where the layer recorded under `key` is.
+std::filesystem::path layer_record_path(const Digest& key, const BlobStore& store);
 
 /// The layer recorded under `key`, when the record is readable and its blob is
 /// in the store with the recorded size; nullopt otherwise.
 std::optional<Layer> find_cached_layer(const Digest& key, const BlobStore& store);
 
-/// Records `layer` (whose blob must already be in the store) under `key`.
+/// Records `layer` (whose blob must already be in the store) under `key`; a
+/// cache that refuses the record is ignored.
 void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore& store);
 
 /// write_layer() through the cache: a hit returns the recorded layer without

@@ -5,10 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/cache_record.h"
 #include "tar/archive_reader.h"
-#include "util/atomic_file.h"
-#include "util/error.h"
-#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -18,8 +16,8 @@ using nlohmann::json;
 namespace {
 
 // Bump when the listing's content or meaning changes: old records are ignored.
-constexpr int k_format = 4;  // 3: names as stored (pax records not converted); hard links to lower layers
-                             // 4: a hard link's target keyed as Docker cleans it ("./a/./b" is "/a/b")
+// As large as a layer's names and the contents the index keeps can be.
+constexpr CacheRecordKind k_listing_record{"layer-listing", 5, std::size_t{1} << 30};
 
 LayerListing scan_layer(const Digest& digest, const BlobStore& store) {
   ArchiveReader reader(store.path_of(digest), ArchiveFormat::tar, "layer " + digest.str() + " of the base image");
@@ -52,55 +50,43 @@ LayerListing scan_layer(const Digest& digest, const BlobStore& store) {
   return listing;
 }
 
-// CBOR keeps file contents as binary, which JSON text could not.
-std::string encode(const LayerListing& listing) {
+// Names, link targets and contents are bytes as the layer stores them.
+json encode(const LayerListing& listing) {
   json entries = json::array();
   for (const auto& [path, file] : listing) {
-    json item = {path, static_cast<int>(file.kind), file.link_target, file.size, file.mode,
-                 file.hardlink_to ? json(*file.hardlink_to) : json(nullptr)};
-    if (file.content) item.push_back(json::binary(std::vector<std::uint8_t>(file.content->begin(), file.content->end())));
+    json item = {cache_bytes(path), static_cast<int>(file.kind), cache_bytes(file.link_target), file.size, file.mode,
+                 file.hardlink_to ? cache_bytes(*file.hardlink_to) : json(nullptr)};
+    if (file.content) item.push_back(cache_bytes(*file.content));
     entries.push_back(std::move(item));
   }
-  auto bytes = json::to_cbor(json{{"format", k_format}, {"entries", entries}});
-  return std::string(bytes.begin(), bytes.end());
+  return entries;
 }
 
-std::optional<LayerListing> decode(const std::string& bytes) {
-  json document = json::from_cbor(bytes, true, false);
-  if (document.is_discarded() || document.value("format", 0) != k_format) return std::nullopt;
-  LayerListing listing;
-  for (const auto& item : document["entries"]) {
-    IndexedFile file{static_cast<EntryKind>(item[1].get<int>()), item[2].get<std::string>(), item[3].get<std::uint64_t>(),
-                     item[4].get<std::uint32_t>(), std::nullopt, std::nullopt};
-    if (!item[5].is_null()) file.hardlink_to = item[5].get<std::string>();
-    if (item.size() > 6) {
-      const auto& binary = item[6].get_binary();
-      file.content = std::string(binary.begin(), binary.end());
+std::optional<LayerListing> decode(const json& entries) {
+  try {
+    LayerListing listing;
+    for (const auto& item : entries.get_ref<const json::array_t&>()) {
+      IndexedFile file{static_cast<EntryKind>(item.at(1).get<int>()), bytes_from_cache(item.at(2)),
+                       item.at(3).get<std::uint64_t>(), item.at(4).get<std::uint32_t>(), std::nullopt, std::nullopt};
+      if (!item.at(5).is_null()) file.hardlink_to = bytes_from_cache(item.at(5));
+      if (item.size() > 6) file.content = bytes_from_cache(item.at(6));
+      listing.emplace_back(bytes_from_cache(item.at(0)), std::move(file));
     }
-    listing.emplace_back(item[0].get<std::string>(), std::move(file));
+    return listing;
+  } catch (const json::exception&) {
+    return std::nullopt;  // a damaged record is rebuilt
   }
-  return listing;
 }
 
 }  // namespace
 
 LayerListing read_layer_listing(const Digest& digest, const BlobStore& store) {
-  fs::path cached = store.record_path("listings", digest, ".cbor");
-  if (std::optional<std::string> bytes = read_file_bytes(cached)) {
-    try {
-      if (auto listing = decode(*bytes)) return *listing;
-    } catch (const json::exception&) {
-      // A damaged record is rebuilt below.
-    }
+  const fs::path cached = cache_record_path(store.root(), "listings", digest);
+  if (std::optional<json> entries = read_cache_record(cached, k_listing_record)) {
+    if (auto listing = decode(*entries)) return std::move(*listing);
   }
   LayerListing listing = scan_layer(digest, store);
-  std::error_code ec;
-  fs::create_directories(cached.parent_path(), ec);
-  try {
-    write_file_atomically(cached, encode(listing));
-  } catch (const Error&) {
-    // The cache is an optimisation: a read-only cache folder must not fail the build.
-  }
+  write_cache_record(cached, k_listing_record, encode(listing));
   return listing;
 }
 

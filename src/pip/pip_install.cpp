@@ -2,9 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-
 #include "util/error.h"
+#include "util/file_bytes.h"
 #include "util/process.h"
 #include "util/text_util.h"
 
@@ -60,8 +59,9 @@ std::vector<Distribution> plan_pip_install(const Venv& venv, const fs::path& req
                                            const fs::path& report_file) {
   run_pip(pip_install_command(venv, requirements, prefix, {"--dry-run", "--report", report_file.string()}), requirements);
 
-  std::ifstream in(report_file);
-  nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  // pip's report lists each distribution it would install with its metadata.
+  constexpr std::size_t k_max_report = std::size_t{256} << 20;
+  nlohmann::json report = nlohmann::json::parse(read_file_bytes(report_file, k_max_report).value_or(""), nullptr, false);
   if (report.is_discarded() || !report.contains("install") || !report["install"].is_array()) {
     throw Error("pip wrote no readable installation report to " + report_file.string(),
                 "--pip needs pip 22.2 or newer: upgrade it in the venv with " + venv_python(venv) +

@@ -93,7 +93,7 @@ std::vector<LayerEntry*> RelocationContext::children(std::string_view folder) {
 
 std::string RelocationContext::read(const LayerEntry& entry) const {
   if (entry.content) return *entry.content;
-  std::optional<std::string> bytes = read_file_bytes(entry.source);
+  std::optional<std::string> bytes = read_file_bytes(entry.source, k_max_read_whole);
   if (!bytes) throw Error("cannot read " + entry.source, "check the file's permissions");
   return std::move(*bytes);
 }

@@ -71,4 +71,8 @@ inline std::string entry_name(const LayerEntry& entry) { return entry.path.subst
 /// Only files smaller than this are read as text; larger ones are data, not configuration.
 constexpr std::uint64_t max_text_size = 1 << 20;
 
+/// The largest file RelocationContext::read reads whole: far above any
+/// RECORD, the one kind of file it reads whatever its size.
+constexpr std::size_t k_max_read_whole = std::size_t{256} << 20;
+
 }  // namespace venv2docker

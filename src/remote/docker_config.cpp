@@ -31,8 +31,7 @@ std::string env_or_empty(const char* name) {
 std::optional<CredentialFile> read_credential_file(const fs::path& path, bool legacy = false) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return std::nullopt;
-  if (fs::file_size(path, ec) > k_max_config_size) throw Error(path.string() + " is too large to be a credentials file");
-  std::optional<std::string> text = read_file_bytes(path);
+  std::optional<std::string> text = read_file_bytes(path, k_max_config_size);
   if (!text) return std::nullopt;
   json config = json::parse(*text, nullptr, false);
   if (config.is_discarded() || !config.is_object()) {

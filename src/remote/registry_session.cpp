@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "util/base64.h"
+#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -21,12 +20,11 @@ namespace {
 constexpr int k_max_redirects = 10;
 constexpr std::size_t k_max_token_body = std::size_t{1} << 20;
 
+// Far above the system's bundle of every public CA.
+constexpr std::size_t k_max_ca_file = std::size_t{64} << 20;
+
 std::string read_text(const fs::path& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read " + what + " " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return read_whole_file(path, k_max_ca_file, what);
 }
 
 std::string system_ca_bundle() {

@@ -7,6 +7,7 @@
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -60,10 +61,6 @@ fs::path BlobStore::path_of(const Digest& digest) const {
   return m_root / "blobs" / "sha256" / std::string(digest.hex());
 }
 
-fs::path BlobStore::record_path(std::string_view folder, const Digest& key, std::string_view extension) const {
-  return m_root / folder / (std::string(key.hex()) + std::string(extension));
-}
-
 bool BlobStore::has(const Digest& digest) const {
   std::error_code ec;
   return fs::is_regular_file(path_of(digest), ec);
@@ -106,21 +103,13 @@ Digest BlobStore::import_file(const fs::path& file, const std::optional<Digest>&
 }
 
 std::string BlobStore::read(const Digest& digest, std::size_t max_size) const {
-  auto size = size_of(digest);
-  if (size > max_size) {
-    throw Error("blob " + digest.str() + " is " + std::to_string(size) + " bytes, more than the " +
-                std::to_string(max_size) + " allowed for it");
-  }
-  std::ifstream in(path_of(digest), std::ios::binary);
-  std::string bytes(size, '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
-    throw Error("cannot read blob " + path_of(digest).string());
-  }
-  if (sha256_of(bytes) != digest) {
+  std::optional<std::string> bytes = read_file_bytes(path_of(digest), max_size);
+  if (!bytes) throw Error("blob " + digest.str() + " is missing from " + m_root.string());
+  if (sha256_of(*bytes) != digest) {
     throw Error("blob " + path_of(digest).string() + " does not match its digest",
                 "the cache is corrupt: remove that file (or the whole cache folder) and retry");
   }
-  return bytes;
+  return std::move(*bytes);
 }
 
 void BlobStore::link_to(const Digest& digest, const fs::path& destination) const {

@@ -48,9 +48,6 @@ class BlobStore {
 
   const std::filesystem::path& root() const { return m_root; }
   std::filesystem::path path_of(const Digest& digest) const;
-  /// Where the cache keeps a record keyed by `key` beside the blobs:
-  /// <root>/<folder>/<key hex><extension> ("layers", key, ".json").
-  std::filesystem::path record_path(std::string_view folder, const Digest& key, std::string_view extension) const;
   bool has(const Digest& digest) const;
   /// Size of a stored blob; throws Error if absent.
   std::uint64_t size_of(const Digest& digest) const;

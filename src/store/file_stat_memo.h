@@ -2,7 +2,8 @@
 // optional value computed from their bytes, so a rebuild can skip reading a
 // file whose stat has not changed since a run that already read it (the text
 // scan of relocation, the ELF headers of the compatibility checks). Stored in
-// the cache folder; losing it only costs time.
+// the cache folder as a cache record (store/cache_record.h) of the kind its
+// owner names; losing it only costs time.
 #pragma once
 
 #include <filesystem>
@@ -12,14 +13,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/cache_record.h"
 #include "store/source_stat.h"
 
 namespace venv2docker {
 
 class FileStatMemo {
  public:
-  /// Loads the memo at `file` if it exists and is readable; else starts empty.
-  explicit FileStatMemo(std::filesystem::path file);
+  /// Loads the memo at `file` if it is a record of `kind`; else starts empty.
+  /// `kind` names what the values mean, and its version changes with them or
+  /// with the memo's own layout.
+  FileStatMemo(std::filesystem::path file, const CacheRecordKind& kind);
 
   /// True when `source` was remembered with exactly its current stat (`known`
   /// when the caller already has it, else an lstat now).
@@ -38,12 +42,13 @@ class FileStatMemo {
  private:
   struct Remembered {
     SourceStat stat;
-    std::string value;  // CBOR, empty for null: decoded only when asked for
+    nlohmann::json value;
     bool operator==(const Remembered&) const = default;
   };
   const Remembered* find(const std::filesystem::path& source, const std::optional<SourceStat>& known) const;
 
   std::filesystem::path m_file;
+  CacheRecordKind m_kind;
   std::int64_t m_settled_before;
   std::unordered_map<std::string, Remembered> m_previous;
   std::unordered_map<std::string, Remembered> m_next;

@@ -1,13 +1,13 @@
 #include "venv/venv.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <regex>
 #include <sstream>
 #include <system_error>
 #include <vector>
 
 #include "util/error.h"
+#include "util/file_bytes.h"
 #include "util/lexical_path.h"
 #include "util/text_util.h"
 
@@ -17,15 +17,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw Error("cannot read " + file.string() + ": " + std::generic_category().message(errno),
-                "check the file's permissions");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+// pyvenv.cfg and .project are a few lines each.
+constexpr std::size_t k_max_venv_settings = std::size_t{1} << 20;
+
+std::string read_settings_file(const fs::path& file) {
+  return read_whole_file(file, k_max_venv_settings, "", "check the file's permissions");
 }
 
 // pyvenv.cfg is not INI: CPython's site.py splits each line at its first '=' and
@@ -75,7 +71,7 @@ std::optional<fs::path> read_project_file(const fs::path& root) {
   const fs::path file = root / ".project";
   std::error_code error;
   if (!fs::is_regular_file(file, error)) return std::nullopt;
-  const std::string text = read_file(file);
+  const std::string text = read_settings_file(file);
   const std::string first_line = trim(text.substr(0, text.find('\n')));
   if (first_line.empty()) return std::nullopt;
   // virtualenvwrapper writes an absolute path; a relative one is taken from the venv.
@@ -109,7 +105,7 @@ Venv open_venv(const fs::path& dir) {
     throw Error(venv.root.string() + " is not a virtualenv: " + cfg.string() + " does not exist",
                 "pass the folder made by `python3 -m venv`, virtualenv or uv (the one holding pyvenv.cfg)");
   }
-  venv.config = parse_pyvenv_cfg(read_file(cfg));
+  venv.config = parse_pyvenv_cfg(read_settings_file(cfg));
 
   const auto home = venv.config.find("home");
   if (home == venv.config.end() || home->second.empty()) {

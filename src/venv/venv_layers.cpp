@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -10,6 +9,7 @@
 #include <unordered_map>
 
 #include "util/error.h"
+#include "util/file_bytes.h"
 #include "venv/wheel_record.h"
 
 namespace venv2docker {
@@ -46,17 +46,12 @@ bool is_inside(std::string_view path, std::string_view folder) {
   return path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/';
 }
 
+// A RECORD lists every file of one distribution: far below this.
+constexpr std::size_t k_max_record = std::size_t{256} << 20;
+
 std::string read_entry(const LayerEntry& entry) {
   if (entry.content) return *entry.content;
-  std::FILE* file = std::fopen(entry.source.c_str(), "rb");
-  if (!file) throw Error("cannot read " + entry.source, "check the file's permissions");
-  std::string text;
-  char buffer[65536];
-  for (std::size_t got; (got = std::fread(buffer, 1, sizeof buffer, file)) > 0;) text.append(buffer, got);
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed) throw Error("cannot read " + entry.source);
-  return text;
+  return read_whole_file(entry.source, k_max_record, "", "check the file's permissions");
 }
 
 // "numpy-1.26.4.dist-info" -> "numpy": the project name pip put before the version.

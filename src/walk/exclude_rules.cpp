@@ -9,11 +9,12 @@
 // `*` here, as in .gitignore; Docker turns it into "any folders in between".
 #include <fnmatch.h>
 
-#include <fstream>
+#include <sstream>
 #include <string_view>
 #include <vector>
 
 #include "util/error.h"
+#include "util/file_bytes.h"
 #include "util/text_util.h"
 #include "walk/exclude_rules.h"
 
@@ -86,8 +87,9 @@ void ExcludeRules::add(const std::string& line) {
 void ExcludeRules::add_dockerignore(const fs::path& file) {
   std::error_code error;
   if (!fs::exists(file, error)) return;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot read " + file.string(), "check the file's permissions");
+  // Far above any real .dockerignore.
+  constexpr std::size_t k_max_dockerignore = std::size_t{16} << 20;
+  std::istringstream in(read_whole_file(file, k_max_dockerignore, "", "check the file's permissions"));
   bool first = true;
   for (std::string line; std::getline(in, line); first = false) {
     if (first && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // UTF-8 byte order mark

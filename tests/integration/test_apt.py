@@ -136,6 +136,9 @@ class AptInstall(h.Case):
         log = SERVER.requests()
         self.assertEqual(aa.index_or_deb_requests(log), [], log)
         self.assertTrue(all(status in (200, 304) for _, _, status in log), log)
+        # InRelease is asked again with the date of the answer kept in the cache.
+        inrelease = [status for _, path, status in log if path.endswith("/InRelease")]
+        self.assertTrue(inrelease and all(status == 304 for status in inrelease), log)
 
 
 class AptDeb822AndFile(h.Case):

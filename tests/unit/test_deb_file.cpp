@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "cache_record_files.h"
 #include "debian/deb_file.h"
 #include "debian/dpkg_database.h"
 #include "debian/install_plan_cache.h"
@@ -77,6 +78,21 @@ TEST_CASE("a .deb unpacks into entries and control files, once, then from the ca
   REQUIRE(again.entries.size() == unpacked.entries.size());
   CHECK(find_entry(again.entries, "/usr/bin/v2d-hello")->source == program->source);
   CHECK(again.control_files == unpacked.control_files);
+
+  // Without the .deb, only the record can answer; older or foreign, it is
+  // refused and the package unpacked again.
+  const std::vector<fs::path> records = test::cache_records_under(dir / "cache" / "apt" / "unpacked");
+  REQUIRE(records.size() == 1);
+  const std::string deb_bytes = test::read_bytes(store.path_of(digest));
+  fs::remove(store.path_of(digest));
+  CHECK(unpack_deb(digest, store, "v2d-hello_1.0-1_all.deb").entries.size() == unpacked.entries.size());
+  test::make_record_older(records[0]);
+  CHECK_THROWS_AS(unpack_deb(digest, store, "v2d-hello_1.0-1_all.deb"), Error);
+  test::write_bytes(store.path_of(digest), deb_bytes);
+  CHECK(unpack_deb(digest, store, "v2d-hello_1.0-1_all.deb").entries.size() == unpacked.entries.size());
+  test::make_record_foreign(records[0]);
+  fs::remove(store.path_of(digest));
+  CHECK_THROWS_AS(unpack_deb(digest, store, "v2d-hello_1.0-1_all.deb"), Error);
 }
 
 TEST_CASE("a .deb whose maintainer script is Latin-1 unpacks, and reads back from the cache, byte for byte") {
@@ -182,4 +198,14 @@ TEST_CASE("install plans: recorded and found by a key that changes with the Rele
   CHECK(found->front().filename == jq.filename);
   CHECK(found->front().sha256 == jq.sha256);
   CHECK(found->front().archive_uri == jq.archive_uri);
+
+  // Older or foreign, the plan is refused: resolved again.
+  const std::vector<fs::path> records = test::cache_records_under(dir / "cache" / "apt" / "plans");
+  REQUIRE(records.size() == 1);
+  test::make_record_older(records[0]);
+  CHECK_FALSE(find_install_plan(key, store));
+  record_install_plan(key, {jq}, store);
+  REQUIRE(find_install_plan(key, store));
+  test::make_record_foreign(records[0]);
+  CHECK_FALSE(find_install_plan(key, store));
 }

@@ -173,7 +173,7 @@ TEST_CASE("layer cache: a record whose blob is gone or damaged is ignored", "[la
   CHECK_FALSE(reused);
   CHECK(store.has(layer.blob.digest));
 
-  write_file(tmp / "cache/layers" / (std::string(key->digest.hex()) + ".json"), "{not json");
+  write_file(layer_record_path(key->digest, store), "{not a record");
   CHECK_FALSE(find_cached_layer(key->digest, store));
   build(entries, quick_options(), store, reused);
   CHECK_FALSE(reused);
@@ -249,7 +249,7 @@ TEST_CASE("layer cache: concurrent builds sharing one store agree and leave vali
   }
   // No temporaries left behind by either writer.
   for (const auto& file : fs::directory_iterator(tmp / "cache/layers")) {
-    CHECK(file.path().extension() == ".json");
+    CHECK(file.path().extension() == ".cbor");
     CHECK(file.path().filename().string().front() != '.');
   }
 }

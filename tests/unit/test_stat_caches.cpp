@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "cache_record_files.h"
 #include "compat/elf_memo.h"
 #include "compat/host_interpreter_cache.h"
 #include "store/file_stat_memo.h"
@@ -19,6 +20,9 @@ namespace fs = std::filesystem;
 namespace {
 
 using test::write_file;
+
+// A memo of values of the test's own.
+constexpr CacheRecordKind k_test_memo{"test-memo", 1, std::size_t{1} << 20};
 
 // Nothing keyed by a stat younger than k_settle_seconds is recorded.
 void let_settle() { std::this_thread::sleep_for(std::chrono::milliseconds(k_settle_seconds * 1000 + 100)); }
@@ -40,28 +44,47 @@ TEST_CASE("file stat memo: a value is kept while the stat is unchanged, dropped 
   write_file(tmp / "a.txt", "hello");
   let_settle();
   {
-    FileStatMemo memo(tmp / "memo.cbor");
+    FileStatMemo memo(tmp / "memo.cbor", k_test_memo);
     CHECK_FALSE(memo.value(tmp / "a.txt"));
     memo.remember(tmp / "a.txt", std::nullopt, nlohmann::json{{"answer", 42}});
     memo.save();
   }
-  FileStatMemo unchanged(tmp / "memo.cbor");
+  FileStatMemo unchanged(tmp / "memo.cbor", k_test_memo);
   REQUIRE(unchanged.value(tmp / "a.txt"));
   CHECK(unchanged.value(tmp / "a.txt")->at("answer") == 42);
 
   touch(tmp / "a.txt");
-  FileStatMemo touched(tmp / "memo.cbor");
+  FileStatMemo touched(tmp / "memo.cbor", k_test_memo);
   CHECK_FALSE(touched.value(tmp / "a.txt"));
   CHECK_FALSE(touched.unchanged(tmp / "a.txt"));
+}
+
+TEST_CASE("file stat memo: a memo of another kind or version starts empty", "[stat_caches]") {
+  test::TempDir tmp;
+  write_file(tmp / "a.txt", "hello");
+  write_file(tmp / "b\xE9.txt", "Latin-1 name");
+  let_settle();
+  {
+    FileStatMemo memo(tmp / "memo.cbor", k_test_memo);
+    memo.remember(tmp / "a.txt", std::nullopt, nlohmann::json{{"answer", 42}});
+    memo.remember(tmp / "b\xE9.txt");
+    memo.save();
+  }
+  CHECK(FileStatMemo(tmp / "memo.cbor", k_test_memo).unchanged(tmp / "b\xE9.txt"));
+  CHECK_FALSE(FileStatMemo(tmp / "memo.cbor", k_elf_memo).unchanged(tmp / "a.txt"));
+  CHECK_FALSE(FileStatMemo(tmp / "memo.cbor", CacheRecordKind{"test-memo", 2, std::size_t{1} << 20}).unchanged(tmp / "a.txt"));
+  test::make_record_older(tmp / "memo.cbor");
+  CHECK_FALSE(FileStatMemo(tmp / "memo.cbor", CacheRecordKind{"test-memo", 1, std::size_t{1} << 20}).value(tmp / "a.txt"));
+  CHECK(FileStatMemo(tmp / "memo.cbor", CacheRecordKind{"test-memo", 0, std::size_t{1} << 20}).value(tmp / "a.txt"));
 }
 
 TEST_CASE("file stat memo: a file changed seconds ago is not remembered", "[stat_caches]") {
   test::TempDir tmp;
   write_file(tmp / "fresh.txt", "x");
-  FileStatMemo memo(tmp / "memo.cbor");
+  FileStatMemo memo(tmp / "memo.cbor", k_test_memo);
   memo.remember(tmp / "fresh.txt");
   memo.save();
-  CHECK_FALSE(FileStatMemo(tmp / "memo.cbor").unchanged(tmp / "fresh.txt"));
+  CHECK_FALSE(FileStatMemo(tmp / "memo.cbor", k_test_memo).unchanged(tmp / "fresh.txt"));
 }
 
 TEST_CASE("ELF memo: headers come from the memo while unchanged, and a replaced file is read again", "[stat_caches]") {
@@ -71,12 +94,12 @@ TEST_CASE("ELF memo: headers come from the memo while unchanged, and a replaced 
   const LayerEntry elf = host_entry("/opt/venv/libfake.so", tmp / "libfake.so", 0755);
   std::optional<ElfInfo> first;
   {
-    FileStatMemo memo(tmp / "elf.cbor");
+    FileStatMemo memo(tmp / "elf.cbor", k_elf_memo);
     first = host_elf_of(elf, &memo);
     memo.save();
   }
   REQUIRE(first);
-  FileStatMemo memo(tmp / "elf.cbor");
+  FileStatMemo memo(tmp / "elf.cbor", k_elf_memo);
   auto again = host_elf_of(elf, &memo);
   REQUIRE(again);
   CHECK(again->needed == first->needed);
@@ -85,7 +108,7 @@ TEST_CASE("ELF memo: headers come from the memo while unchanged, and a replaced 
 
   // Replaced by a text file: the memo must not answer with the old headers.
   write_file(tmp / "libfake.so", "not an ELF file");
-  FileStatMemo after(tmp / "elf.cbor");
+  FileStatMemo after(tmp / "elf.cbor", k_elf_memo);
   CHECK_FALSE(host_elf_of(host_entry("/opt/venv/libfake.so", tmp / "libfake.so", 0755), &after));
 }
 
@@ -152,5 +175,17 @@ TEST_CASE("host interpreter cache: reused while nothing changed, collected again
 
   // Another set of venv ELF files is another record.
   collect_host_interpreter_cached(venv, true, {test::host_python_binary()}, tmp / "cache", &reused);
+  CHECK_FALSE(reused);
+
+  // Records older or foreign are collected again (once the touched
+  // interpreter has settled, so that the new record is kept).
+  let_settle();
+  for (const auto& record : test::cache_records_under(tmp / "cache" / "interpreters")) test::make_record_older(record);
+  collect_host_interpreter_cached(venv, true, {}, tmp / "cache", &reused);
+  CHECK_FALSE(reused);
+  collect_host_interpreter_cached(venv, true, {}, tmp / "cache", &reused);
+  CHECK(reused);
+  for (const auto& record : test::cache_records_under(tmp / "cache" / "interpreters")) test::make_record_foreign(record);
+  collect_host_interpreter_cached(venv, true, {}, tmp / "cache", &reused);
   CHECK_FALSE(reused);
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "build/venv_stage_record.h"
+#include "cache_record_files.h"
 #include "temp_dir.h"
 #include "venv_fixture.h"
 
@@ -64,7 +65,7 @@ struct StageFixture {
     in.max_layers = 8;
     return in;
   }
-  LayerCacheKey key(const std::function<void(VenvStageKeyInputs&)>& edit = {}) {
+  CacheKey key(const std::function<void(VenvStageKeyInputs&)>& edit = {}) {
     VenvStageKeyInputs in = inputs();
     if (edit) edit(in);
     const auto made = venv_stage_key(in);
@@ -79,7 +80,7 @@ TEST_CASE("venv stage key: the same inputs give the same key, each input its own
   StageFixture f;
   // Files changed moments ago are never recorded: wait until these may be.
   std::this_thread::sleep_for(std::chrono::milliseconds(k_settle_seconds * 1000 + 100));
-  const LayerCacheKey original = f.key();
+  const CacheKey original = f.key();
   CHECK(original.settled);
   CHECK(f.key().digest == original.digest);
 
@@ -129,7 +130,7 @@ TEST_CASE("venv stage key: the same inputs give the same key, each input its own
     f.walked[1].mode = 0644;
     test::write_file(f.tmp / "venv/lib/python3.11/site-packages/mod.py", "X = 2\n");
     f.restat();
-    const LayerCacheKey edited = f.key();
+    const CacheKey edited = f.key();
     CHECK(edited.digest != original.digest);
     CHECK_FALSE(edited.settled);  // changed moments ago: used, not recorded
   }
@@ -147,7 +148,7 @@ TEST_CASE("venv stage record: read back whole, a miss once a layer's blob is gon
   VenvStageRecord record;
   record.relocation_warnings = {"notes.conf still names /old"};
   record.venv_elf_files = {"/old/venv/lib/x.so"};
-  record.late_layers_key = "abc";
+  record.interpreter_layer_key = "abc";
   record.report.venv = "/old/venv";
   record.report.base = "scratch";
   record.report.interpreter = "/usr/bin/python3.11";
@@ -162,7 +163,7 @@ TEST_CASE("venv stage record: read back whole, a miss once a layer's blob is gon
   REQUIRE(found);
   CHECK(found->relocation_warnings == record.relocation_warnings);
   CHECK(found->venv_elf_files == record.venv_elf_files);
-  CHECK(found->late_layers_key == "abc");
+  CHECK(found->interpreter_layer_key == "abc");
   CHECK(found->report.json() == record.report.json());
   REQUIRE(found->report.findings.size() == 1);
   CHECK(found->report.findings[0].subject == "libfoo.so.1");
@@ -171,18 +172,29 @@ TEST_CASE("venv stage record: read back whole, a miss once a layer's blob is gon
   CHECK(found->layers[0].layer.blob.digest == digest);
   CHECK(found->layers[0].layer.diff_id == layer.diff_id);
 
+  // Older or foreign, the record is refused.
+  const std::vector<fs::path> records = test::cache_records_under(f.tmp / "store" / "venv-stages");
+  REQUIRE(records.size() == 1);
+  test::make_record_older(records[0]);
+  CHECK_FALSE(find_venv_stage(key, f.store));
+  record_venv_stage(key, record, f.store);
+  REQUIRE(find_venv_stage(key, f.store));
+  test::make_record_foreign(records[0]);
+  CHECK_FALSE(find_venv_stage(key, f.store));
+  record_venv_stage(key, record, f.store);
+
   fs::remove(f.store.path_of(digest));
   CHECK_FALSE(find_venv_stage(key, f.store));
 }
 
-TEST_CASE("late layers key: follows the interpreter's files", "[venv_stage]") {
+TEST_CASE("interpreter layer key: follows the interpreter's files", "[venv_stage]") {
   StageFixture f;
-  const std::string before = late_layers_key({&f.apt_layer});
-  CHECK(late_layers_key({&f.apt_layer}) == before);
-  CHECK(late_layers_key({}).empty());
+  const std::string before = interpreter_layer_key(f.apt_layer);
+  CHECK(interpreter_layer_key(f.apt_layer) == before);
+  CHECK(interpreter_layer_key({}) != before);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   test::write_file(f.tmp / "apt/libfoo.so.1", "another library\n");
   f.apt_layer[0].source_stat = lstat_source(f.apt_layer[0].source);
   f.apt_layer[0].size = fs::file_size(f.apt_layer[0].source);
-  CHECK(late_layers_key({&f.apt_layer}) != before);
+  CHECK(interpreter_layer_key(f.apt_layer) != before);
 }

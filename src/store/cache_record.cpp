@@ -1,0 +1,79 @@
+#include "store/cache_record.h"
+
+#include <system_error>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+#include "util/file_bytes.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path cache_record_path(const fs::path& cache_root, std::string_view folder, const Digest& key) {
+  return cache_root / folder / (std::string(key.hex()) + ".cbor");
+}
+
+std::optional<json> read_cache_record(const fs::path& file, const CacheRecordKind& kind) {
+  try {
+    std::optional<std::string> bytes = read_file_bytes(file, kind.max_size);
+    if (!bytes) return std::nullopt;
+    json record = json::from_cbor(*bytes, true, false);
+    if (record.is_discarded() || !record.is_object() || record.size() != 3) return std::nullopt;
+    const json& name = record["kind"];
+    const json& version = record["version"];
+    if (!name.is_string() || name.get_ref<const std::string&>() != kind.name) return std::nullopt;
+    if (!version.is_number_unsigned() || version.get<std::uint64_t>() != kind.version) return std::nullopt;
+    if (!record.contains("body")) return std::nullopt;
+    return std::move(record["body"]);
+  } catch (const Error&) {
+    return std::nullopt;  // larger than any record of its kind
+  }
+}
+
+bool write_cache_record(const fs::path& file, const CacheRecordKind& kind, const json& body) {
+  const std::vector<std::uint8_t> bytes =
+      json::to_cbor(json{{"kind", kind.name}, {"version", kind.version}, {"body", body}});
+  try {
+    write_file_atomically(file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+json cache_bytes(std::string_view bytes) {
+  return json::binary(std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+}
+
+std::string bytes_from_cache(const json& value) {
+  const json::binary_t& bytes = value.get_binary();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+json cache_bytes_list(const std::vector<std::string>& list) {
+  json bytes = json::array();
+  for (const auto& item : list) bytes.push_back(cache_bytes(item));
+  return bytes;
+}
+
+std::vector<std::string> bytes_list_from_cache(const json& value) {
+  std::vector<std::string> list;
+  for (const auto& item : value.get_ref<const json::array_t&>()) list.push_back(bytes_from_cache(item));
+  return list;
+}
+
+json stat_json(const std::optional<SourceStat>& stat) {
+  if (!stat) return nullptr;
+  return {stat->size, stat->mtime_ns, stat->ctime_ns, stat->inode, stat->device};
+}
+
+std::optional<SourceStat> stat_from_json(const json& value) {
+  if (value.is_null()) return std::nullopt;
+  return SourceStat{value.at(0).get<std::uint64_t>(), value.at(1).get<std::int64_t>(),
+                    value.at(2).get<std::int64_t>(), value.at(3).get<std::uint64_t>(),
+                    value.at(4).get<std::uint64_t>()};
+}
+
+}  // namespace venv2docker
