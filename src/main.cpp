@@ -1,11 +1,10 @@
 // The venv2docker command: parses flags into BuildOptions (build/command_line.h),
-// runs the build and reports. Every failure ends here as "venv2docker: error: ..." and a non-zero
-// exit (2 for usage errors).
+// runs the build and reports. Every failure ends here as "venv2docker: error:
+// ..." and a non-zero exit (2 for usage errors).
 #include <malloc.h>
 
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 
 #include "build/build.h"
