@@ -4,11 +4,12 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "build/container_settings.h"
+#include "build/output_targets.h"
 #include "compat/compat_check.h"
 #include "debian/apt_archives.h"
 #include "image/image.h"
@@ -31,22 +32,8 @@ struct BuildOptions {
   std::string project_path = "/app";
   bool no_project = false;
 
-  // Runtime settings.
-  std::optional<std::string> entrypoint;
-  std::vector<std::string> args;
-  std::vector<std::string> cmd;
-  std::vector<std::string> env;              // "K=V"
-  std::vector<std::string> ports;
-  std::optional<std::string> user;
-  std::optional<std::string> workdir;
-  std::vector<std::string> paths;
-  std::vector<std::string> pypaths;
-  bool no_project_path = false;
-  bool no_project_pypath = false;
-  std::vector<std::string> labels;           // "K=V"
+  RuntimeOptions runtime;                    // what the container runs, and how (container_settings.h)
   std::vector<std::string> annotations;      // "K=V"
-  std::vector<std::string> volumes;
-  std::optional<std::string> maintainer;
 
   std::vector<std::string> excludes;
   std::optional<std::filesystem::path> build_dir;
@@ -63,13 +50,6 @@ struct BuildOptions {
   RegistryOptions registry;                  // pulling the base and pushing (see registry.h)
   unsigned max_layers = k_default_max_venv_layers;  // --max-layers: the venv's layers at most (1: one layer)
   AptOptions apt;                            // --apt and its --apt-* options
-};
-
-struct WrittenOutput {
-  std::string type;  // "oci", "docker-archive" or "registry"
-  std::filesystem::path path;  // for "registry": the reference pushed to
-  std::string tag;
-  std::string digest;  // "registry": the manifest digest as pushed
 };
 
 struct BuildResult {

@@ -50,17 +50,18 @@ std::map<std::string, std::string> parse_assignments(const std::vector<std::stri
   return out;
 }
 
-ContainerSettings container_settings(const BuildOptions& options, const std::string& base_path, bool project) {
+ContainerSettings container_settings(const RuntimeOptions& options, const std::string& venv_path,
+                                     const std::optional<std::string>& project_path, const std::string& base_path) {
   ContainerSettings settings;
-  std::vector<std::string> path{options.venv_path + "/bin"};
+  std::vector<std::string> path{venv_path + "/bin"};
   for (const auto& extra : split_commas(options.paths)) path.push_back(extra);
-  if (project && !options.no_project_path) path.push_back(options.project_path);
+  if (project_path && !options.no_project_path) path.push_back(*project_path);
   path.push_back(base_path);
   settings.env["PATH"] = join(path, ":");
-  settings.env["VIRTUAL_ENV"] = options.venv_path;
+  settings.env["VIRTUAL_ENV"] = venv_path;
 
   std::vector<std::string> pythonpath = split_commas(options.pypaths);
-  if (project && !options.no_project_pypath) pythonpath.push_back(options.project_path);
+  if (project_path && !options.no_project_pypath) pythonpath.push_back(*project_path);
   if (!pythonpath.empty()) settings.env["PYTHONPATH"] = join(pythonpath, ":");
   for (const auto& [key, value] : parse_assignments(options.env, "--env")) settings.env[key] = value;
 
@@ -77,8 +78,8 @@ ContainerSettings container_settings(const BuildOptions& options, const std::str
   settings.user = options.user;
   if (options.workdir) {
     settings.workdir = options.workdir;
-  } else if (project) {
-    settings.workdir = options.project_path;
+  } else if (project_path) {
+    settings.workdir = project_path;
   }
   for (const auto& port : split_commas(options.ports)) settings.exposed_ports.push_back(normalise_port(port));
   settings.volumes = options.volumes;

@@ -2,18 +2,39 @@
 // container settings of the image, with the venv first on PATH.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
-#include "build/build.h"
 #include "image/image_builder.h"
 
 namespace venv2docker {
 
-/// `base_path` is the base image's PATH (or the usual default); `project`
-/// says whether the image has a project layer. Throws UsageError for
-/// malformed K=V or port values, naming the flag.
-ContainerSettings container_settings(const BuildOptions& options, const std::string& base_path, bool project);
+/// What the container runs, and how: the runtime flags as given.
+struct RuntimeOptions {
+  std::optional<std::string> entrypoint;
+  std::vector<std::string> args;
+  std::vector<std::string> cmd;
+  std::vector<std::string> env;              // "K=V"
+  std::vector<std::string> ports;
+  std::optional<std::string> user;
+  std::optional<std::string> workdir;
+  std::vector<std::string> paths;
+  std::vector<std::string> pypaths;
+  bool no_project_path = false;
+  bool no_project_pypath = false;
+  std::vector<std::string> labels;           // "K=V"
+  std::vector<std::string> volumes;
+  std::optional<std::string> maintainer;
+};
+
+/// `venv_path` is where the venv is in the image; `project_path` where the
+/// project is, if the image has one; `base_path` the base image's PATH (or
+/// the usual default). Throws UsageError for malformed K=V or port values,
+/// naming the flag.
+ContainerSettings container_settings(const RuntimeOptions& options, const std::string& venv_path,
+                                     const std::optional<std::string>& project_path, const std::string& base_path);
 
 /// Splits "K=V,K2=V2" lists (each element may hold several), for --env, --label...
 std::map<std::string, std::string> parse_assignments(const std::vector<std::string>& items, const std::string& flag);

@@ -31,4 +31,8 @@ BaseImage load_base_image(const std::string& base, const PlatformRequest& platfo
   return pull_image(*reference, registry, platform, store, reporter);
 }
 
+bool is_registry_base(const std::string& base) {
+  return base != "scratch" && !base.starts_with("oci:") && !base.starts_with("docker-archive:");
+}
+
 }  // namespace venv2docker

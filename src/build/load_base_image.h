@@ -18,4 +18,7 @@ class Reporter;
 BaseImage load_base_image(const std::string& base, const PlatformRequest& platform, const BlobStore& store,
                           const RegistryOptions& registry, Reporter& reporter);
 
+/// True when `base` names a registry image (neither scratch nor a local source).
+bool is_registry_base(const std::string& base);
+
 }  // namespace venv2docker

@@ -7,15 +7,17 @@
 
 namespace venv2docker {
 
-VenvLayersJob::VenvLayersJob(const std::vector<LayerEntry>& relocated_entries, std::string venv_destination,
-                             unsigned max_layers, LayerOptions options, const BlobStore& store) {
+VenvLayersJob::VenvLayersJob(std::shared_ptr<const std::vector<LayerEntry>> relocated_entries,
+                             std::string venv_destination, unsigned max_layers, LayerOptions options,
+                             const BlobStore& store) {
   options.progress = [this](std::uint64_t bytes) { m_bytes.store(bytes, std::memory_order_relaxed); };
   options.cancelled = &m_cancelled;
-  m_result = std::async(std::launch::async, [&relocated_entries, destination = std::move(venv_destination),
-                                             max_layers, options = std::move(options), &store] {
+  m_result = std::async(std::launch::async, [relocated_entries = std::move(relocated_entries),
+                                             destination = std::move(venv_destination), max_layers,
+                                             options = std::move(options), &store] {
     // One layer per large distribution (and a few shared ones), so a bumped
     // dependency changes one layer; --max-layers 1 keeps a single venv layer.
-    std::vector<LayerGroup> groups = split_venv_layers(relocated_entries, destination, max_layers);
+    std::vector<LayerGroup> groups = split_venv_layers(*relocated_entries, destination, max_layers);
     std::vector<std::vector<LayerEntry>> group_entries;
     for (auto& group : groups) group_entries.push_back(std::move(group.entries));
     VenvLayersWritten written;

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <future>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,11 +27,11 @@ struct VenvLayersWritten {
 
 class VenvLayersJob {
  public:
-  /// Starts splitting `relocated_entries` (which must stay unchanged until
-  /// wait() returns or the job is destroyed) and writing the layers through
-  /// the layer cache. options.progress and options.cancelled are the job's own.
-  VenvLayersJob(const std::vector<LayerEntry>& relocated_entries, std::string venv_destination, unsigned max_layers,
-                LayerOptions options, const BlobStore& store);
+  /// Starts splitting `relocated_entries` (shared, as the checks read them
+  /// meanwhile) and writing the layers through the layer cache; `store` must
+  /// outlive the job. options.progress and options.cancelled are the job's own.
+  VenvLayersJob(std::shared_ptr<const std::vector<LayerEntry>> relocated_entries, std::string venv_destination,
+                unsigned max_layers, LayerOptions options, const BlobStore& store);
   /// Cancels the job if wait() was not called, and waits for its threads.
   ~VenvLayersJob();
   VenvLayersJob(const VenvLayersJob&) = delete;

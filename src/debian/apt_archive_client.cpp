@@ -52,34 +52,41 @@ std::string decompress_file(const fs::path& file, std::size_t cap, const std::st
 AptArchiveClient::AptArchiveClient(const BlobStore& store, Reporter& reporter, bool allow_unauthenticated)
     : m_store(store), m_reporter(reporter), m_allow_unauthenticated(allow_unauthenticated) {}
 
+// One request, retried while what went wrong is worth another try.
+// `before_attempt` runs before every try, so a caller streaming the body into
+// `request.sink` can start over.
+HttpOutcome AptArchiveClient::get_with_retries(const std::string& url, const HttpRequest& request,
+                                               const std::function<void()>& before_attempt) const {
+  for (unsigned attempt = 0;; ++attempt) {
+    if (before_attempt) before_attempt();
+    HttpOutcome outcome = m_client.perform(request, redact_url(url));
+    std::optional<std::chrono::milliseconds> wait;
+    if (const auto* failure = outcome.failure()) {
+      if (!failure->retriable() || !k_retry.has_retry_after(attempt)) return outcome;
+      wait = k_retry.backoff(attempt);
+    } else {
+      // Final (a mirror asking for longer than we wait too): its status says why.
+      wait = k_retry.wait_before_retry(outcome.response(), attempt);
+      if (!wait) return outcome;
+    }
+    m_reporter.detail(redact_url(url) + ": trying again in " + std::to_string(wait->count()) + " ms");
+    std::this_thread::sleep_for(*wait);
+  }
+}
+
 // One GET, following redirects (never from https to http) and retrying what
-// is worth retrying. `before_attempt` runs before every request, so a caller
-// streaming the body into `request.sink` can start over.
-HttpResponse AptArchiveClient::get(const std::string& url, HttpRequest request,
-                                   const std::function<void()>& before_attempt) const {
+// is worth retrying (see get_with_retries).
+HttpOutcome AptArchiveClient::get(const std::string& url, HttpRequest request,
+                                  const std::function<void()>& before_attempt) const {
   std::string current = url;
   for (int redirects = 0;; ++redirects) {
     request.url = current;
-    HttpResponse response;
-    for (unsigned attempt = 0;; ++attempt) {
-      if (before_attempt) before_attempt();
-      std::chrono::milliseconds wait;
-      try {
-        response = m_client.perform(request, redact_url(current));
-        // Final (a mirror asking for longer than we wait too): its status says why.
-        auto asked = k_retry.wait_before_retry(response, attempt);
-        if (!asked) break;
-        wait = *asked;
-      } catch (const TransportError& error) {
-        if (!error.retriable() || !k_retry.has_retry_after(attempt)) throw;
-        wait = k_retry.backoff(attempt);
-      }
-      m_reporter.detail(redact_url(current) + ": trying again in " + std::to_string(wait.count()) + " ms");
-      std::this_thread::sleep_for(wait);
-    }
-    if (response.status < 300 || response.status >= 400 || response.status == 304) return response;
+    HttpOutcome outcome = get_with_retries(current, request, before_attempt);
+    if (outcome.failure()) return outcome;
+    const HttpResponse& response = outcome.response();
+    if (response.status < 300 || response.status >= 400 || response.status == 304) return outcome;
     auto location = response.headers.get("location");
-    if (!location || redirects == k_max_redirects) return response;
+    if (!location || redirects == k_max_redirects) return outcome;
     std::string next = resolve_url(current, *location);
     if (current.starts_with("https://") && !next.starts_with("https://")) {
       throw Error(redact_url(current) + " redirects from https to " + redact_url(next) + ", which apt refuses too");
@@ -88,10 +95,17 @@ HttpResponse AptArchiveClient::get(const std::string& url, HttpRequest request,
   }
 }
 
+// get(), with no answer an Error.
+HttpResponse AptArchiveClient::answer(const std::string& url, const HttpRequest& request) const {
+  HttpOutcome outcome = get(url, request);
+  if (const auto* failure = outcome.failure()) throw Error(failure->message);
+  return std::move(outcome.response());
+}
+
 std::optional<std::string> AptArchiveClient::get_small(const std::string& url, std::size_t cap) const {
   HttpRequest request;
   request.max_body = cap;
-  HttpResponse response = get(url, request);
+  HttpResponse response = answer(url, request);
   if (response.status == 404 || response.status == 410) return std::nullopt;
   if (response.status != 200) {
     throw Error(redact_url(url) + " answered HTTP " + std::to_string(response.status));
@@ -116,7 +130,7 @@ std::string AptArchiveClient::cached_inrelease(const std::string& url) const {
       request.headers.clear();  // a damaged record is no date to offer
     }
   }
-  HttpResponse response = get(url, request);
+  HttpResponse response = answer(url, request);
   if (response.status == 304) return cached.value_or("");
   if (response.status == 404 || response.status == 410) return {};
   if (response.status != 200) throw Error(redact_url(url) + " answered HTTP " + std::to_string(response.status));
@@ -190,16 +204,16 @@ Digest AptArchiveClient::fetch_verified(const std::string& url, const std::strin
     writer.reset();
     received = 0;
   };
-  try {
-    HttpResponse response = get(url, request, start_over);
-    if (response.status != 200) {
-      throw Error("cannot download " + what + ": " + redact_url(url) + " answered HTTP " + std::to_string(response.status));
-    }
-  } catch (const TransportError& error) {
-    if (error.kind() != TransportError::Kind::aborted_by_sink) throw;
+  HttpOutcome outcome = get(url, request, start_over);
+  if (const auto* failure = outcome.failure()) {
+    if (failure->kind != TransportFailure::Kind::aborted_by_sink) throw Error(failure->message);
     throw Error(what + " from " + redact_url(url) + " is larger than the " + std::to_string(size) +
                     " bytes its index lists",
                 "the archive is inconsistent or the download was tampered with; nothing was stored");
+  }
+  if (outcome.response().status != 200) {
+    throw Error("cannot download " + what + ": " + redact_url(url) + " answered HTTP " +
+                std::to_string(outcome.response().status));
   }
   if (!writer) writer.emplace(m_store.writer());
   m_downloaded += received;

@@ -43,7 +43,10 @@ class AptArchiveClient {
                    std::uint64_t size);
 
  private:
-  HttpResponse get(const std::string& url, HttpRequest request, const std::function<void()>& before_attempt = {}) const;
+  HttpOutcome get(const std::string& url, HttpRequest request, const std::function<void()>& before_attempt = {}) const;
+  HttpOutcome get_with_retries(const std::string& url, const HttpRequest& request,
+                               const std::function<void()>& before_attempt) const;
+  HttpResponse answer(const std::string& url, const HttpRequest& request) const;
   std::optional<std::string> get_small(const std::string& url, std::size_t cap) const;
   std::string cached_inrelease(const std::string& url) const;
   Digest fetch_verified(const std::string& url, const std::string& sha256, std::uint64_t size,

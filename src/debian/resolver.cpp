@@ -16,16 +16,16 @@ namespace venv2docker::debian {
 
 namespace {
 
-// A relation that cannot be met. Caught where another alternative may do.
-class Unsatisfiable : public Error {
- public:
-  using Error::Error;
-};
+// What a step that may fail to meet a relation returns: nothing when it met
+// it, else why not, as the error to report when no other alternative is left.
+// Trying the next alternative is the resolver's ordinary way on, so this is a
+// value, never thrown until it is final.
+using Unmet = std::optional<Error>;
 
-// A name chosen earlier in this pass must take another version: the pass
-// starts again, knowing the relation that forced it, so that the first choice
-// is the right one.
-struct Restart {};
+// How a pass ended: with every relation met, or with a name chosen earlier
+// in the pass that must take another version. The pass then starts again,
+// knowing the relation that forced it, so that the first choice is the right one.
+enum class PassEnd { complete, restart };
 
 const std::string k_request = "the request";
 
@@ -42,18 +42,7 @@ class Resolver {
       m_roots.clear();
       m_requested.clear();
       m_requested_versions.clear();
-      try {
-        // As apt-get install does: every requested package is marked first,
-        // then their dependencies are met, request by request.
-        std::vector<const Package*> marked;
-        for (const auto& item : requested) {
-          if (const auto* package = mark_request(item)) marked.push_back(package);
-        }
-        for (const auto* package : marked) install_dependencies(*package);
-        upgrade_broken_dependants();
-      } catch (const Restart&) {
-        continue;
-      }
+      if (run_pass(requested) == PassEnd::restart) continue;
       check_conflicts();
       return InstallPlan{ordered_plan(), m_state.notes()};
     }
@@ -61,6 +50,19 @@ class Resolver {
   }
 
  private:
+  PassEnd run_pass(const std::vector<std::string>& requested) {
+    // As apt-get install does: every requested package is marked first,
+    // then their dependencies are met, request by request.
+    std::vector<const Package*> marked;
+    for (const auto& item : requested) {
+      if (const auto* package = mark_request(item)) marked.push_back(package);
+    }
+    for (const auto* package : marked) {
+      if (auto unmet = install_dependencies(*package)) throw *unmet;
+    }
+    return upgrade_broken_dependants();
+  }
+
   // ---- what the image would have ----
 
   const Package* chosen(std::string_view name) const { return m_state.chosen(name); }
@@ -125,6 +127,8 @@ class Resolver {
     return package;
   }
 
+  // Keeps `relation` for the passes to come. Throws Error when it was known
+  // already: the passes would go round in circles.
   void learn(const Relation& relation, const std::string& required_by) {
     auto& learned = m_learned[relation.name];
     const Constraint constraint{relation, required_by};
@@ -135,56 +139,59 @@ class Resolver {
       }
     }
     learned.push_back(constraint);
-    throw Restart{};
   }
 
   // ---- choosing ----
 
-  void choose(const Package& package) {
-    mark(package);
-    install_dependencies(package);
+  [[nodiscard]] Unmet choose(const Package& package) {
+    if (auto unmet = mark(package)) return unmet;
+    return install_dependencies(package);
   }
 
   // Adds `package` to the plan, its dependencies not yet met.
-  void mark(const Package& package) {
+  [[nodiscard]] Unmet mark(const Package& package) {
     m_state.choose(package);
     // When other ways remain, one that clashes with what is already there
     // gives way to them, as apt would choose. With no other way, the clash is
     // reported at the end, once the plan is complete (an upgrade planned later
     // may still remove it).
     if (m_trial_depth > 0) {
-      if (const auto clash = clash_of(package, false)) throw Unsatisfiable(clash->what(), clash->hint());
+      if (auto clash = clash_of(package, false)) return clash;
     }
     if (const auto* base = m_universe.installed(package.name)) {
       const bool upgrade = compare_versions(package.version, base->version) > 0;
       m_state.note(package.label() + " replaces the base's " + base->version +
                    (upgrade ? " (upgrade)" : " (downgrade)"));
     }
+    return std::nullopt;
   }
 
   // Marked before its dependencies are met, so that a cycle back to it is met.
-  void install_dependencies(const Package& package) {
+  [[nodiscard]] Unmet install_dependencies(const Package& package) {
     for (const auto* groups : {&package.pre_depends, &package.depends}) {
-      for (const auto& group : *groups) satisfy(group, package.name);
+      for (const auto& group : *groups) {
+        if (auto unmet = satisfy(group, package.name)) return unmet;
+      }
     }
+    return std::nullopt;
   }
 
-  void satisfy(const Alternatives& group, const std::string& dependant) {
+  [[nodiscard]] Unmet satisfy(const Alternatives& group, const std::string& dependant) {
     // Only a relation without alternatives binds its package's version.
     if (group.size() == 1) m_state.constrain(group.front(), dependant);
-    if (group_satisfier(group)) return;
+    if (group_satisfier(group)) return std::nullopt;
     const auto solutions = possible_solutions(group);
     // The only way is taken as it is: a clash it brings is reported once the
     // plan is complete, when an upgrade planned later may have removed it.
     if (solutions.size() == 1) return choose(*solutions.front());
     // The first way that failed further down explains the failure better
     // than the group as a whole.
-    std::optional<Unsatisfiable> deeper;
+    Unmet deeper;
     for (const auto* solution : solutions) {
-      if (attempt([&] { choose(*solution); }, true, deeper)) return;
+      if (attempt([&] { return choose(*solution); }, true, deeper)) return std::nullopt;
     }
-    if (deeper) throw *deeper;
-    throw unsatisfiable(group, dependant);
+    if (deeper) return deeper;
+    return unsatisfiable(group, dependant);
   }
 
   // The versions that could meet `group`, in the order apt tries them
@@ -219,25 +226,22 @@ class Resolver {
     return solutions;
   }
 
-  // Runs `step` as one of several ways to meet a relation: when it fails,
-  // everything it did is undone, and its error kept in `failure` if
-  // `explains` and none is kept yet.
+  // Runs `step` (which returns Unmet) as one of several ways to meet a
+  // relation: when it fails, everything it did is undone, and why kept in
+  // `failure` if `explains` and none is kept yet.
   template <typename Step>
-  bool attempt(Step step, bool explains, std::optional<Unsatisfiable>& failure) {
+  bool attempt(Step step, bool explains, Unmet& failure) {
     const auto before = m_state.mark();
     struct TrialScope {
       int& depth;
       explicit TrialScope(int& d) : depth(++d) {}
       ~TrialScope() { --depth; }
     } scope(m_trial_depth);
-    try {
-      step();
-      return true;
-    } catch (const Unsatisfiable& error) {
-      m_state.roll_back(before);
-      if (explains && !failure) failure = error;
-      return false;
-    }
+    Unmet unmet = step();
+    if (!unmet) return true;
+    m_state.roll_back(before);
+    if (explains && !failure) failure = std::move(unmet);
+    return false;
   }
 
   // ---- requests ----
@@ -256,7 +260,7 @@ class Resolver {
       throw Error("--apt asks for " + earlier->label() + " and " + package->label(), "ask for one version");
     }
     m_requested_versions[package->name] = package;
-    mark(*package);
+    if (auto unmet = mark(*package)) throw *unmet;
     m_roots.push_back(package);
     return package;
   }
@@ -267,7 +271,7 @@ class Resolver {
   // (libfoo-dev (= old) when libfoo1 is upgraded); when no newer version
   // exists, the relation binds the upgraded package instead and the pass
   // starts again, ending in a clear error when nothing fits both.
-  void upgrade_broken_dependants() {
+  PassEnd upgrade_broken_dependants() {
     for (bool changed = true; changed;) {
       changed = upgrade_source_siblings();
       changed = upgrade_clashing_installed() || changed;
@@ -276,13 +280,15 @@ class Resolver {
         const auto* broken = broken_group(*base);
         if (!broken) continue;
         if (const auto* newer = installable(base->name)) {
-          choose(*newer);
+          if (auto unmet = choose(*newer)) throw *unmet;
           changed = true;
           break;
         }
         learn(broken->front(), base->label() + " (installed in the base)");
+        return PassEnd::restart;
       }
     }
+    return PassEnd::complete;
   }
 
   // apt (since 2.5, Upgrade-By-Source-Package) keeps the installed binaries
@@ -301,8 +307,8 @@ class Resolver {
       if (!newer || !upgraded_sources.contains({newer->source, newer->source_version})) {
         continue;
       }
-      std::optional<Unsatisfiable> ignored;
-      added = attempt([&] { choose(*newer); }, false, ignored) || added;
+      Unmet ignored;
+      added = attempt([&] { return choose(*newer); }, false, ignored) || added;
     }
     return added;
   }
@@ -318,11 +324,12 @@ class Resolver {
       if (!kept_installed(*base) || !clashes_with_plan(*base)) continue;
       const auto* newer = installable(base->name);
       if (!newer) continue;
-      std::optional<Unsatisfiable> ignored;
+      Unmet ignored;
       added = attempt(
-                  [&] {
-                    choose(*newer);
-                    if (clashes_with_plan(*newer)) throw Unsatisfiable(newer->label() + " clashes as well");
+                  [&]() -> Unmet {
+                    if (auto unmet = choose(*newer)) return unmet;
+                    if (clashes_with_plan(*newer)) return Error(newer->label() + " clashes as well");
+                    return std::nullopt;
                   },
                   false, ignored) ||
               added;
@@ -451,7 +458,7 @@ class Resolver {
     return others.empty() ? std::string() : "; also required: " + join_with(others, ", ");
   }
 
-  Unsatisfiable unsatisfiable(const Alternatives& group, const std::string& dependant) const {
+  Error unsatisfiable(const Alternatives& group, const std::string& dependant) const {
     std::vector<std::string> reasons;
     std::string others;
     for (const auto& relation : group) {
@@ -461,7 +468,7 @@ class Resolver {
     }
     const std::string wants = dependant == k_request ? "cannot install " + group.front().name + ": it was asked for as "
                                                      : "cannot install " + dependant + ": it depends on ";
-    return Unsatisfiable(wants + alternatives_text(group) + ", but " + join_with(reasons, "; ") + others,
+    return Error(wants + alternatives_text(group) + ", but " + join_with(reasons, "; ") + others,
                          "the base image's apt sources cannot meet this: add a source with --apt-source, or use a base "
                          "image from a newer release");
   }

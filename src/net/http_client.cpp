@@ -115,22 +115,22 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t uploa
   return 0;
 }
 
-TransportError::Kind classify(CURLcode code) {
+TransportFailure::Kind classify(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_CONNECT:
-      return TransportError::Kind::connect;
+      return TransportFailure::Kind::connect;
     case CURLE_COULDNT_RESOLVE_HOST:  // a name that does not resolve will not resolve a second later
     case CURLE_COULDNT_RESOLVE_PROXY:
-      return TransportError::Kind::other;
+      return TransportFailure::Kind::other;
     case CURLE_SSL_CONNECT_ERROR:
-      return TransportError::Kind::tls_handshake;
+      return TransportFailure::Kind::tls_handshake;
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_ISSUER_ERROR:
-      return TransportError::Kind::tls_verify;
+      return TransportFailure::Kind::tls_verify;
     case CURLE_OPERATION_TIMEDOUT:
-      return TransportError::Kind::timeout;
+      return TransportFailure::Kind::timeout;
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
@@ -138,9 +138,9 @@ TransportError::Kind classify(CURLcode code) {
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
     case CURLE_WEIRD_SERVER_REPLY:
-      return TransportError::Kind::interrupted;
+      return TransportFailure::Kind::interrupted;
     default:
-      return TransportError::Kind::other;
+      return TransportFailure::Kind::other;
   }
 }
 
@@ -194,7 +194,7 @@ struct HttpClient::Pool {
 HttpClient::HttpClient() : m_pool(std::make_unique<Pool>()) { curl(); }  // loads libcurl, or says why not
 HttpClient::~HttpClient() = default;
 
-HttpResponse HttpClient::perform(const HttpRequest& request, const std::string& shown_url) const {
+HttpOutcome HttpClient::perform(const HttpRequest& request, const std::string& shown_url) const {
   CURL* handle = m_pool->take();
   struct GiveBack {
     Pool* pool;
@@ -283,18 +283,18 @@ HttpResponse HttpClient::perform(const HttpRequest& request, const std::string& 
   if (code == CURLE_OK) return response;
   std::string what = request.method + " " + shown_url;
   if (transfer.aborted_by_sink) {
-    throw TransportError(what + ": the transfer was stopped", TransportError::Kind::aborted_by_sink);
+    return TransportFailure{TransportFailure::Kind::aborted_by_sink, what + ": the transfer was stopped"};
   }
   if (code == CURLE_WRITE_ERROR && response.body_truncated) {
     if (transfer.too_large) {
-      throw TransportError(what + ": the answer is larger than the " + std::to_string(request.max_body) +
-                               " bytes allowed",
-                           TransportError::Kind::too_large);
+      return TransportFailure{TransportFailure::Kind::too_large, what + ": the answer is larger than the " +
+                                                                     std::to_string(request.max_body) +
+                                                                     " bytes allowed"};
     }
     return response;  // an error body, cut at its cap
   }
   std::string detail = error_buffer[0] ? error_buffer : curl().easy_strerror(code);
-  throw TransportError(what + ": " + detail, classify(code));
+  return TransportFailure{classify(code), what + ": " + detail};
 }
 
 std::string redact_url(std::string_view url) {

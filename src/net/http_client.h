@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "util/error.h"
@@ -66,19 +67,30 @@ struct HttpResponse {
   bool body_truncated = false;
 };
 
-/// The request never got an HTTP answer (refused, reset, TLS failure, timeout).
-class TransportError : public Error {
- public:
+/// Why a request got no HTTP answer (refused, reset, TLS failure, timeout, a
+/// body over its cap, a sink that stopped the transfer).
+struct TransportFailure {
   enum class Kind { connect, tls_handshake, tls_verify, interrupted, timeout, aborted_by_sink, too_large, other };
-  TransportError(const std::string& message, Kind kind) : Error(message), m_kind(kind) {}
-  Kind kind() const { return m_kind; }
+  Kind kind = Kind::other;
+  std::string message;  // names the method and the URL as shown
   /// Worth another try (the connection broke, not the request).
-  bool retriable() const {
-    return m_kind == Kind::connect || m_kind == Kind::interrupted || m_kind == Kind::timeout;
-  }
+  bool retriable() const { return kind == Kind::connect || kind == Kind::interrupted || kind == Kind::timeout; }
+};
+
+/// An HTTP answer (any status), or why there was none. Getting none is an
+/// outcome the caller acts on (another try, plain http), so it is a value;
+/// the caller turns it into an Error when it is final.
+class HttpOutcome {
+ public:
+  HttpOutcome(HttpResponse response) : m_value(std::move(response)) {}
+  HttpOutcome(TransportFailure failure) : m_value(std::move(failure)) {}
+  /// Why there is no answer; null when there is one.
+  const TransportFailure* failure() const { return std::get_if<TransportFailure>(&m_value); }
+  /// The answer; only when failure() is null.
+  HttpResponse& response() { return std::get<HttpResponse>(m_value); }
 
  private:
-  Kind m_kind;
+  std::variant<HttpResponse, TransportFailure> m_value;
 };
 
 class HttpClient {
@@ -88,10 +100,10 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  /// Performs one request. Any HTTP status is a response; throws
-  /// TransportError when there is no response (its message names the method
-  /// and `shown_url`, a URL safe to print), Error for a file body it cannot read.
-  HttpResponse perform(const HttpRequest& request, const std::string& shown_url) const;
+  /// Performs one request. Any HTTP status is an answer; without one, the
+  /// failure's message names the method and `shown_url` (a URL safe to
+  /// print). Throws Error for a file body it cannot read.
+  HttpOutcome perform(const HttpRequest& request, const std::string& shown_url) const;
 
  private:
   struct Pool;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <thread>
+#include <variant>
 
 namespace venv2docker {
 
@@ -34,11 +35,36 @@ void cancel_upload(RegistrySession& session, const std::string& location) {
   }
 }
 
-std::string start_upload(RegistrySession& session, const std::string& repository, std::uint64_t* min_chunk) {
+// Why an upload must start over from a new session (sessions are
+// single-use): a connection that kept breaking, or a status worth another
+// try. An outcome push_blob acts on, not an error until its tries run out.
+struct StartOver {
+  std::string why;
+};
+
+template <typename T>
+using OrStartOver = std::variant<T, StartOver>;
+
+// try_send, with a connection that kept breaking as a StartOver.
+OrStartOver<HttpResponse> send_in_upload(RegistrySession& session, const RegistryRequest& request) {
+  HttpOutcome outcome = session.try_send(request);
+  if (const auto* failure = outcome.failure()) return StartOver{failure->message};
+  return std::move(outcome.response());
+}
+
+StartOver retriable_answer(const std::string& doing, RegistrySession& session, const HttpResponse& response) {
+  return StartOver{doing + ": registry " + session.registry() + " answered " + describe_answer(response)};
+}
+
+// A new upload session's location.
+OrStartOver<std::string> start_upload(RegistrySession& session, const std::string& repository,
+                                      std::uint64_t* min_chunk) {
   RegistryRequest request;
   request.method = "POST";
   request.target = "/v2/" + repository + "/blobs/uploads/";
-  HttpResponse response = session.send(request);
+  auto sent = send_in_upload(session, request);
+  if (auto* start_over = std::get_if<StartOver>(&sent)) return *start_over;
+  const HttpResponse& response = std::get<HttpResponse>(sent);
   if (response.status != 202) session.fail(request, response, "cannot start an upload");
   if (min_chunk) {
     if (auto text = response.headers.get("oci-chunk-min-length")) {
@@ -67,8 +93,8 @@ struct UploadProgress {
 
 // One PUT with the whole blob. Returns the status (201 on success, 413 when
 // the registry or a proxy wants chunks).
-long put_whole(RegistrySession& session, const std::string& location, const Descriptor& blob, const BlobStore& store,
-               SharedReporter& reporter) {
+OrStartOver<long> put_whole(RegistrySession& session, const std::string& location, const Descriptor& blob,
+                            const BlobStore& store, SharedReporter& reporter) {
   RegistryRequest request;
   request.method = "PUT";
   request.target = with_digest(location, blob.digest);
@@ -77,21 +103,22 @@ long put_whole(RegistrySession& session, const std::string& location, const Desc
   request.retry = false;
   UploadProgress progress{reporter};
   request.upload_progress = [&](std::uint64_t sent) { progress(sent); };
-  HttpResponse response = session.send(request);
+  auto sent = send_in_upload(session, request);
+  if (auto* start_over = std::get_if<StartOver>(&sent)) return *start_over;
+  const HttpResponse& response = std::get<HttpResponse>(sent);
   if (response.status == 201 || response.status == 413) return response.status;
-  if (is_retriable_status(response.status)) {
-    throw TransientError("uploading " + blob.digest.str() + ": registry " + session.registry() + " answered " +
-                         describe_answer(response));
-  }
+  if (is_retriable_status(response.status)) return retriable_answer("uploading " + blob.digest.str(), session, response);
   session.fail(request, response, "cannot upload " + blob.digest.str());
 }
 
 // PATCH chunks of `chunk` bytes into a fresh session, then PUT ?digest=.
 // Returns false when a chunk was refused as too large (413).
-bool put_chunked(RegistrySession& session, const std::string& repository, const Descriptor& blob,
-                 const BlobStore& store, SharedReporter& reporter, std::uint64_t& chunk) {
+OrStartOver<bool> put_chunked(RegistrySession& session, const std::string& repository, const Descriptor& blob,
+                              const BlobStore& store, SharedReporter& reporter, std::uint64_t& chunk) {
   std::uint64_t min_chunk = 0;
-  std::string location = start_upload(session, repository, &min_chunk);
+  auto started = start_upload(session, repository, &min_chunk);
+  if (auto* start_over = std::get_if<StartOver>(&started)) return *start_over;
+  std::string location = std::get<std::string>(started);
   chunk = std::max(chunk, min_chunk);
   UploadProgress progress{reporter};
   std::uint64_t offset = 0;
@@ -106,15 +133,16 @@ bool put_chunked(RegistrySession& session, const std::string& repository, const 
     request.retry = false;
     progress.base = offset;
     request.upload_progress = [&](std::uint64_t sent) { progress(sent); };
-    HttpResponse response = session.send(request);
+    auto sent = send_in_upload(session, request);
+    if (auto* start_over = std::get_if<StartOver>(&sent)) return *start_over;
+    const HttpResponse& response = std::get<HttpResponse>(sent);
     if (response.status == 413 && chunk > k_smallest_chunk && chunk > min_chunk) {
       cancel_upload(session, location);
       return false;
     }
     if (is_retriable_status(response.status)) {
       cancel_upload(session, location);
-      throw TransientError("uploading " + blob.digest.str() + ": registry " + session.registry() + " answered " +
-                           describe_answer(response));
+      return retriable_answer("uploading " + blob.digest.str(), session, response);
     }
     if (response.status != 202 && response.status != 204 && response.status != 201) {
       cancel_upload(session, location);
@@ -128,13 +156,41 @@ bool put_chunked(RegistrySession& session, const std::string& repository, const 
   finish.target = with_digest(location, blob.digest);
   finish.body = RequestBody{};
   finish.retry = false;
-  HttpResponse response = session.send(finish);
+  auto sent = send_in_upload(session, finish);
+  if (auto* start_over = std::get_if<StartOver>(&sent)) return *start_over;
+  const HttpResponse& response = std::get<HttpResponse>(sent);
   if (is_retriable_status(response.status)) {
-    throw TransientError("finishing the upload of " + blob.digest.str() + ": registry " + session.registry() +
-                         " answered " + describe_answer(response));
+    return retriable_answer("finishing the upload of " + blob.digest.str(), session, response);
   }
   if (response.status != 201) session.fail(finish, response, "cannot finish the upload of " + blob.digest.str());
   return true;
+}
+
+// One try at uploading `blob`: into the session at `location` when the mount
+// left one, else a new one; as chunks once the registry refused a whole PUT
+// (`chunked`). Nothing when the blob is uploaded.
+std::optional<StartOver> upload_once(RegistrySession& session, const std::string& repository,
+                                     const Descriptor& blob, const BlobStore& store, SharedReporter& reporter,
+                                     std::optional<std::string> location, bool& chunked, std::uint64_t& chunk) {
+  if (!chunked) {
+    if (!location) {
+      auto started = start_upload(session, repository, nullptr);
+      if (auto* start_over = std::get_if<StartOver>(&started)) return *start_over;
+      location = std::get<std::string>(started);
+    }
+    auto status = put_whole(session, *location, blob, store, reporter);
+    if (auto* start_over = std::get_if<StartOver>(&status)) return *start_over;
+    if (std::get<long>(status) == 201) return std::nullopt;
+    reporter.detail(blob.digest.str() + ": one-request upload refused (413), uploading in chunks");
+    cancel_upload(session, *location);
+    chunked = true;
+  }
+  for (;;) {
+    auto uploaded = put_chunked(session, repository, blob, store, reporter, chunk);
+    if (auto* start_over = std::get_if<StartOver>(&uploaded)) return *start_over;
+    if (std::get<bool>(uploaded)) return std::nullopt;
+    chunk /= 2;
+  }
 }
 
 bool registry_has(RegistrySession& session, const std::string& repository, const Descriptor& blob) {
@@ -207,17 +263,16 @@ BlobPush push_blob(RegistrySession& session, const std::string& repository, cons
     RegistryRequest request;
     request.method = "POST";
     request.target = "/v2/" + repository + "/blobs/uploads/?mount=" + blob.digest.str() + "&from=" + mount_from;
-    HttpResponse response;
+    std::optional<HttpOutcome> sent;
     try {
-      response = session.send(request);
-    } catch (const TransientError&) {
-      throw;
+      sent = session.try_send(request);
     } catch (const Error& error) {
       // Some registries answer a mount they will not do with 401 (Harbor):
       // an ordinary upload may still be allowed.
       reporter.detail(blob.digest.str() + ": not mounted (" + error.what() + "), uploading");
-      response.status = 0;
     }
+    if (sent && sent->failure()) throw Error(sent->failure()->message);
+    const HttpResponse response = sent ? std::move(sent->response()) : HttpResponse{};  // status 0: refused
     if (response.status == 201) {
       reporter.detail(blob.digest.str() + ": mounted from " + mount_from);
       return BlobPush::mounted;
@@ -233,25 +288,14 @@ BlobPush push_blob(RegistrySession& session, const std::string& repository, cons
   std::uint64_t chunk = k_first_chunk;
   bool chunked = false;
   for (unsigned attempt = 0;; ++attempt) {
-    try {
-      if (!chunked) {
-        std::string where = location ? *location : start_upload(session, repository, nullptr);
-        location.reset();
-        long status = put_whole(session, where, blob, store, reporter);
-        if (status == 201) break;
-        reporter.detail(blob.digest.str() + ": one-request upload refused (413), uploading in chunks");
-        cancel_upload(session, where);
-        chunked = true;
-      }
-      while (!put_chunked(session, repository, blob, store, reporter, chunk)) chunk /= 2;
-      break;
-    } catch (const TransientError& error) {
-      // Upload sessions are single-use: start over from a new one.
-      location.reset();
-      if (attempt + 1 >= attempts) throw;
-      reporter.detail(std::string(error.what()) + "; starting the upload again");
-      std::this_thread::sleep_for(session.retry().backoff(attempt));
-    }
+    std::optional<StartOver> start_over =
+        upload_once(session, repository, blob, store, reporter, location, chunked, chunk);
+    if (!start_over) break;
+    // Upload sessions are single-use: start over from a new one.
+    location.reset();
+    if (attempt + 1 >= attempts) throw Error(start_over->why);
+    reporter.detail(start_over->why + "; starting the upload again");
+    std::this_thread::sleep_for(session.retry().backoff(attempt));
   }
   reporter.detail(blob.digest.str() + ": uploaded (" + std::to_string(blob.size) + " bytes)");
   return BlobPush::uploaded;

@@ -191,36 +191,36 @@ void RegistrySession::connect() {
     HttpResponse response;
     bool last = i + 1 == ways.size();
     for (unsigned attempt = 0;; ++attempt) {
-      try {
-        response = m_http.perform(ping, redact_url(ping.url));
-        if (auto wait = m_retry.wait_before_retry(response, attempt)) {
-          std::this_thread::sleep_for(*wait);
-          continue;
-        }
-        break;
-      } catch (const TransportError& error) {
-        if (error.kind() == TransportError::Kind::tls_verify) {
-          throw Error("cannot verify the TLS certificate of registry " + m_registry + ": " + error.what(),
+      HttpOutcome outcome = m_http.perform(ping, redact_url(ping.url));
+      if (const auto* failure = outcome.failure()) {
+        if (failure->kind == TransportFailure::Kind::tls_verify) {
+          throw Error("cannot verify the TLS certificate of registry " + m_registry + ": " + failure->message,
                       "trust its CA with --ca-cert FILE or /etc/docker/certs.d/" + m_registry +
                           "/ca.crt, or (for a test registry only) --insecure-registry " + m_registry);
         }
-        bool https_unspoken = !last && (error.kind() == TransportError::Kind::tls_handshake ||
-                                        error.kind() == TransportError::Kind::interrupted ||
-                                        error.kind() == TransportError::Kind::connect);
+        bool https_unspoken = !last && (failure->kind == TransportFailure::Kind::tls_handshake ||
+                                        failure->kind == TransportFailure::Kind::interrupted ||
+                                        failure->kind == TransportFailure::Kind::connect);
         if (https_unspoken) {
           response.status = 0;
           break;
         }
-        if (error.retriable() && m_retry.has_retry_after(attempt)) {
+        if (failure->retriable() && m_retry.has_retry_after(attempt)) {
           std::this_thread::sleep_for(m_retry.backoff(attempt));
           continue;
         }
         std::string hint = "check the registry's name and port, and the network (https_proxy, no_proxy)";
-        if (error.kind() == TransportError::Kind::tls_handshake && !loopback && !insecure) {
+        if (failure->kind == TransportFailure::Kind::tls_handshake && !loopback && !insecure) {
           hint = "if " + m_registry + " serves plain HTTP (a test registry only), pass --insecure-registry " + m_registry;
         }
-        throw Error("cannot reach registry " + m_registry + ": " + error.what(), hint);
+        throw Error("cannot reach registry " + m_registry + ": " + failure->message, hint);
       }
+      response = std::move(outcome.response());
+      if (auto wait = m_retry.wait_before_retry(response, attempt)) {
+        std::this_thread::sleep_for(*wait);
+        continue;
+      }
+      break;
     }
     if (response.status == 0) continue;  // try the next way
     m_base = base;
@@ -266,19 +266,19 @@ std::string RegistrySession::fetch_token(const Challenge& challenge, const Scope
 
   auto perform = [&](const HttpRequest& r) {
     for (unsigned attempt = 0;; ++attempt) {
-      try {
-        HttpResponse response = m_http.perform(r, redact_url(r.url));
-        if (auto wait = m_retry.wait_before_retry(response, attempt)) {
-          std::this_thread::sleep_for(*wait);
-          continue;
-        }
-        return response;
-      } catch (const TransportError& error) {
-        if (!error.retriable() || !m_retry.has_retry_after(attempt)) {
-          throw Error("cannot get a token for registry " + m_registry + ": " + error.what());
+      HttpOutcome outcome = m_http.perform(r, redact_url(r.url));
+      if (const auto* failure = outcome.failure()) {
+        if (!failure->retriable() || !m_retry.has_retry_after(attempt)) {
+          throw Error("cannot get a token for registry " + m_registry + ": " + failure->message);
         }
         std::this_thread::sleep_for(m_retry.backoff(attempt));
+        continue;
       }
+      if (auto wait = m_retry.wait_before_retry(outcome.response(), attempt)) {
+        std::this_thread::sleep_for(*wait);
+        continue;
+      }
+      return std::move(outcome.response());
     }
   };
 
@@ -383,6 +383,12 @@ void RegistrySession::note_warnings(const HttpResponse& response) {
 }
 
 HttpResponse RegistrySession::send(const RegistryRequest& request) {
+  HttpOutcome outcome = try_send(request);
+  if (const auto* failure = outcome.failure()) throw Error(failure->message);
+  return std::move(outcome.response());
+}
+
+HttpOutcome RegistrySession::try_send(const RegistryRequest& request) {
   connect();
   std::string url = absolute(request.target);
   std::string method = request.method;
@@ -405,25 +411,24 @@ HttpResponse RegistrySession::send(const RegistryRequest& request) {
     http.verify_tls = to_registry ? m_verify_tls : true;
     http.ca_pem = to_registry ? &m_registry_ca_pem : &m_general_ca_pem;
     http.upload_progress = request.upload_progress;
-    HttpResponse response;
-    try {
-      response = m_http.perform(http, redact_url(url));
-    } catch (const TransportError& error) {
-      if (error.retriable() && attempt + 1 < attempts) {
-        m_reporter.detail(std::string(error.what()) + "; trying again");
+    HttpOutcome outcome = m_http.perform(http, redact_url(url));
+    if (const auto* failure = outcome.failure()) {
+      if (failure->retriable() && attempt + 1 < attempts) {
+        m_reporter.detail(failure->message + "; trying again");
         std::this_thread::sleep_for(m_retry.backoff(attempt++));
         continue;
       }
-      if (error.kind() == TransportError::Kind::too_large || error.kind() == TransportError::Kind::aborted_by_sink) {
-        throw Error(std::string(error.what()) + " (registry " + m_registry + ")");
+      if (failure->kind == TransportFailure::Kind::too_large ||
+          failure->kind == TransportFailure::Kind::aborted_by_sink) {
+        throw Error(failure->message + " (registry " + m_registry + ")");
       }
-      if (error.retriable()) {
-        throw TransientError("no answer from registry " + m_registry + " after " + std::to_string(attempt + 1) +
-                             (attempt ? " tries" : " try") + ": " + error.what());
-      }
-      throw Error("no answer from registry " + m_registry + " after " + std::to_string(attempt + 1) +
-                  (attempt ? " tries" : " try") + ": " + error.what());
+      TransportFailure final{failure->kind, "no answer from registry " + m_registry + " after " +
+                                                std::to_string(attempt + 1) + (attempt ? " tries" : " try") + ": " +
+                                                failure->message};
+      if (failure->retriable()) return final;
+      throw Error(final.message);
     }
+    HttpResponse& response = outcome.response();
     m_reporter.detail(method + " " + redact_url(url) + " -> " + std::to_string(response.status));
     note_warnings(response);
 
@@ -488,7 +493,7 @@ HttpResponse RegistrySession::send(const RegistryRequest& request) {
       ++attempt;
       continue;
     }
-    return response;
+    return std::move(response);
   }
 }
 

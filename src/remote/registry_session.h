@@ -58,13 +58,6 @@ struct RegistryRequest {
   std::function<void(std::uint64_t)> upload_progress;
 };
 
-/// A request got no usable answer for a reason worth a fresh start (a
-/// dropped connection, a 5xx or 429 when no more tries were allowed).
-class TransientError : public Error {
- public:
-  using Error::Error;
-};
-
 class RegistrySession {
  public:
   /// `repository` is the main one (for credential lookup); `scopes` what the
@@ -77,6 +70,9 @@ class RegistrySession {
   /// Throws Error when there is none after the retries, and when the registry
   /// refuses our credentials (or wants some and we have none).
   HttpResponse send(const RegistryRequest& request);
+  /// send(), but a connection that kept breaking (worth a fresh start: a new
+  /// upload session) is a failure returned, not an Error thrown.
+  HttpOutcome try_send(const RegistryRequest& request);
   /// Throws Error: "<doing>: <METHOD> <url> to registry R answered <status> (<errors>)".
   [[noreturn]] void fail(const RegistryRequest& request, const HttpResponse& response, const std::string& doing);
   /// The full (redacted) URL of a target, for messages.

@@ -1,5 +1,7 @@
-// The one error type of the library: a message plus the context it happened in
-// (a file, a registry, a flag). main() prints it as "venv2docker: error: ...".
+// What the library throws, and only for errors: a message plus the context it
+// happened in (a file, a registry, a flag). main() prints it as
+// "venv2docker: error: ...". Outcomes a caller acts on are values instead
+// (docs/architecture.md, "Errors").
 // Header only.
 #pragma once
 

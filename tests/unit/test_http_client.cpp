@@ -1,7 +1,12 @@
 // URL rules of the registry client: where credentials may go on a redirect
 // (same scheme, host and port only), Location resolution, and what a URL
-// shows in messages.
+// shows in messages; and a request without an answer as a value.
 #include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "net/http_client.h"
 #include "store/digest.h"
@@ -52,4 +57,27 @@ TEST_CASE("blob and manifest URLs are built only from validated digests") {
   CHECK(path.find("..") == std::string::npos);
   CHECK(url_encode("repository:a/b:pull,push") == "repository%3Aa%2Fb%3Apull%2Cpush");
   CHECK(url_encode("a b&c=d") == "a%20b%26c%3Dd");
+}
+
+TEST_CASE("no answer is an outcome, not an exception: a refused connection says why") {
+  // A loopback port that was free a moment ago: nothing listens there.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  ::close(listener);
+  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/v2/";
+
+  HttpClient client;
+  HttpRequest request;
+  request.url = url;
+  HttpOutcome outcome = client.perform(request, url);
+  REQUIRE(outcome.failure() != nullptr);
+  CHECK(outcome.failure()->kind == TransportFailure::Kind::connect);
+  CHECK(outcome.failure()->retriable());
+  CHECK(outcome.failure()->message.starts_with("GET " + url + ": "));
 }

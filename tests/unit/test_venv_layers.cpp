@@ -253,7 +253,7 @@ TEST_CASE("venv layers job: the layers of split and write, written in the backgr
     BlobStore store(tmp / "cache");
     const auto groups = split_venv_layers(entries, k_venv, 16);
     const auto direct = digests_of(groups, store);
-    VenvLayersJob job(entries, k_venv, 16, options, store);
+    VenvLayersJob job(std::make_shared<const std::vector<LayerEntry>>(entries), k_venv, 16, options, store);
     Reporter quiet(Verbosity::quiet);
     const VenvLayersWritten written = job.wait("venv layers", quiet);
     REQUIRE(written.layers.size() == groups.size());
@@ -266,7 +266,7 @@ TEST_CASE("venv layers job: the layers of split and write, written in the backgr
 
   SECTION("destroyed before wait: cancelled, with no half-written blob left") {
     BlobStore store(tmp / "cancelled-cache");
-    { VenvLayersJob job(entries, k_venv, 16, options, store); }
+    { VenvLayersJob job(std::make_shared<const std::vector<LayerEntry>>(entries), k_venv, 16, options, store); }
     CHECK(fs::is_empty(store.root() / "tmp"));
     // Whatever completed before the cancellation is whole: every blob stored
     // has the digest it is named by.

@@ -1,0 +1,24 @@
+// What the checks conclude for the build: the report as the user sees it,
+// and whether the build goes on.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compat/compat_check.h"
+#include "debian/apt_archives.h"
+#include "util/reporter.h"
+
+namespace venv2docker {
+
+/// `checked` (the checks' report) with each relocation warning as a finding,
+/// and the fixes that name an --apt package (build/apt_suggestions.h).
+CompatReport full_report(CompatReport checked, const std::vector<std::string>& relocation_warnings,
+                         AptArchives& apt_archives, Reporter& reporter);
+
+/// Throws Error listing the report when it holds an error and not `force`;
+/// else reports each finding but relocation's (printed with the layers) as a
+/// warning.
+void require_fit(const CompatReport& report, bool force, Reporter& reporter);
+
+}  // namespace venv2docker

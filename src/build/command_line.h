@@ -1,0 +1,35 @@
+// The venv2docker command line: its flags (CLI11) into BuildOptions, plus
+// what only the command does (--clean, how much it prints, --json).
+#pragma once
+
+#include <optional>
+
+#include "build/build.h"
+#include "util/reporter.h"
+
+namespace venv2docker {
+
+struct CommandLine {
+  BuildOptions options;
+  bool clean = false;  // --clean: remove the build folder, build nothing
+  bool quiet = false;
+  bool verbose = false;
+  bool json = false;   // --json: the result as one JSON object on stdout
+
+  /// --json keeps stderr as quiet as --quiet.
+  Verbosity verbosity() const;
+};
+
+struct ParsedCommandLine {
+  /// Set when parsing ends the command: 0 after --help or --version (which
+  /// CLI11 printed), 2 after a flag it refused (printed as an error).
+  std::optional<int> exit_code;
+  CommandLine command;
+};
+
+/// Parses argv; the environment fills what the flags leave open
+/// (SOURCE_DATE_EPOCH, VENV2DOCKER_REGISTRY_USER/_PASSWORD). Throws Error
+/// for an environment value it cannot use.
+ParsedCommandLine parse_command_line(int argc, char** argv);
+
+}  // namespace venv2docker

@@ -1,0 +1,22 @@
+// Which interpreter the image runs the venv with: the venv's own, copied
+// from the host (--python-from host), else a matching one in the base.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "layer/file_index.h"
+#include "venv/venv.h"
+
+namespace venv2docker {
+
+/// Whether --python-from asks for the host's interpreter. Throws UsageError
+/// for a value other than "host".
+bool wants_host_interpreter(const std::optional<std::string>& python_from);
+
+/// The interpreter's path in the image: the venv's own with `from_host`, else
+/// the base's python3.X for the venv's version, else where a python image
+/// keeps it (/usr/local/bin/python3.X; the checks report it missing).
+std::string image_interpreter(bool from_host, const Venv& venv, const FileIndex& base_files);
+
+}  // namespace venv2docker

@@ -1,0 +1,55 @@
+// Where the image goes: -o oci:DIR[:TAG], docker-archive:FILE and
+// registry:REFERENCE, --push, else a docker-archive in the build folder; and
+// each of them written in turn.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/base_image.h"
+#include "image/image.h"
+#include "image/reference.h"
+#include "remote/registry_options.h"
+#include "remote/registry_push.h"
+#include "store/blob_store.h"
+#include "util/reporter.h"
+
+namespace venv2docker {
+
+struct WrittenOutput {
+  std::string type;  // "oci", "docker-archive" or "registry"
+  std::filesystem::path path;  // for "registry": the reference pushed to
+  std::string tag;
+  std::string digest;  // "registry": the manifest digest as pushed
+};
+
+/// The destinations, in order: each of `outputs` (-o), then --push's
+/// "registry:NAME:TAG"; with neither and no --load, a docker-archive named
+/// after the image in `build_folder`.
+std::vector<std::string> output_destinations(const std::vector<std::string>& outputs, bool push, bool load,
+                                             const Reference& name, const std::filesystem::path& build_folder);
+
+/// The registry the image is pushed to, if any: --push's (the one in `name`),
+/// else the first registry: output's.
+std::optional<std::string> registry_pushed_to(bool push, const Reference& name, const std::vector<std::string>& outputs);
+
+/// What a push may mount instead of uploading: a registry base's layers, from
+/// its repository. Nothing for other bases.
+std::optional<MountSource> mount_source_for(const std::string& base_ref, const BaseImage& base);
+
+/// How pushes go: the registry options, and what they may mount.
+struct PushSettings {
+  const RegistryOptions& registry;
+  std::optional<MountSource> mount_from;
+};
+
+/// Writes `image` (named `name`) to each destination in turn. Throws
+/// UsageError for a destination of no known kind (once those before it are
+/// written), Error when writing or pushing fails.
+std::vector<WrittenOutput> write_outputs(const std::vector<std::string>& destinations, const Image& image,
+                                         const Reference& name, const PushSettings& push, const BlobStore& store,
+                                         Reporter& reporter);
+
+}  // namespace venv2docker

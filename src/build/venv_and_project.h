@@ -1,0 +1,30 @@
+// Which venv's project a build packs, what the image is called, and which
+// build folder its default output goes to.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "image/reference.h"
+#include "util/reporter.h"
+#include "venv/venv.h"
+
+namespace venv2docker {
+
+/// The project folder: `project` (--project), else the one the venv's
+/// .project names; none with `no_project`. Throws UsageError when --project
+/// is not a folder; a .project naming no folder is a warning.
+std::optional<std::filesystem::path> project_folder(const std::optional<std::filesystem::path>& project,
+                                                    bool no_project, const Venv& venv, Reporter& reporter);
+
+/// NAME:TAG, NAME defaulting to the venv's folder name. Throws UsageError
+/// when that is no valid reference.
+Reference image_name(const std::optional<std::string>& name, const std::string& tag, const Venv& venv);
+
+/// `build_dir` (--build-dir), else .venv2docker in the project, else in the
+/// current folder.
+std::filesystem::path build_folder(const std::optional<std::filesystem::path>& build_dir,
+                                   const std::optional<std::filesystem::path>& project);
+
+}  // namespace venv2docker

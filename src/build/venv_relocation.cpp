@@ -1,0 +1,32 @@
+#include "build/venv_relocation.h"
+
+#include "compat/elf_memo.h"
+#include "store/cache_record.h"
+
+namespace venv2docker {
+
+RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> walked, RelocationParams params,
+                                   const BlobStore& store) {
+  // One memo per source and destination paths: what the scan looks for.
+  const std::string memo_key = venv.root.string() + "\n" +
+                               (params.project_source ? params.project_source->string() : "") + "\n" +
+                               params.venv_destination + "\n" + params.project_destination;
+  FileStatMemo text_scan_memo(cache_record_path(store.root(), "scan-memos", sha256_of(memo_key)), k_text_scan_memo);
+  params.text_scan_memo = &text_scan_memo;
+  RelocationResult relocated = relocate_venv(venv, walked, params);
+  text_scan_memo.save();
+  walked.insert(walked.end(), std::make_move_iterator(relocated.extra_entries.begin()),
+                std::make_move_iterator(relocated.extra_entries.end()));
+  return {std::make_shared<const std::vector<LayerEntry>>(std::move(walked)), std::move(relocated.warnings),
+          relocated.looked_outside};
+}
+
+std::vector<std::string> elf_files_of(const std::vector<LayerEntry>& entries, FileStatMemo& elf_memo) {
+  std::vector<std::string> files;
+  for (const auto& entry : entries) {
+    if (host_elf_of(entry, &elf_memo)) files.push_back(entry.source);
+  }
+  return files;
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,37 @@
+// The walked venv moved to its image path (relocate/relocate.h), as the one
+// list of entries that its layers, the interpreter's library closure and the
+// checks all read.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "relocate/relocate.h"
+#include "store/blob_store.h"
+#include "store/file_stat_memo.h"
+#include "tar/layer_entry.h"
+#include "venv/venv.h"
+
+namespace venv2docker {
+
+struct RelocatedVenv {
+  /// The venv as it will be in the image, editable sources copied in
+  /// included. Final: shared with the thread that writes its layers.
+  std::shared_ptr<const std::vector<LayerEntry>> entries;
+  std::vector<std::string> warnings;
+  /// Relocation read host folders outside the walk (see RelocationResult).
+  bool looked_outside = false;
+};
+
+/// Relocates `walked` (walk_tree of the venv) with `params`, with a text-scan
+/// memo in the store that lets a rebuild skip the text files it scanned
+/// before. Throws Error as relocate_venv does.
+RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> walked, RelocationParams params,
+                                   const BlobStore& store);
+
+/// The host paths of the ELF files among `entries`, which the interpreter's
+/// library closure must cover.
+std::vector<std::string> elf_files_of(const std::vector<LayerEntry>& entries, FileStatMemo& elf_memo);
+
+}  // namespace venv2docker

@@ -1,0 +1,149 @@
+#include "build/venv_stage.h"
+
+#include "build/venv_relocation.h"
+#include "compat/compat_check.h"
+#include "compat/elf_memo.h"
+#include "compat/host_interpreter_cache.h"
+#include "compat/system_site_packages.h"
+#include "store/cache_record.h"
+#include "store/file_stat_memo.h"
+#include "walk/tree_walk.h"
+
+namespace venv2docker {
+
+namespace {
+
+std::vector<LayerEntry> walk_venv(const VenvStageInputs& in, const VenvStageSettings& settings,
+                                  std::vector<std::string>& warnings) {
+  ExcludeRules user_excludes;
+  for (const auto& pattern : settings.excludes) user_excludes.add(pattern);
+  WalkOptions walk{in.venv.root, settings.venv_path, user_excludes, {}};
+  if (in.project) walk.allowed_roots.push_back(*in.project);
+  // bin/python* point at the host interpreter; relocation repoints them.
+  walk.allowed_roots.push_back(in.venv.home);
+  return walk_tree(walk, warnings);
+}
+
+// --pip adds files from outside the venv, so those builds have no key: they
+// run the stage every time.
+std::optional<CacheKey> stage_key(const VenvStageInputs& in, const VenvStageSettings& settings,
+                                       const std::vector<LayerEntry>& walked, const RelocationParams& relocation,
+                                       const std::vector<SystemDistribution>& system_distributions) {
+  if (in.pip) return std::nullopt;
+  VenvStageKeyInputs key_inputs{&in.venv, &walked, &relocation, &in.base, {}, &system_distributions,
+                                settings.host_interpreter, settings.max_layers, settings.layer_options};
+  if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
+  return venv_stage_key(key_inputs);
+}
+
+// The interpreter's layer as collected for one list of the venv's ELF files.
+struct CollectedInterpreter {
+  HostInterpreter interpreter;
+  std::vector<std::string> venv_elf_files;  // what it was collected for
+  std::string key;                          // interpreter_layer_key of its entries
+  bool reused = false;                      // taken from the interpreter cache
+};
+
+CollectedInterpreter collect_interpreter(const VenvStageInputs& in, std::vector<std::string> venv_elf_files,
+                                         const BlobStore& store) {
+  CollectedInterpreter collected;
+  collected.interpreter =
+      collect_host_interpreter_cached(in.venv, in.base.is_scratch, venv_elf_files, store.root(), &collected.reused);
+  collected.key = interpreter_layer_key(collected.interpreter.entries);
+  collected.venv_elf_files = std::move(venv_elf_files);
+  return collected;
+}
+
+void report_interpreter(const CollectedInterpreter& collected, Reporter& reporter) {
+  if (collected.reused) reporter.detail("interpreter files: unchanged, reused from the cache");
+  for (const auto& warning : collected.interpreter.warnings) reporter.warning(warning);
+}
+
+CompatReport check(const VenvStageInputs& in, const VenvStage& stage, const std::vector<LayerEntry>& venv_entries,
+                   const std::vector<SystemDistribution>& system_distributions, FileStatMemo& elf_memo) {
+  CompatInputs check_inputs;
+  check_inputs.venv = &in.venv;
+  check_inputs.base = &in.base;
+  check_inputs.base_files = &in.base_files;
+  if (in.apt) check_inputs.added_layers.push_back(&in.apt->entries);
+  if (stage.host) check_inputs.added_layers.push_back(&stage.host->entries);
+  check_inputs.venv_entries = &venv_entries;
+  check_inputs.pip_entries = &stage.pip_entries;
+  check_inputs.host_interpreter = stage.host ? std::optional<std::string>(stage.host->executable) : std::nullopt;
+  check_inputs.base_name = in.base.is_scratch ? "scratch" : in.base.name;
+  check_inputs.system_distributions = &system_distributions;
+  check_inputs.elf_memo = &elf_memo;
+  return check_compatibility(check_inputs);
+}
+
+}  // namespace
+
+VenvStage run_venv_stage(const VenvStageInputs& in, const VenvStageSettings& settings, const BlobStore& store,
+                         Reporter& reporter) {
+  VenvStage stage;
+  std::vector<LayerEntry> walked = walk_venv(in, settings, stage.walk_warnings);
+  const RelocationParams relocation{settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, {}};
+  // Outside the venv, so listed on every build and part of the stage's key.
+  const std::vector<SystemDistribution> system_distributions = host_system_distributions(in.venv);
+  const std::optional<CacheKey> key = stage_key(in, settings, walked, relocation, system_distributions);
+
+  // A venv unchanged since a recorded build gets that build's relocation,
+  // checks and layers without running them, unless the interpreter changed
+  // under it: the checks must see the new one.
+  std::optional<VenvStageRecord> recorded = key ? find_venv_stage(key->digest, store) : std::nullopt;
+  if (recorded) reporter.detail("venv: unchanged since a recorded build, its relocation and checks reused");
+  std::optional<CollectedInterpreter> collected;
+  if (recorded && settings.host_interpreter) {
+    reporter.step("Collecting the venv's interpreter " + in.interpreter);
+    collected = collect_interpreter(in, recorded->venv_elf_files, store);
+    if (collected->key != recorded->interpreter_layer_key) recorded.reset();
+  }
+  if (recorded) {
+    if (collected) {
+      report_interpreter(*collected, reporter);
+      stage.host = std::move(collected->interpreter);
+    }
+    stage.outcome = std::move(*recorded);
+    return stage;
+  }
+
+  RelocatedVenv relocated = relocate_walked_venv(in.venv, std::move(walked), relocation, store);
+  // Once relocated, the venv is final: its layers are written from now on,
+  // while the interpreter is collected and the checks run; a failed check
+  // cancels them.
+  if (settings.write_layers) {
+    stage.layers_job = std::make_unique<VenvLayersJob>(relocated.entries, settings.venv_path, settings.max_layers,
+                                                       settings.layer_options, store);
+  }
+  // The venv's ELF headers, remembered by stat: read by the interpreter's
+  // library closure and the checks, opened again only when they change.
+  FileStatMemo elf_memo(cache_record_path(store.root(), "elf-memos", sha256_of(in.venv.root.string())), k_elf_memo);
+  std::vector<std::string> venv_elf_files;
+  if (settings.host_interpreter) venv_elf_files = elf_files_of(*relocated.entries, elf_memo);
+  if (in.pip) stage.pip_entries = pip_layer_entries(*in.pip, in.venv, relocation, stage.walk_warnings);
+
+  if (settings.host_interpreter) {
+    if (!collected) reporter.step("Collecting the venv's interpreter " + in.interpreter);
+    if (!collected || collected->venv_elf_files != venv_elf_files) {
+      collected = collect_interpreter(in, venv_elf_files, store);
+    }
+    report_interpreter(*collected, reporter);
+    stage.host = std::move(collected->interpreter);
+  }
+  CompatReport report = check(in, stage, *relocated.entries, system_distributions, elf_memo);
+  elf_memo.save();
+  stage.outcome = {std::move(relocated.warnings), std::move(venv_elf_files),
+                   collected ? collected->key : std::string(), std::move(report), {}};
+  if (key && key->settled && !relocated.looked_outside) stage.record_key = key->digest;
+  return stage;
+}
+
+VenvLayersWritten finish_venv_layers(VenvStage& stage, const BlobStore& store, Reporter& reporter) {
+  if (!stage.layers_job) return {stage.outcome.layers, std::vector<bool>(stage.outcome.layers.size(), true)};
+  VenvLayersWritten written = stage.layers_job->wait("venv layers", reporter);
+  stage.outcome.layers = written.layers;
+  if (stage.record_key) record_venv_stage(*stage.record_key, stage.outcome, store);
+  return written;
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,78 @@
+// The venv stage: the venv walked and relocated to its image path, the
+// --python-from host interpreter collected, --pip's staged files relocated,
+// and the compatibility checks run over everything the image will hold. A
+// venv unchanged since a recorded build gets that build's outcome instead
+// (build/venv_stage_record.h). Once relocated, the venv's layers are written
+// on a thread of their own (build/venv_layers_job.h) while the rest runs.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "build/venv_layers_job.h"
+#include "build/venv_stage_record.h"
+#include "compat/host_python.h"
+#include "debian/apt_archives.h"
+#include "image/base_image.h"
+#include "layer/file_index.h"
+#include "layer/layer_writer.h"
+#include "pip/pip_layer.h"
+#include "store/blob_store.h"
+#include "tar/layer_entry.h"
+#include "util/reporter.h"
+#include "venv/venv.h"
+
+namespace venv2docker {
+
+/// What the image holds besides the venv, and how it runs the venv.
+struct VenvStageInputs {
+  const Venv& venv;
+  const std::optional<std::filesystem::path>& project;
+  const BaseImage& base;
+  const FileIndex& base_files;
+  const std::optional<AptLayerContents>& apt;  // --apt's layer, below the venv
+  const std::optional<PipStaging>& pip;        // --pip's staged requirements
+  const std::string& interpreter;              // the interpreter's path in the image
+};
+
+struct VenvStageSettings {
+  std::string venv_path;     // where the venv goes in the image
+  std::string project_path;  // where the project goes
+  const std::vector<std::string>& excludes;  // --exclude
+  bool host_interpreter = false;             // --python-from host
+  unsigned max_layers = 0;
+  LayerOptions layer_options;
+  bool write_layers = true;  // false for --check: no layer is written
+};
+
+struct VenvStage {
+  /// What the walks of the venv and of --pip's staging reported.
+  std::vector<std::string> walk_warnings;
+  /// --pip's files, relocated (empty without --pip).
+  std::vector<LayerEntry> pip_entries;
+  /// --python-from host: the interpreter's layer entries.
+  std::optional<HostInterpreter> host;
+  /// Relocation warnings, the venv's ELF files, the checks' report and (once
+  /// written, or when recorded) the venv's layers.
+  VenvStageRecord outcome;
+  /// Writing the venv's layers; null when they were recorded, or for --check.
+  std::unique_ptr<VenvLayersJob> layers_job;
+  /// Where the outcome is recorded once the job has written the layers:
+  /// nowhere when a file changed moments ago or relocation read outside the
+  /// venv, since those may change again unseen.
+  std::optional<Digest> record_key;
+};
+
+/// Runs the stage (see above), reporting on `reporter`. Throws Error from the
+/// walk, relocation, --pip or the interpreter's collection.
+VenvStage run_venv_stage(const VenvStageInputs& inputs, const VenvStageSettings& settings, const BlobStore& store,
+                         Reporter& reporter);
+
+/// The venv's layers: the recorded ones, else those the job writes (its
+/// progress drawn meanwhile), then recorded under stage.record_key.
+VenvLayersWritten finish_venv_layers(VenvStage& stage, const BlobStore& store, Reporter& reporter);
+
+}  // namespace venv2docker
