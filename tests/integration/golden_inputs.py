@@ -25,7 +25,6 @@ _NAMES = ["caf\u00e9.txt", "\u65e5\u672c\u8a9e.txt", "d" * 120 + ".txt"]
 
 def _record_line(path, data):
     digest = hashlib.sha256(data).digest()
-    import base64
     b64 = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     return f"{path},sha256={b64},{len(data)}"
 
