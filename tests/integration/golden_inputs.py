@@ -6,6 +6,7 @@ output does not change.
 Nothing here depends on the host's Python, pip, umask, clock or locale; the venv's
 interpreter link names /usr/bin/python3, which is only followed on the host when a
 check runs (the tests pass --force so the report never reaches the image)."""
+import base64
 import hashlib
 import os
 
