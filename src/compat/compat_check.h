@@ -1,6 +1,6 @@
-// Checks, before anything is built, that the venv can run on the base image:
-// the interpreter, the C library family and version, the architecture, every
-// shared library its extensions load, and the venv's own settings. Each
+// Checks, before any output is written, that the venv can run on the base
+// image: the interpreter, the C library family and version, the architecture,
+// every shared library its extensions load, and the venv's own settings. Each
 // finding names the file that proves it and the fix to try.
 #pragma once
 

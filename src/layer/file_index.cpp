@@ -1,15 +1,11 @@
 #include "layer/file_index.h"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <algorithm>
 #include <memory>
 
 #include "layer/layer_listing.h"
 #include "layer/path_resolution.h"
 #include "tar/image_path.h"
-#include "util/error.h"
 
 namespace venv2docker {
 

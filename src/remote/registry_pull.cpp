@@ -4,7 +4,6 @@
 // a reference pinned by digest needs no request once pulled.
 #include <algorithm>
 
-#include "image/layout_index.h"
 #include "image/platform_choice.h"
 #include "remote/registry_blobs.h"
 #include "remote/registry_pull.h"

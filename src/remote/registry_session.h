@@ -5,8 +5,6 @@
 // what it answered. Safe to use from several threads at once.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>

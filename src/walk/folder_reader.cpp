@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include "util/error.h"
-#include "util/text_util.h"
 #include "util/unique_fd.h"
 
 namespace venv2docker {

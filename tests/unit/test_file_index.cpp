@@ -9,9 +9,9 @@
 using namespace venv2docker;
 
 namespace {
-IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644, std::nullopt}; }
-IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755, std::nullopt}; }
-IndexedFile link(const std::string& target) { return IndexedFile{EntryKind::symlink, target, 0, 0777, std::nullopt}; }
+IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644, std::nullopt, std::nullopt}; }
+IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755, std::nullopt, std::nullopt}; }
+IndexedFile link(const std::string& target) { return IndexedFile{EntryKind::symlink, target, 0, 0777, std::nullopt, std::nullopt}; }
 }  // namespace
 
 TEST_CASE("file index applies whiteouts layer by layer") {
@@ -39,7 +39,7 @@ TEST_CASE("member names are keyed as Docker cleans them") {
 
   // umoci writes the root folder as ".": it is the root, not a file named ".".
   FileIndex index;
-  index.apply(".", IndexedFile{EntryKind::directory, {}, 0, 0700, std::nullopt}, 0);
+  index.apply(".", IndexedFile{EntryKind::directory, {}, 0, 0700, std::nullopt, std::nullopt}, 0);
   index.apply("corpus", folder(), 0);
   CHECK(index.find("/") != nullptr);
   CHECK(index.find("/")->mode == 0700);
