@@ -61,7 +61,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
       scope_credentials(options.registry, registry_pushed_to(options.push, name, options.outputs), base_ref);
   const BaseImage base = load_base_image(base_ref, platform, store, registry, reporter);
   const bool host_interpreter = wants_host_interpreter(options.python_from);
-  const FileIndex base_files = FileIndex::of_image(base.image, store);
+  const FileIndex base_files = base_file_index(base, store);
   // Read once, whether --apt installs from them or the checks ask which package has a missing library.
   AptArchives apt_archives(options.apt, base.image, base_files, store, reporter);
   std::optional<AptLayerContents> apt;

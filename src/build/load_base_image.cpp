@@ -1,5 +1,7 @@
 #include "build/load_base_image.h"
 
+#include "compat/compat_check.h"
+#include "debian/apt_base_config.h"
 #include "image/docker_archive_source.h"
 #include "image/layout_reference.h"
 #include "image/oci_layout_source.h"
@@ -33,6 +35,12 @@ BaseImage load_base_image(const std::string& base, const PlatformRequest& platfo
 
 bool is_registry_base(const std::string& base) {
   return base != "scratch" && !base.starts_with("oci:") && !base.starts_with("docker-archive:");
+}
+
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store) {
+  ContentSelection contents = checked_contents();
+  contents.add(debian::apt_config_contents());
+  return FileIndex::of_image(base.image, contents, store);
 }
 
 }  // namespace venv2docker

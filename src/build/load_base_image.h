@@ -1,9 +1,11 @@
-// The --base syntax: which source a base comes from.
+// The --base syntax: which source a base comes from; and the base's files as
+// the build reads them.
 #pragma once
 
 #include <string>
 
 #include "image/base_image.h"
+#include "layer/file_index.h"
 
 namespace venv2docker {
 
@@ -13,12 +15,17 @@ class Reporter;
 /// Dispatches on the --base syntax: "scratch" (an empty image for
 /// `platform`), "oci:DIR[:TAG]", "docker-archive:FILE", else a registry
 /// reference ("python:3.11-slim", "localhost:5000/x@sha256:...") pulled with
-/// `registry` options (see remote/registry.h). Throws UsageError for something
+/// `registry` options (remote/registry_pull.h). Throws UsageError for something
 /// that is none of these.
 BaseImage load_base_image(const std::string& base, const PlatformRequest& platform, const BlobStore& store,
                           const RegistryOptions& registry, Reporter& reporter);
 
 /// True when `base` names a registry image (neither scratch nor a local source).
 bool is_registry_base(const std::string& base);
+
+/// The file index of `base`, with the bytes of the files the checks and
+/// --apt read (checked_contents, apt_config_contents). Throws Error as
+/// FileIndex::of_image does.
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store);
 
 }  // namespace venv2docker

@@ -1,7 +1,5 @@
 #include "build/venv_layers_job.h"
 
-#include <chrono>
-
 #include "layer/layer_cache.h"
 #include "venv/venv_layers.h"
 

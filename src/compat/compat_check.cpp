@@ -28,9 +28,10 @@ struct ImageView {
   void add(const std::vector<LayerEntry>& entries, std::size_t layer) {
     for (const auto& entry : entries) {
       // Like a base layer's index, only the few files the checks read keep their bytes.
-      std::optional<std::string> content = entry.content && wants_content(entry.path, entry.size) ? entry.content
-                                                                                                     : std::nullopt;
-      files.apply(entry.path, IndexedFile{entry.kind, entry.link_target, entry.size, entry.mode, std::move(content)},
+      static const ContentSelection k_checked = checked_contents();
+      std::optional<std::string> content =
+          entry.content && k_checked.selects(entry.path, entry.size) ? entry.content : std::nullopt;
+      files.apply(entry.path, IndexedFile{entry.kind, entry.link_target, entry.size, entry.mode, std::move(content), std::nullopt},
                   layer);
       if (entry.kind == EntryKind::regular && !entry.content) host_sources[entry.path] = &entry.source;
     }
@@ -258,6 +259,10 @@ nlohmann::json CompatReport::json() const {
           {"interpreter", interpreter ? nlohmann::json(*interpreter) : nlohmann::json(nullptr)},
           {"ok", !has_errors()},
           {"findings", list}};
+}
+
+ContentSelection checked_contents() {
+  return ContentSelection({"/etc/ld.so.conf", "/etc/ld.so.conf.d/*", "*/libc.so.6"});
 }
 
 std::optional<std::string> image_interpreter_for(const Venv& venv, const FileIndex& base_files) {

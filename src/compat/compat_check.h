@@ -1,6 +1,6 @@
-// Checks, before anything is built, that the venv can run on the base image:
-// the interpreter, the C library family and version, the architecture, every
-// shared library its extensions load, and the venv's own settings. Each
+// Checks, before any output is written, that the venv can run on the base
+// image: the interpreter, the C library family and version, the architecture,
+// every shared library its extensions load, and the venv's own settings. Each
 // finding names the file that proves it and the fix to try.
 #pragma once
 
@@ -54,6 +54,7 @@ struct CompatReport {
 struct CompatInputs {
   const Venv* venv = nullptr;
   const BaseImage* base = nullptr;
+  /// The base's files, with at least the bytes checked_contents() selects.
   const FileIndex* base_files = nullptr;
   /// Layers added between the base and the venv, lowest first (--apt
   /// packages, the --python-from host interpreter).
@@ -71,6 +72,10 @@ struct CompatInputs {
   /// Remembers the venv's ELF headers by stat across builds (optional).
   FileStatMemo* elf_memo = nullptr;
 };
+
+/// The files whose bytes the checks read: the loader's configuration
+/// (ld.so.conf and its includes) and glibc's libc.so.6 (its symbol versions).
+ContentSelection checked_contents();
 
 /// Finds the image's interpreter for the venv: the venv's own with
 /// --python-from host, else a matching python3.X in the base (see

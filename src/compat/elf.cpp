@@ -3,13 +3,13 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <fstream>
 
 #include "util/error.h"
 #include "util/text_util.h"
+#include "util/unique_fd.h"
 
 namespace venv2docker {
 
@@ -161,16 +161,13 @@ std::optional<ElfInfo> parse_elf(const unsigned char* data, std::size_t size, co
 }
 
 std::optional<ElfInfo> read_elf(const std::filesystem::path& file) {
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot read " + file.string() + ": " + std::strerror(errno));
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw Error("cannot read " + file.string() + ": " + std::strerror(errno));
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size < 16) {
-    ::close(fd);
-    return std::nullopt;
-  }
+  if (::fstat(fd.get(), &st) != 0 || st.st_size < 16) return std::nullopt;
   auto size = static_cast<std::size_t>(st.st_size);
-  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
+  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+  fd.close();  // the mapping keeps the file
   if (mapped == MAP_FAILED) throw Error("cannot read " + file.string() + ": " + std::strerror(errno));
   struct Unmap {
     void* address;

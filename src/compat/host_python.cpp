@@ -2,7 +2,6 @@
 
 #include <glob.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <deque>
 #include <map>

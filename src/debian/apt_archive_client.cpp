@@ -1,8 +1,5 @@
 #include "debian/apt_archive_client.h"
 
-
-#include <chrono>
-#include <memory>
 #include <thread>
 
 #include "net/retry_policy.h"

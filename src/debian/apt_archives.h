@@ -75,7 +75,7 @@ class AptArchives {
   /// Error when the sources cannot be read.
   std::map<std::string, std::string> packages_for_python_distributions(const std::vector<std::string>& distributions);
 
-  struct Session;  // what has been read so far (src/debian/apt_install.cpp)
+  struct Session;  // what has been read so far (apt_archives.cpp)
 
  private:
   Session& session();  // made on first use

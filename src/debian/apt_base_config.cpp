@@ -35,6 +35,11 @@ std::string debian_architecture(const Image& image) {
   throw Error("the base image's architecture \"" + arch + "\" has no Debian packages I know of");
 }
 
+ContentSelection apt_config_contents() {
+  return ContentSelection({"/etc/apt/*", "/usr/share/keyrings/*", "/var/lib/dpkg/status", "/var/lib/dpkg/alternatives/*",
+                           "/etc/dpkg/dpkg.cfg", "/etc/dpkg/dpkg.cfg.d/*"});
+}
+
 BaseAptConfig::BaseAptConfig(const FileIndex& files, std::string arch) : m_files(files), m_arch(std::move(arch)) {
   std::vector<std::string> configs;
   if (content_of("/etc/dpkg/dpkg.cfg")) configs.push_back("/etc/dpkg/dpkg.cfg");

@@ -19,8 +19,13 @@ namespace venv2docker::debian {
 /// Throws Error for one Debian does not build.
 std::string debian_architecture(const Image& image);
 
+/// The files whose bytes BaseAptConfig reads: apt's configuration and
+/// keyrings, dpkg's configuration, status and alternatives.
+ContentSelection apt_config_contents();
+
 class BaseAptConfig {
  public:
+  /// `files` must hold the bytes apt_config_contents() selects.
   BaseAptConfig(const FileIndex& files, std::string arch);
 
   const std::string& arch() const { return m_arch; }

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "layer/file_index.h"
 #include "store/cache_record.h"
 #include "tar/archive_reader.h"
+#include "tar/image_path.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 

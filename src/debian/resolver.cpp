@@ -1,7 +1,6 @@
 #include "debian/resolver.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <set>
 

@@ -1,6 +1,6 @@
 // A base image as the build sees it, whatever it came from. Every source
 // (scratch here; oci_layout_source.h, docker_archive_source.h and
-// remote/registry.h) yields an Image whose blobs are in the BlobStore, verified
+// remote/registry_pull.h) yields an Image whose blobs are in the BlobStore, verified
 // by digest on the way in, so later steps never care where the base came from.
 #pragma once
 

@@ -91,21 +91,18 @@ Image image_from_docker_manifest(const ArchiveContents& contents, const BlobStor
     throw Error("manifest.json of " + where + " has no Config or Layers");
   }
   const Member& config = member(contents, entry["Config"].get<std::string>(), "manifest.json of " + where);
-  json manifest = {{"schemaVersion", 2},
-                   {"mediaType", media_type::oci_manifest},
-                   {"config", {{"mediaType", media_type::oci_config}, {"digest", config.digest.str()}, {"size", config.size}}},
-                   {"layers", json::array()}};
+  std::vector<Descriptor> layers;
   for (const auto& layer_name : entry["Layers"]) {
     if (!layer_name.is_string()) throw Error("manifest.json of " + where + " has a layer that is not a path");
     const Member& layer = member(contents, layer_name.get<std::string>(), "manifest.json of " + where);
     bool gzip = starts_with_gzip_magic(store.path_of(layer.digest));
-    manifest["layers"].push_back({{"mediaType", gzip ? media_type::oci_layer_gzip : media_type::oci_layer_tar},
-                                  {"digest", layer.digest.str()},
-                                  {"size", layer.size}});
+    layers.push_back(Descriptor{std::string(gzip ? media_type::oci_layer_gzip : media_type::oci_layer_tar),
+                                layer.digest, layer.size, {}, std::nullopt});
   }
-  std::string raw_manifest = canonical_json(manifest);
+  std::string raw_config = store.read(config.digest, k_max_json_document);
+  std::string raw_manifest = image_manifest(MediaFamily::oci, raw_config, layers);
   store.put(raw_manifest);
-  return image_from_documents(raw_manifest, store.read(config.digest, k_max_json_document), where);
+  return image_from_documents(raw_manifest, std::move(raw_config), where);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "tar/tar_writer.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/unique_fd.h"
 
 namespace venv2docker {
 
@@ -46,20 +47,16 @@ class ArchiveFileWriter {
   void add_blob(const BlobStore& store, const Digest& digest, std::uint64_t size) {
     std::string name = blob_member(digest);
     fs::path source = store.path_of(digest);
-    int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    UniqueFd fd(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
       throw Error("cannot read blob " + source.string() + ": " + std::strerror(errno),
                   "was the cache folder cleaned while venv2docker ran? run the build again");
     }
-    struct FdCloser {
-      int fd;
-      ~FdCloser() { ::close(fd); }
-    } closer{fd};
     m_tar.add_header(header(name, EntryKind::regular, 0644, size));
     Sha256 hash;
     std::uint64_t copied = 0;
     while (true) {
-      ssize_t got = ::read(fd, m_buffer.data(), m_buffer.size());
+      ssize_t got = ::read(fd.get(), m_buffer.data(), m_buffer.size());
       if (got < 0) {
         if (errno == EINTR) continue;
         throw Error("cannot read blob " + source.string() + ": " + std::strerror(errno));

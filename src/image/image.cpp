@@ -43,13 +43,26 @@ json parse_json(const std::string& bytes, const std::string& where) {
 
 std::string canonical_json(const json& value) { return value.dump(); }
 
+std::string image_manifest(MediaFamily family, const std::string& raw_config, const std::vector<Descriptor>& layers,
+                           const std::map<std::string, std::string>& annotations) {
+  const Descriptor config{std::string(config_media_type(family)), sha256_of(raw_config), raw_config.size(), {},
+                          std::nullopt};
+  json layer_list = json::array();
+  for (const auto& layer : layers) layer_list.push_back(to_json(layer));
+  json manifest = {{"schemaVersion", 2},
+                   {"mediaType", manifest_media_type(family)},
+                   {"config", to_json(config)},
+                   {"layers", std::move(layer_list)}};
+  if (!annotations.empty()) manifest["annotations"] = annotations;
+  return canonical_json(manifest);
+}
+
 Image image_from_documents(std::string raw_manifest, std::string raw_config, const std::string& where) {
   Image image;
   image.manifest = parse_json(raw_manifest, "the manifest of " + where);
   const json& manifest = image.manifest;
   std::string type = manifest.value("mediaType", std::string{});
-  if (type == media_type::docker_schema1 || type == media_type::docker_schema1_signed ||
-      manifest.value("schemaVersion", 0) == 1) {
+  if (is_docker_schema1(type) || manifest.value("schemaVersion", 0) == 1) {
     throw Error(where + " uses the Docker schema 1 manifest format, which is not supported",
                 "re-push the image with a current Docker or skopeo");
   }

@@ -59,6 +59,15 @@ nlohmann::json parse_json(const std::string& bytes, const std::string& where);
 /// value always gives the same digest.
 std::string canonical_json(const nlohmann::json& value);
 
+/// The one manifest builder: the bytes of an image manifest (schemaVersion 2)
+/// of `family` over the config `raw_config` (its descriptor made from its
+/// digest and size, so the two cannot disagree) and `layers` in order, with
+/// `annotations` when there are any. Canonical JSON, so the same parts give
+/// the same digest. The layers' media types are the caller's to get right: a
+/// manifest never mixes the families.
+std::string image_manifest(MediaFamily family, const std::string& raw_config, const std::vector<Descriptor>& layers,
+                           const std::map<std::string, std::string>& annotations = {});
+
 /// Builds an Image from manifest and config bytes, checking that the manifest
 /// is an image manifest of one family, that the config matches its descriptor
 /// and that there are as many layers as diff_ids. Throws Error naming `where`.

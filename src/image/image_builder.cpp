@@ -98,16 +98,12 @@ Image append_layers(const BaseImage& base, const std::vector<NewLayer>& layers, 
     history.push_back({{"created", created}, {"created_by", added.created_by}, {"comment", "venv2docker"}});
   }
   std::string raw_config = canonical_json(config);
-  Digest config_digest = store.put(raw_config);
+  store.put(raw_config);
 
-  json manifest = {{"schemaVersion", 2}, {"mediaType", media_type::oci_manifest}};
-  manifest["config"] = {{"mediaType", media_type::oci_config}, {"digest", config_digest.str()}, {"size", raw_config.size()}};
-  json layer_list = json::array();
-  for (const auto& layer : from.layers) layer_list.push_back(to_json(layer.blob));
-  for (const auto& added : layers) layer_list.push_back(to_json(added.layer.blob));
-  manifest["layers"] = layer_list;
-  if (!options.annotations.empty()) manifest["annotations"] = options.annotations;
-  std::string raw_manifest = canonical_json(manifest);
+  std::vector<Descriptor> layer_list;
+  for (const auto& layer : from.layers) layer_list.push_back(layer.blob);
+  for (const auto& added : layers) layer_list.push_back(added.layer.blob);
+  std::string raw_manifest = image_manifest(MediaFamily::oci, raw_config, layer_list, options.annotations);
   store.put(raw_manifest);
   return image_from_documents(raw_manifest, raw_config, "the new image");
 }

@@ -26,6 +26,12 @@ inline constexpr std::string_view docker_schema1_signed = "application/vnd.docke
 inline constexpr std::string_view docker_schema1 = "application/vnd.docker.distribution.manifest.v1+json";
 }  // namespace media_type
 
+/// Docker's schema 1 manifests (signed or not), which no current tool writes
+/// and venv2docker refuses.
+inline bool is_docker_schema1(std::string_view type) {
+  return type == media_type::docker_schema1 || type == media_type::docker_schema1_signed;
+}
+
 inline std::string_view manifest_media_type(MediaFamily family) {
   return family == MediaFamily::oci ? media_type::oci_manifest : media_type::docker_manifest;
 }

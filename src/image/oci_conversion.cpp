@@ -5,8 +5,6 @@
 
 namespace venv2docker {
 
-using nlohmann::json;
-
 std::string oci_layer_media_type(const std::string& media_type, const std::string& where) {
   if (media_type == media_type::docker_layer_gzip) return std::string(media_type::oci_layer_gzip);
   if (media_type == media_type::docker_layer_tar) return std::string(media_type::oci_layer_tar);
@@ -22,19 +20,12 @@ std::string oci_layer_media_type(const std::string& media_type, const std::strin
 
 Image as_oci_image(const Image& image, const std::string& where) {
   if (image.family == MediaFamily::oci) return image;
-  json layers = json::array();
+  std::vector<Descriptor> layers;
   for (const auto& layer : image.layers) {
-    Descriptor converted{oci_layer_media_type(layer.blob.media_type, where), layer.blob.digest, layer.blob.size, {},
-                         std::nullopt};
-    layers.push_back(to_json(converted));
+    layers.push_back(Descriptor{oci_layer_media_type(layer.blob.media_type, where), layer.blob.digest, layer.blob.size,
+                                {}, std::nullopt});
   }
-  json manifest = {{"schemaVersion", 2},
-                   {"mediaType", media_type::oci_manifest},
-                   {"config", {{"mediaType", media_type::oci_config},
-                               {"digest", image.config_digest().str()},
-                               {"size", image.raw_config.size()}}},
-                   {"layers", std::move(layers)}};
-  return image_from_documents(canonical_json(manifest), image.raw_config, where);
+  return image_from_documents(image_manifest(MediaFamily::oci, image.raw_config, layers), image.raw_config, where);
 }
 
 }  // namespace venv2docker

@@ -4,7 +4,6 @@
 #include <system_error>
 #include <vector>
 
-#include "image/layout_index.h"
 #include "image/oci_index.h"
 #include "image/oci_layout_writer.h"
 #include "image/reference.h"

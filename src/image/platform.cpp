@@ -1,7 +1,5 @@
 #include "image/platform.h"
 
-#include <sys/utsname.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>

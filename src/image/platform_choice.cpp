@@ -2,7 +2,6 @@
 
 #include <optional>
 
-#include "image/layout_index.h"
 #include "util/error.h"
 #include "util/reporter.h"
 

@@ -1,15 +1,11 @@
 #include "layer/file_index.h"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <algorithm>
 #include <memory>
 
 #include "layer/layer_listing.h"
 #include "layer/path_resolution.h"
 #include "tar/image_path.h"
-#include "util/error.h"
 
 namespace venv2docker {
 
@@ -53,44 +49,10 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
   m_files[path] = Stored{std::move(file), layer};
 }
 
-std::string image_path_of(std::string name) {
-  // As Docker's layer applier cleans a member's name: "." and empty components
-  // go, so ".", "./" and "/" are the root, "./usr//bin/." is "/usr/bin". A ".."
-  // is kept, for callers that refuse it.
-  std::string path;
-  path.reserve(name.size() + 1);
-  for (std::size_t start = 0; start <= name.size();) {
-    std::size_t end = name.find('/', start);
-    if (end == std::string::npos) end = name.size();
-    std::string_view part(name.data() + start, end - start);
-    if (!part.empty() && part != ".") {
-      path += '/';
-      path += part;
-    }
-    start = end + 1;
-  }
-  return path.empty() ? "/" : path;
-}
-
-bool wants_content(const std::string& path, std::uint64_t size) {
-  constexpr std::uint64_t k_max_content = std::uint64_t{16} << 20;
-  if (size > k_max_content) return false;
-  std::string name = path.substr(path.rfind('/') + 1);
-  // apt's configuration, keyrings and dpkg's database, for --apt.
-  if (path.starts_with("/etc/apt/") || path.starts_with("/usr/share/keyrings/") || path == "/var/lib/dpkg/status" ||
-      path.starts_with("/var/lib/dpkg/alternatives/") || path == "/etc/dpkg/dpkg.cfg" ||
-      path.starts_with("/etc/dpkg/dpkg.cfg.d/")) {
-    return true;
-  }
-  return path == "/etc/ld.so.conf" || path.starts_with("/etc/ld.so.conf.d/") || path == "/etc/os-release" ||
-         path == "/usr/lib/os-release" || name == "libc.so.6" || name.starts_with("ld-musl-") ||
-         (name.starts_with("_sysconfigdata_") && name.ends_with(".py"));
-}
-
-FileIndex FileIndex::of_image(const Image& image, const BlobStore& store) {
+FileIndex FileIndex::of_image(const Image& image, const ContentSelection& contents, const BlobStore& store) {
   FileIndex index;
   for (std::size_t layer = 0; layer < image.layers.size(); ++layer) {
-    for (auto& [path, file] : read_layer_listing(image.layers[layer].blob.digest, store)) {
+    for (auto& [path, file] : read_layer_listing(image.layers[layer].blob.digest, contents, store)) {
       index.apply(path, std::move(file), layer);
     }
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "image/image.h"
+#include "layer/content_selection.h"
 #include "store/blob_store.h"
 #include "tar/layer_entry.h"
 
@@ -19,28 +20,19 @@ struct IndexedFile {
   std::string link_target;
   std::uint64_t size = 0;
   std::uint32_t mode = 0;
-  /// The bytes, for the few small files the checks read (see wants_content).
+  /// The bytes, for the few small files the checks read (a ContentSelection).
   std::optional<std::string> content;
   /// In a layer's listing only: a hard link to a file of a lower layer
   /// ("/usr/bin/perl"); FileIndex::apply replaces it by that file.
   std::optional<std::string> hardlink_to;
 };
 
-/// The files whose bytes the index keeps: the loader's configuration, the C
-/// library (glibc's libc.so.6, musl's loader), os-release, the
-/// interpreter's _sysconfigdata, and apt's configuration, keyrings and dpkg's
-/// status (for --apt). Everything else is names and modes only.
-bool wants_content(const std::string& path, std::uint64_t size);
-
-/// A tar member name as the index keys it: "./usr/bin/" -> "/usr/bin",
-/// "." -> "/" ("." and empty components dropped, ".." kept).
-std::string image_path_of(std::string member_name);
-
 class FileIndex {
  public:
-  /// Reads the headers of every layer of `image` from `store`. Throws Error
-  /// naming the layer when one is not a readable tar.
-  static FileIndex of_image(const Image& image, const BlobStore& store);
+  /// Reads the headers of every layer of `image` from `store`, and the bytes
+  /// of the files `contents` selects. Throws Error naming the layer when one
+  /// is not a readable tar.
+  static FileIndex of_image(const Image& image, const ContentSelection& contents, const BlobStore& store);
 
   /// The entry at exactly `path` ("/usr/bin/python3"), links not followed.
   const IndexedFile* find(const std::string& path) const;

@@ -4,12 +4,11 @@
 // member (RFC 1952 allows a file to be a series of members; gzip, Go's
 // compress/gzip, libarchive and zlib all read them back as one stream). The
 // chunk size, never the thread count, decides the bytes, so any machine gives
-// the same digest. libdeflate does the compressing: about 3x faster than zlib
-// at the same level on our layers, with slightly smaller output.
+// the same digest. libdeflate does the compressing: faster than zlib at the
+// same level, with slightly smaller output.
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <functional>
 #include <memory>
 

@@ -1,7 +1,7 @@
 // Cache keys made of many fields: the layer cache's and the venv stage
 // record's. Each field is length-prefixed, so ("ab", "c") and ("a", "bc")
-// never hash alike, and small fields are gathered before hashing, as a
-// 10,000-entry venv feeds about a hundred thousand of them.
+// never hash alike, and small fields are gathered before hashing, as a venv
+// feeds several for each of its thousands of entries.
 #pragma once
 
 #include <cstdint>

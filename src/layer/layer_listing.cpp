@@ -7,6 +7,7 @@
 
 #include "store/cache_record.h"
 #include "tar/archive_reader.h"
+#include "tar/image_path.h"
 
 namespace venv2docker {
 
@@ -17,9 +18,9 @@ namespace {
 
 // Bump when the listing's content or meaning changes: old records are ignored.
 // As large as a layer's names and the contents the index keeps can be.
-constexpr CacheRecordKind k_listing_record{"layer-listing", 5, std::size_t{1} << 30};
+constexpr CacheRecordKind k_listing_record{"layer-listing", 6, std::size_t{1} << 30};
 
-LayerListing scan_layer(const Digest& digest, const BlobStore& store) {
+LayerListing scan_layer(const Digest& digest, const ContentSelection& contents, const BlobStore& store) {
   ArchiveReader reader(store.path_of(digest), ArchiveFormat::tar, "layer " + digest.str() + " of the base image");
   LayerListing listing;
   std::map<std::string, std::size_t> position;  // for hard links, which name earlier members
@@ -40,7 +41,7 @@ LayerListing scan_layer(const Digest& digest, const BlobStore& store) {
       file.link_target = member->link_target;
       file.size = member->size;
       file.mode = member->mode;
-      if (file.kind == EntryKind::regular && wants_content(image_path_of(member->path), file.size)) {
+      if (file.kind == EntryKind::regular && contents.selects(image_path_of(member->path), file.size)) {
         file.content = reader.read_all(file.size, member->path + " in " + reader.what());
       }
     }
@@ -50,8 +51,9 @@ LayerListing scan_layer(const Digest& digest, const BlobStore& store) {
   return listing;
 }
 
-// Names, link targets and contents are bytes as the layer stores them.
-json encode(const LayerListing& listing) {
+// Names, link targets and contents are bytes as the layer stores them. The
+// record keeps the selection its contents follow: another one lists again.
+json encode(const LayerListing& listing, const ContentSelection& contents) {
   json entries = json::array();
   for (const auto& [path, file] : listing) {
     json item = {cache_bytes(path), static_cast<int>(file.kind), cache_bytes(file.link_target), file.size, file.mode,
@@ -59,13 +61,14 @@ json encode(const LayerListing& listing) {
     if (file.content) item.push_back(cache_bytes(*file.content));
     entries.push_back(std::move(item));
   }
-  return entries;
+  return json{{"contents", cache_bytes_list(contents.patterns())}, {"entries", std::move(entries)}};
 }
 
-std::optional<LayerListing> decode(const json& entries) {
+std::optional<LayerListing> decode(const json& body, const ContentSelection& contents) {
   try {
+    if (bytes_list_from_cache(body.at("contents")) != contents.patterns()) return std::nullopt;
     LayerListing listing;
-    for (const auto& item : entries.get_ref<const json::array_t&>()) {
+    for (const auto& item : body.at("entries").get_ref<const json::array_t&>()) {
       IndexedFile file{static_cast<EntryKind>(item.at(1).get<int>()), bytes_from_cache(item.at(2)),
                        item.at(3).get<std::uint64_t>(), item.at(4).get<std::uint32_t>(), std::nullopt, std::nullopt};
       if (!item.at(5).is_null()) file.hardlink_to = bytes_from_cache(item.at(5));
@@ -80,13 +83,13 @@ std::optional<LayerListing> decode(const json& entries) {
 
 }  // namespace
 
-LayerListing read_layer_listing(const Digest& digest, const BlobStore& store) {
+LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store) {
   const fs::path cached = cache_record_path(store.root(), "listings", digest);
-  if (std::optional<json> entries = read_cache_record(cached, k_listing_record)) {
-    if (auto listing = decode(*entries)) return std::move(*listing);
+  if (std::optional<json> body = read_cache_record(cached, k_listing_record)) {
+    if (auto listing = decode(*body, contents)) return std::move(*listing);
   }
-  LayerListing listing = scan_layer(digest, store);
-  write_cache_record(cached, k_listing_record, encode(listing));
+  LayerListing listing = scan_layer(digest, contents, store);
+  write_cache_record(cached, k_listing_record, encode(listing, contents));
   return listing;
 }
 

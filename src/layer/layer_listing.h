@@ -1,12 +1,15 @@
 // The member list of one layer (names, kinds, modes, and the bytes of the few
 // files the checks read), cached in the blob store by layer digest: a layer's
-// digest fixes its contents, so a base is read once, not on every build.
+// digest fixes its contents, so a base is read once, not on every build. The
+// record names the ContentSelection it kept bytes for; another selection
+// lists the layer again.
 #pragma once
 
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "layer/content_selection.h"
 #include "layer/file_index.h"
 #include "store/blob_store.h"
 
@@ -14,8 +17,9 @@ namespace venv2docker {
 
 using LayerListing = std::vector<std::pair<std::string, IndexedFile>>;
 
-/// Lists the layer blob `digest` (gzip or plain tar) from `store`, from the
-/// cache when present. Throws Error naming the layer when it is not a tar.
-LayerListing read_layer_listing(const Digest& digest, const BlobStore& store);
+/// Lists the layer blob `digest` (gzip or plain tar) from `store`, with the
+/// bytes of the files `contents` selects, from the cache when present. Throws
+/// Error naming the layer when it is not a tar.
+LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store);
 
 }  // namespace venv2docker

@@ -11,6 +11,7 @@
 #include "layer/gzip_parallel.h"
 #include "tar/tar_writer.h"
 #include "util/error.h"
+#include "util/unique_fd.h"
 
 namespace venv2docker {
 
@@ -88,15 +89,11 @@ class LayerEntryWriter {
 
  private:
   void copy_file(const LayerEntry& entry) {
-    int fd = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
+    UniqueFd fd(::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) {
       throw Error("cannot read " + entry.source + ": " + std::strerror(errno),
                   "check the file's permissions, or exclude it with --exclude");
     }
-    struct FdCloser {
-      int fd;
-      ~FdCloser() { ::close(fd); }
-    } closer{fd};
     std::uint64_t copied = 0;
     bool first_block = true;
     while (true) {
@@ -104,7 +101,7 @@ class LayerEntryWriter {
       // also shows whether the file grew; a short read ends a regular file,
       // which saves a last read only to learn so (a system call per file).
       const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(m_buffer.size(), entry.size - copied + 1));
-      ssize_t got = ::read(fd, m_buffer.data(), want);
+      ssize_t got = ::read(fd.get(), m_buffer.data(), want);
       if (got < 0) {
         if (errno == EINTR) continue;
         throw Error("cannot read " + entry.source + ": " + std::strerror(errno));

@@ -1,9 +1,9 @@
 // libcurl, opened on first use rather than linked. Most runs never speak HTTP
 // (a local or cached base, an OCI layout or archive out), and linking libcurl
 // brings thirty more shared libraries (TLS, Kerberos, LDAP, SSH, IDN...) whose
-// loading and relocation cost every run about 25 ms before main(): an eighth
-// of a rebuild with nothing changed. git keeps curl out of its main binary
-// for the same reason.
+// loading and relocation every run would pay before main(), HTTP or not: a
+// noticeable share of a rebuild with nothing changed. git keeps curl out of
+// its main binary for the same reason.
 #pragma once
 
 #include <curl/curl.h>

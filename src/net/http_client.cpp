@@ -144,6 +144,21 @@ TransportFailure::Kind classify(CURLcode code) {
   }
 }
 
+// libcurl's URL parser on one URL, freed however the parse ends.
+struct ParsedUrl {
+  CURLU* handle;
+  explicit ParsedUrl(const std::string& url, const std::string& shown) : handle(curl().url()) {
+    if (!handle) throw Error("cannot start libcurl's URL parser");
+    if (curl().url_set(handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+      curl().url_cleanup(handle);
+      throw Error("\"" + shown + "\" is not a URL");
+    }
+  }
+  ParsedUrl(const ParsedUrl&) = delete;
+  ParsedUrl& operator=(const ParsedUrl&) = delete;
+  ~ParsedUrl() { curl().url_cleanup(handle); }
+};
+
 }  // namespace
 
 std::optional<std::string> HttpHeaders::get(std::string_view name) const {
@@ -328,14 +343,9 @@ std::string redact_url(std::string_view url) {
 }
 
 std::string resolve_url(const std::string& base, const std::string& location) {
-  CURLU* url = curl().url();
-  if (!url) throw Error("cannot start libcurl's URL parser");
-  struct Free {
-    CURLU* url;
-    ~Free() { curl().url_cleanup(url); }
-  } free_url{url};
-  if (curl().url_set(url, CURLUPART_URL, base.c_str(), 0) != CURLUE_OK ||
-      curl().url_set(url, CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) {
+  const ParsedUrl parsed(base, redact_url(location));
+  CURLU* url = parsed.handle;
+  if (curl().url_set(url, CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) {
     throw Error("\"" + redact_url(location) + "\" is not a URL");
   }
   char* scheme = nullptr;
@@ -353,15 +363,8 @@ std::string resolve_url(const std::string& base, const std::string& location) {
 }
 
 std::string url_origin(const std::string& url) {
-  CURLU* handle = curl().url();
-  if (!handle) throw Error("cannot start libcurl's URL parser");
-  struct Free {
-    CURLU* url;
-    ~Free() { curl().url_cleanup(url); }
-  } free_url{handle};
-  if (curl().url_set(handle, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
-    throw Error("\"" + redact_url(url) + "\" is not a URL");
-  }
+  const ParsedUrl parsed(url, redact_url(url));
+  CURLU* handle = parsed.handle;
   char *scheme = nullptr, *host = nullptr, *port = nullptr;
   curl().url_get(handle, CURLUPART_SCHEME, &scheme, 0);
   curl().url_get(handle, CURLUPART_HOST, &host, 0);

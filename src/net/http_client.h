@@ -1,15 +1,15 @@
-// A small HTTP client over libcurl for the registry code: one request, one
-// response, bodies streamed to a sink or kept in memory up to a cap. Easy
-// handles are pooled, so connections (and TLS sessions) are reused across
-// requests and threads. Redirects are NOT followed here: the caller decides
-// where credentials may go. Nothing here logs anything.
+// A small HTTP client over libcurl for the registry session and the apt
+// archive client: one request, one response, bodies streamed to a sink or
+// kept in memory up to a cap. Easy handles are pooled, so connections (and
+// TLS sessions) are reused across requests and threads. Redirects are NOT
+// followed here: the caller decides where credentials may go. Nothing here
+// logs anything.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>

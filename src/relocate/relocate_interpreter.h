@@ -1,4 +1,5 @@
-// One relocation step (relocate_venv runs them in order): pyvenv.cfg's `home` and the bin/python* links, pointed at the image's interpreter.
+// One relocation step (relocate_venv runs them in order): pyvenv.cfg's `home`
+// and the bin/python* links, pointed at the image's interpreter.
 #pragma once
 
 #include "relocate/relocate_context.h"

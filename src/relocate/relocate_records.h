@@ -1,4 +1,5 @@
-// One relocation step (relocate_venv runs them in order): RECORD hashes and sizes updated for every file the steps before rewrote, added or removed.
+// One relocation step (relocate_venv runs them in order): RECORD hashes and
+// sizes updated for every file the steps before rewrote, added or removed.
 #pragma once
 
 #include "relocate/relocate_context.h"

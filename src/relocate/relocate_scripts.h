@@ -1,4 +1,6 @@
-// One relocation step (relocate_venv runs them in order): Console-script shebangs (both forms pip writes) and the activate scripts, pointed at the venv's image path.
+// One relocation step (relocate_venv runs them in order): console-script
+// shebangs (both forms pip writes) and the activate scripts, pointed at the
+// venv's image path.
 #pragma once
 
 #include "relocate/relocate_context.h"

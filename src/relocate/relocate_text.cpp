@@ -17,6 +17,7 @@
 #include "store/file_stat_memo.h"
 #include "util/error.h"
 #include "util/parallel_jobs.h"
+#include "util/unique_fd.h"
 
 namespace venv2docker {
 
@@ -39,12 +40,8 @@ constexpr std::size_t whole_read_size = 64 * 1024;
 // which saves asking again only to be told so.
 std::optional<std::string_view> read_if_text(const LayerEntry& entry, std::string& buffer) {
   if (entry.content) return looks_like_text(*entry.content) ? std::optional<std::string_view>(*entry.content) : std::nullopt;
-  const int fd = ::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot read " + entry.source + ": " + std::strerror(errno), "check the file's permissions");
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { ::close(fd); }
-  } closer{fd};
+  const UniqueFd fd(::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw Error("cannot read " + entry.source + ": " + std::strerror(errno), "check the file's permissions");
   // One byte more than the walk saw, so a file that grew is read whole too.
   buffer.resize(std::max<std::size_t>(entry.size, text_sniff_size) + 1);
   const std::size_t first_read = entry.size < whole_read_size ? buffer.size() : text_sniff_size;
@@ -52,7 +49,7 @@ std::optional<std::string_view> read_if_text(const LayerEntry& entry, std::strin
   for (;;) {
     if (filled == buffer.size()) buffer.resize(buffer.size() * 2);
     const std::size_t want = filled == 0 ? first_read : buffer.size() - filled;
-    const ssize_t got = ::read(fd, buffer.data() + filled, want);
+    const ssize_t got = ::read(fd.get(), buffer.data() + filled, want);
     if (got < 0) throw Error("cannot read " + entry.source + ": " + std::strerror(errno));
     const bool head = filled == 0;
     filled += static_cast<std::size_t>(got);

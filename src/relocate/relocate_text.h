@@ -1,4 +1,5 @@
-// One relocation step (relocate_venv runs them in order): The last scan: every other small text file's old paths rewritten.
+// One relocation step (relocate_venv runs them in order), the last: every
+// other small text file's old paths rewritten.
 #pragma once
 
 #include "relocate/relocate_context.h"

@@ -1,17 +1,13 @@
 #include "remote/docker_config.h"
 
-#include "util/file_bytes.h"
-#include "util/process.h"
-
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include "util/base64.h"
 #include "util/error.h"
-
+#include "util/file_bytes.h"
+#include "util/process.h"
 
 namespace venv2docker {
 

@@ -4,7 +4,6 @@
 // protocol. Credentials never appear in messages; only where they came from.
 #pragma once
 
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,8 +1,8 @@
 // The pieces of registry authentication that need no network: parsing
 // WWW-Authenticate challenges, building token scopes, reading token answers,
-// caching tokens, checking a token realm is safe to send credentials to, and
-// reading Retry-After. The distribution spec's token and OAuth2 documents and
-// what docker, containerd, crane and skopeo do decide the rules.
+// caching tokens, and checking a token realm is safe to send credentials to.
+// The distribution spec's token and OAuth2 documents and what docker,
+// containerd, crane and skopeo do decide the rules.
 #pragma once
 
 #include <chrono>

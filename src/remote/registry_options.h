@@ -1,9 +1,6 @@
-// Pulling base images from and pushing images to registries that speak the
-// OCI distribution API (Docker Hub, ghcr.io, a docker-registry...), with no
-// daemon: auth (Basic, Bearer tokens, docker/podman credential files and
-// helpers), TLS verified by default, every blob and manifest verified by
-// digest, retries on transient failures, parallel transfers. See
-// docs/registry.md.
+// What the user may tell venv2docker about the registries it pulls from and
+// pushes to (docs/registry.md): credentials, registries allowed to skip TLS
+// checks, extra CAs, and how many transfers and attempts a pull or push makes.
 // Header only.
 #pragma once
 

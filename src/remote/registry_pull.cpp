@@ -4,7 +4,6 @@
 // a reference pinned by digest needs no request once pulled.
 #include <algorithm>
 
-#include "image/layout_index.h"
 #include "image/platform_choice.h"
 #include "remote/registry_blobs.h"
 #include "remote/registry_pull.h"
@@ -21,10 +20,6 @@ const char* const k_accept =
     "Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json";
-
-bool is_schema1(std::string_view type) {
-  return type == media_type::docker_schema1 || type == media_type::docker_schema1_signed;
-}
 
 bool is_manifest_type(std::string_view type) {
   return type == media_type::oci_manifest || type == media_type::oci_index || type == media_type::docker_manifest ||
@@ -53,7 +48,7 @@ ManifestDocument fetch_manifest(RegistrySession& session, const std::string& rep
   if (response.status == 404) session.fail(request, response, "no image " + where);
   if (response.status != 200) session.fail(request, response, "cannot get the manifest of " + where);
   std::string content_type = strip_parameters(response.headers.get("content-type").value_or(""));
-  if (is_schema1(content_type)) {
+  if (is_docker_schema1(content_type)) {
     throw Error(where + " uses the Docker schema 1 manifest format, which is not supported",
                 "re-push the image with a current Docker or skopeo");
   }
@@ -72,7 +67,7 @@ ManifestDocument fetch_manifest(RegistrySession& session, const std::string& rep
     throw Error("registry " + session.registry() + " served the manifest of " + where + " as " + content_type +
                 " but it says it is " + document.media_type);
   }
-  if (is_schema1(document.media_type) || document.value.value("schemaVersion", 0) == 1) {
+  if (is_docker_schema1(document.media_type) || document.value.value("schemaVersion", 0) == 1) {
     throw Error(where + " uses the Docker schema 1 manifest format, which is not supported",
                 "re-push the image with a current Docker or skopeo");
   }
@@ -85,11 +80,10 @@ ManifestDocument fetch_manifest(RegistrySession& session, const std::string& rep
 BaseImage pull_image(const Reference& reference, const RegistryOptions& options, const PlatformRequest& platform,
                      const BlobStore& store, Reporter& reporter) {
   std::string where = reference.familiar();
-  HttpClient http;
-  SharedReporter shared(reporter, "pulling " + where);
   ScopeSet scopes;
   scopes.add(pull_scope(reference.repository));
-  RegistrySession session(reference, scopes, options, http, shared);
+  RegistrySession session(reference, scopes, options, reporter, "pulling " + where);
+  SharedReporter& shared = session.reporter();
 
   const Platform& wanted = platform.platform;
   ManifestDocument manifest = descend_to_image_manifest(

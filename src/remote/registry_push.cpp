@@ -13,8 +13,6 @@ namespace venv2docker {
 PushResult push_image(const Image& image, const Reference& destination, const std::optional<MountSource>& mount_from,
                       const RegistryOptions& options, const BlobStore& store, Reporter& reporter) {
   std::string where = destination.familiar();
-  HttpClient http;
-  SharedReporter shared(reporter, "pushing " + where);
   // The push scope goes first: some registries read only the first scope.
   ScopeSet scopes;
   scopes.add(push_scope(destination.repository));
@@ -29,7 +27,8 @@ PushResult push_image(const Image& image, const Reference& destination, const st
     bool listed = std::find(mount_from->blobs.begin(), mount_from->blobs.end(), blob.digest) != mount_from->blobs.end();
     return listed ? mount_repository : std::string{};
   };
-  RegistrySession session(destination, scopes, options, http, shared);
+  RegistrySession session(destination, scopes, options, reporter, "pushing " + where);
+  SharedReporter& shared = session.reporter();
 
   std::vector<Descriptor> blobs;
   Descriptor config = descriptor_from_json(image.manifest["config"], "the manifest to push");

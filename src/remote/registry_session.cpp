@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <ctime>
-#include <random>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -121,14 +120,13 @@ std::string describe_answer(const HttpResponse& response) {
 }
 
 RegistrySession::RegistrySession(const Reference& reference, ScopeSet scopes, const RegistryOptions& options,
-                                 const HttpClient& http, SharedReporter& reporter)
+                                 Reporter& reporter, std::string label)
     : m_registry(reference.registry),
       m_api_host(reference.api_host()),
       m_repository(reference.repository),
       m_options(options),
-      m_http(http),
       m_retry(options.attempts, std::chrono::milliseconds(options.retry_base_ms)),
-      m_reporter(reporter),
+      m_reporter(reporter, std::move(label)),
       m_scopes(std::move(scopes)) {}
 
 std::string RegistrySession::absolute(const std::string& target) {

@@ -5,8 +5,6 @@
 // what it answered. Safe to use from several threads at once.
 #pragma once
 
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -60,12 +58,16 @@ struct RegistryRequest {
 
 class RegistrySession {
  public:
-  /// `repository` is the main one (for credential lookup); `scopes` what the
-  /// session's tokens ask for.
-  RegistrySession(const Reference& reference, ScopeSet scopes, const RegistryOptions& options,
-                  const HttpClient& http, SharedReporter& reporter);
+  /// The one setup of a pull or a push: its own HTTP client, and `reporter`
+  /// shared by its transfer threads under `label` ("pulling x"). `reference`
+  /// names the registry and the main repository (for credential lookup);
+  /// `scopes` is what the session's tokens ask for.
+  RegistrySession(const Reference& reference, ScopeSet scopes, const RegistryOptions& options, Reporter& reporter,
+                  std::string label);
 
   const std::string& registry() const { return m_registry; }
+  /// The reporter every thread of this pull or push reports through.
+  SharedReporter& reporter() { return m_reporter; }
   /// Sends the request (see RegistryRequest) and returns any HTTP answer.
   /// Throws Error when there is none after the retries, and when the registry
   /// refuses our credentials (or wants some and we have none).
@@ -96,9 +98,9 @@ class RegistrySession {
   std::string m_api_host;
   std::string m_repository;
   const RegistryOptions& m_options;
-  const HttpClient& m_http;
+  HttpClient m_http;
   RetryPolicy m_retry;
-  SharedReporter& m_reporter;
+  SharedReporter m_reporter;
 
   std::mutex m_mutex;  // guards everything below
   bool m_connected = false;

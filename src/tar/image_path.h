@@ -1,11 +1,14 @@
-// Absolute paths inside an image ("/usr/bin/jq"), taken apart and put
-// together as text: they name nothing on this machine.
-// Header only.
+// Absolute paths inside an image ("/usr/bin/jq"), made from tar member names,
+// taken apart and put together as text: they name nothing on this machine.
 #pragma once
 
 #include <string>
 
 namespace venv2docker {
+
+/// A tar member name as an image path: "./usr/bin/" -> "/usr/bin",
+/// "." -> "/" ("." and empty components dropped, ".." kept).
+std::string image_path_of(std::string member_name);
 
 /// The folder holding `path` ("/usr/bin/jq" -> "/usr/bin", "/jq" -> "/").
 inline std::string image_parent_of(const std::string& path) {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +24,7 @@ struct LayerEntry {
   std::string link_target;
   /// For regular files: the host file whose bytes are streamed into the layer...
   /// (a plain string: std::filesystem::path splits every path into components
-  /// when made, which for a 10,000-file venv was a tenth of a no-change rebuild)
+  /// when made, and a venv's thousands of entries would each pay for it)
   std::string source;
   /// ...unless `content` is set, which replaces them (relocated text files).
   std::optional<std::string> content;

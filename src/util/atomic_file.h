@@ -26,7 +26,6 @@ class AtomicFile {
   /// instead: for files whose name is known only once written (blobs).
   void commit_as(const std::filesystem::path& destination);
 
-  const std::filesystem::path& temporary_path() const { return m_temporary; }
   const std::filesystem::path& destination() const { return m_destination; }
 
  private:

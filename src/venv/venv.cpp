@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <regex>
-#include <sstream>
 #include <system_error>
 #include <vector>
 

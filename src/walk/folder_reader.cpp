@@ -10,18 +10,14 @@
 #include <cstring>
 
 #include "util/error.h"
-#include "util/text_util.h"
+#include "util/unique_fd.h"
 
 namespace venv2docker {
 
 // A read folder stays open while its subfolders wait to be opened relative to
 // it: the kernel then resolves one name per folder, not its whole path.
 struct OpenFolder {
-  int fd;
-  explicit OpenFolder(int descriptor) : fd(descriptor) {}
-  OpenFolder(const OpenFolder&) = delete;
-  OpenFolder& operator=(const OpenFolder&) = delete;
-  ~OpenFolder() { ::close(fd); }
+  UniqueFd fd;
 };
 
 namespace {
@@ -61,9 +57,9 @@ void FolderReader::read(const PendingFolder& folder, FolderListing& listing, std
   std::size_t kept = 0;
   try {
     open_folder = open(folder);
-    read_sorted_names(open_folder->fd, folder.host_path, listing);
+    read_sorted_names(open_folder->fd.get(), folder.host_path, listing);
     for (ListedChild& child : listing.children) {
-      if (examine(open_folder->fd, folder, listing, child)) listing.children[kept++] = child;
+      if (examine(open_folder->fd.get(), folder, listing, child)) listing.children[kept++] = child;
     }
   } catch (...) {
     // The children before the error stay, with all they hold: the walk
@@ -87,7 +83,7 @@ void FolderReader::read(const PendingFolder& folder, FolderListing& listing, std
 }
 
 std::shared_ptr<const OpenFolder> FolderReader::open(const PendingFolder& folder) const {
-  const int parent = folder.parent ? folder.parent->fd : AT_FDCWD;
+  const int parent = folder.parent ? folder.parent->fd.get() : AT_FDCWD;
   const std::string name = folder.parent ? folder.host_path.substr(folder.host_path.rfind('/') + 1) : folder.host_path;
   if (::faccessat(parent, name.c_str(), R_OK | X_OK, 0) != 0) {
     throw Error("cannot read the folder " + folder.host_path + ": " + std::strerror(errno),
@@ -95,7 +91,7 @@ std::shared_ptr<const OpenFolder> FolderReader::open(const PendingFolder& folder
   }
   const int fd = ::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw cannot_list(folder.host_path, errno);
-  return std::make_shared<const OpenFolder>(fd);
+  return std::make_shared<const OpenFolder>(OpenFolder{UniqueFd(fd)});
 }
 
 // Reads the folder's names into `listing`, one child each, sorted by name.

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "store/source_stat.h"
-#include "walk/tree_walk.h"
+#include "walk/exclude_rules.h"
 
 namespace venv2docker {
 

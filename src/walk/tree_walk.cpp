@@ -10,7 +10,6 @@
 #include "tar/image_path.h"
 #include "util/error.h"
 #include "util/lexical_path.h"
-#include "util/text_util.h"
 #include "walk/folder_listings.h"
 
 namespace venv2docker {

@@ -1,4 +1,4 @@
-// Prints the file index venv2docker builds for an image (FileIndex::of_image),
+// Prints the file index venv2docker builds for an image (base_file_index),
 // so a test can compare it with the file system a real runtime makes of the
 // same image (docker export). Names are bytes: nothing is converted or escaped.
 //
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     BlobStore store(argv[1]);
     Reporter reporter(Verbosity::quiet);
     BaseImage base = load_base_image(argv[2], PlatformRequest{}, store, RegistryOptions{}, reporter);
-    FileIndex index = FileIndex::of_image(base.image, store);
+    FileIndex index = base_file_index(base, store);
     for (const std::string& path : index.under("/")) {
       const IndexedFile* file = index.find(path);
       char mode[16];

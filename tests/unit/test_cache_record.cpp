@@ -7,6 +7,7 @@
 // install plans).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -164,7 +165,8 @@ TEST_CASE("cache record kinds: a layer listing reads back from the cache alone, 
   BlobStore store(tmp / "cache");
   const Image image = test::make_image(store, tmp / "scratch", "hello");
   const Digest digest = image.layers.at(0).blob.digest;
-  const LayerListing scanned = read_layer_listing(digest, store);
+  const ContentSelection contents({"/app/*"});
+  const LayerListing scanned = read_layer_listing(digest, contents, store);
   REQUIRE_FALSE(scanned.empty());
   const std::vector<fs::path> records = test::cache_records_under(tmp / "cache" / "listings");
   REQUIRE(records.size() == 1);
@@ -172,7 +174,7 @@ TEST_CASE("cache record kinds: a layer listing reads back from the cache alone, 
   // Without its blob, only the record can answer.
   const std::string blob = test::read_bytes(store.path_of(digest));
   fs::remove(store.path_of(digest));
-  const LayerListing cached = read_layer_listing(digest, store);
+  const LayerListing cached = read_layer_listing(digest, contents, store);
   REQUIRE(cached.size() == scanned.size());
   for (std::size_t i = 0; i < cached.size(); ++i) {
     CHECK(cached[i].first == scanned[i].first);
@@ -181,13 +183,16 @@ TEST_CASE("cache record kinds: a layer listing reads back from the cache alone, 
     CHECK(cached[i].second.size == scanned[i].second.size);
     CHECK(cached[i].second.content == scanned[i].second.content);
   }
+  CHECK(std::any_of(cached.begin(), cached.end(), [](const auto& entry) { return entry.second.content.has_value(); }));
+  // A record made for another selection does not answer for this one.
+  CHECK_THROWS_AS(read_layer_listing(digest, ContentSelection({"/etc/*"}), store), Error);
 
   // Older or foreign, the record is refused and the layer read again.
   test::make_record_older(records[0]);
-  CHECK_THROWS_AS(read_layer_listing(digest, store), Error);
+  CHECK_THROWS_AS(read_layer_listing(digest, contents, store), Error);
   test::write_bytes(store.path_of(digest), blob);
-  CHECK(read_layer_listing(digest, store).size() == scanned.size());
+  CHECK(read_layer_listing(digest, contents, store).size() == scanned.size());
   test::make_record_foreign(records[0]);
   fs::remove(store.path_of(digest));
-  CHECK_THROWS_AS(read_layer_listing(digest, store), Error);
+  CHECK_THROWS_AS(read_layer_listing(digest, contents, store), Error);
 }

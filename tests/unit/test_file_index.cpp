@@ -3,14 +3,15 @@
 #include "image/base_image.h"
 #include "layer/file_index.h"
 #include "layer/layer_writer.h"
+#include "tar/image_path.h"
 #include "temp_dir.h"
 
 using namespace venv2docker;
 
 namespace {
-IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644, std::nullopt}; }
-IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755, std::nullopt}; }
-IndexedFile link(const std::string& target) { return IndexedFile{EntryKind::symlink, target, 0, 0777, std::nullopt}; }
+IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644, std::nullopt, std::nullopt}; }
+IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755, std::nullopt, std::nullopt}; }
+IndexedFile link(const std::string& target) { return IndexedFile{EntryKind::symlink, target, 0, 0777, std::nullopt, std::nullopt}; }
 }  // namespace
 
 TEST_CASE("file index applies whiteouts layer by layer") {
@@ -38,7 +39,7 @@ TEST_CASE("member names are keyed as Docker cleans them") {
 
   // umoci writes the root folder as ".": it is the root, not a file named ".".
   FileIndex index;
-  index.apply(".", IndexedFile{EntryKind::directory, {}, 0, 0700, std::nullopt}, 0);
+  index.apply(".", IndexedFile{EntryKind::directory, {}, 0, 0700, std::nullopt, std::nullopt}, 0);
   index.apply("corpus", folder(), 0);
   CHECK(index.find("/") != nullptr);
   CHECK(index.find("/")->mode == 0700);
@@ -89,9 +90,52 @@ TEST_CASE("file index reads real layers from the blob store") {
   Image image = base.image;
   image.layers.push_back(write_layer(lower, options, store));
   image.layers.push_back(write_layer(upper, options, store));
-  FileIndex index = FileIndex::of_image(image, store);
+  FileIndex index = FileIndex::of_image(image, ContentSelection(), store);
   CHECK(find_interpreter(index, "3.11") == "/usr/bin/python3.11");
   CHECK(index.find("/tmp/junk") == nullptr);
   CHECK(index.find("/tmp") != nullptr);
   CHECK(index.find("/usr/bin/python3.11")->mode == 0755);
+  CHECK_FALSE(index.find("/usr/bin/python3.11")->content);
+}
+
+TEST_CASE("content selections match image paths with '*' across folders") {
+  const ContentSelection selection({"/etc/apt/*", "*/libc.so.6", "/var/lib/dpkg/status", "/a/*/b*c"});
+  CHECK(selection.selects("/etc/apt/sources.list", 10));
+  CHECK(selection.selects("/etc/apt/sources.list.d/debian.sources", 10));
+  CHECK(selection.selects("/lib/x86_64-linux-gnu/libc.so.6", 10));
+  CHECK(selection.selects("/var/lib/dpkg/status", 10));
+  CHECK(selection.selects("/a/x/y/bzzc", 10));
+  CHECK_FALSE(selection.selects("/etc/aptitude", 10));
+  CHECK_FALSE(selection.selects("/lib/xlibc.so.6", 10));
+  CHECK_FALSE(selection.selects("/lib/libc.so.6.1", 10));
+  CHECK_FALSE(selection.selects("/var/lib/dpkg/status-old", 10));
+  CHECK_FALSE(selection.selects("/a/x/bcd", 10));
+  CHECK_FALSE(selection.selects("/etc/apt/huge", (std::uint64_t{16} << 20) + 1));
+  CHECK_FALSE(ContentSelection().selects("/etc/apt/sources.list", 10));
+
+  ContentSelection both({"/etc/ld.so.conf"});
+  both.add(selection).add(ContentSelection({"/etc/ld.so.conf"}));
+  CHECK(both.patterns() == std::vector<std::string>{"/etc/ld.so.conf", "/etc/apt/*", "*/libc.so.6",
+                                                     "/var/lib/dpkg/status", "/a/*/b*c"});
+}
+
+TEST_CASE("an index keeps the bytes its caller selects, whatever a cached listing kept") {
+  test::TempDir dir;
+  BlobStore store(dir / "store");
+  std::vector<LayerEntry> entries{
+      LayerEntry{"/etc/apt/sources.list", EntryKind::regular, 0644, {}, {}, std::string("deb x"), 5, std::nullopt},
+      LayerEntry{"/etc/os-release", EntryKind::regular, 0644, {}, {}, std::string("ID=x"), 4, std::nullopt},
+  };
+  Image image = scratch_image(store).image;
+  image.layers.push_back(write_layer(entries, LayerOptions{}, store));
+
+  const FileIndex apt = FileIndex::of_image(image, ContentSelection({"/etc/apt/*"}), store);
+  CHECK(apt.find("/etc/apt/sources.list")->content == "deb x");
+  CHECK_FALSE(apt.find("/etc/os-release")->content);
+  // The listing cached above kept other bytes: it is made again, not misread.
+  const FileIndex release = FileIndex::of_image(image, ContentSelection({"/etc/os-release"}), store);
+  CHECK_FALSE(release.find("/etc/apt/sources.list")->content);
+  CHECK(release.find("/etc/os-release")->content == "ID=x");
+  const FileIndex again = FileIndex::of_image(image, ContentSelection({"/etc/os-release"}), store);
+  CHECK(again.find("/etc/os-release")->content == "ID=x");
 }

@@ -33,20 +33,15 @@ namespace {
 Image assemble(const BlobStore& store, const std::vector<Layer>& layers, json config, MediaFamily family,
                const std::string& what) {
   json diff_ids = json::array();
-  json layer_descriptors = json::array();
+  std::vector<Descriptor> layer_descriptors;
   for (const auto& layer : layers) {
     diff_ids.push_back(layer.diff_id.str());
-    layer_descriptors.push_back(to_json(layer.blob));
+    layer_descriptors.push_back(layer.blob);
   }
   config["rootfs"] = {{"type", "layers"}, {"diff_ids", diff_ids}};
   std::string raw_config = canonical_json(config);
-  Digest config_digest = store.put(raw_config);
-  json manifest = {{"schemaVersion", 2},
-                   {"mediaType", manifest_media_type(family)},
-                   {"config", {{"mediaType", config_media_type(family)}, {"digest", config_digest.str()},
-                               {"size", raw_config.size()}}},
-                   {"layers", layer_descriptors}};
-  std::string raw_manifest = canonical_json(manifest);
+  store.put(raw_config);
+  std::string raw_manifest = image_manifest(family, raw_config, layer_descriptors);
   store.put(raw_manifest);
   return image_from_documents(raw_manifest, raw_config, what);
 }

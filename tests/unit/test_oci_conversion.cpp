@@ -174,3 +174,24 @@ TEST_CASE("append_layers: a base with no history gets an entry per base layer", 
   write_oci_layout(image, store, dir / "out", "t");
   test::check_image(dir / "out", "t");
 }
+
+TEST_CASE("the one manifest builder: family, config descriptor from its bytes, layers in order, annotations") {
+  const std::string raw_config = R"({"architecture":"amd64","os":"linux","rootfs":{"diff_ids":[],"type":"layers"}})";
+  const Descriptor layer{std::string(media_type::docker_layer_gzip), sha256_of("layer"), 5, {}, std::nullopt};
+
+  const json docker = json::parse(image_manifest(MediaFamily::docker, raw_config, {layer, layer}));
+  CHECK(docker["schemaVersion"] == 2);
+  CHECK(docker["mediaType"] == media_type::docker_manifest);
+  CHECK(docker["config"] == json{{"mediaType", media_type::docker_config},
+                                 {"digest", sha256_of(raw_config).str()},
+                                 {"size", raw_config.size()}});
+  CHECK(docker["layers"] == json::array({to_json(layer), to_json(layer)}));
+  CHECK_FALSE(docker.contains("annotations"));
+
+  const std::string oci = image_manifest(MediaFamily::oci, raw_config, {}, {{"org.example", "x"}});
+  // Canonical: sorted keys, compact, so the same parts give the same digest.
+  CHECK(oci == std::string(R"({"annotations":{"org.example":"x"},"config":{"digest":")") +
+                   sha256_of(raw_config).str() + R"(","mediaType":"application/vnd.oci.image.config.v1+json","size":)" +
+                   std::to_string(raw_config.size()) +
+                   R"(},"layers":[],"mediaType":"application/vnd.oci.image.manifest.v1+json","schemaVersion":2})");
+}

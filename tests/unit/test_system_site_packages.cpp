@@ -36,8 +36,8 @@ void add_metadata(const fs::path& folder, const std::vector<std::string>& names)
   for (const auto& name : names) fs::create_directories(folder / name);
 }
 
-IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755, std::nullopt}; }
-IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644, std::nullopt}; }
+IndexedFile folder() { return IndexedFile{EntryKind::directory, {}, 0, 0755, std::nullopt, std::nullopt}; }
+IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644, std::nullopt, std::nullopt}; }
 
 std::vector<std::string> names_of(const std::vector<SystemDistribution>& found) {
   std::vector<std::string> names;
