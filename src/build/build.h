@@ -47,7 +47,7 @@ struct BuildOptions {
   std::optional<std::string> python_from;    // "host": add the venv's own interpreter as a layer
   std::optional<std::filesystem::path> pip_requirements;  // --pip FILE: installed with the venv's pip as a layer
   bool push = false;                         // --push: to --name:--tag (as -o registry:NAME:TAG would)
-  RegistryOptions registry;                  // pulling the base and pushing (see registry.h)
+  RegistryOptions registry;                  // pulling the base and pushing (see remote/registry_options.h)
   unsigned max_layers = k_default_max_venv_layers;  // --max-layers: the venv's layers at most (1: one layer)
   AptOptions apt;                            // --apt and its --apt-* options
 };

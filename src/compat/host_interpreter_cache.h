@@ -1,6 +1,6 @@
 // collect_host_interpreter remembered across builds. Collecting runs the
-// interpreter, walks its standard library and resolves its shared libraries:
-// a third of a rebuild where nothing changed. A record in the cache folder
+// interpreter, walks its standard library and resolves its shared libraries,
+// which would dominate a rebuild where nothing changed. A record in the cache folder
 // keeps the result with every host path the collection looked at and its
 // stat; while each still stats the same (and the venv's ELF files are the
 // same), the result is reused without running or reading anything else.

@@ -27,7 +27,7 @@ struct Distribution {
   std::uint64_t bytes = 0;
 };
 
-// A view into `path`, so walking up a tree of 10,000 entries allocates nothing.
+// A view into `path`, so walking up a large tree allocates nothing per entry.
 std::string_view parent_of(std::string_view path) {
   const auto slash = path.rfind('/');
   return path.substr(0, slash == std::string_view::npos ? 0 : slash);
