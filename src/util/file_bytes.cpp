@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -22,7 +22,7 @@ namespace {
 
 // The bytes, or the errno that stopped the read (0 when read whole).
 std::optional<std::string> read_bounded(const std::filesystem::path& file, std::size_t max_size, int& error) {
-  UniqueFd owner = open_for_reading(file);
+  const UniqueFd owner = open_for_reading(file);
   const int fd = owner.get();
   if (fd < 0) {
     error = errno;
@@ -45,16 +45,14 @@ std::optional<std::string> read_bounded(const std::filesystem::path& file, std::
   std::size_t filled = 0;
   for (;;) {
     if (filled == bytes.size()) {
-      if (filled > max_size) {
-            throw_too_large(file, max_size);
-      }
+      if (filled > max_size) throw_too_large(file, max_size);
       bytes.resize(std::min(bytes.size() * 2, max_size + 1));
     }
     const ssize_t got = ::read(fd, bytes.data() + filled, bytes.size() - filled);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       error = errno;
-        return std::nullopt;
+      return std::nullopt;
     }
     if (got == 0) break;
     filled += static_cast<std::size_t>(got);
@@ -67,7 +65,9 @@ std::optional<std::string> read_bounded(const std::filesystem::path& file, std::
 
 }  // namespace
 
-UniqueFd open_for_reading(const std::filesystem::path& file) { return UniqueFd(::open(file.c_str(), O_RDONLY | O_CLOEXEC)); }
+UniqueFd open_for_reading(const std::filesystem::path& file) {
+  return UniqueFd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+}
 
 std::optional<std::string> read_file_head(const std::filesystem::path& file, std::size_t count) {
   const UniqueFd fd = open_for_reading(file);

@@ -25,17 +25,30 @@ BASE_REPO, BASE_TAG = "base/bookworm", "py"
 CANARY = "v2d-canary-7f3a"
 CALLER_PASSWORD = "hunter2-registry-password"
 
-# Writes its environment and the targets of its descriptors as JSON to $1.
+# Writes down, as one JSON line in $1, the environment and the descriptors' targets of
+# itself and of each ancestor up to (not including) venv2docker: the helper or pip that
+# venv2docker started is among them, whatever Python's subprocess closed on the way.
 RECORD = r'''
 import json, os, sys
-fds = {}
-for fd in os.listdir("/proc/self/fd"):
-    try:
-        fds[fd] = os.readlink("/proc/self/fd/" + fd)
-    except OSError:
-        pass
+
+def describe(pid):
+    fds = {}
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            fds[fd] = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            pass
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        env = dict(item.decode(errors="replace").partition("=")[::2] for item in f.read().split(b"\0") if item)
+    return {"pid": pid, "exe": os.readlink(f"/proc/{pid}/exe"), "env": env, "fds": fds}
+
+processes, pid = [], os.getpid()
+while pid > 1 and not os.readlink(f"/proc/{pid}/exe").endswith("/venv2docker"):
+    processes.append(describe(pid))
+    with open(f"/proc/{pid}/stat") as f:
+        pid = int(f.read().rsplit(")", 1)[1].split()[1])
 with open(sys.argv[1], "a") as out:
-    out.write(json.dumps({"env": dict(os.environ), "fds": fds}) + "\n")
+    out.write(json.dumps({"reached_venv2docker": pid > 1, "processes": processes}) + "\n")
 '''
 
 
@@ -89,15 +102,21 @@ class ChildProcesses(h.Case):
             return [json.loads(line) for line in f if line.strip()]
 
     def assertSawNoSecret(self, record):
-        env = record["env"]
-        self.assertNotIn(CANARY, json.dumps(env))
-        self.assertNotIn(CALLER_PASSWORD, json.dumps(env))
-        self.assertFalse([k for k in env if k.startswith("VENV2DOCKER_")], env)
-        for fd, target in record["fds"].items():
-            self.assertFalse(target.startswith(self.cache), f"fd {fd} -> {target}")
-            self.assertFalse(target.startswith(self.tmp) and not target.startswith(self.path("bin")),
-                             f"fd {fd} -> {target}")
-            self.assertFalse(target.startswith("socket:"), f"fd {fd} -> {target}")
+        """No process venv2docker started, nor any below it, saw a secret or a descriptor of ours."""
+        self.assertTrue(record["reached_venv2docker"], record)
+        for process in record["processes"]:
+            env, what = process["env"], f"{process['exe']} (pid {process['pid']})"
+            self.assertNotIn(CANARY, json.dumps(env), what)
+            self.assertNotIn(CALLER_PASSWORD, json.dumps(env), what)
+            self.assertFalse([k for k in env if k.startswith("VENV2DOCKER_")], what)
+            for fd, target in process["fds"].items():
+                self.assertFalse(target.startswith(self.cache), f"{what}: fd {fd} -> {target}")
+                self.assertFalse(target.startswith(self.path("out")), f"{what}: fd {fd} -> {target}")
+                self.assertFalse(target.startswith("socket:"), f"{what}: fd {fd} -> {target}")
+
+    def started_by_venv2docker(self, record):
+        """What venv2docker gave the process it started (the last before it)."""
+        return record["processes"][-1]["env"]
 
     def out(self):
         return ["-o", f"oci:{self.path('out')}:t"]
@@ -114,9 +133,10 @@ class ChildProcesses(h.Case):
         self.assertTrue(records, "the helper never ran")
         for record in records:
             self.assertSawNoSecret(record)
-            self.assertEqual(record["env"].get("DOCKER_CONFIG"), env["DOCKER_CONFIG"])
-            self.assertEqual(record["env"].get("HOME"), env["HOME"])
-            self.assertIn(folder, record["env"].get("PATH", ""))
+            given = self.started_by_venv2docker(record)
+            self.assertEqual(given.get("DOCKER_CONFIG"), env["DOCKER_CONFIG"])
+            self.assertEqual(given.get("HOME"), env["HOME"])
+            self.assertIn(folder, given.get("PATH", ""))
 
     def test_failing_helper_stdout_is_never_printed(self):
         stdout_secret = "ghp_SecretTokenOnStdout123"
@@ -150,9 +170,10 @@ class ChildProcesses(h.Case):
         records = self.records(log)
         self.assertTrue(records, "setup.py never ran")
         for record in records:
-            # setup.py's own child: what the build backend gave it is what it was given.
             self.assertSawNoSecret(record)
-            self.assertEqual(record["env"].get("HOME"), env["HOME"])
+            given = self.started_by_venv2docker(record)
+            self.assertEqual(given.get("HOME"), env["HOME"])
+            self.assertEqual(given.get("PIP_NO_INDEX"), "1")
 
     def test_password_stdin(self):
         f = h.fixtures()

@@ -3,6 +3,7 @@
 
 - A base layer whose files under /etc/apt hold more than the index keeps (each file within
   the 16 MiB a file may hold, together beyond the total): refused, naming the layer.
+- A base layer with one member more than an archive may hold: refused, naming the layer.
 - A document that is an index and a manifest at once (CVE-2021-41190), from a registry and
   from an OCI layout: refused, naming the source. The layout's is made by hand on purpose,
   and so is the registry, a small server here: docker-registry refuses to store one.
@@ -16,13 +17,16 @@ import os
 import sys
 import threading
 import unittest
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
-from image_model import Entry, Layer  # noqa: E402
+from image_model import MEDIA_TYPES, Entry, Layer  # noqa: E402
 from image_writers import write_oci_layout  # noqa: E402
 from random_images import random_image  # noqa: E402
 
+# tar/archive_reader.h: k_max_archive_members.
+MAX_ARCHIVE_MEMBERS = 1 << 20
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m\u009b1m"
 
 
@@ -33,6 +37,39 @@ def ambiguous_document():
     del document["mediaType"]
     document["manifests"] = [image.descriptor()]
     return image, json.dumps(document).encode()
+
+
+def many_members_layer(count, path):
+    """A gzipped layer of `count` members, one empty file written again and again, streamed
+    to `path` (a ustar header made here: tarfile would take minutes for a million members,
+    and half a GiB of tar need not be in memory; the reader counts members, whatever their
+    names)."""
+    def field(value, width):
+        return b"%0*o\0" % (width - 1, value)
+    before = b"m/empty".ljust(100, b"\0") + field(0o644, 8) + field(0, 8) + field(0, 8) + field(0, 12) + field(0, 12)
+    after = b"0" + bytes(100) + b"ustar\0" + b"00" + bytes(247)
+    header = before + b"%06o\0 " % (sum(before) + sum(after) + 8 * ord(" ")) + after
+    diff_id, digest = hashlib.sha256(), hashlib.sha256()
+    gzip = zlib.compressobj(1, zlib.DEFLATED, 31)
+    size = 0
+    with open(path, "wb") as out:
+        def write(tar_bytes):
+            nonlocal size
+            diff_id.update(tar_bytes)
+            blob = gzip.compress(tar_bytes)
+            digest.update(blob)
+            out.write(blob)
+            size += len(blob)
+        chunk = header * 4096
+        for _ in range(count // 4096):
+            write(chunk)
+        write(header * (count % 4096) + bytes(1024))
+        blob = gzip.flush()
+        digest.update(blob)
+        out.write(blob)
+        size += len(blob)
+    return Layer(MEDIA_TYPES["oci"]["gzip"], "sha256:" + digest.hexdigest(), size, "sha256:" + diff_id.hexdigest(),
+                 path=path)
 
 
 class HostileRegistry(http.server.BaseHTTPRequestHandler):
@@ -51,7 +88,8 @@ class HostileRegistry(http.server.BaseHTTPRequestHandler):
         # As UTF-8 bytes: send_header would encode the value as Latin-1.
         self._headers_buffer.append(b'Warning: 299 - "' + ESCAPES.encode() + b'deprecated"\r\n')
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def do_GET(self):
         if self.path == "/v2/":
@@ -92,6 +130,15 @@ class HostileDocuments(h.Case):
         res = self.check(f"oci:{layout}:t")
         self.assertIn("64 MiB", res.stderr)
         self.assertIn(big.digest, res.stderr)
+
+    def test_a_layer_with_too_many_members_is_refused(self):
+        many = many_members_layer(MAX_ARCHIVE_MEMBERS + 1, self.path("many.tar.gz"))
+        image = random_image(seed=11, layers=1).append(many, "a million and one members")
+        layout = self.path("layout")
+        write_oci_layout(layout, {"t": image})
+        res = self.check(f"oci:{layout}:t")
+        self.assertIn(f"more than {MAX_ARCHIVE_MEMBERS} members", res.stderr)
+        self.assertIn(many.digest, res.stderr)
 
     def test_ambiguous_document_from_a_registry(self):
         res = self.check(f"{self.registry}/ambiguous:1")
