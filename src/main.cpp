@@ -120,11 +120,11 @@ void print_built(const BuildResult& result, const CommandLine& command, const Re
   if (result.loaded) std::fprintf(stderr, "  %s\n", terminal_safe(*result.loaded).c_str());
   for (const auto& output : result.outputs) {
     if (output.type == "registry") {
-      std::fprintf(stderr, "  pushed: %s@%s\n", terminal_safe(output.path).c_str(), output.digest.c_str());
+      std::fprintf(stderr, "  pushed: %s@%s\n", terminal_safe(output.path.string()).c_str(), output.digest.c_str());
     } else if (output.type == "docker-archive") {
-      std::fprintf(stderr, "  load it with: docker load -i %s\n", terminal_safe(output.path).c_str());
+      std::fprintf(stderr, "  load it with: docker load -i %s\n", terminal_safe(output.path.string()).c_str());
     } else {
-      std::fprintf(stderr, "  OCI layout: %s (tag %s)\n", terminal_safe(output.path).c_str(),
+      std::fprintf(stderr, "  OCI layout: %s (tag %s)\n", terminal_safe(output.path.string()).c_str(),
                    terminal_safe(output.tag).c_str());
     }
   }

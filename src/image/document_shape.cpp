@@ -87,7 +87,9 @@ void check_descriptor_list(const json* list, const std::string& name, const std:
     refuse(where, name + " lists " + std::to_string(list->size()) + " entries, more than the " +
                       std::to_string(k_max_document_entries) + " an image may have");
   }
-  for (std::size_t i = 0; i < list->size(); ++i) check_descriptor((*list)[i], name + "[" + std::to_string(i) + "]", where);
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    check_descriptor((*list)[i], name + "[" + std::to_string(i) + "]", where);
+  }
 }
 
 bool is_index_type(std::string_view type) {
