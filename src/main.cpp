@@ -11,6 +11,7 @@
 #include "build/command_line.h"
 #include "tar/name_charset.h"
 #include "util/error.h"
+#include "util/terminal_text.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;
@@ -65,8 +66,8 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
 }
 
 void print_error(const Error& error) {
-  std::fprintf(stderr, "venv2docker: error: %s\n", error.what());
-  if (!error.hint().empty()) std::fprintf(stderr, "venv2docker: hint: %s\n", error.hint().c_str());
+  std::fprintf(stderr, "venv2docker: error: %s\n", terminal_safe(error.what()).c_str());
+  if (!error.hint().empty()) std::fprintf(stderr, "venv2docker: hint: %s\n", terminal_safe(error.hint()).c_str());
 }
 
 void prepare_process() {
@@ -91,7 +92,7 @@ int remove_build_dir(const CommandLine& command) {
   std::error_code ec;
   fs::remove_all(build_dir, ec);
   if (ec) throw Error("cannot remove " + build_dir.string() + ": " + ec.message());
-  if (!command.quiet) std::fprintf(stderr, "Removed %s\n", build_dir.c_str());
+  if (!command.quiet) std::fprintf(stderr, "Removed %s\n", terminal_safe(build_dir.string()).c_str());
   return 0;
 }
 
@@ -102,7 +103,8 @@ int print_check(const BuildResult& result, bool json) {
     report["apt_packages"] = apt_json(result);
     std::cout << json_text(report) << "\n";
   } else {
-    std::cout << result.report.text();
+    // The report names the venv's and the base's files, whatever bytes their names hold.
+    std::cout << terminal_safe(result.report.text(), std::string::npos);
   }
   return result.report.has_errors() ? 1 : 0;
 }
@@ -113,15 +115,17 @@ void print_built(const BuildResult& result, const CommandLine& command, const Re
     return;
   }
   if (command.quiet) return;
-  std::fprintf(stderr, "Built %s %s\n", result.name.familiar().c_str(), result.image.manifest_digest().str().c_str());
-  if (result.loaded) std::fprintf(stderr, "  %s\n", result.loaded->c_str());
+  std::fprintf(stderr, "Built %s %s\n", terminal_safe(result.name.familiar()).c_str(),
+               result.image.manifest_digest().str().c_str());
+  if (result.loaded) std::fprintf(stderr, "  %s\n", terminal_safe(*result.loaded).c_str());
   for (const auto& output : result.outputs) {
     if (output.type == "registry") {
-      std::fprintf(stderr, "  pushed: %s@%s\n", output.path.c_str(), output.digest.c_str());
+      std::fprintf(stderr, "  pushed: %s@%s\n", terminal_safe(output.path.string()).c_str(), output.digest.c_str());
     } else if (output.type == "docker-archive") {
-      std::fprintf(stderr, "  load it with: docker load -i %s\n", output.path.c_str());
+      std::fprintf(stderr, "  load it with: docker load -i %s\n", terminal_safe(output.path.string()).c_str());
     } else {
-      std::fprintf(stderr, "  OCI layout: %s (tag %s)\n", output.path.c_str(), output.tag.c_str());
+      std::fprintf(stderr, "  OCI layout: %s (tag %s)\n", terminal_safe(output.path.string()).c_str(),
+                   terminal_safe(output.tag).c_str());
     }
   }
 }
@@ -147,7 +151,7 @@ int main(int argc, char** argv) {
     print_error(e);
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "venv2docker: error: %s\n", e.what());
+    std::fprintf(stderr, "venv2docker: error: %s\n", terminal_safe(e.what()).c_str());
     return 1;
   }
 }

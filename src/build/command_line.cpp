@@ -9,6 +9,8 @@
 
 #include "image/platform.h"
 #include "tar/source_date_epoch.h"
+#include "util/error.h"
+#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -22,8 +24,13 @@ struct RawFlags {
   std::string build_dir;
   std::string cache_dir;
   std::string creds;
+  bool password_stdin = false;
   std::vector<std::string> ca_certs;
 };
+
+// Far more than any registry's password or token, far less than a file piped
+// in by mistake.
+constexpr std::size_t k_max_password_stdin = std::size_t{64} << 10;
 
 const char* const k_image_group = "Image";
 const char* const k_apt_group = "Debian packages";
@@ -94,7 +101,13 @@ void add_registry_flags(CLI::App& app, BuildOptions& options, RawFlags& raw) {
   app.add_flag("-p,--push", options.push, "Push the image to the registry in --name (as --name:--tag)")->group(k_registry_group);
   app.add_option("--creds", raw.creds,
                  "USER:PASSWORD for the registry pushed to (else the base's registry); "
-                 "default: VENV2DOCKER_REGISTRY_USER/_PASSWORD, then docker/podman login files and helpers")
+                 "default: VENV2DOCKER_REGISTRY_USER/_PASSWORD, then docker/podman login files and helpers. "
+                 "A password on the command line is visible to every user of the machine: in CI, use "
+                 "--creds USER --password-stdin")
+      ->group(k_registry_group);
+  app.add_flag("--password-stdin", raw.password_stdin,
+               "Read the registry password from standard input (as docker login does), for the user of --creds USER "
+               "or VENV2DOCKER_REGISTRY_USER")
       ->group(k_registry_group);
   app.add_option("--insecure-registry", options.registry.insecure_registries,
                  "Allow HOST[:PORT] without a verified TLS certificate, or plain HTTP; repeatable "
@@ -135,8 +148,37 @@ void add_tool_flags(CLI::App& app, CommandLine& command, RawFlags& raw) {
   app.add_flag("--json", command.json, "Print the result as one JSON object on stdout")->group(k_tool_group);
 }
 
+// The user of --creds USER, else of VENV2DOCKER_REGISTRY_USER, with the
+// password read from standard input; one newline at its end is the shell's.
+std::string creds_with_password_from_stdin(const std::string& creds) {
+  std::string user = creds;
+  if (user.empty()) {
+    const char* from_environment = std::getenv("VENV2DOCKER_REGISTRY_USER");
+    user = from_environment ? from_environment : "";
+  }
+  if (user.empty()) {
+    throw UsageError("--password-stdin needs a user name", "pass --creds USER (without the password), or set "
+                                                           "VENV2DOCKER_REGISTRY_USER");
+  }
+  if (user.find(':') != std::string::npos) {
+    throw UsageError("--password-stdin and a password in --creds USER:PASSWORD both give the password",
+                     "pass --creds USER alone, with the password on standard input");
+  }
+  std::string password = read_whole_file("/dev/stdin", k_max_password_stdin, "the password on standard input",
+                                         "pipe it in: printf %s \"$PASSWORD\" | venv2docker --creds USER "
+                                         "--password-stdin ...");
+  if (password.ends_with('\n')) password.pop_back();
+  if (password.ends_with('\r')) password.pop_back();
+  if (password.empty()) {
+    throw UsageError("--password-stdin read an empty password from standard input",
+                     "pipe the password in: printf %s \"$PASSWORD\" | venv2docker --creds USER --password-stdin ...");
+  }
+  return user + ":" + password;
+}
+
 // --creds, else VENV2DOCKER_REGISTRY_USER and _PASSWORD.
-std::optional<std::string> registry_creds(const std::string& creds) {
+std::optional<std::string> registry_creds(const std::string& creds, bool password_stdin) {
+  if (password_stdin) return creds_with_password_from_stdin(creds);
   if (!creds.empty()) return creds;
   const char* user = std::getenv("VENV2DOCKER_REGISTRY_USER");
   if (!user || !*user) return std::nullopt;
@@ -149,7 +191,7 @@ void apply_raw_flags(const RawFlags& raw, BuildOptions& options) {
   if (!raw.project.empty()) options.project = raw.project;
   if (!raw.build_dir.empty()) options.build_dir = raw.build_dir;
   if (!raw.cache_dir.empty()) options.cache_dir = raw.cache_dir;
-  options.registry.creds = registry_creds(raw.creds);
+  options.registry.creds = registry_creds(raw.creds, raw.password_stdin);
   for (const auto& file : raw.ca_certs) options.registry.ca_certs.emplace_back(file);
   options.epoch = source_date_epoch();
 }

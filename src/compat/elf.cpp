@@ -5,9 +5,9 @@
 #include <sys/stat.h>
 
 #include <cstring>
-#include <fstream>
 
 #include "util/error.h"
+#include "util/file_bytes.h"
 #include "util/text_util.h"
 #include "util/unique_fd.h"
 
@@ -70,10 +70,8 @@ bool may_be_elf(const std::string& name, std::uint32_t mode) {
 }
 
 bool is_elf_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  char magic[4] = {};
-  in.read(magic, 4);
-  return in && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+  const std::optional<std::string> magic = read_file_head(file, 4);
+  return magic && *magic == std::string_view("\x7f" "ELF", 4);
 }
 
 std::optional<ElfInfo> parse_elf(const unsigned char* data, std::size_t size, const std::string& name) {

@@ -220,7 +220,7 @@ HostInterpreter collect_host_interpreter(const Venv& venv, bool with_minimal_roo
     throw Error("--python-from host: the venv's interpreter " + executable.string() + " is not on this machine",
                 "pyvenv.cfg's home = " + venv.home.string() + " must name the folder of the Python that made the venv");
   }
-  ProcessResult probe = run_process({executable.string(), "-I", "-S", "-c", k_probe});
+  ProcessResult probe = run_process({executable.string(), "-I", "-S", "-c", k_probe}, ChildEnvironment::bare);
   if (probe.exit_code != 0) {
     throw Error("--python-from host: " + executable.string() + " failed to describe itself: " + probe.err);
   }

@@ -1,7 +1,6 @@
 #include "debian/openpgp_verify.h"
 
-#include <fstream>
-
+#include "util/atomic_file.h"
 #include "util/base64.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
@@ -15,9 +14,9 @@ namespace fs = std::filesystem;
 namespace {
 
 void write_bytes(const fs::path& file, std::string_view bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!out.flush()) throw Error("cannot write " + file.string());
+  AtomicFile out(file);
+  out.write(bytes);
+  out.commit();
 }
 
 // gpgv's status lines ("[GNUPG:] VALIDSIG ..."): apt accepts a signature only
@@ -51,7 +50,7 @@ void run_gpgv(std::vector<std::string> files, const std::vector<Keyring>& keyrin
   }
   if (output_signed_text) argv.insert(argv.end(), {"--output", (scratch / "signed-text").string()});
   argv.insert(argv.end(), files.begin(), files.end());
-  ProcessResult result = run_process(argv);
+  ProcessResult result = run_process(argv, ChildEnvironment::bare);
   if (result.exit_code != 0 || !status_says_valid(result.out)) {
     std::string origins;
     for (const auto& keyring : keyrings) origins += (origins.empty() ? "" : ", ") + keyring.origin;

@@ -1,11 +1,12 @@
-#include <fstream>
 #include <map>
 
 #include "image/docker_archive_source.h"
+#include "image/document_shape.h"
 #include "image/layout_index.h"
 #include "image/platform_choice.h"
 #include "tar/archive_reader.h"
 #include "util/error.h"
+#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -74,17 +75,16 @@ const Member& member(const ArchiveContents& contents, const std::string& name, c
 }
 
 bool starts_with_gzip_magic(const fs::path& blob) {
-  std::ifstream in(blob, std::ios::binary);
-  char magic[2] = {};
-  in.read(magic, 2);
-  return in && static_cast<unsigned char>(magic[0]) == 0x1f && static_cast<unsigned char>(magic[1]) == 0x8b;
+  const std::optional<std::string> magic = read_file_head(blob, 2);
+  return magic && *magic == "\x1f\x8b";
 }
 
 // `docker save` from before Docker 25: manifest.json only. Describe its
 // blobs with an OCI manifest (uncompressed layers are legal there).
 Image image_from_docker_manifest(const ArchiveContents& contents, const BlobStore& store, const std::string& where) {
   json manifests = parse_json(contents.documents.at("manifest.json"), "manifest.json of " + where);
-  if (!manifests.is_array() || manifests.empty()) throw Error("manifest.json of " + where + " lists no image");
+  check_docker_archive_manifest_shape(manifests, "manifest.json of " + where);
+  if (manifests.empty()) throw Error("manifest.json of " + where + " lists no image");
   if (manifests.size() > 1) throw Error(where + " holds several images", "save just one image into the archive");
   const json& entry = manifests[0];
   if (!entry.contains("Config") || !entry["Config"].is_string() || !entry.contains("Layers") || !entry["Layers"].is_array()) {

@@ -1,5 +1,6 @@
 #include "image/image.h"
 
+#include "image/document_shape.h"
 #include "util/error.h"
 
 namespace venv2docker {
@@ -61,14 +62,13 @@ Image image_from_documents(std::string raw_manifest, std::string raw_config, con
   Image image;
   image.manifest = parse_json(raw_manifest, "the manifest of " + where);
   const json& manifest = image.manifest;
+  // Every source checked the document already (manifest_document); this is
+  // the one place an Image is made, so it holds whatever the source.
+  if (document_is_index(manifest, "", "the manifest of " + where)) {
+    throw Error("the manifest of " + where + " is not an image manifest (it is an index)");
+  }
+  check_manifest_shape(manifest, "the manifest of " + where);
   std::string type = manifest.value("mediaType", std::string{});
-  if (is_docker_schema1(type) || manifest.value("schemaVersion", 0) == 1) {
-    throw Error(where + " uses the Docker schema 1 manifest format, which is not supported",
-                "re-push the image with a current Docker or skopeo");
-  }
-  if (!manifest.contains("config") || !manifest.contains("layers") || !manifest["layers"].is_array()) {
-    throw Error("the manifest of " + where + " is not an image manifest (no config or layers)");
-  }
   Descriptor config = descriptor_from_json(manifest["config"], "the manifest of " + where);
   if (type == media_type::docker_manifest || config.media_type == media_type::docker_config) {
     image.family = MediaFamily::docker;
@@ -79,7 +79,8 @@ Image image_from_documents(std::string raw_manifest, std::string raw_config, con
     throw Error("the config of " + where + " does not match the digest in its manifest");
   }
   image.config = parse_json(raw_config, "the config of " + where);
-  const json& diff_ids = image.config["rootfs"]["diff_ids"];
+  check_config_shape(image.config, "the config of " + where);
+  const json& diff_ids = image.config.at("rootfs").at("diff_ids");
   if (!diff_ids.is_array() || diff_ids.size() != manifest["layers"].size()) {
     throw Error("the config of " + where + " lists " + std::to_string(diff_ids.is_array() ? diff_ids.size() : 0) +
                 " diff_ids for " + std::to_string(manifest["layers"].size()) + " layers");

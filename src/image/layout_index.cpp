@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "image/document_shape.h"
 #include "image/platform_choice.h"
 #include "util/error.h"
 
@@ -37,7 +38,7 @@ bool any_names_a_platform(const json& entries) {
 // their platforms, as `ctr export` and some registries' layouts write them.
 Descriptor pick_entry(const json& index, const std::optional<std::string>& tag, const Platform& wanted,
                       const std::string& where) {
-  const json& manifests = index["manifests"];
+  const json& manifests = index.at("manifests");
   json candidates = json::array();
   for (const auto& entry : manifests) {
     if (!tag || tag_of(entry) == *tag) candidates.push_back(entry);
@@ -68,9 +69,7 @@ Image resolve_layout_image(const std::string& index_json, const std::optional<st
                            const std::string& where, Reporter& reporter) {
   const Platform& wanted = platform.platform;
   json index = parse_json(index_json, "index.json of " + where);
-  if (!index.contains("manifests") || !index["manifests"].is_array()) {
-    throw Error("index.json of " + where + " has no manifests list", "is this an OCI image layout?");
-  }
+  check_index_shape(index, "index.json of " + where);
   auto read_document = [&](const Descriptor& descriptor) {
     return manifest_document(read_verified(descriptor, fetch, store), descriptor.media_type,
                              "the document " + descriptor.digest.str() + " of " + where);

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "image/document_shape.h"
 #include "util/error.h"
 #include "util/reporter.h"
 
@@ -35,14 +36,24 @@ std::string list_platforms(const json& entries) {
 
 ManifestDocument manifest_document(std::string raw, std::string_view declared, const std::string& where) {
   json value = parse_json(raw, where);
-  if (!value.is_object()) throw Error(where + " is not a JSON object");
+  const bool index = document_is_index(value, declared, where);
   std::string type;
-  if (value.contains("mediaType") && value["mediaType"].is_string()) {
+  if (value.contains("mediaType")) {
     type = value["mediaType"].get<std::string>();
   } else if (!declared.empty()) {
     type = declared;
   } else {
-    type = value.contains("manifests") ? media_type::oci_index : media_type::oci_manifest;
+    type = index ? media_type::oci_index : media_type::oci_manifest;
+  }
+  const auto version = value.find("schemaVersion");
+  if (is_docker_schema1(type) || (version != value.end() && *version == 1)) {
+    throw Error(where + " uses the Docker schema 1 manifest format, which is not supported",
+                "re-push the image with a current Docker or skopeo");
+  }
+  if (index) {
+    check_index_shape(value, where);
+  } else {
+    check_manifest_shape(value, where);
   }
   return ManifestDocument{std::move(raw), std::move(value), std::move(type)};
 }

@@ -7,8 +7,6 @@ namespace venv2docker {
 
 namespace {
 
-constexpr std::uint64_t k_max_content = std::uint64_t{16} << 20;
-
 // '*' matches any run of characters; on a mismatch the last '*' takes one
 // character more, so the match is linear in practice.
 bool matches(std::string_view pattern, std::string_view text) {
@@ -44,7 +42,7 @@ ContentSelection& ContentSelection::add(const ContentSelection& other) {
 }
 
 bool ContentSelection::selects(const std::string& path, std::uint64_t size) const {
-  if (size > k_max_content) return false;
+  if (size > k_max_selected_file) return false;
   return std::any_of(m_patterns.begin(), m_patterns.end(),
                      [&](const std::string& pattern) { return matches(pattern, path); });
 }

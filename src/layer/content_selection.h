@@ -11,6 +11,13 @@
 
 namespace venv2docker {
 
+/// The most bytes one selected file may hold: it is read into memory.
+inline constexpr std::uint64_t k_max_selected_file = std::uint64_t{16} << 20;
+/// The most bytes the selected files of an image may hold in all, and so of
+/// any one layer: configuration and a C library or two are a few MiB; the
+/// bound per file alone would let many files take gigabytes.
+inline constexpr std::uint64_t k_max_selected_bytes = std::uint64_t{64} << 20;
+
 class ContentSelection {
  public:
   ContentSelection() = default;
@@ -23,7 +30,7 @@ class ContentSelection {
   ContentSelection& add(const ContentSelection& other);
   /// True when the index keeps the bytes of the file at `path` (an image
   /// path, "/etc/ld.so.conf") of `size` bytes: a pattern matches and the file
-  /// is small enough to hold in memory (16 MiB).
+  /// is small enough to hold in memory (k_max_selected_file).
   bool selects(const std::string& path, std::uint64_t size) const;
   /// The patterns in the order they were given: what a cached listing compares.
   const std::vector<std::string>& patterns() const { return m_patterns; }

@@ -6,6 +6,7 @@
 #include "layer/layer_listing.h"
 #include "layer/path_resolution.h"
 #include "tar/image_path.h"
+#include "util/error.h"
 
 namespace venv2docker {
 
@@ -51,10 +52,19 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
 
 FileIndex FileIndex::of_image(const Image& image, const ContentSelection& contents, const BlobStore& store) {
   FileIndex index;
+  std::uint64_t entries = 0, content_bytes = 0;
   for (std::size_t layer = 0; layer < image.layers.size(); ++layer) {
-    for (auto& [path, file] : read_layer_listing(image.layers[layer].blob.digest, contents, store)) {
-      index.apply(path, std::move(file), layer);
+    const Digest& digest = image.layers[layer].blob.digest;
+    LayerListing listing = read_layer_listing(digest, contents, store);
+    entries += listing.size();
+    if (entries > k_max_indexed_entries) {
+      throw Error("the base image's layers list more than " + std::to_string(k_max_indexed_entries) +
+                      " files in all, up to layer " + digest.str(),
+                  "a base this large is broken or hostile; use another base");
     }
+    for (const auto& [path, file] : listing) content_bytes += file.content ? file.content->size() : 0;
+    require_selected_bytes_within(content_bytes, "the layers up to " + digest.str());
+    for (auto& [path, file] : listing) index.apply(path, std::move(file), layer);
   }
   return index;
 }

@@ -27,11 +27,16 @@ struct IndexedFile {
   std::optional<std::string> hardlink_to;
 };
 
+/// The most files an image's layers may list in all: several times the
+/// largest real images, and a bound on the index's memory.
+inline constexpr std::uint64_t k_max_indexed_entries = std::uint64_t{4} << 20;
+
 class FileIndex {
  public:
   /// Reads the headers of every layer of `image` from `store`, and the bytes
   /// of the files `contents` selects. Throws Error naming the layer when one
-  /// is not a readable tar.
+  /// is not a readable tar, or when the layers up to it list more than
+  /// k_max_indexed_entries files or select more than k_max_selected_bytes.
   static FileIndex of_image(const Image& image, const ContentSelection& contents, const BlobStore& store);
 
   /// The entry at exactly `path` ("/usr/bin/python3"), links not followed.

@@ -8,6 +8,7 @@
 #include "store/cache_record.h"
 #include "tar/archive_reader.h"
 #include "tar/image_path.h"
+#include "util/error.h"
 
 namespace venv2docker {
 
@@ -24,6 +25,7 @@ LayerListing scan_layer(const Digest& digest, const ContentSelection& contents, 
   ArchiveReader reader(store.path_of(digest), ArchiveFormat::tar, "layer " + digest.str() + " of the base image");
   LayerListing listing;
   std::map<std::string, std::size_t> position;  // for hard links, which name earlier members
+  std::uint64_t content_bytes = 0;
   while (std::optional<ArchiveMember> member = reader.next()) {
     IndexedFile file;
     if (member->kind == ArchiveMember::Kind::hardlink) {
@@ -43,6 +45,8 @@ LayerListing scan_layer(const Digest& digest, const ContentSelection& contents, 
       file.mode = member->mode;
       if (file.kind == EntryKind::regular && contents.selects(image_path_of(member->path), file.size)) {
         file.content = reader.read_all(file.size, member->path + " in " + reader.what());
+        content_bytes += file.content->size();
+        require_selected_bytes_within(content_bytes, reader.what());
       }
     }
     position[member->path] = listing.size();
@@ -82,6 +86,13 @@ std::optional<LayerListing> decode(const json& body, const ContentSelection& con
 }
 
 }  // namespace
+
+void require_selected_bytes_within(std::uint64_t bytes, const std::string& where) {
+  if (bytes <= k_max_selected_bytes) return;
+  throw Error("the files the checks and --apt read from the base image (such as under /etc/apt and "
+              "/usr/share/keyrings) hold more than " + std::to_string(k_max_selected_bytes >> 20) + " MiB in " + where,
+              "a base with this much apt configuration is broken or hostile; use another base");
+}
 
 LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store) {
   const fs::path cached = cache_record_path(store.root(), "listings", digest);

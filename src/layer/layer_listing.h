@@ -22,4 +22,8 @@ using LayerListing = std::vector<std::pair<std::string, IndexedFile>>;
 /// Error naming the layer when it is not a tar.
 LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store);
 
+/// Throws Error naming `where` (a layer, the layers up to one) when the
+/// selected files' `bytes` pass k_max_selected_bytes.
+void require_selected_bytes_within(std::uint64_t bytes, const std::string& where);
+
 }  // namespace venv2docker

@@ -1,14 +1,17 @@
 #include "net/http_client.h"
 #include "net/curl_library.h"
+#include "util/file_bytes.h"
 #include "util/text_util.h"
+#include "util/unique_fd.h"
 
 #include <curl/curl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 
 namespace venv2docker {
 
@@ -22,7 +25,8 @@ struct Transfer {
   bool status_known = false;
   bool aborted_by_sink = false;
   bool too_large = false;
-  std::ifstream file;
+  UniqueFd file;
+  std::uint64_t file_position = 0;
   std::uint64_t file_remaining = 0;
   std::size_t bytes_offset = 0;
   std::string read_error;
@@ -81,13 +85,17 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
   }
   std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(room, transfer->file_remaining));
   if (n == 0) return 0;
-  transfer->file.read(buffer, static_cast<std::streamsize>(n));
-  if (static_cast<std::size_t>(transfer->file.gcount()) != n) {
+  ssize_t got = 0;
+  do {
+    got = ::pread(transfer->file.get(), buffer, n, static_cast<off_t>(transfer->file_position));
+  } while (got < 0 && errno == EINTR);
+  if (got <= 0) {
     transfer->read_error = "cannot read " + body.file->string();
     return CURL_READFUNC_ABORT;
   }
-  transfer->file_remaining -= n;
-  return n;
+  transfer->file_position += static_cast<std::uint64_t>(got);
+  transfer->file_remaining -= static_cast<std::uint64_t>(got);
+  return static_cast<std::size_t>(got);
 }
 
 // libcurl rewinds a body when it sends a request again on a new connection
@@ -100,9 +108,7 @@ int on_seek(void* user, curl_off_t offset, int origin) {
     transfer->bytes_offset = static_cast<std::size_t>(offset);
     return CURL_SEEKFUNC_OK;
   }
-  transfer->file.clear();
-  transfer->file.seekg(static_cast<std::streamoff>(body.offset + static_cast<std::uint64_t>(offset)));
-  if (!transfer->file) return CURL_SEEKFUNC_FAIL;
+  transfer->file_position = body.offset + static_cast<std::uint64_t>(offset);
   transfer->file_remaining = body.length - static_cast<std::uint64_t>(offset);
   return CURL_SEEKFUNC_OK;
 }
@@ -269,9 +275,9 @@ HttpOutcome HttpClient::perform(const HttpRequest& request, const std::string& s
     curl().easy_setopt(handle, CURLOPT_NOBODY, 1L);
   } else if (request.body) {
     if (request.body->file) {
-      transfer.file.open(*request.body->file, std::ios::binary);
-      if (!transfer.file) throw Error("cannot read " + request.body->file->string());
-      transfer.file.seekg(static_cast<std::streamoff>(request.body->offset));
+      transfer.file = open_for_reading(*request.body->file);
+      if (!transfer.file) throw Error("cannot read " + request.body->file->string() + ": " + std::strerror(errno));
+      transfer.file_position = request.body->offset;
       transfer.file_remaining = request.body->length;
     }
     curl().easy_setopt(handle, CURLOPT_UPLOAD, 1L);

@@ -30,7 +30,7 @@ std::vector<std::string> pip_install_command(const Venv& venv, const fs::path& r
 }
 
 ProcessResult run_pip(const std::vector<std::string>& command, const fs::path& requirements) {
-  ProcessResult result = run_process(command);
+  ProcessResult result = run_process(command, ChildEnvironment::pip);
   if (result.exit_code != 0) {
     const std::string said = last_lines(result.err.empty() ? result.out : result.err, pip_lines_shown);
     throw Error("pip could not install --pip " + requirements.string() + " (exit " +
@@ -49,7 +49,7 @@ void require_venv_pip(const Venv& venv) {
     throw Error("the venv " + venv.root.string() + " has no bin/python to run pip with, which --pip needs",
                 "recreate the venv, or build without --pip");
   }
-  if (run_process({python, "-m", "pip", "--version"}).exit_code != 0) {
+  if (run_process({python, "-m", "pip", "--version"}, ChildEnvironment::pip).exit_code != 0) {
     throw Error("the venv " + venv.root.string() + " has no pip, which --pip needs to install requirements",
                 "add it with " + python + " -m ensurepip, or build without --pip");
   }

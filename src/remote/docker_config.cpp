@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/file_bytes.h"
 #include "util/process.h"
+#include "util/terminal_text.h"
 
 namespace venv2docker {
 
@@ -18,6 +19,8 @@ namespace {
 
 constexpr std::size_t k_max_config_size = std::size_t{4} << 20;
 constexpr std::size_t k_max_helper_output = std::size_t{1} << 20;
+// Enough for a helper's one-line reason, not for a page of its output.
+constexpr std::size_t k_max_helper_said = 300;
 
 std::string env_or_empty(const char* name) {
   const char* value = std::getenv(name);
@@ -33,7 +36,9 @@ std::optional<CredentialFile> read_credential_file(const fs::path& path, bool le
   if (config.is_discarded() || !config.is_object()) {
     throw Error(path.string() + " is not valid JSON", "fix or remove it (it holds registry credentials)");
   }
-  return CredentialFile{path.string(), std::move(config), legacy};
+  CredentialFile file{path.string(), std::move(config), legacy};
+  check_credential_file_shape(file);
+  return file;
 }
 
 std::string strip_scheme(const std::string& key) {
@@ -78,7 +83,7 @@ bool holds_something(const Credentials& credentials) {
 // Runs `program get`, feeding `input` on stdin. Throws Error if it cannot start.
 ProcessResult run_helper_program(const std::string& program, const std::string& input, const std::string& registry) {
   try {
-    return run_process({program, "get"}, k_max_helper_output, input + "\n");
+    return run_process({program, "get"}, ChildEnvironment::credential_helper, k_max_helper_output, input + "\n");
   } catch (const Error& error) {
     throw Error("the credential helper " + program + " for registry " + registry + " cannot run: " + error.what(),
                 "install " + program + " on PATH, or remove it from credsStore/credHelpers in your docker config");
@@ -88,11 +93,39 @@ ProcessResult run_helper_program(const std::string& program, const std::string& 
 std::string first_line(std::string text) {
   auto newline = text.find('\n');
   if (newline != std::string::npos) text.erase(newline);
-  if (text.size() > 300) text = text.substr(0, 300) + "...";
   return text;
 }
 
 }  // namespace
+
+void check_credential_file_shape(const CredentialFile& file) {
+  auto refuse = [&](const std::string& what) {
+    throw Error(file.name + " is malformed: " + what, "fix or remove it (it holds registry credentials)");
+  };
+  const json& config = file.config;
+  if (!config.is_object()) refuse("it is not a JSON object");
+  auto entries_of_strings = [&](const json& entries, const std::string& name) {
+    if (!entries.is_object()) refuse(name + " is not an object");
+    for (const auto& [key, entry] : entries.items()) {
+      if (!entry.is_object()) refuse("the entry \"" + key + "\" of " + name + " is not an object");
+      for (const auto& [field, value] : entry.items()) {
+        if (!value.is_string()) refuse("\"" + field + "\" of \"" + key + "\" in " + name + " is not a string");
+      }
+    }
+  };
+  if (file.legacy) {
+    entries_of_strings(config, "the file");
+    return;
+  }
+  if (config.contains("auths")) entries_of_strings(config["auths"], "auths");
+  if (config.contains("credHelpers")) {
+    if (!config["credHelpers"].is_object()) refuse("credHelpers is not an object");
+    for (const auto& [key, helper] : config["credHelpers"].items()) {
+      if (!helper.is_string()) refuse("the credHelpers entry \"" + key + "\" is not a string");
+    }
+  }
+  if (config.contains("credsStore") && !config["credsStore"].is_string()) refuse("credsStore is not a string");
+}
 
 CredentialEnvironment CredentialEnvironment::from_process() {
   return CredentialEnvironment{env_or_empty("HOME"),         env_or_empty("DOCKER_CONFIG"),
@@ -116,6 +149,7 @@ std::vector<CredentialFile> credential_files(const CredentialEnvironment& enviro
     json config = json::parse(environment.docker_auth_config, nullptr, false);
     if (config.is_discarded() || !config.is_object()) throw Error("$DOCKER_AUTH_CONFIG is not valid JSON");
     files.push_back(CredentialFile{"$DOCKER_AUTH_CONFIG", std::move(config), false});
+    check_credential_file_shape(files.back());
   }
   if (!environment.docker_config.empty()) {
     add(fs::path(environment.docker_config) / "config.json");
@@ -186,8 +220,13 @@ std::optional<Credentials> run_credential_helper(const std::string& helper, cons
   }
   ProcessResult run = run_helper_program(program, helper_server_url(registry), registry);
   if (run.exit_code != 0) {
-    std::string said = first_line(run.out.empty() ? run.err : run.out);
-    if (said.find("credentials not found") != std::string::npos) return std::nullopt;
+    // docker-credential-helpers print "credentials not found" on stdout; that
+    // stream may also hold a secret, so it is read for this and never shown.
+    if (run.out.find("credentials not found") != std::string::npos ||
+        run.err.find("credentials not found") != std::string::npos) {
+      return std::nullopt;
+    }
+    std::string said = outside_text(first_line(run.err), k_max_helper_said);
     throw Error("the credential helper " + program + " failed for registry " + registry + " (exit " +
                     std::to_string(run.exit_code) + ")" + (said.empty() ? "" : ": " + said),
                 "log in again (docker login " + registry + "), or pass --creds USER:PASSWORD");

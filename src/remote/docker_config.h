@@ -47,6 +47,12 @@ struct CredentialFile {
 /// ~/.config)/containers/auth.json, $DOCKER_AUTH_CONFIG,
 /// $DOCKER_CONFIG/config.json (or ~/.docker/config.json), ~/.dockercfg.
 /// Throws Error naming a file that exists but is not valid JSON.
+/// Throws Error naming `file.name` unless its document has the shape docker
+/// and podman write: an object; auths (or, in a legacy file, the top level)
+/// an object of objects whose fields are strings; credHelpers an object of
+/// strings; credsStore a string. Works on any parsed bytes (fuzzing).
+void check_credential_file_shape(const CredentialFile& file);
+
 std::vector<CredentialFile> credential_files(const CredentialEnvironment& environment);
 
 /// "https://index.docker.io/v1/", "http://host:5000/v2/" -> "docker.io",

@@ -85,7 +85,7 @@ DaemonAddress docker_daemon_address() {
 }
 
 std::string load_into_daemon(const fs::path& archive, const DaemonAddress& daemon, Reporter& reporter) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(archive.c_str(), "rb"), std::fclose);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(archive.c_str(), "rbe"), std::fclose);
   if (!file) throw Error("cannot read " + archive.string());
   const CurlLibrary& lib = curl();
   std::unique_ptr<CURL, void (*)(CURL*)> handle(lib.easy_init(), lib.easy_cleanup);

@@ -67,10 +67,6 @@ ManifestDocument fetch_manifest(RegistrySession& session, const std::string& rep
     throw Error("registry " + session.registry() + " served the manifest of " + where + " as " + content_type +
                 " but it says it is " + document.media_type);
   }
-  if (is_docker_schema1(document.media_type) || document.value.value("schemaVersion", 0) == 1) {
-    throw Error(where + " uses the Docker schema 1 manifest format, which is not supported",
-                "re-push the image with a current Docker or skopeo");
-  }
   store.put(document.raw);
   return document;
 }

@@ -8,6 +8,7 @@
 
 #include "util/base64.h"
 #include "util/file_bytes.h"
+#include "util/terminal_text.h"
 
 namespace venv2docker {
 
@@ -17,6 +18,9 @@ using nlohmann::json;
 namespace {
 
 constexpr int k_max_redirects = 10;
+// A registry's reason (an error's code, message or detail, a Warning) is one
+// line; more would drown ours.
+constexpr std::size_t k_max_registry_said = 300;
 constexpr std::size_t k_max_token_body = std::size_t{1} << 20;
 
 // Far above the system's bundle of every public CA.
@@ -101,13 +105,16 @@ std::string describe_answer(const HttpResponse& response) {
   if (!body.is_discarded() && body.is_object() && body.contains("errors") && body["errors"].is_array()) {
     for (const auto& error : body["errors"]) {
       if (!error.is_object()) continue;
-      std::string code = error.value("code", std::string{});
-      std::string message = error.value("message", std::string{});
+      const auto text = [&](const char* key) {
+        return error.contains(key) && error[key].is_string() ? error[key].get<std::string>() : std::string{};
+      };
+      std::string code = outside_text(text("code"), k_max_registry_said);
+      std::string message = outside_text(text("message"), k_max_registry_said);
       errors += (errors.empty() ? "" : "; ") + code + (code.empty() || message.empty() ? "" : ": ") + message;
       if (error.contains("detail") && !error["detail"].is_null()) {
-        std::string detail = error["detail"].dump();
-        if (detail.size() > 200) detail = detail.substr(0, 200) + "...";
-        errors += " " + detail;
+        // dump() escapes control characters as JSON does, but not C1 nor bytes that are not UTF-8.
+        errors += " " + outside_text(error["detail"].dump(-1, ' ', false, json::error_handler_t::replace),
+                                     k_max_registry_said);
       }
     }
   } else if (!response.body.empty()) {
@@ -363,7 +370,9 @@ void RegistrySession::note_warnings(const HttpResponse& response) {
     if (open == std::string::npos || close <= open) continue;
     std::string text = warning.substr(open + 1, close - open - 1);
     std::lock_guard lock(m_mutex);
-    if (m_warnings_shown.insert(text).second) m_reporter.warning("registry " + m_registry + ": " + text);
+    if (m_warnings_shown.insert(text).second) {
+      m_reporter.warning("registry " + m_registry + ": " + outside_text(text, k_max_registry_said));
+    }
   }
 }
 

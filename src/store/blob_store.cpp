@@ -1,7 +1,7 @@
 #include "store/blob_store.h"
 
 #include <cstdlib>
-#include <fstream>
+#include <limits>
 #include <vector>
 #include <system_error>
 
@@ -90,15 +90,11 @@ Digest BlobStore::put(std::string_view bytes) const {
 Digest BlobStore::import_file(const fs::path& file, const std::optional<Digest>& expected,
                               std::optional<std::uint64_t> expected_size, std::string_view what) const {
   if (expected && has(*expected) && (!expected_size || size_of(*expected) == *expected_size)) return *expected;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot read " + std::string(what) + " at " + file.string());
   BlobWriter out = writer();
-  std::vector<char> buffer(1 << 20);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    out.write(buffer.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  if (in.bad()) throw Error("cannot read " + std::string(what) + " at " + file.string());
+  // A source longer than it should be is found after one byte too many, not
+  // after copying all of it (a layout's blob may be a link to /dev/zero).
+  const std::uint64_t limit = expected_size ? *expected_size + 1 : std::numeric_limits<std::uint64_t>::max();
+  stream_file(file, limit, [&](const char* data, std::size_t size) { out.write(data, size); }, what);
   return out.commit(expected, expected_size, std::string(what) + " (" + file.string() + ")");
 }
 
@@ -119,13 +115,8 @@ void BlobStore::link_to(const Digest& digest, const fs::path& destination) const
   fs::create_hard_link(source, destination, ec);
   if (!ec) return;
   AtomicFile copy(destination);
-  std::ifstream in(source, std::ios::binary);
-  if (!in) throw Error("blob " + digest.str() + " is missing from " + m_root.string());
-  std::vector<char> buffer(1 << 20);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    copy.write(buffer.data(), static_cast<std::size_t>(in.gcount()));
-  }
+  stream_file(source, std::numeric_limits<std::uint64_t>::max(),
+              [&](const char* data, std::size_t size) { copy.write(data, size); }, "blob " + digest.str());
   copy.commit();
 }
 

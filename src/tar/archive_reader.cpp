@@ -108,6 +108,10 @@ std::optional<ArchiveMember> ArchiveReader::next() {
     status = archive_read_next_header(m_archive, &entry);
   }
   if (status == ARCHIVE_EOF) return std::nullopt;
+  if (++m_members > k_max_archive_members) {
+    throw Error(m_what + " has more than " + std::to_string(k_max_archive_members) + " members, more than venv2docker reads",
+                "an archive this large is broken or hostile; use another base or package");
+  }
   if (status == ARCHIVE_WARN && !is_name_kept_as_bytes(m_archive)) fail("cannot read");
   if (status != ARCHIVE_OK && status != ARCHIVE_WARN) fail("cannot read");
   ArchiveMember member;

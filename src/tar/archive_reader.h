@@ -17,6 +17,11 @@ struct archive;
 
 namespace venv2docker {
 
+/// The most members one archive may hold (a layer, a .deb's data, a
+/// docker-archive): many times the largest real layers, and a bound on the
+/// memory a listing takes. next() throws Error naming the archive past it.
+inline constexpr std::uint64_t k_max_archive_members = std::uint64_t{1} << 20;
+
 enum class ArchiveFormat {
   tar,  // ustar, GNU, pax and their old forms, compressed or not
   ar,   // a .deb's outer container
@@ -61,6 +66,7 @@ class ArchiveReader {
   void opened(int status);
 
   std::string m_what;
+  std::uint64_t m_members = 0;
   std::unique_ptr<Outer> m_outer;  // set when reading another reader's member
   archive* m_archive;
 };

@@ -36,7 +36,7 @@ AtomicFile::AtomicFile(fs::path destination) : m_destination(std::move(destinati
   fs::create_directories(parent_or_current(m_destination), ec);
   if (ec) throw Error("cannot create folder " + parent_or_current(m_destination).string() + ": " + ec.message());
   m_temporary = sibling_temporary(m_destination, "tmp");
-  m_file = std::fopen(m_temporary.c_str(), "wbx");
+  m_file = std::fopen(m_temporary.c_str(), "wbxe");
   if (!m_file) {
     throw Error("cannot create " + m_temporary.string() + ": " + system_message(errno),
                 "check that the folder exists and is writable");

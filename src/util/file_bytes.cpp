@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "util/error.h"
 
@@ -20,7 +22,8 @@ namespace {
 
 // The bytes, or the errno that stopped the read (0 when read whole).
 std::optional<std::string> read_bounded(const std::filesystem::path& file, std::size_t max_size, int& error) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  const UniqueFd owner = open_for_reading(file);
+  const int fd = owner.get();
   if (fd < 0) {
     error = errno;
     return std::nullopt;
@@ -28,13 +31,11 @@ std::optional<std::string> read_bounded(const std::filesystem::path& file, std::
   struct stat info {};
   const bool known = ::fstat(fd, &info) == 0;
   if (known && S_ISDIR(info.st_mode)) {
-    ::close(fd);
     error = EISDIR;
     return std::nullopt;
   }
   const bool sized = known && S_ISREG(info.st_mode) && info.st_size > 0;
   if (sized && static_cast<std::uintmax_t>(info.st_size) > max_size) {
-    ::close(fd);
     throw_too_large(file, max_size);
   }
   // Read straight into the string, sized by fstat (one more byte to see the
@@ -44,23 +45,18 @@ std::optional<std::string> read_bounded(const std::filesystem::path& file, std::
   std::size_t filled = 0;
   for (;;) {
     if (filled == bytes.size()) {
-      if (filled > max_size) {
-        ::close(fd);
-        throw_too_large(file, max_size);
-      }
+      if (filled > max_size) throw_too_large(file, max_size);
       bytes.resize(std::min(bytes.size() * 2, max_size + 1));
     }
     const ssize_t got = ::read(fd, bytes.data() + filled, bytes.size() - filled);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       error = errno;
-      ::close(fd);
       return std::nullopt;
     }
     if (got == 0) break;
     filled += static_cast<std::size_t>(got);
   }
-  ::close(fd);
   if (filled > max_size) throw_too_large(file, max_size);
   bytes.resize(filled);
   error = 0;
@@ -68,6 +64,45 @@ std::optional<std::string> read_bounded(const std::filesystem::path& file, std::
 }
 
 }  // namespace
+
+UniqueFd open_for_reading(const std::filesystem::path& file) {
+  return UniqueFd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+}
+
+std::optional<std::string> read_file_head(const std::filesystem::path& file, std::size_t count) {
+  const UniqueFd fd = open_for_reading(file);
+  if (!fd) return std::nullopt;
+  std::string bytes(count, '\0');
+  std::size_t filled = 0;
+  while (filled < count) {
+    const ssize_t got = ::read(fd.get(), bytes.data() + filled, count - filled);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return std::nullopt;
+    if (got == 0) break;
+    filled += static_cast<std::size_t>(got);
+  }
+  bytes.resize(filled);
+  return bytes;
+}
+
+std::uint64_t stream_file(const std::filesystem::path& file, std::uint64_t limit,
+                          const std::function<void(const char*, std::size_t)>& sink, std::string_view what) {
+  const UniqueFd fd = open_for_reading(file);
+  auto fail = [&] { throw Error("cannot read " + std::string(what) + " at " + file.string() + ": " + std::strerror(errno)); };
+  if (!fd) fail();
+  std::vector<char> buffer(std::size_t{1} << 20);
+  std::uint64_t passed = 0;
+  while (passed < limit) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), limit - passed));
+    const ssize_t got = ::read(fd.get(), buffer.data(), want);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) fail();
+    if (got == 0) break;
+    sink(buffer.data(), static_cast<std::size_t>(got));
+    passed += static_cast<std::uint64_t>(got);
+  }
+  return passed;
+}
 
 std::optional<std::string> read_file_bytes(const std::filesystem::path& file, std::size_t max_size) {
   int error = 0;

@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include "util/error.h"
 
@@ -15,7 +17,75 @@ extern char** environ;
 
 namespace venv2docker {
 
-ProcessResult run_process(const std::vector<std::string>& argv, std::size_t max_output, const std::string& input) {
+namespace {
+
+struct AllowList {
+  std::vector<std::string_view> names;
+  std::vector<std::string_view> prefixes;
+};
+
+// What every child may see: where programs are, and the language to speak.
+const AllowList k_bare = {{"PATH", "LANG", "LANGUAGE", "TZ"}, {"LC_"}};
+
+// Where the network is and which CAs to trust: pip and credential helpers both
+// talk to servers, through the same proxies as we do.
+const AllowList k_network = {{"HOME", "USER", "LOGNAME", "TMPDIR", "http_proxy", "https_proxy", "no_proxy",
+                              "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "SSL_CERT_FILE",
+                              "SSL_CERT_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"},
+                             {}};
+
+// pip reads its own settings (PIP_*, pip.conf under HOME or XDG_CONFIG_HOME),
+// requests' CA bundle, and sdists' build backends compile with the usual
+// toolchain variables and stamp SOURCE_DATE_EPOCH.
+const AllowList k_pip = {{"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NETRC", "SOURCE_DATE_EPOCH", "CC", "CXX", "CPP",
+                          "LD", "AR", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "LDSHARED", "PKG_CONFIG_PATH",
+                          "MAKEFLAGS"},
+                         {"PIP_"}};
+
+// docker's helpers read DOCKER_CONFIG; the desktop stores (secretservice,
+// pass) reach their keyring over D-Bus or gpg; the cloud helpers (ecr-login,
+// gcr, acr-env) read their SDK's settings.
+const AllowList k_credential_helper = {{"XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY", "WAYLAND_DISPLAY",
+                                        "GNUPGHOME", "GPG_TTY", "GPG_AGENT_INFO", "GOOGLE_APPLICATION_CREDENTIALS"},
+                                       {"DOCKER_", "PASSWORD_STORE_", "AWS_", "CLOUDSDK_", "AZURE_"}};
+
+bool allowed_by(const AllowList& list, std::string_view name) {
+  return std::find(list.names.begin(), list.names.end(), name) != list.names.end() ||
+         std::any_of(list.prefixes.begin(), list.prefixes.end(),
+                     [&](std::string_view prefix) { return name.starts_with(prefix); });
+}
+
+std::vector<const AllowList*> allow_lists(ChildEnvironment kind) {
+  switch (kind) {
+    case ChildEnvironment::bare:
+      return {&k_bare};
+    case ChildEnvironment::pip:
+      return {&k_bare, &k_network, &k_pip};
+    case ChildEnvironment::credential_helper:
+      return {&k_bare, &k_network, &k_credential_helper};
+  }
+  return {&k_bare};
+}
+
+}  // namespace
+
+std::vector<std::string> child_environment(ChildEnvironment kind, char** environment) {
+  const std::vector<const AllowList*> lists = allow_lists(kind);
+  std::vector<std::string> passed;
+  for (char** variable = environment; variable && *variable; ++variable) {
+    const std::string_view entry(*variable);
+    const std::string_view name = entry.substr(0, entry.find('='));
+    // Our own settings are for us alone, whatever a list's prefix would let through.
+    if (name.starts_with("VENV2DOCKER_")) continue;
+    if (std::any_of(lists.begin(), lists.end(), [&](const AllowList* list) { return allowed_by(*list, name); })) {
+      passed.emplace_back(entry);
+    }
+  }
+  return passed;
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, ChildEnvironment kind, std::size_t max_output,
+                          const std::string& input) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
@@ -25,11 +95,18 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::size_t max_
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+  // Every descriptor we open is close-on-exec; this also covers those a
+  // library opened without it (libcurl's sockets).
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  std::vector<std::string> environment = child_environment(kind, environ);
+  std::vector<char*> environment_pointers;
+  for (auto& variable : environment) environment_pointers.push_back(variable.data());
+  environment_pointers.push_back(nullptr);
   pid_t pid = 0;
-  int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environment_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);

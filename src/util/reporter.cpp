@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "util/terminal_text.h"
+
 namespace venv2docker {
 
 Reporter::Reporter(Verbosity verbosity) : m_verbosity(verbosity), m_terminal(::isatty(STDERR_FILENO) == 1) {}
@@ -24,19 +26,19 @@ std::string human_bytes(std::uint64_t bytes) {
 void Reporter::step(const std::string& message) {
   if (m_verbosity == Verbosity::quiet) return;
   end_progress();
-  std::fprintf(stderr, "%s\n", message.c_str());
+  std::fprintf(stderr, "%s\n", terminal_safe(message).c_str());
 }
 
 void Reporter::detail(const std::string& message) {
   if (m_verbosity != Verbosity::verbose) return;
   end_progress();
-  std::fprintf(stderr, "  %s\n", message.c_str());
+  std::fprintf(stderr, "  %s\n", terminal_safe(message).c_str());
 }
 
 void Reporter::warning(const std::string& message) {
   m_warnings.push_back(message);
   end_progress();
-  std::fprintf(stderr, "venv2docker: warning: %s\n", message.c_str());
+  std::fprintf(stderr, "venv2docker: warning: %s\n", terminal_safe(message).c_str());
 }
 
 void Reporter::progress(const std::string& label, std::uint64_t bytes) {
@@ -52,7 +54,7 @@ void Reporter::progress(const std::string& label, std::uint64_t bytes) {
   m_last_draw = now;
   double seconds = std::chrono::duration<double>(now - m_progress_start).count();
   std::string rate = seconds > 0.2 ? " (" + human_bytes(static_cast<std::uint64_t>(bytes / seconds)) + "/s)" : "";
-  std::fprintf(stderr, "\r\033[K  %s: %s%s", label.c_str(), human_bytes(bytes).c_str(), rate.c_str());
+  std::fprintf(stderr, "\r\033[K  %s: %s%s", terminal_safe(label).c_str(), human_bytes(bytes).c_str(), rate.c_str());
   std::fflush(stderr);
 }
 

@@ -183,7 +183,7 @@ struct TestSigner {
   }
   ProcessResult gpg(std::vector<std::string> args, const std::string& input = {}) const {
     args.insert(args.begin(), {"gpg", "--batch", "--homedir", home.path().string()});
-    return run_process(args, std::size_t{1} << 20, input);
+    return run_process(args, ChildEnvironment::bare, std::size_t{1} << 20, input);
   }
   Keyring keyring(bool armored) const {
     ProcessResult exported = armored ? gpg({"--armor", "--export", email}) : gpg({"--export", email});

@@ -79,7 +79,8 @@ Tree read_with_archive_reader(const fs::path& archive, const std::string& prefix
 
 Tree extract_with_gnu_tar(const fs::path& archive, const fs::path& into, const std::string& prefix) {
   fs::create_directories(into);
-  ProcessResult extracted = run_process({"env", "LC_ALL=C.UTF-8", "tar", "-xf", archive.string(), "-C", into.string()});
+  ProcessResult extracted = run_process({"env", "LC_ALL=C.UTF-8", "tar", "-xf", archive.string(), "-C", into.string()},
+                                            ChildEnvironment::bare);
   INFO(extracted.err);
   REQUIRE(extracted.exit_code == 0);
   Tree tree;
@@ -145,7 +146,8 @@ TEST_CASE("names are bytes: pax names written by GNU tar read back exactly, NFD 
   const Tree tree = make_awkward_tree(dir / "src" / "top");
   const fs::path archive = dir / "gnu-pax.tar";
   ProcessResult made = run_process({"env", "LC_ALL=C.UTF-8", "tar", "--format=pax", "-cf", archive.string(), "-C",
-                                    (dir / "src").string(), "top"});
+                                    (dir / "src").string(), "top"},
+                                    ChildEnvironment::bare);
   INFO(made.err);
   REQUIRE(made.exit_code == 0);
   for (const std::string& locale : k_locales) {
@@ -185,7 +187,8 @@ TEST_CASE("a .deb's Latin-1 maintainer script and non-UTF-8 names are bytes, unp
   test::write_file(root / "usr/share/v2d" / k_latin1, "x");
   test::write_file(root / "usr/share/v2d" / k_nfd, "y");
   const fs::path deb = dir / "v2d-latin1.deb";
-  ProcessResult built = run_process({"dpkg-deb", "--root-owner-group", "--build", root.string(), deb.string()});
+  ProcessResult built = run_process({"dpkg-deb", "--root-owner-group", "--build", root.string(), deb.string()},
+                                     ChildEnvironment::bare);
   INFO(built.err);
   REQUIRE(built.exit_code == 0);
   BlobStore store(dir / "cache");

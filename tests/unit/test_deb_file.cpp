@@ -41,7 +41,8 @@ fs::path build_test_deb(const fs::path& folder, const std::string& postinst = "#
   fs::create_symlink("v2d-hello", root / "usr/bin/v2d-hi");
   test::write_file(root / "etc/v2d-hello.conf", "greeting=hello\n");
   fs::path deb = folder / "v2d-hello_1.0-1_all.deb";
-  ProcessResult built = run_process({"dpkg-deb", "--root-owner-group", "--build", root.string(), deb.string()});
+  ProcessResult built = run_process({"dpkg-deb", "--root-owner-group", "--build", root.string(), deb.string()},
+                                     ChildEnvironment::bare);
   REQUIRE(built.exit_code == 0);
   return deb;
 }

@@ -1,13 +1,19 @@
-// The one whole-file read: whole, bounded, and an error that names the file.
+// The one whole-file read: whole, bounded, and an error that names the file;
+// and a blob imported from a file, bounded by the size it should have.
 #include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
 #include "temp_dir.h"
 #include "test_images.h"
+#include "store/blob_store.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
+#include "util/unique_fd.h"
 
 using namespace venv2docker;
 namespace fs = std::filesystem;
@@ -42,4 +48,19 @@ TEST_CASE("file bytes: a file that cannot be read is nullopt, or an error naming
                                  Catch::Contains("No such file or directory"));
     CHECK(error.hint() == "check the path");
   }
+}
+
+TEST_CASE("blob import: a source longer than its descriptor is refused after one byte too many", "[file_bytes]") {
+  test::TempDir tmp;
+  BlobStore store(tmp / "store");
+  // A sparse 256 MiB file stands for a layout's blob that is far longer than
+  // its descriptor says (a link to /dev/zero would never end).
+  {
+    const UniqueFd file(::open((tmp / "long").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+    REQUIRE(::ftruncate(file.get(), off_t{256} << 20) == 0);
+  }
+  CHECK_THROWS_WITH(store.import_file(tmp / "long", std::nullopt, 10, "blob of oci:layout"),
+                    Catch::Contains("has 11 bytes, expected 10") && Catch::Contains("oci:layout"));
+  test::write_bytes(tmp / "exact", "0123456789");
+  CHECK(store.import_file(tmp / "exact", sha256_of("0123456789"), 10, "blob") == sha256_of("0123456789"));
 }

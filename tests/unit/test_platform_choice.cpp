@@ -93,8 +93,11 @@ TEST_CASE("no match names the platforms there are and --platform") {
 }
 
 TEST_CASE("indexes are walked down, nested ones too, to an image manifest") {
-  const std::string leaf_amd = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{},"layers":[],"n":"amd"})";
-  const std::string leaf_arm = R"({"schemaVersion":2,"config":{},"layers":[],"n":"arm"})";
+  // Manifests are checked before use: each leaf's config is a whole descriptor.
+  const std::string config = R"({"digest":"sha256:)" + std::string(64, 'e') + R"(","size":2})";
+  const std::string leaf_amd = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":)" +
+                               config + R"(,"layers":[],"n":"amd"})";
+  const std::string leaf_arm = R"({"schemaVersion":2,"config":)" + config + R"(,"layers":[],"n":"arm"})";
   json inner = {{"schemaVersion", 2},
                 {"manifests", {entry(k_hex_a, {{"os", "linux"}, {"architecture", "amd64"}}),
                                entry(k_hex_b, {{"os", "linux"}, {"architecture", "arm64"}})}}};
