@@ -128,12 +128,12 @@ class RefusedFolders(HostileVenv):
     def test_a_python_project_outside_is_still_copied(self):
         project = self.path("lib-project")
         make_python_project(project)
-        write(os.path.join(project, "src", "libmod.py"), "X = 1\n")
-        self.pth(os.path.join(project, "src"))
+        write(os.path.join(project, "libmod.py"), "X = 1\n")
+        self.pth(project)
         r = self.build()
         self.assertIn("the editable source " + project, r.stderr)
         names = image_names(self.out, "t")
-        self.assertIn("opt/venv/src/lib-project/src/libmod.py", names)
+        self.assertIn("opt/venv/src/lib-project/libmod.py", names)
         self.assertIn("opt/venv/src/lib-project/pyproject.toml", names)
 
 
