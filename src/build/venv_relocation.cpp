@@ -24,7 +24,7 @@ RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> wal
 std::vector<std::string> elf_files_of(const std::vector<LayerEntry>& entries, FileStatMemo& elf_memo) {
   std::vector<std::string> files;
   for (const auto& entry : entries) {
-    if (host_elf_of(entry, &elf_memo)) files.push_back(entry.source);
+    if (host_elf_of(entry, &elf_memo).info) files.push_back(entry.source);
   }
   return files;
 }

@@ -40,12 +40,12 @@ struct ImageView {
     auto resolved = files.resolve(path);
     return resolved && files.find(*resolved)->kind == EntryKind::regular;
   }
-  std::optional<ElfInfo> elf(const std::string& path) const {
+  ElfReading elf(const std::string& path) const {
     auto resolved = files.resolve(path);
-    if (!resolved) return std::nullopt;
+    if (!resolved) return {};
     if (auto source = host_sources.find(*resolved); source != host_sources.end()) return read_elf(*source->second);
     const IndexedFile* file = files.find(*resolved);
-    if (!file->content) return std::nullopt;
+    if (!file->content) return {};
     return parse_elf(reinterpret_cast<const unsigned char*>(file->content->data()), file->content->size(), *resolved);
   }
   std::vector<std::string> library_dirs() const {
@@ -74,10 +74,20 @@ struct VenvBinary {
   ElfInfo info;
 };
 
-std::vector<VenvBinary> venv_binaries(const std::vector<LayerEntry>& entries, FileStatMemo* elf_memo) {
+// A file that cannot be read as ELF is only warned about: the loader would
+// refuse it as well, and the other checks still stand.
+void report_unreadable_elf(const std::string& problem, const std::string& file, CompatReport& report) {
+  report.findings.push_back({Severity::warning, "malformed-elf", problem + "; the checks skipped it", file,
+                             "reinstall the package that provides it, or leave it out with --exclude"});
+}
+
+std::vector<VenvBinary> venv_binaries(const std::vector<LayerEntry>& entries, FileStatMemo* elf_memo,
+                                      CompatReport& report) {
   std::vector<VenvBinary> binaries;
   for (const auto& entry : entries) {
-    if (auto info = host_elf_of(entry, elf_memo)) binaries.push_back({entry.path, entry.source, *info});
+    auto [info, problem] = host_elf_of(entry, elf_memo);
+    if (problem) report_unreadable_elf(*problem, entry.source, report);
+    if (info) binaries.push_back({entry.path, entry.source, std::move(*info)});
   }
   return binaries;
 }
@@ -130,9 +140,9 @@ void check_system_site(const CompatInputs& in, const FileIndex& below_venv, Comp
 }
 
 void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport& report) {
-  std::vector<VenvBinary> binaries = venv_binaries(*in.venv_entries, in.elf_memo);
+  std::vector<VenvBinary> binaries = venv_binaries(*in.venv_entries, in.elf_memo, report);
   if (in.pip_entries) {
-    std::vector<VenvBinary> from_pip = venv_binaries(*in.pip_entries, in.elf_memo);
+    std::vector<VenvBinary> from_pip = venv_binaries(*in.pip_entries, in.elf_memo, report);
     binaries.insert(binaries.end(), from_pip.begin(), from_pip.end());
   }
   if (binaries.empty()) return;
@@ -187,7 +197,9 @@ void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport&
   if (!base_musl) {
     if (auto libc = find_library("libc.so.6", ElfInfo{}, "/", dirs, exists)) {
       libc_path = *libc;
-      if (auto info = view.elf(*libc)) base_glibc = highest_glibc_version(info->version_definitions);
+      auto [info, problem] = view.elf(*libc);
+      if (problem) report_unreadable_elf(*problem, *libc, report);
+      if (info) base_glibc = highest_glibc_version(info->version_definitions);
     }
   }
   if (base_glibc) {

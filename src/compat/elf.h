@@ -34,12 +34,24 @@ bool is_elf_file(const std::filesystem::path& file);
 /// opening the thousands of data and source files of a venv.
 bool may_be_elf(const std::string& name, std::uint32_t mode);
 
-/// Parses `file`. std::nullopt when it is not ELF; throws Error naming the file
-/// when it is ELF but truncated or malformed.
-std::optional<ElfInfo> read_elf(const std::filesystem::path& file);
+/// What a file holds, read as ELF: its information, nothing (it is not ELF),
+/// or why it cannot be read (it starts as ELF but is truncated or malformed).
+struct ElfReading {
+  std::optional<ElfInfo> info;
+  /// Set when the file starts with the ELF magic but cannot be read: a
+  /// message naming the file and what is wrong, for a warning.
+  std::optional<std::string> problem;
+};
 
-/// Parses ELF bytes held in memory (for files read out of image layers).
-std::optional<ElfInfo> parse_elf(const unsigned char* data, std::size_t size, const std::string& name);
+/// Parses ELF bytes held in memory (files read out of image layers); `name`
+/// names them in the problem. Never throws but bad_alloc: every count and
+/// offset the bytes state is checked against `size` and sane totals, so the
+/// work is bounded by the size whatever the bytes.
+ElfReading parse_elf(const unsigned char* data, std::size_t size, const std::string& name);
+
+/// Parses `file` (mapped, then parse_elf). Throws Error naming the file only
+/// when it cannot be opened or mapped.
+ElfReading read_elf(const std::filesystem::path& file);
 
 /// "x86_64", "aarch64"... for messages; the OCI architecture ("amd64", "arm64").
 std::string elf_machine_name(std::uint16_t machine);

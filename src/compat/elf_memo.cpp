@@ -47,21 +47,26 @@ ElfInfo from_json(const json& value) {
 
 }  // namespace
 
-std::optional<ElfInfo> host_elf_of(const LayerEntry& entry, FileStatMemo* memo) {
-  if (entry.kind != EntryKind::regular || entry.content || !may_be_elf(entry.path, entry.mode)) return std::nullopt;
+ElfReading host_elf_of(const LayerEntry& entry, FileStatMemo* memo) {
+  if (entry.kind != EntryKind::regular || entry.content || !may_be_elf(entry.path, entry.mode)) return {};
   if (memo) {
     if (auto remembered = memo->value(entry.source, entry.source_stat)) {
       try {
-        // null: remembered as not ELF.
-        return remembered->is_null() ? std::nullopt : std::optional<ElfInfo>(from_json(*remembered));
+        // null: remembered as not ELF; a byte string: its problem.
+        if (remembered->is_null()) return {};
+        if (remembered->is_binary()) return {std::nullopt, bytes_from_cache(*remembered)};
+        return {from_json(*remembered), std::nullopt};
       } catch (const json::exception&) {
         // A damaged record is read again below.
       }
     }
   }
-  std::optional<ElfInfo> info = is_elf_file(entry.source) ? read_elf(entry.source) : std::nullopt;
-  if (memo) memo->remember(entry.source, entry.source_stat, info ? to_json(*info) : json());
-  return info;
+  ElfReading reading = is_elf_file(entry.source) ? read_elf(entry.source) : ElfReading{};
+  if (memo) {
+    memo->remember(entry.source, entry.source_stat,
+                   reading.info ? to_json(*reading.info) : reading.problem ? cache_bytes(*reading.problem) : json());
+  }
+  return reading;
 }
 
 }  // namespace venv2docker

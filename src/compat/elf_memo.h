@@ -12,12 +12,12 @@
 namespace venv2docker {
 
 /// The memo's kind: bump the version when ElfInfo or its encoding changes.
-inline constexpr CacheRecordKind k_elf_memo{"elf-memo", 4, std::size_t{256} << 20};
+inline constexpr CacheRecordKind k_elf_memo{"elf-memo", 5, std::size_t{256} << 20};
 
-/// The ELF information of a regular entry read from its host source, or
-/// std::nullopt when it is not an ELF file (or has rewritten content). Uses
-/// and fills `memo` when given. Throws Error naming the file when it is ELF
-/// but malformed.
-std::optional<ElfInfo> host_elf_of(const LayerEntry& entry, FileStatMemo* memo);
+/// The ELF reading of a regular entry's host source: nothing when it is not
+/// an ELF file (or has rewritten content), else its information or its
+/// problem. Uses and fills `memo` when given (a problem is remembered too, so
+/// a rebuild warns again). Throws Error naming the file when it cannot be read.
+ElfReading host_elf_of(const LayerEntry& entry, FileStatMemo* memo);
 
 }  // namespace venv2docker

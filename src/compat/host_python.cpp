@@ -161,7 +161,7 @@ void add_library_closure(const std::vector<std::string>& seeds, HostTree& tree, 
   auto loadable = [&](const std::string& path) {
     struct stat st {};
     if (!log.stat(path, st) || !S_ISREG(st.st_mode)) return false;
-    auto info = read_elf(path);  // the loader skips libraries of another machine
+    auto info = read_elf(path).info;  // the loader skips libraries of another machine (and unreadable ones)
     return info && (!machine || info->machine == *machine);
   };
   std::deque<std::string> queue(seeds.begin(), seeds.end());
@@ -170,7 +170,8 @@ void add_library_closure(const std::vector<std::string>& seeds, HostTree& tree, 
     std::string object = queue.front();
     queue.pop_front();
     if (!done.insert(object).second) continue;
-    auto info = read_elf(object);
+    auto [info, problem] = read_elf(object);
+    if (problem) warnings.push_back(*problem + "; its libraries are not collected");
     if (!info) continue;
     if (!machine) machine = info->machine;
     if (info->interpreter) queue.push_back(tree.add_path(*info->interpreter));
@@ -243,7 +244,7 @@ HostInterpreter collect_host_interpreter(const Venv& venv, bool with_minimal_roo
     std::vector<LayerEntry> stdlib = walk_tree(walk, result.warnings);
     log_walk(stdlib, log);
     for (const auto& entry : stdlib) {
-      if (host_elf_of(entry, nullptr)) seeds.push_back(entry.source);
+      if (host_elf_of(entry, nullptr).info) seeds.push_back(entry.source);
     }
     for (const auto& entry : stdlib) {
       if (entry.kind != EntryKind::symlink) continue;

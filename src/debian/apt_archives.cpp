@@ -204,6 +204,7 @@ AptLayerContents AptArchives::prepare_layer() {
   for (const Package& package : plan) {
     Digest deb = client.fetch_deb(package.archive_uri, package.filename, package.sha256, package.size);
     UnpackedDeb unpacked = unpack_deb(deb, session.store, package.filename);
+    for (const std::string& warning : unpacked.warnings) reporter.warning(warning);
     InstalledPackage record{control_paragraph(unpacked, package), unpacked.control_files, {}};
     for (auto& entry : unpacked.entries) {
       if (entry.kind != EntryKind::directory && config.excluded_by_dpkg(entry.path)) continue;

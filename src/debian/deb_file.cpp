@@ -8,6 +8,7 @@
 #include "store/cache_record.h"
 #include "tar/archive_reader.h"
 #include "tar/image_path.h"
+#include "tar/whiteout.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -21,7 +22,7 @@ namespace {
 constexpr std::size_t k_max_control_file = std::size_t{16} << 20;
 // The unpacked package's entries and control files. Bump the version when
 // the record's content or meaning changes: old records are ignored.
-constexpr CacheRecordKind k_unpacked_deb_record{"unpacked-deb", 3, std::size_t{1} << 30};
+constexpr CacheRecordKind k_unpacked_deb_record{"unpacked-deb", 4, std::size_t{1} << 30};
 
 // "./usr/bin/jq" -> "/usr/bin/jq"; refuses anything that could climb out.
 std::string safe_image_path(const std::string& name, const std::string& what) {
@@ -54,10 +55,16 @@ void copy_to_file(ArchiveReader& tar, const fs::path& file) {
 }
 
 void read_data(ArchiveReader& tar, const fs::path& files_folder, UnpackedDeb& deb, const std::string& what) {
-  std::map<std::string, std::size_t> regular_by_path;  // for hard links
+  std::map<std::string, LayerEntry> regular_by_path;  // for hard links, to files left out too
+  std::size_t files_written = 0;
   while (std::optional<ArchiveMember> member = tar.next()) {
     std::string path = safe_image_path(member->path, what);
     if (path == "/") continue;
+    const bool whiteout = names_whiteout(path);
+    if (whiteout) {
+      deb.warnings.push_back(what + " holds " + path + ", named like an OCI whiteout (.wh.*), which would delete or "
+                             "hide files of the base image; left out");
+    }
     LayerEntry out;
     out.path = path;
     out.mode = member->mode;
@@ -65,7 +72,7 @@ void read_data(ArchiveReader& tar, const fs::path& files_folder, UnpackedDeb& de
       case ArchiveMember::Kind::hardlink: {
         auto found = regular_by_path.find(safe_image_path(member->link_target, what));
         if (found == regular_by_path.end()) throw Error(what + ": hard link " + path + " to a file it does not hold");
-        out = deb.entries[found->second];
+        out = found->second;
         out.path = path;
         break;
       }
@@ -77,16 +84,16 @@ void read_data(ArchiveReader& tar, const fs::path& files_folder, UnpackedDeb& de
         out.link_target = member->link_target;
         break;
       case ArchiveMember::Kind::regular:
-        out.source = files_folder / std::to_string(deb.entries.size());
+        out.source = files_folder / std::to_string(files_written++);
         out.size = member->size;
         copy_to_file(tar, out.source);
-        regular_by_path[path] = deb.entries.size();
+        regular_by_path[path] = out;
         break;
       case ArchiveMember::Kind::other:
         throw Error(what + " holds " + path + ", which is not a file, folder or link",
                     "device files and fifos cannot be installed without running dpkg in the image");
     }
-    deb.entries.push_back(std::move(out));
+    if (!whiteout) deb.entries.push_back(std::move(out));
   }
 }
 
@@ -126,7 +133,7 @@ json encode(const UnpackedDeb& deb, const fs::path& folder) {
   }
   json control = json::array();
   for (const auto& [name, content] : deb.control_files) control.push_back({cache_bytes(name), cache_bytes(content)});
-  return {{"entries", entries}, {"control", control}};
+  return {{"entries", entries}, {"control", control}, {"warnings", cache_bytes_list(deb.warnings)}};
 }
 
 std::optional<UnpackedDeb> decode(const fs::path& record, const fs::path& folder) {
@@ -146,6 +153,7 @@ std::optional<UnpackedDeb> decode(const fs::path& record, const fs::path& folder
       deb.entries.push_back(std::move(entry));
     }
     for (const auto& item : body->at("control")) deb.control_files[bytes_from_cache(item.at(0))] = bytes_from_cache(item.at(1));
+    deb.warnings = bytes_list_from_cache(body->at("warnings"));
     return deb;
   } catch (const json::exception&) {
     return std::nullopt;

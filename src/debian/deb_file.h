@@ -21,6 +21,9 @@ struct UnpackedDeb {
   std::vector<LayerEntry> entries;
   /// control.tar's files by name: "control", "postinst", "md5sums", ...
   std::map<std::string, std::string> control_files;
+  /// What was left out of `entries`, for the build's warnings: members named
+  /// like whiteouts (.wh.*), which would delete or hide the base's files.
+  std::vector<std::string> warnings;
 };
 
 /// The .deb stored under `deb` in `store`, unpacked into

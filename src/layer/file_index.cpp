@@ -6,16 +6,10 @@
 #include "layer/layer_listing.h"
 #include "layer/path_resolution.h"
 #include "tar/image_path.h"
+#include "tar/whiteout.h"
 #include "util/error.h"
 
 namespace venv2docker {
-
-namespace {
-
-constexpr std::string_view k_whiteout = ".wh.";
-constexpr std::string_view k_opaque = ".wh..wh..opq";
-
-}  // namespace
 
 void FileIndex::remove_lower(const std::string& path, bool contents_only, std::size_t layer) {
   std::string prefix = path == "/" ? "/" : path + "/";
@@ -31,12 +25,12 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
   path = image_path_of(std::move(path));
   std::string parent = image_parent_of(path);
   std::string base = path.substr(path.rfind('/') + 1);
-  if (base == k_opaque) {
+  if (base == k_opaque_whiteout) {
     remove_lower(parent, /*contents_only=*/true, layer);
     return;
   }
-  if (base.starts_with(k_whiteout)) {
-    remove_lower((parent == "/" ? "" : parent) + "/" + base.substr(k_whiteout.size()), false, layer);
+  if (is_whiteout_name(base)) {
+    remove_lower((parent == "/" ? "" : parent) + "/" + base.substr(k_whiteout_prefix.size()), false, layer);
     return;
   }
   if (file.hardlink_to) {

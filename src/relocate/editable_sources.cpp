@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "relocate/editable_source_policy.h"
+#include "util/error.h"
 #include "util/lexical_path.h"
 #include "walk/tree_walk.h"
 
@@ -14,7 +16,25 @@ void EditableSources::add_root(const fs::path& root) {
   m_roots.push_back(clean_absolute(root));
 }
 
-std::optional<std::string> EditableSources::place(const std::string& host_path, const std::string& named_in) {
+std::string EditableSources::describe(const PathOrigin& origin) const {
+  const std::string file = m_context.describe(*origin.file);
+  return origin.line == 0 ? file : file + " line " + std::to_string(origin.line);
+}
+
+void EditableSources::refuse_unsafe(const fs::path& root, const std::string& host_path, const PathOrigin& origin) const {
+  std::vector<fs::path> shipped{m_context.venv.root};
+  if (m_context.params.project_source) shipped.push_back(*m_context.params.project_source);
+  const auto reason = why_not_copyable(root, shipped);
+  if (!reason) return;
+  const std::string named = host_path == root.string() ? root.string() : host_path + " (in " + root.string() + ")";
+  throw Error(describe(origin) + " names " + named + ", which is not copied into the image: " + *reason,
+              "if that file should not be in the venv, leave it out with --exclude " +
+                  m_context.exclude_pattern(*origin.file) +
+                  "; an editable install's sources are copied only from a Python project folder of their own");
+}
+
+std::optional<std::string> EditableSources::place(const std::string& host_path, const PathOrigin& origin) {
+  const std::string named_in = describe(origin);
   if (auto image = m_context.moved_paths.map(host_path)) return image;
   m_context.result.looked_outside = true;
 
@@ -40,6 +60,7 @@ std::optional<std::string> EditableSources::place(const std::string& host_path, 
     return std::nullopt;
   }
 
+  refuse_unsafe(root, host_path, origin);
   const std::string destination = copy_into_image(root);
   m_context.moved_paths.add(root.string(), destination);
   m_context.warn("the editable source " + root.string() + " (named in " + named_in +
@@ -64,10 +85,6 @@ std::string EditableSources::copy_into_image(const fs::path& root) {
   options.source = root;
   options.destination = destination;
   options.excludes = default_project_excludes(root);
-  // A project often holds its own venv: that one is already the venv layer.
-  if (is_within(m_context.venv.root, root)) {
-    options.excludes.add(m_context.venv.root.lexically_relative(root).generic_string());
-  }
   std::vector<LayerEntry> copied = walk_tree(options, m_context.result.warnings);
 
   const std::string src = m_context.venv_destination + "/src";

@@ -109,7 +109,14 @@ std::optional<PyLiteral> parse_string(std::string_view text, std::size_t& pos) {
   return std::nullopt;
 }
 
-std::optional<PyLiteral> parse_container(std::string_view text, std::size_t& pos) {
+std::optional<PyLiteral> parse_value(std::string_view text, std::size_t& pos, std::size_t depth, bool& too_deep);
+
+// `depth` counts the containers this one is inside of.
+std::optional<PyLiteral> parse_container(std::string_view text, std::size_t& pos, std::size_t depth, bool& too_deep) {
+  if (depth >= k_max_py_literal_depth) {
+    too_deep = true;
+    return std::nullopt;
+  }
   PyLiteral literal;
   const char open = text[pos++];
   literal.kind = open == '[' ? PyLiteral::Kind::list : open == '(' ? PyLiteral::Kind::tuple : PyLiteral::Kind::dict;
@@ -118,14 +125,14 @@ std::optional<PyLiteral> parse_container(std::string_view text, std::size_t& pos
   while (true) {
     skip_spaces(text, pos);
     if (pos < text.size() && text[pos] == close) break;
-    auto item = parse_py_literal(text, pos);
+    auto item = parse_value(text, pos, depth + 1, too_deep);
     if (!item) return std::nullopt;
     literal.items.push_back(std::move(*item));
     if (is_dict) {
       skip_spaces(text, pos);
       if (pos >= text.size() || text[pos] != ':') return std::nullopt;
       ++pos;
-      auto value = parse_py_literal(text, pos);
+      auto value = parse_value(text, pos, depth + 1, too_deep);
       if (!value) return std::nullopt;
       literal.items.push_back(std::move(*value));
     }
@@ -171,14 +178,20 @@ std::string repr_string(const std::string& value) {
   return out;
 }
 
-}  // namespace
-
-std::optional<PyLiteral> parse_py_literal(std::string_view text, std::size_t& pos) {
+std::optional<PyLiteral> parse_value(std::string_view text, std::size_t& pos, std::size_t depth, bool& too_deep) {
   skip_spaces(text, pos);
   if (pos >= text.size()) return std::nullopt;
   const char c = text[pos];
-  if (c == '[' || c == '(' || c == '{') return parse_container(text, pos);
+  if (c == '[' || c == '(' || c == '{') return parse_container(text, pos, depth, too_deep);
   return parse_string(text, pos);
+}
+
+}  // namespace
+
+ParsedPyLiteral parse_py_literal(std::string_view text, std::size_t& pos) {
+  ParsedPyLiteral parsed;
+  parsed.literal = parse_value(text, pos, 0, parsed.too_deep);
+  return parsed;
 }
 
 std::string py_repr(const PyLiteral& literal) {

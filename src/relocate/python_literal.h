@@ -22,9 +22,24 @@ struct PyLiteral {
   std::vector<PyLiteral> items;
 };
 
+/// How deep lists, tuples and dicts may nest. CPython's own tokenizer refuses
+/// more than 200 open brackets (MAXLEVEL), so no module Python can import holds
+/// a deeper literal; the bound also keeps the parser's recursion (and the
+/// writer's and the destructor's) far from the end of the stack.
+inline constexpr std::size_t k_max_py_literal_depth = 200;
+
+/// What parse_py_literal read: the literal, or nullopt and why not.
+struct ParsedPyLiteral {
+  std::optional<PyLiteral> literal;
+  /// Set with no literal when it nests deeper than k_max_py_literal_depth.
+  bool too_deep = false;
+};
+
 /// Parses the literal at text[pos] (after optional spaces). On success `pos`
-/// is just past it; nullopt for anything but str/list/tuple/dict of those.
-std::optional<PyLiteral> parse_py_literal(std::string_view text, std::size_t& pos);
+/// is just past it; no literal for anything but str/list/tuple/dict of those,
+/// or for one nested deeper than k_max_py_literal_depth. Never throws but
+/// bad_alloc.
+ParsedPyLiteral parse_py_literal(std::string_view text, std::size_t& pos);
 
 /// The literal as Python's repr() writes it.
 std::string py_repr(const PyLiteral& literal);

@@ -14,6 +14,7 @@
 #include "util/error.h"
 #include "util/file_bytes.h"
 #include "util/lexical_path.h"
+#include "walk/exclude_rules.h"
 
 namespace venv2docker {
 
@@ -103,6 +104,12 @@ std::string RelocationContext::describe(const LayerEntry& entry) const {
   const std::string_view path = entry.path;
   if (path.starts_with(venv_destination + "/")) return (venv.root / path.substr(venv_destination.size() + 1)).string();
   return entry.path;
+}
+
+std::string RelocationContext::exclude_pattern(const LayerEntry& entry) const {
+  const std::string_view path = entry.path;
+  const std::string prefix = venv_destination + "/";
+  return exact_exclude_pattern(std::string(path.starts_with(prefix) ? path.substr(prefix.size()) : path));
 }
 
 void RelocationContext::rewrite(LayerEntry& entry, std::string content) {

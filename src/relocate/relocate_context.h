@@ -46,6 +46,8 @@ class RelocationContext {
   std::string read(const LayerEntry& entry) const;
   /// Where an entry came from, for messages.
   std::string describe(const LayerEntry& entry) const;
+  /// The --exclude pattern that leaves `entry` out of the venv.
+  std::string exclude_pattern(const LayerEntry& entry) const;
   /// Replaces an entry's bytes; a rewritten .py loses its cached bytecode.
   void rewrite(LayerEntry& entry, std::string content);
   bool was_rewritten(const LayerEntry& entry) const { return m_rewritten.count(entry.path) > 0; }

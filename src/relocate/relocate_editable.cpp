@@ -68,10 +68,10 @@ std::vector<std::string> split_lines(const std::string& text) {
 }
 
 // Replaces a path line's path, keeping its trailing spaces and line ending.
-bool relocate_path_line(std::string& line, EditableSources& sources, const std::string& named_in) {
+bool relocate_path_line(std::string& line, EditableSources& sources, const PathOrigin& origin) {
   const std::size_t end = line.find_last_not_of(" \t\r\n") + 1;
   if (line.empty() || line.front() != '/' || end == 0) return false;
-  const auto image = sources.place(line.substr(0, end), named_in);
+  const auto image = sources.place(line.substr(0, end), origin);
   if (!image) return false;
   line = *image + line.substr(end);
   return true;
@@ -106,7 +106,7 @@ std::optional<DirectUrl> read_direct_url(RelocationContext& context, LayerEntry&
 void relocate_direct_url(RelocationContext& context, EditableSources& sources, DirectUrl& direct) {
   // A non-editable install from a local folder keeps no tie to it: only say
   // where it now is when that folder is shipped anyway.
-  const auto image = direct.editable ? sources.place(direct.path, context.describe(*direct.entry))
+  const auto image = direct.editable ? sources.place(direct.path, PathOrigin{direct.entry})
                                      : context.moved_paths.map(direct.path);
   if (!image) return;
   const std::string old_json = nlohmann::json(direct.url).dump();
@@ -134,7 +134,9 @@ fs::path egg_link_project(const std::vector<std::string>& lines) {
 void relocate_line_file(RelocationContext& context, EditableSources& sources, LayerEntry& entry) {
   std::vector<std::string> lines = split_lines(context.read(entry));
   bool changed = false;
-  for (std::string& line : lines) changed = relocate_path_line(line, sources, context.describe(entry)) || changed;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    changed = relocate_path_line(lines[i], sources, PathOrigin{&entry, i + 1}) || changed;
+  }
   if (!changed) return;
   std::string text;
   for (const std::string& line : lines) text += line;
@@ -165,14 +167,20 @@ void relocate_finder(RelocationContext& context, EditableSources& sources, Layer
     const auto start = find_assignment(text, name);
     if (!start) continue;
     std::size_t end = *start;
-    auto literal = parse_py_literal(text, end);
+    auto [literal, too_deep] = parse_py_literal(text, end);
+    if (too_deep) {
+      throw Error(std::string(name) + " in " + context.describe(entry) + " nests lists, tuples or dicts deeper than " +
+                      std::to_string(k_max_py_literal_depth) + " levels, which no Python could read",
+                  "the file is not setuptools' finder: reinstall the editable package (`pip install -e .`), "
+                  "or leave the file out with --exclude " + context.exclude_pattern(entry));
+    }
     if (!literal) {
       throw Error("cannot parse " + std::string(name) + " in " + context.describe(entry),
                   "reinstall the editable package with a current setuptools (`pip install -e .`)");
     }
     const bool mapped = map_py_strings(*literal, [&](const std::string& path) -> std::optional<std::string> {
       if (path.empty() || path.front() != '/') return std::nullopt;
-      return sources.place(path, context.describe(entry));
+      return sources.place(path, PathOrigin{&entry});
     });
     if (!mapped) continue;
     std::string value(1, ' ');  // the space after '=' the literal was read without

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "tar/name_charset.h"
+#include "tar/whiteout.h"
 #include "util/error.h"
 #include "util/text_util.h"
 
@@ -75,6 +76,13 @@ void TarWriter::fail(const std::string& doing) {
 }
 
 void TarWriter::add_header(const TarHeader& header) {
+  // Whatever filtered the entries before, a layer never gets one: unpacked,
+  // it would delete or hide files of the layers below.
+  if (names_whiteout(header.path)) {
+    throw Error("refusing to write " + header.path + " into " + m_what +
+                    ": the name is an OCI whiteout (.wh.*), which would delete or hide files of the base image",
+                "rename or leave out the file it comes from (--exclude for a venv or project file)");
+  }
   std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
   if (!entry) throw Error("cannot write " + m_what + ": libarchive is out of memory");
   // The multibyte setters store bytes as given; the _utf8 ones would go

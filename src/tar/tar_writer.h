@@ -38,7 +38,8 @@ class TarWriter {
   TarWriter(const TarWriter&) = delete;
   TarWriter& operator=(const TarWriter&) = delete;
 
-  /// Starts a member, owned by root. Throws Error naming the member.
+  /// Starts a member, owned by root. Throws Error naming the member, also
+  /// when its name is a whiteout (.wh.*): venv2docker writes none.
   void add_header(const TarHeader& header);
   /// The data of the current regular member, in any number of pieces.
   void write_data(const void* data, std::size_t size, const std::string& path);

@@ -68,6 +68,15 @@ bool components_match(const std::vector<std::string_view>& glob, std::size_t g,
 
 }  // namespace
 
+std::string exact_exclude_pattern(const std::string& relative_path) {
+  std::string pattern;
+  for (char c : relative_path) {
+    if (std::string_view("*?[\\").find(c) != std::string_view::npos) pattern += '\\';
+    pattern += c;
+  }
+  return pattern;
+}
+
 void ExcludeRules::add(const std::string& line) {
   std::string pattern = trim(line);
   if (pattern.empty()) return;

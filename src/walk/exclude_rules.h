@@ -30,6 +30,10 @@ class ExcludeRules {
   std::vector<Pattern> m_patterns;
 };
 
+/// The pattern that matches `relative_path` and nothing else: the glob
+/// characters `* ? [ \` in it escaped (for a hint that says what to exclude).
+std::string exact_exclude_pattern(const std::string& relative_path);
+
 /// What a project folder (or an editable install's source) never needs in an
 /// image: VCS data (.git, .hg, .svn), tool caches (.tox, .nox, .pytest_cache,
 /// .mypy_cache, __pycache__, *.pyc), venv2docker's own .venv2docker, a nested

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "tar/whiteout.h"
 #include "util/error.h"
 #include "util/unique_fd.h"
 
@@ -130,6 +131,10 @@ bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& l
   if (!m_relative.empty()) m_relative += '/';
   m_relative += name;
   const bool excluded = m_excludes.excludes(m_relative);
+  if (is_whiteout_name(name)) {
+    child.kind = ListedChild::Kind::whiteout;
+    return !excluded;
+  }
   const bool look_inside =
       S_ISDIR(info.st_mode) && m_look_inside_excluded && ::faccessat(fd, c_name, R_OK | X_OK, 0) == 0;
   if (excluded && !look_inside) return false;

@@ -18,7 +18,9 @@ namespace venv2docker {
 
 /// A child of a folder that the walk keeps or looks into.
 struct ListedChild {
-  enum class Kind : std::uint8_t { folder, regular, symlink };
+  /// whiteout: named `.wh.*` (tar/whiteout.h), of any kind; never looked
+  /// into, left out of the walk with a warning.
+  enum class Kind : std::uint8_t { folder, regular, symlink, whiteout };
   std::uint32_t name_offset = 0;  // in FolderListing::names; the name ends with a NUL
   std::uint32_t name_size = 0;
   Kind kind = Kind::regular;

@@ -74,10 +74,20 @@ class EntryBuilder {
     std::size_t folders = 0;
     for (const ListedChild& child : listing.children) {
       const auto [host_size, image_size] = enter(listing.name(child));
-      if (child.kind == ListedChild::Kind::folder) {
-        add_folder(child, listing, folders++);
-      } else {
-        m_entries.push_back(child.kind == ListedChild::Kind::regular ? regular_entry(child) : symlink_entry());
+      switch (child.kind) {
+        case ListedChild::Kind::folder:
+          add_folder(child, listing, folders++);
+          break;
+        case ListedChild::Kind::regular:
+          m_entries.push_back(regular_entry(child));
+          break;
+        case ListedChild::Kind::symlink:
+          m_entries.push_back(symlink_entry());
+          break;
+        case ListedChild::Kind::whiteout:
+          m_warnings.push_back(m_host_path + " is named like an OCI whiteout (.wh.*), which would delete or hide "
+                               "files of the base image; left out");
+          break;
       }
       m_host_path.resize(host_size);
       m_image_path.resize(image_size);

@@ -10,7 +10,7 @@ runs serialise on a lock):
              what jq, BLAS/LAPACK and python3-numpy need beyond the minbase+python3 base), cached in
              $V2D_TEST_BASES/apt-debs-<key> (default /var/cache/v2d-test-bases) so reruns
              need no network; plus dummy packages built with `dpkg-deb --build`
-             (DUMMY_PACKAGES: v2d-conflicts-jq, v2d-needs-new-libc, v2d-hello-jq).
+             (DUMMY_PACKAGES: v2d-conflicts-jq, v2d-needs-new-libc, v2d-hello-jq, v2d-whiteouts).
   keys       gnupg/: a throwaway signing key and a rogue one (`gpg --batch`, no passphrase,
              private GNUPGHOME); keys/v2d-test.gpg (binary keyring of the test key),
              keys/v2d-test.asc (armored), keys/rogue.gpg.
@@ -77,6 +77,12 @@ DUMMY_PACKAGES = {
                       "lib/v2d-hello-jq/data.txt": (0o644, "data under /lib\n"),
                       "usr/share/doc/v2d-hello-jq/README": (0o644, "left out by path-exclude\n"),
                       "usr/share/doc/v2d-hello-jq/copyright": (0o644, "kept by path-include\n")}),
+    # Members named like whiteouts: in a layer they would delete the base's python3 and hide
+    # its dist-packages.
+    "v2d-whiteouts": ({"Description": "v2d test: members named like OCI whiteouts"},
+                      {"usr/bin/.wh.python3": (0o644, ""),
+                       "usr/lib/python3/dist-packages/.wh..wh..opq": (0o644, ""),
+                       "usr/share/v2d-whiteouts/kept.txt": (0o644, "kept\n")}),
 }
 DUMMY_VERSION = "1.0"
 KEY_UID = "v2d test archive <v2d-test-archive@example.invalid>"

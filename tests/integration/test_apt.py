@@ -10,6 +10,8 @@ sources and keyring point at them (apt_archive.derive_base):
   dependency and an unknown package are refused clearly, leaving no output behind;
   `--apt-allow-unauthenticated` accepts the unsigned archive;
 - a second identical build downloads no Packages index and no .deb (server log);
+- a .deb whose members are named like whiteouts (.wh.python3, .wh..wh..opq): each left out
+  with a warning naming the package and the member, none in the layer or dpkg's list;
 - numpy from Debian in a venv: `--check` names libblas.so.3/liblapack.so.3 and the
   packages libblas3/liblapack3 (with `--apt libblas3`, still liblapack3, from the sources
   read once); with `--apt libblas3,liblapack3` numpy.dot runs.
@@ -139,6 +141,26 @@ class AptInstall(h.Case):
         # InRelease is asked again with the date of the answer kept in the cache.
         inrelease = [status for _, path, status in log if path.endswith("/InRelease")]
         self.assertTrue(inrelease and all(status == 304 for status in inrelease), log)
+
+
+class AptWhiteoutMembers(h.Case):
+    """A .deb whose members are named like whiteouts: left out with a warning each."""
+
+    def test_whiteout_members_never_reach_the_layer(self):
+        out = self.path("oci")
+        js, r = h.build("--cache-dir", self.path("cache"), "--apt", "v2d-whiteouts", "-o", f"oci:{out}:x",
+                        base=BASES["one-line"], project=False)
+        for member in ("/usr/bin/.wh.python3", "/usr/lib/python3/dist-packages/.wh..wh..opq"):
+            self.assertRegex(r.stderr, rf"v2d-whiteouts_[^ ]*\.deb holds {re.escape(member)}, named like an OCI "
+                                       "whiteout", r.describe())
+        layout = validate_image(out, tag="x", report=js).layout
+        n = len(h.ImageLayout(layout_dir(BASES["one-line"])).manifest()["layers"])
+        members = layout.layer_members(layout.manifest("x")["layers"][n])
+        self.assertIn("usr/share/v2d-whiteouts/kept.txt", members)
+        self.assertEqual([m for m in members if any(p.startswith(".wh.") for p in m.split("/"))], [])
+        # dpkg's file list does not claim them either.
+        listed = layout.layer_file(layout.manifest("x")["layers"][n], "var/lib/dpkg/info/v2d-whiteouts.list")
+        self.assertNotIn(b".wh.", listed)
 
 
 class AptDeb822AndFile(h.Case):

@@ -113,6 +113,41 @@ TEST_CASE("a .deb whose maintainer script is Latin-1 unpacks, and reads back fro
   CHECK(script->content == postinst);
 }
 
+TEST_CASE("a .deb's members named like whiteouts are left out with a warning, also when read from the cache") {
+  test::TempDir dir;
+  const fs::path root = dir / "pkg";
+  test::write_file(root / "DEBIAN/control",
+                   "Package: v2d-wh\nVersion: 1\nArchitecture: all\nMaintainer: T <t@v2d.invalid>\nDescription: t\n");
+  test::write_file(root / "usr/bin/.wh.python3", "x");
+  test::write_file(root / "usr/lib/python3/.wh..wh..opq", "");
+  test::write_file(root / "usr/share/v2d/.wh.folder/inside", "");
+  test::write_file(root / "usr/share/v2d/kept", "kept");
+  // A hard link to a member left out still unpacks.
+  fs::create_hard_link(root / "usr/bin/.wh.python3", root / "usr/bin/linked");
+  const fs::path deb = dir / "v2d-wh_1_all.deb";
+  REQUIRE(run_process({"dpkg-deb", "--root-owner-group", "--build", root.string(), deb.string()}).exit_code == 0);
+  BlobStore store(dir / "cache");
+  const Digest digest = store.import_file(deb, std::nullopt, std::nullopt, "test deb");
+  for (int time : {1, 2}) {
+    INFO("unpacked " << (time == 1 ? "now" : "from the cache"));
+    const UnpackedDeb unpacked = unpack_deb(digest, store, "v2d-wh_1_all.deb");
+    for (const LayerEntry& entry : unpacked.entries) CHECK(entry.path.find(".wh.") == std::string::npos);
+    REQUIRE(find_entry(unpacked.entries, "/usr/share/v2d/kept"));
+    REQUIRE(find_entry(unpacked.entries, "/usr/bin/linked"));
+    CHECK(test::read_file(find_entry(unpacked.entries, "/usr/bin/linked")->source) == "x");
+    CHECK(test::read_file(find_entry(unpacked.entries, "/usr/share/v2d/kept")->source) == "kept");
+    std::vector<std::string> named;
+    for (const std::string& warning : unpacked.warnings) {
+      CHECK(warning.starts_with("v2d-wh_1_all.deb holds "));
+      CHECK(warning.find("whiteout") != std::string::npos);
+      named.push_back(warning.substr(std::string("v2d-wh_1_all.deb holds ").size(), warning.find(',') - 23));
+    }
+    std::sort(named.begin(), named.end());
+    CHECK(named == std::vector<std::string>{"/usr/bin/.wh.python3", "/usr/lib/python3/.wh..wh..opq",
+                                            "/usr/share/v2d/.wh.folder", "/usr/share/v2d/.wh.folder/inside"});
+  }
+}
+
 TEST_CASE("dpkg database: status merged and sorted, conffiles with their md5, info files per package") {
   Paragraph control;
   control.append({"Package", "v2d-hello"});

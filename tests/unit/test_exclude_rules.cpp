@@ -137,3 +137,12 @@ TEST_CASE("default_project_excludes drops caches and VCS data, and honours .dock
   CHECK(custom.excludes("key.secret"));
   CHECK_FALSE(custom.excludes("dist/app.whl"));
 }
+
+TEST_CASE("exact_exclude_pattern matches its path and nothing else, glob characters and all", "[exclude]") {
+  const std::string path = "lib/python3.11/site-packages/odd[1]*?\\name.pth";
+  ExcludeRules rules;
+  rules.add(exact_exclude_pattern(path));
+  CHECK(rules.excludes(path));
+  CHECK_FALSE(rules.excludes("lib/python3.11/site-packages/odd1xy\\name.pth"));
+  CHECK_FALSE(rules.excludes("lib/python3.11/site-packages/other.pth"));
+}

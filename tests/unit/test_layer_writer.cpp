@@ -174,3 +174,24 @@ TEST_CASE("layer writer: deterministic, readable, and digests that independent t
     CHECK(write_layer(entries, cancelling, fresh).blob.digest == first.blob.digest);
   }
 }
+
+TEST_CASE("layer writer: a whiteout name never reaches a layer, whatever came before") {
+  // The walk and the .deb reader leave such names out; the tar writer is the last line.
+  test::TempDir dir;
+  BlobStore store(dir / "store");
+  // The member named in the error: the file, or the parent folder the writer adds first.
+  const std::pair<const char*, const char*> refused[] = {{"/opt/venv/.wh.python3", "opt/venv/.wh.python3"},
+                                                         {"/usr/lib/python3/.wh..wh..opq", "usr/lib/python3/.wh..wh..opq"},
+                                                         {"/app/.wh.folder/inside", "app/.wh.folder"}};
+  for (const auto& [path, member] : refused) {
+    INFO(path);
+    const std::vector<LayerEntry> entries{
+        LayerEntry{path, EntryKind::regular, 0644, {}, {}, std::string("x"), 1, std::nullopt}};
+    CHECK_THROWS_WITH(write_layer(entries, LayerOptions{}, store),
+                      Catch::Contains(std::string("refusing to write ") + member) && Catch::Contains("whiteout"));
+  }
+  // A name that only contains ".wh." is no whiteout.
+  const std::vector<LayerEntry> fine{
+      LayerEntry{"/app/not.wh.x", EntryKind::regular, 0644, {}, {}, std::string("x"), 1, std::nullopt}};
+  CHECK_NOTHROW(write_layer(fine, LayerOptions{}, store));
+}

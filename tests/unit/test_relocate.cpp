@@ -370,7 +370,7 @@ TEST_CASE("Python literals: parsed as Python reads them, written as repr() does"
   const std::string source =
       R"({'a': '/p/it\'s', "b": "tab\there", 'c': ['/x', "/y\\z"], 'd': '\u00e9\x41', 'e': r'raw\n', 'f': ('t',)})";
   std::size_t pos = 0;
-  const auto literal = parse_py_literal(source, pos);
+  const auto literal = parse_py_literal(source, pos).literal;
   REQUIRE(literal);
   CHECK(pos == source.size());
   CHECK(py_repr(*literal) ==
@@ -380,9 +380,30 @@ TEST_CASE("Python literals: parsed as Python reads them, written as repr() does"
   CHECK(python == py_repr(*literal) + "\n");
 
   std::size_t bad = 0;
-  CHECK_FALSE(parse_py_literal("{'a': 1}", bad));
+  CHECK_FALSE(parse_py_literal("{'a': 1}", bad).literal);
   bad = 0;
-  CHECK_FALSE(parse_py_literal("'unterminated", bad));
+  CHECK_FALSE(parse_py_literal("'unterminated", bad).literal);
+}
+
+TEST_CASE("Python literals nested deeper than Python allows are refused, not recursed into", "[relocate]") {
+  auto nested = [](std::size_t depth) { return std::string(depth, '[') + "'/x'" + std::string(depth, ']'); };
+  std::size_t pos = 0;
+  const ParsedPyLiteral deepest = parse_py_literal(nested(k_max_py_literal_depth), pos);
+  REQUIRE(deepest.literal);
+  CHECK_FALSE(deepest.too_deep);
+  CHECK(py_repr(*deepest.literal) == nested(k_max_py_literal_depth));
+  for (std::size_t depth : {k_max_py_literal_depth + 1, std::size_t{100000}}) {
+    INFO(depth);
+    pos = 0;
+    const ParsedPyLiteral refused = parse_py_literal(nested(depth), pos);
+    CHECK_FALSE(refused.literal);
+    CHECK(refused.too_deep);
+  }
+  // Python itself refuses what is refused here.
+  const std::string python = sh_quote(host_python()) + " -c " +
+                             sh_quote("import ast, sys; ast.literal_eval(sys.stdin.read()); print('parsed')");
+  CHECK(run("printf %s " + sh_quote(nested(k_max_py_literal_depth)) + " | " + python) == "parsed\n");
+  CHECK_THROWS(run("printf %s " + sh_quote(nested(k_max_py_literal_depth + 1)) + " | " + python + " 2>/dev/null"));
 }
 
 TEST_CASE("PathMap replaces whole paths only, in one pass", "[relocate]") {

@@ -90,17 +90,18 @@ TEST_CASE("file stat memo: a file changed seconds ago is not remembered", "[stat
 TEST_CASE("ELF memo: headers come from the memo while unchanged, and a replaced file is read again", "[stat_caches]") {
   test::TempDir tmp;
   fs::copy_file(test::host_python_binary(), tmp / "libfake.so");
+  write_file(tmp / "libcut.so", test::read_file(test::host_python_binary()).substr(0, 64));
   let_settle();
   const LayerEntry elf = host_entry("/opt/venv/libfake.so", tmp / "libfake.so", 0755);
   std::optional<ElfInfo> first;
   {
     FileStatMemo memo(tmp / "elf.cbor", k_elf_memo);
-    first = host_elf_of(elf, &memo);
+    first = host_elf_of(elf, &memo).info;
     memo.save();
   }
   REQUIRE(first);
   FileStatMemo memo(tmp / "elf.cbor", k_elf_memo);
-  auto again = host_elf_of(elf, &memo);
+  auto again = host_elf_of(elf, &memo).info;
   REQUIRE(again);
   CHECK(again->needed == first->needed);
   CHECK(again->machine == first->machine);
@@ -109,7 +110,21 @@ TEST_CASE("ELF memo: headers come from the memo while unchanged, and a replaced 
   // Replaced by a text file: the memo must not answer with the old headers.
   write_file(tmp / "libfake.so", "not an ELF file");
   FileStatMemo after(tmp / "elf.cbor", k_elf_memo);
-  CHECK_FALSE(host_elf_of(host_entry("/opt/venv/libfake.so", tmp / "libfake.so", 0755), &after));
+  CHECK_FALSE(host_elf_of(host_entry("/opt/venv/libfake.so", tmp / "libfake.so", 0755), &after).info);
+
+  // Cut short (ELF's magic, then nothing it claims): its problem is remembered, so a rebuild warns again.
+  const LayerEntry cut = host_entry("/opt/venv/libcut.so", tmp / "libcut.so", 0755);
+  {
+    FileStatMemo memo(tmp / "elf.cbor", k_elf_memo);
+    REQUIRE(host_elf_of(cut, &memo).problem);
+    memo.save();
+  }
+  FileStatMemo remembered(tmp / "elf.cbor", k_elf_memo);
+  REQUIRE(remembered.value(tmp / "libcut.so", cut.source_stat));
+  const ElfReading reading = host_elf_of(cut, &remembered);
+  CHECK_FALSE(reading.info);
+  REQUIRE(reading.problem);
+  CHECK(reading.problem->find((tmp / "libcut.so").string()) != std::string::npos);
 }
 
 TEST_CASE("host inputs: unchanged until a file is touched, created or removed", "[stat_caches]") {

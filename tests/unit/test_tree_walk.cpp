@@ -55,6 +55,19 @@ std::vector<std::string> describe(const std::vector<LayerEntry>& entries) {
   return lines;
 }
 
+// A unix socket bound at `path` (the file stays once the descriptor returned is
+// closed): a file a walk must refuse, or never look at.
+int bind_socket(const fs::path& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  REQUIRE(path.string().size() < sizeof address.sun_path);
+  std::strcpy(address.sun_path, path.c_str());
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  return fd;
+}
+
 // The message of the error a walk throws, or "" when it does not.
 std::string walk_error(const fs::path& source, std::vector<std::string>& warnings, unsigned threads) {
   try {
@@ -204,6 +217,32 @@ TEST_CASE("walk_tree skips excluded paths, except what `!` brings back", "[walk]
   CHECK_FALSE(map.count("/app/pkg/__pycache__"));
 }
 
+TEST_CASE("walk_tree leaves out whiteout names with a warning each, and never looks inside", "[walk]") {
+  TempDir dir;
+  const fs::path src = dir / "src";
+  for (const char* name : {"keep.py", ".wh.keep.py", "pkg/.wh..wh..opq", "pkg/mod.py", ".wh.folder/inside.py",
+                           "excluded/.wh.x"}) {
+    write_file(src / name, "");
+  }
+  // A whiteout folder is not looked into: what it holds, even a socket, stops nothing.
+  ::close(bind_socket(src / ".wh.folder/sock"));
+  ExcludeRules rules;
+  rules.add("excluded");
+  for (unsigned threads : {1u, 2u}) {
+    INFO("threads " << threads);
+    std::vector<std::string> warnings;
+    const auto map = by_path(walk(src, "/app", warnings, rules, {}, threads));
+    CHECK(map.count("/app/keep.py"));
+    CHECK(map.count("/app/pkg/mod.py"));
+    for (const auto& [path, entry] : map) CHECK(path.find(".wh.") == std::string::npos);
+    const std::string why = " is named like an OCI whiteout (.wh.*), which would delete or hide files of the base "
+                            "image; left out";
+    CHECK(warnings == std::vector<std::string>{(src / ".wh.folder").string() + why,
+                                               (src / ".wh.keep.py").string() + why,
+                                               (src / "pkg/.wh..wh..opq").string() + why});
+  }
+}
+
 TEST_CASE("walk_tree keeps __pycache__ unless told otherwise", "[walk]") {
   TempDir dir;
   write_file(dir / "src/pkg/__pycache__/m.cpython-311.pyc", "pyc");
@@ -223,14 +262,8 @@ TEST_CASE("walk_tree refuses what an image cannot hold, naming the file", "[walk
                       Catch::Contains((src / "pipe").string()) && Catch::Contains("fifo"));
   }
   SECTION("a socket") {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
     const std::string path = (src / "sock").string();
-    REQUIRE(path.size() < sizeof address.sun_path);
-    std::strcpy(address.sun_path, path.c_str());
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    const int fd = bind_socket(path);
     CHECK_THROWS_WITH(walk(src, "/app", warnings), Catch::Contains(path) && Catch::Contains("socket"));
     ::close(fd);
   }
