@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
+#include "util/cancellation.h"
 #include "util/error.h"
 
 extern char** environ;
@@ -56,6 +58,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::size_t max_
   char buffer[65536];
   while (open_streams > 0) {
     if (::poll(fds, 2, -1) < 0) {
+      // A SIGTERM sent to us alone (not our group) must reach the child too,
+      // or the run would wait for it; the run is cancelled once it exits.
+      if (errno == EINTR && cancelling_signal() != 0) ::kill(pid, SIGTERM);
       if (errno == EINTR) continue;
       break;
     }
@@ -74,6 +79,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::size_t max_
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  throw_if_cancelled();
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
