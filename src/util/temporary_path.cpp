@@ -29,8 +29,9 @@ std::string start_time_of(const std::string& pid) {
   if (!stat) return {};
   auto close = stat->rfind(')');
   if (close == std::string::npos) return {};
+  // `at` is the space before field `field + 1`.
   std::size_t field = 2, at = close + 1;
-  while (at < stat->size() && field < 22) {
+  while (at < stat->size() && field < 21) {
     at = stat->find(' ', at + 1);
     if (at == std::string::npos) return {};
     ++field;

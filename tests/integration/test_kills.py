@@ -41,12 +41,15 @@ class Kills(h.Case):
     def argv(self, tag="new"):
         return s.build_args(self.cache, self.layout, tag)
 
+    runs = 0  # runs started, for their folders' names
+
     def start(self, name, **env):
         # A new SOURCE_DATE_EPOCH each run (the class's count, since the cache is the
         # class's): new layer bytes, so every run writes its layers again instead of
         # finding them cached, and a kill can land mid-layer.
         Kills.epoch += 1
-        work = self.path(name)
+        Kills.runs += 1
+        work = self.path(f"{name}-{Kills.runs}")
         os.makedirs(work)
         return s.start(self.argv(), work, SOURCE_DATE_EPOCH=str(Kills.epoch), **env)
 
@@ -97,7 +100,7 @@ class Kills(h.Case):
                 self.assertCleanAfterNormalRun(f"kill at {point}")
 
     def test_kill_while_a_new_layout_moves_in(self):
-        fresh = self.path("out", "fresh")
+        fresh = self.path("new", "fresh")
         work = self.path("swap")
         os.makedirs(work)
         proc = s.start(s.build_args(self.cache, fresh, "t"), work, VENV2DOCKER_TEST_KILL_AT="directory-swap")

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <set>
+#include <sstream>
 
 #include "temp_dir.h"
 #include "util/atomic_file.h"
@@ -43,6 +45,10 @@ Child child_making_temporary(const fs::path& dir, bool stay) {
   child.pid = ::fork();
   REQUIRE(child.pid >= 0);
   if (child.pid == 0) {
+    // Only the parent's ends stay open in the parent: the read below sees the
+    // end of `hold` when the parent closes its end.
+    ::close(made[0]);
+    ::close(hold[1]);
     const std::string name = temporary_sibling(dir / "blob").filename().string();
     write_file(dir / name, "partial");
     (void)!::write(made[1], name.data(), name.size());
@@ -100,8 +106,21 @@ TEST_CASE("temporaries: the sweep removes only those whose process is gone", "[t
   CHECK_FALSE(names_in(dir.path()).count(running.made));
 }
 
-TEST_CASE("temporaries: names are unique and removed with their owner", "[temporary-path]") {
+// Field 22 of /proc/self/stat, the start time, read independently of the code
+// under test: what outlives a reused pid.
+std::string own_start_time() {
+  std::ifstream in("/proc/self/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  for (int number = 3; number <= 22; ++number) fields >> field;
+  return field;
+}
+
+TEST_CASE("temporaries: names are unique, carry the owner, and go with it", "[temporary-path]") {
   test::TempDir dir;
+  const std::string name = temporary_sibling(dir / "load.tar").filename().string();
+  CHECK(name.starts_with(".load.tar.v2dtmp-" + std::to_string(::getpid()) + "-" + own_start_time() + "-"));
   std::set<fs::path> names;
   for (int i = 0; i < 100; ++i) names.insert(temporary_sibling(dir / "load.tar"));
   CHECK(names.size() == 100);
