@@ -3,7 +3,6 @@
 #include "image/docker_archive_writer.h"
 #include "remote/docker_daemon.h"
 #include "util/temporary_path.h"
-#include "util/test_kill_point.h"
 
 namespace venv2docker {
 
@@ -18,7 +17,6 @@ std::string load_into_docker(const Image& image, const Reference& name, const st
   // the load; its name is this run's own, so concurrent loads never share one.
   TemporaryPath archive(store.root() / "tmp" / "load.tar");
   write_docker_archive(image, store, archive.path(), name);
-  test_kill_point("load-archive");
   return load_into_daemon(archive.path(), daemon, reporter);
 }
 
