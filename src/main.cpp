@@ -8,8 +8,10 @@
 #include <iostream>
 
 #include "build/build.h"
+#include "build/build_folder_marker.h"
 #include "build/command_line.h"
 #include "tar/name_charset.h"
+#include "util/cancellation.h"
 #include "util/error.h"
 #include "util/terminal_text.h"
 
@@ -84,15 +86,15 @@ void prepare_process() {
   // runs under its own per-thread choice, see name_charset.h).
   set_process_name_charset();
   ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // SIGINT and SIGTERM unwind like an error, so temporaries are removed.
+  install_cancellation_handlers();
 }
 
-// --clean.
+// --clean: only a build folder venv2docker made.
 int remove_build_dir(const CommandLine& command) {
   fs::path build_dir = resolve_build_dir(command.options);
-  std::error_code ec;
-  fs::remove_all(build_dir, ec);
-  if (ec) throw Error("cannot remove " + build_dir.string() + ": " + ec.message());
-  if (!command.quiet) std::fprintf(stderr, "Removed %s\n", terminal_safe(build_dir.string()).c_str());
+  const bool removed = clean_build_folder(build_dir);
+  if (!command.quiet) std::fprintf(stderr, removed ? "Removed %s\n" : "Nothing to remove: %s does not exist\n", terminal_safe(build_dir.string()).c_str());
   return 0;
 }
 
@@ -149,9 +151,9 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const Error& e) {
     print_error(e);
-    return 1;
+    return cancelling_signal() != 0 ? cancelled_exit_status() : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "venv2docker: error: %s\n", terminal_safe(e.what()).c_str());
-    return 1;
+    return cancelling_signal() != 0 ? cancelled_exit_status() : 1;
   }
 }

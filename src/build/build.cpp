@@ -1,5 +1,6 @@
 #include "build/build.h"
 
+#include "build/build_folder_marker.h"
 #include "build/check_verdict.h"
 #include "build/credential_scope.h"
 #include "build/daemon_load.h"
@@ -7,6 +8,7 @@
 #include "build/image_interpreter.h"
 #include "build/load_base_image.h"
 #include "build/new_layers.h"
+#include "build/output_preflight.h"
 #include "build/pip_stage.h"
 #include "build/venv_and_project.h"
 #include "build/venv_stage.h"
@@ -52,6 +54,10 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   const Venv venv = open_venv(locate_venv(options.venv));
   const std::optional<fs::path> project = project_folder(options.project, options.no_project, venv, reporter);
   const Reference name = image_name(options.name, options.tag, venv);
+  const fs::path build_dir = build_folder(options.build_dir, project);
+  const std::vector<std::string> destinations =
+      output_destinations(options.outputs, options.push, options.load, name, build_dir);
+  if (!options.check_only) check_output_destinations(destinations);  // before any long work
   const BlobStore store(options.cache_dir.value_or(BlobStore::default_root()));
   const std::optional<PipStaging> pip = stage_pip(options.pip_requirements, venv, store, reporter);
 
@@ -93,8 +99,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
                                      {options.venv_path, project ? std::optional(options.project_path) : std::nullopt},
                                      options.epoch, options.annotations, store);
 
-  const std::vector<std::string> destinations = output_destinations(
-      options.outputs, options.push, options.load, name, build_folder(options.build_dir, project));
+  if (writes_to_build_folder(options.outputs, options.push, options.load)) make_build_folder(build_dir);
   const PushSettings push{registry, mount_source_for(base_ref, base)};
   BuildResult result{name, image, write_outputs(destinations, image, name, push, store, reporter), std::nullopt,
                      report, apt_installed};

@@ -138,7 +138,7 @@ void add_runtime_flags(CLI::App& app, RuntimeOptions& runtime, std::vector<std::
 void add_tool_flags(CLI::App& app, CommandLine& command, RawFlags& raw) {
   BuildOptions& options = command.options;
   app.add_option("--build-dir,--build_dir", raw.build_dir, "Build folder for default outputs (default: .venv2docker in the project, else here)")->group(k_tool_group);
-  app.add_flag("-c,--clean", command.clean, "Remove the build folder and exit")->group(k_tool_group);
+  app.add_flag("-c,--clean", command.clean, "Remove the build folder (only one venv2docker made: it holds a marker) and exit")->group(k_tool_group);
   app.add_option("--cache-dir", raw.cache_dir, "Blob cache (default: $XDG_CACHE_HOME/venv2docker or ~/.cache/venv2docker)")->group(k_tool_group);
   app.add_option("--threads", options.threads, "Compression threads (default: one per core); never changes the output")->group(k_tool_group);
   app.add_option("--compression-level", options.compression_level, "gzip level 1-12 for new layers")

@@ -1,27 +1,10 @@
 #include "build/daemon_load.h"
 
-#include <filesystem>
-#include <system_error>
-
 #include "image/docker_archive_writer.h"
 #include "remote/docker_daemon.h"
+#include "util/temporary_path.h"
 
 namespace venv2docker {
-
-namespace fs = std::filesystem;
-
-namespace {
-
-// The daemon reads the archive from a stream, so it never needs to outlive the load.
-struct RemovedAfterwards {
-  fs::path path;
-  ~RemovedAfterwards() {
-    std::error_code ignored;
-    fs::remove(path, ignored);
-  }
-};
-
-}  // namespace
 
 std::string load_into_docker(const Image& image, const Reference& name, const std::vector<WrittenOutput>& written,
                              const BlobStore& store, Reporter& reporter) {
@@ -30,9 +13,11 @@ std::string load_into_docker(const Image& image, const Reference& name, const st
   for (const auto& output : written) {
     if (output.type == "docker-archive") return load_into_daemon(output.path, daemon, reporter);
   }
-  RemovedAfterwards temporary{store.root() / "tmp" / ("load-" + std::string(image.manifest_digest().hex()) + ".tar")};
-  write_docker_archive(image, store, temporary.path, name);
-  return load_into_daemon(temporary.path, daemon, reporter);
+  // The daemon reads the archive from a stream, so it never needs to outlive
+  // the load; its name is this run's own, so concurrent loads never share one.
+  TemporaryPath archive(store.root() / "tmp" / "load.tar");
+  write_docker_archive(image, store, archive.path(), name);
+  return load_into_daemon(archive.path(), daemon, reporter);
 }
 
 }  // namespace venv2docker

@@ -52,11 +52,15 @@ WrittenOutput write_output(const std::string& destination, const Image& image, c
 
 }  // namespace
 
+bool writes_to_build_folder(const std::vector<std::string>& outputs, bool push, bool load) {
+  return outputs.empty() && !push && !load;
+}
+
 std::vector<std::string> output_destinations(const std::vector<std::string>& outputs, bool push, bool load,
                                              const Reference& name, const fs::path& build_folder) {
   std::vector<std::string> destinations = outputs;
   if (push) destinations.push_back("registry:" + name.full());
-  if (destinations.empty() && !load) {
+  if (writes_to_build_folder(outputs, push, load)) {
     destinations.push_back("docker-archive:" + (build_folder / (file_safe(name.familiar()) + ".tar")).string());
   }
   return destinations;

@@ -25,6 +25,10 @@ struct WrittenOutput {
   std::string digest;  // "registry": the manifest digest as pushed
 };
 
+/// Whether the image goes to the default docker-archive in the build folder
+/// (no -o, no --push, no --load).
+bool writes_to_build_folder(const std::vector<std::string>& outputs, bool push, bool load);
+
 /// The destinations, in order: each of `outputs` (-o), then --push's
 /// "registry:NAME:TAG"; with neither and no --load, a docker-archive named
 /// after the image in `build_folder`.

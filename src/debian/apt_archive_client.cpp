@@ -6,6 +6,7 @@
 #include "store/cache_record.h"
 #include "tar/archive_reader.h"
 #include "util/error.h"
+#include "util/temporary_path.h"
 #include "util/text_util.h"
 
 namespace venv2docker::debian {
@@ -18,21 +19,6 @@ const RetryPolicy k_retry(4, std::chrono::milliseconds(250));
 constexpr int k_max_redirects = 5;
 constexpr std::size_t k_max_release = std::size_t{32} << 20;
 constexpr std::size_t k_max_index = std::size_t{1} << 30;
-
-// A scratch folder for gpgv, removed however we leave.
-struct ScratchFolder {
-  fs::path path;
-  explicit ScratchFolder(const fs::path& parent) {
-    fs::create_directories(parent);
-    std::string pattern = (parent / "gpgv-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw Error("cannot create a folder in " + parent.string());
-    path = pattern;
-  }
-  ~ScratchFolder() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 std::string dists_url(const AptSource& source, const std::string& name) {
   return source.uri + "/dists/" + source.suite + "/" + name;
@@ -142,13 +128,13 @@ std::string AptArchiveClient::cached_inrelease(const std::string& url) const {
 
 ReleaseFile AptArchiveClient::release(const AptSource& source, const std::vector<Keyring>& keyrings) {
   const bool may_skip_signature = m_allow_unauthenticated || source.trusted;
-  ScratchFolder scratch(m_store.root() / "tmp");
+  ScratchFolder scratch(m_store.root() / "tmp", "gpgv");
   std::string inrelease_url = dists_url(source, "InRelease");
   m_reporter.detail("Reading " + redact_url(inrelease_url));
   std::string inrelease = cached_inrelease(inrelease_url);
   if (!inrelease.empty()) {
     try {
-      return parse_release(verify_clearsigned(inrelease, keyrings, redact_url(inrelease_url), scratch.path),
+      return parse_release(verify_clearsigned(inrelease, keyrings, redact_url(inrelease_url), scratch.path()),
                            redact_url(inrelease_url));
     } catch (const Error& error) {
       if (!may_skip_signature) throw;
@@ -172,7 +158,7 @@ ReleaseFile AptArchiveClient::release(const AptSource& source, const std::vector
       throw Error("the archive " + source.shown() + " is unsigned: it has no InRelease and no Release.gpg signature",
                   "apt refuses unsigned archives; pass --apt-allow-unauthenticated only if you trust it");
     }
-    verify_detached(*release_text, *signature, keyrings, redact_url(release_url), scratch.path);
+    verify_detached(*release_text, *signature, keyrings, redact_url(release_url), scratch.path());
   } catch (const Error& error) {
     if (!may_skip_signature) throw;
     m_reporter.warning(std::string(error.what()) + "; using it anyway (--apt-allow-unauthenticated)");

@@ -14,6 +14,7 @@
 #include "tar/source_date_epoch.h"
 #include "tar/tar_writer.h"
 #include "util/atomic_file.h"
+#include "util/temporary_path.h"
 #include "util/error.h"
 #include "util/unique_fd.h"
 
@@ -125,6 +126,8 @@ void write_docker_archive(const Image& image, const BlobStore& store, const fs::
 
   // The members in byte order of their names, as `docker save` orders them.
   AtomicFile out(file);
+  // A killed run's half-written archive sits beside this one.
+  sweep_dead_temporaries(out.destination().parent_path().empty() ? "." : out.destination().parent_path());
   ArchiveFileWriter tar(out);
   tar.add_folder("blobs/");
   tar.add_folder("blobs/sha256/");

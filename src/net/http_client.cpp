@@ -1,4 +1,5 @@
 #include "net/http_client.h"
+
 #include "net/curl_library.h"
 #include "util/file_bytes.h"
 #include "util/text_util.h"
@@ -12,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 
 namespace venv2docker {
 
@@ -24,6 +26,9 @@ struct Transfer {
   CURL* handle = nullptr;
   bool status_known = false;
   bool aborted_by_sink = false;
+  // What the sink threw (a full disk, a cancelled run): carried past libcurl's
+  // C frames and thrown again once the transfer has returned.
+  std::exception_ptr sink_error;
   bool too_large = false;
   UniqueFd file;
   std::uint64_t file_position = 0;
@@ -56,11 +61,13 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   HttpResponse& response = *transfer->response;
   bool success = status >= 200 && status < 300;
   if (success && request.sink) {
-    if (!request.sink(data, bytes)) {
+    try {
+      if (request.sink(data, bytes)) return bytes;
       transfer->aborted_by_sink = true;
-      return 0;
+    } catch (...) {
+      transfer->sink_error = std::current_exception();
     }
-    return bytes;
+    return 0;
   }
   std::size_t room = request.max_body > response.body.size() ? request.max_body - response.body.size() : 0;
   if (bytes > room) {
@@ -300,6 +307,7 @@ HttpOutcome HttpClient::perform(const HttpRequest& request, const std::string& s
 
   CURLcode code = curl().easy_perform(handle);
   curl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
+  if (transfer.sink_error) std::rethrow_exception(transfer.sink_error);
   if (!transfer.read_error.empty()) throw Error(transfer.read_error);
   if (code == CURLE_OK) return response;
   std::string what = request.method + " " + shown_url;

@@ -34,7 +34,7 @@ PipStaging stage_pip_requirements(const Venv& venv, const fs::path& requirements
     throw UsageError("--pip " + requirements.string() + " is not a file", "name a pip requirements file");
   }
   require_venv_pip(venv);
-  PipStaging staging{requirements, std::make_unique<AtomicDirectory>(scratch / "pip-staging"), {}, {}};
+  PipStaging staging{requirements, std::make_unique<ScratchFolder>(scratch, "pip-staging"), {}, {}};
   const std::vector<Distribution> planned =
       plan_pip_install(venv, requirements, staging.prefix(), staging.folder->path() / "report.json");
   if (planned.empty()) return staging;

@@ -9,7 +9,7 @@
 
 #include "relocate/relocate.h"
 #include "tar/layer_entry.h"
-#include "util/atomic_file.h"
+#include "util/temporary_path.h"
 #include "venv/installed_distributions.h"
 #include "venv/venv.h"
 
@@ -19,7 +19,7 @@ namespace venv2docker {
 /// (after the layer is written, or on any error).
 struct PipStaging {
   std::filesystem::path requirements;
-  std::unique_ptr<AtomicDirectory> folder;
+  std::unique_ptr<ScratchFolder> folder;
   /// What pip installed; empty when the venv already satisfied every requirement.
   std::vector<Distribution> installed;
   /// pip's warnings, one per line, for the user to see.

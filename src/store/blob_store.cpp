@@ -8,10 +8,33 @@
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
+#include "util/temporary_path.h"
+#include "util/test_kill_point.h"
 
 namespace venv2docker {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The cache keeps its records and folders two levels deep at most (tmp/,
+// layers/, apt/unpacked/...), and temporaries sit beside what they become.
+// Folders deeper down (an unpacked package's files) are made inside a
+// temporary folder, so sweeping that folder sweeps them too.
+void sweep_cache_temporaries(const fs::path& root) {
+  sweep_dead_temporaries(root);
+  std::error_code ec;
+  for (fs::directory_iterator first(root, ec), end; !ec && first != end; first.increment(ec)) {
+    if (!first->is_directory(ec)) continue;
+    sweep_dead_temporaries(first->path());
+    std::error_code inner;
+    for (fs::directory_iterator second(first->path(), inner); !inner && second != end; second.increment(inner)) {
+      if (second->is_directory(inner)) sweep_dead_temporaries(second->path());
+    }
+  }
+}
+
+}  // namespace
 
 BlobWriter::BlobWriter(const BlobStore& store, fs::path temporary_destination)
     : m_store(&store), m_file(std::make_unique<AtomicFile>(std::move(temporary_destination))) {}
@@ -21,6 +44,9 @@ BlobWriter::~BlobWriter() = default;
 void BlobWriter::write(const void* data, std::size_t size) {
   m_hash.update(data, size);
   m_file->write(data, size);
+  // Only large blobs (layers) pass the mark: the kill lands mid-layer.
+  constexpr std::uint64_t k_kill_mark = std::uint64_t{1} << 20;
+  if (m_size < k_kill_mark && m_size + size >= k_kill_mark) test_kill_point("mid-blob");
   m_size += size;
 }
 
@@ -49,6 +75,7 @@ BlobStore::BlobStore(fs::path root) : m_root(std::move(root)) {
     throw Error("cannot create the cache folder " + m_root.string() + ": " + ec.message(),
                 "pass --cache-dir with a writable folder");
   }
+  sweep_cache_temporaries(m_root);
 }
 
 fs::path BlobStore::default_root() {

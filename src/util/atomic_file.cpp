@@ -2,11 +2,17 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
 #include <system_error>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
+
+#include "util/cancellation.h"
 #include "util/error.h"
+#include "util/temporary_path.h"
+#include "util/test_kill_point.h"
+#include "util/unique_fd.h"
 
 namespace venv2docker {
 
@@ -16,16 +22,32 @@ namespace {
 
 std::string system_message(int error_number) { return std::strerror(error_number); }
 
-// A sibling name no concurrent run will pick: pid plus random bits.
-fs::path sibling_temporary(const fs::path& destination, std::string_view kind) {
-  static thread_local std::mt19937_64 random{std::random_device{}()};
-  std::string name = "." + destination.filename().string() + "." + std::string(kind) + "-" +
-                     std::to_string(::getpid()) + "-" + std::to_string(random() % 1000000000);
-  return destination.parent_path() / name;
-}
-
 fs::path parent_or_current(const fs::path& path) {
   return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+// A rename is durable only once its folder is: without this, a power cut
+// after the rename could bring back the old name.
+void sync_folder(const fs::path& folder) {
+  UniqueFd fd(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd) ::fsync(fd.get());
+}
+
+// renameat2 with `flags`; 0 or the errno.
+int rename_with(const fs::path& from, const fs::path& to, unsigned flags) {
+  return ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), flags) == 0 ? 0 : errno;
+}
+
+// A file system without renameat2's flags (EINVAL: some network and FUSE
+// file systems): a plain rename still moves a folder in whole when there is
+// none; replacing one takes two renames, with a moment between them.
+int rename_without_flags(const fs::path& from, const fs::path& to, bool replace) {
+  TemporaryPath old(to);  // the old folder, deleted once replaced
+  if (replace && std::rename(to.c_str(), old.path().c_str()) != 0) return errno;
+  if (std::rename(from.c_str(), to.c_str()) == 0) return 0;
+  const int error = errno;
+  if (replace && std::rename(old.path().c_str(), to.c_str()) == 0) old.release();
+  return error;
 }
 
 }  // namespace
@@ -35,7 +57,7 @@ AtomicFile::AtomicFile(fs::path destination) : m_destination(std::move(destinati
   std::error_code ec;
   fs::create_directories(parent_or_current(m_destination), ec);
   if (ec) throw Error("cannot create folder " + parent_or_current(m_destination).string() + ": " + ec.message());
-  m_temporary = sibling_temporary(m_destination, "tmp");
+  m_temporary = temporary_sibling(m_destination);
   m_file = std::fopen(m_temporary.c_str(), "wbxe");
   if (!m_file) {
     throw Error("cannot create " + m_temporary.string() + ": " + system_message(errno),
@@ -52,6 +74,7 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::write(const void* data, std::size_t size) {
+  throw_if_cancelled();
   if (size != 0 && std::fwrite(data, 1, size, m_file) != size) {
     throw Error("cannot write " + m_destination.string() + ": " + system_message(errno),
                 "is the disk full?");
@@ -76,6 +99,7 @@ void AtomicFile::commit_as(const fs::path& destination) {
     fs::remove(m_temporary, ignored);
     throw Error("cannot move the new " + destination.string() + " into place: " + ec.message());
   }
+  sync_folder(parent_or_current(destination));
 }
 
 AtomicDirectory::AtomicDirectory(fs::path destination) : m_destination(std::move(destination)) {
@@ -85,7 +109,7 @@ AtomicDirectory::AtomicDirectory(fs::path destination) : m_destination(std::move
   }
   std::error_code ec;
   fs::create_directories(parent_or_current(m_destination), ec);
-  m_temporary = sibling_temporary(m_destination, "tmp");
+  m_temporary = temporary_sibling(m_destination);
   if (ec || !fs::create_directory(m_temporary, ec) || ec) {
     throw Error("cannot create folder " + m_temporary.string() + ": " + ec.message());
   }
@@ -99,21 +123,22 @@ AtomicDirectory::~AtomicDirectory() {
 }
 
 void AtomicDirectory::commit() {
-  std::error_code ec;
-  fs::path old;
-  if (fs::exists(fs::symlink_status(m_destination))) {
-    old = sibling_temporary(m_destination, "old");
-    fs::rename(m_destination, old, ec);
-    if (ec) throw Error("cannot replace " + m_destination.string() + ": " + ec.message());
+  test_kill_point("directory-swap");
+  bool replaced = false;
+  int error = EEXIST;
+  // Another run may make or remove the folder between the look and the swap:
+  // then the other flag is right, and the second try takes it.
+  for (int attempt = 0; attempt < 2 && (error == EEXIST || error == ENOENT); ++attempt) {
+    replaced = fs::exists(fs::symlink_status(m_destination));
+    error = rename_with(m_temporary, m_destination, replaced ? RENAME_EXCHANGE : RENAME_NOREPLACE);
   }
-  fs::rename(m_temporary, m_destination, ec);
-  if (ec) {
-    std::error_code ignored;
-    if (!old.empty()) fs::rename(old, m_destination, ignored);
-    throw Error("cannot move the new " + m_destination.string() + " into place: " + ec.message());
-  }
+  if (error == EINVAL) error = rename_without_flags(m_temporary, m_destination, replaced);
+  if (error != 0) throw Error("cannot move the new " + m_destination.string() + " into place: " + system_message(error));
+  sync_folder(parent_or_current(m_destination));
+  // After an exchange the old folder sits at the temporary name.
+  std::error_code ignored;
+  if (replaced) fs::remove_all(m_temporary, ignored);
   m_committed = true;
-  if (!old.empty()) fs::remove_all(old, ec);
 }
 
 void write_file_atomically(const fs::path& destination, std::string_view bytes) {

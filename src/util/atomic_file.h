@@ -1,6 +1,8 @@
 // Outputs appear whole or not at all: everything is written beside its final
-// name and renamed into place on commit(). Destruction without commit() removes
-// the temporary, so an error or an interrupted run leaves the old output intact.
+// name (under a temporary_sibling name, so a killed run's leftovers are swept
+// by the next) and renamed into place on commit(), then the folder is synced.
+// Destruction without commit() removes the temporary, so an error or an
+// interrupted run leaves the old output intact.
 #pragma once
 
 #include <cstdio>
@@ -17,7 +19,8 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
-  /// Throws Error naming the destination when the disk refuses the bytes.
+  /// Throws Error naming the destination when the disk refuses the bytes, or
+  /// when SIGINT or SIGTERM cancelled the run (util/cancellation.h).
   void write(const void* data, std::size_t size);
   void write(std::string_view bytes) { write(bytes.data(), bytes.size()); }
   /// Flushes, closes and renames over the destination. Throws Error.
@@ -34,8 +37,9 @@ class AtomicFile {
   std::FILE* m_file = nullptr;
 };
 
-/// A folder built aside and swapped into place on commit(): the old folder, if
-/// any, is moved away first and deleted once the new one is in place.
+/// A folder built aside and swapped into place on commit() with no moment
+/// without one: renameat2 RENAME_EXCHANGE swaps it with the old folder, which
+/// is deleted afterwards, or RENAME_NOREPLACE moves it in when there is none.
 class AtomicDirectory {
  public:
   explicit AtomicDirectory(std::filesystem::path destination);
@@ -45,6 +49,7 @@ class AtomicDirectory {
 
   /// Where to write the new contents.
   const std::filesystem::path& path() const { return m_temporary; }
+  /// Throws Error naming the destination when the swap fails.
   void commit();
 
  private:

@@ -1,5 +1,6 @@
 // Runs jobs 0..count-1 on up to `parallelism` threads. The first exception
-// stops the handing out of new jobs and is rethrown once all threads end.
+// stops the handing out of new jobs and is rethrown once all threads end; so
+// does a SIGINT or SIGTERM (util/cancellation.h), before the next job starts.
 // Header only.
 #pragma once
 
@@ -10,6 +11,8 @@
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "util/cancellation.h"
 
 namespace venv2docker {
 
@@ -24,6 +27,7 @@ inline void run_jobs(std::size_t count, unsigned parallelism, const std::functio
       std::size_t index = next++;
       if (index >= count) return;
       try {
+        throw_if_cancelled();
         job(index);
       } catch (...) {
         std::lock_guard lock(error_mutex);

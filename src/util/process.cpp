@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <string_view>
 
+#include "util/cancellation.h"
 #include "util/error.h"
 
 extern char** environ;
@@ -133,6 +135,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, ChildEnvironment
   char buffer[65536];
   while (open_streams > 0) {
     if (::poll(fds, 2, -1) < 0) {
+      // A SIGTERM sent to us alone (not our group) must reach the child too,
+      // or the run would wait for it; the run is cancelled once it exits.
+      if (errno == EINTR && cancelling_signal() != 0) ::kill(pid, SIGTERM);
       if (errno == EINTR) continue;
       break;
     }
@@ -151,6 +156,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, ChildEnvironment
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  throw_if_cancelled();
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }

@@ -106,7 +106,7 @@ class PipRequirements(h.Case):
 
     def assertNoStagingLeft(self):
         tmp = os.path.join(self.cache, "tmp")
-        left = [n for n in os.listdir(tmp) if n.startswith("pip-staging")] if os.path.isdir(tmp) else []
+        left = [n for n in os.listdir(tmp) if "pip-staging" in n] if os.path.isdir(tmp) else []
         self.assertEqual(left, [], "pip's staging folder was not removed")
 
     def layer_count(self, layout_dir, tag):

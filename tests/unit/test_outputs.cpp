@@ -185,7 +185,13 @@ TEST_CASE("OCI layout: other tags survive an update, the same tag is replaced", 
   CHECK(entry_tagged(updated, "b")["digest"] == second.manifest_digest().str());
   std::set<std::string> expected = image_blob_names(first);
   expected.merge(image_blob_names(second));
-  CHECK(check_layout_blobs(layout) == expected);  // junk dropped, every real blob kept
+  // Another tool's files are its own, left as they were (the layout is updated
+  // in place); with them out of the way, every real blob is there.
+  CHECK(read_bytes(layout / "blobs" / "sha256" / ".partial-download") == "junk");
+  CHECK(read_bytes(layout / "blobs" / "sha256" / "not-a-digest") == "junk");
+  fs::remove(layout / "blobs" / "sha256" / ".partial-download");
+  fs::remove(layout / "blobs" / "sha256" / "not-a-digest");
+  CHECK(check_layout_blobs(layout) == expected);
   CHECK_FALSE(has_temporaries(dir / "out"));
   check_image(layout);
   check_skopeo_oci(layout, "a", first);
@@ -210,7 +216,7 @@ TEST_CASE("OCI layout: other tags survive an update, the same tag is replaced", 
     CHECK_THROWS_AS(write_oci_layout(third, store, layout, "c"), Error);
     CHECK(read_bytes(layout / "index.json") == before);
     CHECK(check_layout_blobs(layout) == expected);
-    CHECK(folder_names(dir / "out") == std::set<std::string>{"layout"});
+    CHECK(folder_names(dir / "out") == std::set<std::string>{"layout", "layout.lock"});
   }
 }
 
@@ -224,25 +230,27 @@ TEST_CASE("OCI layout: refuses to replace what is not a layout", "[outputs][oci-
     CHECK_THROWS_WITH(write_oci_layout(image, store, dir / "out" / "target", "v1"),
                       Catch::Contains("not an OCI image layout"));
     CHECK(read_bytes(dir / "out" / "target" / "notes.txt") == "mine");
-    CHECK(folder_names(dir / "out") == std::set<std::string>{"target"});
+    CHECK(folder_names(dir / "out") == std::set<std::string>{"target", "target.lock"});
   }
-  SECTION("a layout with a file of the user's in it") {
+  SECTION("a layout with a file of the user's in it is updated in place, the file kept") {
     write_oci_layout(image, store, dir / "out" / "target", "v1");
     write_bytes(dir / "out" / "target" / "README", "mine");
-    CHECK_THROWS_WITH(write_oci_layout(image, store, dir / "out" / "target", "v2"), Catch::Contains("README"));
+    write_oci_layout(image, store, dir / "out" / "target", "v2");
     CHECK(read_bytes(dir / "out" / "target" / "README") == "mine");
+    CHECK(names_of(json::parse(read_bytes(dir / "out" / "target" / "index.json"))["manifests"]) ==
+          std::set<std::string>{"v1", "v2"});
   }
   SECTION("a file") {
     write_bytes(dir / "out" / "target", "mine");
     CHECK_THROWS_AS(write_oci_layout(image, store, dir / "out" / "target", "v1"), Error);
     CHECK(read_bytes(dir / "out" / "target") == "mine");
-    CHECK(folder_names(dir / "out") == std::set<std::string>{"target"});
+    CHECK(folder_names(dir / "out") == std::set<std::string>{"target", "target.lock"});
   }
   SECTION("an empty folder is fine, and so is a trailing slash") {
     fs::create_directories(dir / "out" / "target");
     write_oci_layout(image, store, (dir / "out" / "target").string() + "/", "v1");
     CHECK(folder_names(dir / "out" / "target") == std::set<std::string>{"blobs", "index.json", "oci-layout"});
-    CHECK(folder_names(dir / "out") == std::set<std::string>{"target"});
+    CHECK(folder_names(dir / "out") == std::set<std::string>{"target", "target.lock"});
   }
   SECTION("a tag Docker would not accept") {
     CHECK_THROWS_AS(write_oci_layout(image, store, dir / "out" / "target", ""), Error);
