@@ -125,7 +125,8 @@ TEST_CASE("a .deb's members named like whiteouts are left out with a warning, al
   // A hard link to a member left out still unpacks.
   fs::create_hard_link(root / "usr/bin/.wh.python3", root / "usr/bin/linked");
   const fs::path deb = dir / "v2d-wh_1_all.deb";
-  REQUIRE(run_process({"dpkg-deb", "--root-owner-group", "--build", root.string(), deb.string()}).exit_code == 0);
+  REQUIRE(run_process({"dpkg-deb", "--root-owner-group", "--build", root.string(), deb.string()}, ChildEnvironment::bare)
+              .exit_code == 0);
   BlobStore store(dir / "cache");
   const Digest digest = store.import_file(deb, std::nullopt, std::nullopt, "test deb");
   for (int time : {1, 2}) {
