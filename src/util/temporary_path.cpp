@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <cstdio>
 #include <optional>
 #include <random>
@@ -57,9 +58,18 @@ struct Owner {
   std::string pid, start, host;
 };
 
-const Owner& this_process() {
-  static const Owner owner{std::to_string(::getpid()), start_time_of(std::to_string(::getpid())), compute_host_key()};
-  return owner;
+// Looked up again after a fork, so a child names its temporaries as its own.
+Owner this_process() {
+  static std::mutex mutex;
+  static std::optional<Owner> known;
+  static pid_t known_for = 0;
+  std::lock_guard lock(mutex);
+  if (!known || known_for != ::getpid()) {
+    known_for = ::getpid();
+    const std::string pid = std::to_string(known_for);
+    known = Owner{pid, start_time_of(pid), compute_host_key()};
+  }
+  return *known;
 }
 
 std::vector<std::string> split_dashes(std::string_view text) {

@@ -5,8 +5,11 @@
 #include "layer/layer_writer.h"
 #include "tar/image_path.h"
 #include "temp_dir.h"
+#include "util/process.h"
+#include "venv_fixture.h"
 
 using namespace venv2docker;
+namespace fs = std::filesystem;
 
 namespace {
 IndexedFile file() { return IndexedFile{EntryKind::regular, {}, 10, 0644, std::nullopt, std::nullopt}; }
@@ -83,13 +86,19 @@ TEST_CASE("file index reads real layers from the blob store") {
       LayerEntry{"/usr/lib/python3.11/os.py", EntryKind::regular, 0644, {}, {}, std::string("#"), 1, std::nullopt},
       LayerEntry{"/tmp/junk", EntryKind::regular, 0644, {}, {}, std::string("x"), 1, std::nullopt},
   };
-  std::vector<LayerEntry> upper{
-      LayerEntry{"/tmp/.wh.junk", EntryKind::regular, 0644, {}, {}, std::string(), 0, std::nullopt},
-  };
   BaseImage base = scratch_image(store);
   Image image = base.image;
   image.layers.push_back(write_layer(lower, options, store));
-  image.layers.push_back(write_layer(upper, options, store));
+  // Our tar writer refuses whiteout names, so the upper layer comes from GNU tar,
+  // as a base built elsewhere would.
+  test::write_file(dir / "upper/tmp/.wh.junk", "");
+  const fs::path upper = dir / "upper.tar";
+  REQUIRE(run_process({"tar", "--format=pax", "-cf", upper.string(), "-C", (dir / "upper").string(), "tmp"},
+                      ChildEnvironment::bare)
+              .exit_code == 0);
+  const Digest upper_digest = store.import_file(upper, std::nullopt, std::nullopt, "the upper layer");
+  image.layers.push_back(
+      Layer{Descriptor{std::string(media_type::oci_layer_tar), upper_digest, fs::file_size(upper), {}, {}}, upper_digest});
   FileIndex index = FileIndex::of_image(image, ContentSelection(), store);
   CHECK(find_interpreter(index, "3.11") == "/usr/bin/python3.11");
   CHECK(index.find("/tmp/junk") == nullptr);
