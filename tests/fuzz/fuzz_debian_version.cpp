@@ -11,8 +11,11 @@ using namespace venv2docker;
 using namespace venv2docker::debian;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto [field, versions] = fuzz::split_once(fuzz::as_text(data, size), "\n");
-  auto [a, b] = fuzz::split_once(versions, "\n");
+  // Plain names, not structured bindings: clang 14 cannot capture those in the lambda below.
+  const auto lines = fuzz::split_once(fuzz::as_text(data, size), "\n");
+  const std::string_view field = lines.first;
+  const auto versions = fuzz::split_once(lines.second, "\n");
+  const std::string_view a = versions.first, b = versions.second;
   const int forward = compare_versions(a, b);
   const int backward = compare_versions(b, a);
   if ((forward < 0) != (backward > 0) || (forward == 0) != (backward == 0)) std::abort();
