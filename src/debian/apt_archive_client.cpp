@@ -96,56 +96,134 @@ std::optional<std::string> AptArchiveClient::get_small(const std::string& url, s
   return response.body;
 }
 
-// InRelease with If-Modified-Since: an unchanged suite costs one 304. The
-// last answer is kept unverified as a cache record, with its date: it is
-// verified again on every use, like a fresh download.
-std::string AptArchiveClient::cached_inrelease(const std::string& url) const {
-  static constexpr CacheRecordKind k_inrelease_record{"apt-inrelease", 1, k_max_release + 4096};
-  const fs::path record = cache_record_path(m_store.root(), "apt/inrelease", sha256_of(url));
+// What the cache keeps of a suite: the last InRelease as served (verified
+// again on every use, like a fresh download) with its Last-Modified, so an
+// unchanged suite costs one 304; and the Date of the newest Release accepted,
+// which a later answer may not go below (apt's rule: a mirror replaying an
+// older, still validly signed Release would hide security updates).
+struct AptArchiveClient::SuiteRecord {
+  std::string last_modified;
+  std::optional<std::string> inrelease;
+  std::optional<std::time_t> date;
+};
+
+namespace {
+
+constexpr CacheRecordKind k_suite_record{"apt-inrelease", 2, k_max_release + 4096};
+
+fs::path suite_record_path(const BlobStore& store, const std::string& inrelease_url) {
+  return cache_record_path(store.root(), "apt/inrelease", sha256_of(inrelease_url));
+}
+
+}  // namespace
+
+AptArchiveClient::SuiteRecord AptArchiveClient::read_suite_record(const std::string& inrelease_url) const {
+  SuiteRecord last;
+  std::optional<nlohmann::json> body = read_cache_record(suite_record_path(m_store, inrelease_url), k_suite_record);
+  if (!body) return last;
+  try {
+    if (body->contains("date")) last.date = body->at("date").get<std::int64_t>();
+    if (body->contains("text")) {
+      last.inrelease = bytes_from_cache(body->at("text"));
+      last.last_modified = body->value("last_modified", "");
+    }
+  } catch (const nlohmann::json::exception&) {
+    return {};  // a damaged record is no date to offer
+  }
+  return last;
+}
+
+void AptArchiveClient::write_suite_record(const std::string& inrelease_url, const SuiteRecord& record) const {
+  nlohmann::json body = nlohmann::json::object();
+  if (record.date) body["date"] = static_cast<std::int64_t>(*record.date);
+  if (record.inrelease) {
+    body["text"] = cache_bytes(*record.inrelease);
+    // Without a date to offer, the text is kept for nothing but is harmless.
+    if (!record.last_modified.empty()) body["last_modified"] = record.last_modified;
+  }
+  write_cache_record(suite_record_path(m_store, inrelease_url), k_suite_record, body);
+}
+
+// InRelease with If-Modified-Since when the record has a date to offer: the
+// answer's text (the recorded one on a 304), empty when there is none.
+// `last` becomes what to record once the Release is accepted.
+std::string AptArchiveClient::fetch_inrelease(const std::string& url, SuiteRecord& last) const {
   HttpRequest request;
   request.max_body = k_max_release;
-  std::optional<std::string> cached;
-  if (std::optional<nlohmann::json> body = read_cache_record(record, k_inrelease_record)) {
-    try {
-      request.headers.push_back("If-Modified-Since: " + body->at("last_modified").get<std::string>());
-      cached = bytes_from_cache(body->at("text"));
-    } catch (const nlohmann::json::exception&) {
-      request.headers.clear();  // a damaged record is no date to offer
-    }
+  if (last.inrelease && !last.last_modified.empty()) {
+    request.headers.push_back("If-Modified-Since: " + last.last_modified);
   }
   HttpResponse response = answer(url, request);
-  if (response.status == 304) return cached.value_or("");
+  if (response.status == 304 && last.inrelease) return *last.inrelease;
+  last.inrelease.reset();
+  last.last_modified.clear();
   if (response.status == 404 || response.status == 410) return {};
   if (response.status != 200) throw Error(redact_url(url) + " answered HTTP " + std::to_string(response.status));
-  if (auto date = response.headers.get("last-modified")) {
-    write_cache_record(record, k_inrelease_record, {{"last_modified", trim(*date)}, {"text", cache_bytes(response.body)}});
-  } else {
-    std::error_code ec;
-    fs::remove(record, ec);  // its date would ask for an older answer
-  }
+  if (auto date = response.headers.get("last-modified")) last.last_modified = trim(*date);
+  last.inrelease = response.body;
   return response.body;
 }
 
 ReleaseFile AptArchiveClient::release(const AptSource& source, const std::vector<Keyring>& keyrings) {
-  const bool may_skip_signature = m_allow_unauthenticated || source.trusted;
-  ScratchFolder scratch(m_store.root() / "tmp", "gpgv");
   std::string inrelease_url = dists_url(source, "InRelease");
   m_reporter.detail("Reading " + redact_url(inrelease_url));
-  std::string inrelease = cached_inrelease(inrelease_url);
-  if (!inrelease.empty()) {
-    try {
-      return parse_release(verify_clearsigned(inrelease, keyrings, redact_url(inrelease_url), scratch.path()),
-                           redact_url(inrelease_url));
-    } catch (const Error& error) {
-      if (!may_skip_signature) throw;
-      m_reporter.warning(std::string(error.what()) + "; using it anyway (--apt-allow-unauthenticated)");
-      // A clear-signed file's text sits between the header's blank line and
-      // the signature block.
-      auto start = inrelease.find("\n\n");
-      auto end = inrelease.find("\n-----BEGIN PGP SIGNATURE-----");
-      return parse_release(inrelease.substr(start + 2, end - start - 2), redact_url(inrelease_url));
-    }
+  SuiteRecord record = read_suite_record(inrelease_url);
+  const std::optional<std::time_t> accepted_date = record.date;
+  std::string inrelease = fetch_inrelease(inrelease_url, record);
+  ReleaseFile release = inrelease.empty() ? detached_release(source, keyrings)
+                                          : clearsigned_release(source, inrelease, redact_url(inrelease_url), keyrings);
+  require_current_release(source, release, accepted_date);
+  if (release.date && (!record.date || *release.date > *record.date)) record.date = release.date;
+  write_suite_record(inrelease_url, record);
+  return release;
+}
+
+// The Release must be the suite's, and no older than the newest one this cache
+// accepted for it (apt's VerifyVendor: a signature alone proves only that the
+// archive once published the file).
+void AptArchiveClient::require_current_release(const AptSource& source, const ReleaseFile& release,
+                                               std::optional<std::time_t> accepted_date) const {
+  const std::string where = redact_url(source.uri) + " " + source.suite + " (" + source.origin + ")";
+  if (!release_is_for_suite(release, source.suite)) {
+    throw Error("the Release of " + where + " is for suite \"" + release.suite + "\" (codename \"" +
+                    release.codename + "\"), not " + source.suite,
+                "the mirror serves another release under " + source.suite +
+                    "'s name (apt refuses such a Release too); correct the source's suite, or use a mirror that "
+                    "serves " + source.suite);
   }
+  if (!accepted_date) return;
+  if (!release.date || *release.date < *accepted_date) {
+    throw Error("the Release of " + where + " is dated " +
+                    (release.date ? format_release_date(*release.date) : std::string("nowhere (no Date field)")) +
+                    ", older than the " + format_release_date(*accepted_date) + " one this cache already accepted",
+                "the mirror serves an out-of-date copy, or replays an old Release to hide updates; use an up-to-date "
+                "mirror (if the archive really went back in time, use another --cache-dir)");
+  }
+}
+
+// A clear-signed InRelease: the text that was signed, parsed.
+ReleaseFile AptArchiveClient::clearsigned_release(const AptSource& source, const std::string& inrelease,
+                                                  const std::string& shown_url,
+                                                  const std::vector<Keyring>& keyrings) const {
+  ScratchFolder scratch(m_store.root() / "tmp", "gpgv");
+  try {
+    return parse_release(verify_clearsigned(inrelease, keyrings, shown_url, scratch.path()), shown_url);
+  } catch (const Error& error) {
+    if (!m_allow_unauthenticated && !source.trusted) throw;
+    m_reporter.warning(std::string(error.what()) + "; using it anyway (--apt-allow-unauthenticated)");
+    // A clear-signed file's text sits between the header's blank line and
+    // the signature block.
+    auto start = inrelease.find("\n\n");
+    auto end = inrelease.find("\n-----BEGIN PGP SIGNATURE-----");
+    if (start == std::string::npos || end == std::string::npos || end < start) {
+      throw Error(shown_url + " is not a clear-signed file", "check the source's URI and suite");
+    }
+    return parse_release(inrelease.substr(start + 2, end - start - 2), shown_url);
+  }
+}
+
+// Release with its detached signature Release.gpg, for archives without InRelease.
+ReleaseFile AptArchiveClient::detached_release(const AptSource& source, const std::vector<Keyring>& keyrings) const {
   std::string release_url = dists_url(source, "Release");
   auto release_text = get_small(release_url, k_max_release);
   if (!release_text) {
@@ -153,6 +231,7 @@ ReleaseFile AptArchiveClient::release(const AptSource& source, const std::vector
                 "check the source's URI and suite");
   }
   auto signature = get_small(release_url + ".gpg", 1 << 20);
+  ScratchFolder scratch(m_store.root() / "tmp", "gpgv");
   try {
     if (!signature) {
       throw Error("the archive " + source.shown() + " is unsigned: it has no InRelease and no Release.gpg signature",
@@ -160,7 +239,7 @@ ReleaseFile AptArchiveClient::release(const AptSource& source, const std::vector
     }
     verify_detached(*release_text, *signature, keyrings, redact_url(release_url), scratch.path());
   } catch (const Error& error) {
-    if (!may_skip_signature) throw;
+    if (!m_allow_unauthenticated && !source.trusted) throw;
     m_reporter.warning(std::string(error.what()) + "; using it anyway (--apt-allow-unauthenticated)");
   }
   return parse_release(*release_text, redact_url(release_url));

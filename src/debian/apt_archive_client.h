@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -28,7 +29,9 @@ class AptArchiveClient {
   /// The suite's Release: InRelease checked with gpgv against `keyrings`,
   /// else Release + Release.gpg. An unsigned or badly signed archive is an
   /// Error unless allow_unauthenticated (or the source says trusted=yes); then
-  /// it is a warning.
+  /// it is a warning. Whatever the signature, a Release of another suite, or
+  /// one older than the newest this cache accepted for the source, is an Error
+  /// naming the source.
   ReleaseFile release(const AptSource& source, const std::vector<Keyring>& keyrings);
 
   /// The decompressed Packages index of one component, fetched (or found in
@@ -48,7 +51,15 @@ class AptArchiveClient {
                                const std::function<void()>& before_attempt) const;
   HttpResponse answer(const std::string& url, const HttpRequest& request) const;
   std::optional<std::string> get_small(const std::string& url, std::size_t cap) const;
-  std::string cached_inrelease(const std::string& url) const;
+  struct SuiteRecord;
+  SuiteRecord read_suite_record(const std::string& inrelease_url) const;
+  void write_suite_record(const std::string& inrelease_url, const SuiteRecord& record) const;
+  std::string fetch_inrelease(const std::string& url, SuiteRecord& last) const;
+  ReleaseFile clearsigned_release(const AptSource& source, const std::string& inrelease, const std::string& shown_url,
+                                  const std::vector<Keyring>& keyrings) const;
+  ReleaseFile detached_release(const AptSource& source, const std::vector<Keyring>& keyrings) const;
+  void require_current_release(const AptSource& source, const ReleaseFile& release,
+                               std::optional<std::time_t> accepted_date) const;
   Digest fetch_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
                         const std::string& what);
 

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +22,9 @@ struct IndexFile {
 struct ReleaseFile {
   std::string suite;
   std::string codename;
+  /// When the archive made it (its Date field): a later Release of the same
+  /// source may not be older.
+  std::optional<std::time_t> date;
   /// "main/binary-amd64/Packages.xz" -> its hash and size.
   std::map<std::string, IndexFile> files;
   /// SHA-256 of the text it was read from: the suite's state, in one value.
@@ -30,8 +35,18 @@ struct ReleaseFile {
 };
 
 /// Parses the (already verified) text. Throws Error naming `url` when it has
-/// no SHA256 list, a malformed entry, or a Valid-Until in the past (apt
-/// refuses such a Release: a replayed old one would hide security updates).
+/// no SHA256 list, a malformed entry, an unreadable Date, or a Valid-Until in
+/// the past (apt refuses such a Release: a replayed old one would hide
+/// security updates).
 ReleaseFile parse_release(std::string_view text, const std::string& url);
+
+/// Whether a Release is the one of `suite`, by apt's rule (CheckDist): its
+/// Suite or its Codename is `suite`, or, for a suite with a path
+/// ("bookworm/updates"), the part before the last '/'.
+bool release_is_for_suite(const ReleaseFile& release, std::string_view suite);
+
+/// A Release date as these files write it ("Sat, 10 Jun 2023 08:56:49 UTC"),
+/// for messages.
+std::string format_release_date(std::time_t date);
 
 }  // namespace venv2docker::debian

@@ -138,10 +138,11 @@ std::string ScopeSet::key() const {
 }
 
 bool ScopeSet::covers(const ScopeSet& other) const {
-  for (const auto& [resource, actions] : other.m_entries) {
-    auto mine = std::find_if(m_entries.begin(), m_entries.end(), [&](const auto& e) { return e.first == resource; });
+  for (const auto& wanted : other.m_entries) {
+    // Not a structured binding: clang before 16 (the fuzzing build's) cannot capture one.
+    auto mine = std::find_if(m_entries.begin(), m_entries.end(), [&](const auto& e) { return e.first == wanted.first; });
     if (mine == m_entries.end()) return false;
-    for (const auto& action : actions) {
+    for (const auto& action : wanted.second) {
       if (std::find(mine->second.begin(), mine->second.end(), action) == mine->second.end()) return false;
     }
   }

@@ -22,6 +22,8 @@ runs serialise on a lock):
                tampered/  signed by the test key; jq's .deb altered after indexing
                           (same size, flipped bytes)
                unsigned/  Release only
+resigned_copy(): the good archive with Release fields changed and signed again (a Release
+  of another suite, an older Date), for the trust tests.
 ArchiveServer: ThreadingHTTPServer on a free loopback port serving root/, logging every
   request (method, path, status) for the tests to count.
 derive_base(): the bookworm base + one layer pointing apt at the server (one-line
@@ -34,6 +36,7 @@ apt_simulate(): real `apt-get` run against a served archive with a private state
 interrupted (prints the URL); --verify checks every variant with real apt-get.
 """
 import argparse
+import email.utils
 import fcntl
 import gzip
 import hashlib
@@ -291,6 +294,33 @@ def build_tree(work):
             sign_release(home, dist, ROGUE_UID)
         if variant == "tampered":
             tamper(tampered_deb(work))
+
+
+def resigned_copy(archive, dest, **release_fields):
+    """A copy of the good archive at dest/good (pool/ linked, dists/ copied) whose Release has
+    `release_fields` set (Suite="bullseye", Date="..."), signed again by the test key: a
+    Release every signature check accepts that says something else. Returns dest/good."""
+    good = os.path.join(dest, "good")
+    os.makedirs(good)
+    os.symlink(os.path.join(archive, "root", "good", "pool"), os.path.join(good, "pool"))
+    shutil.copytree(os.path.join(archive, "root", "good", "dists"), os.path.join(good, "dists"))
+    dist = os.path.join(good, "dists", SUITE)
+    release = os.path.join(dist, "Release")
+    with open(release) as f:
+        lines = f.read().splitlines(keepends=True)
+    with open(release, "w") as f:
+        for line in lines:
+            name = line.split(":", 1)[0]
+            f.write(f"{name}: {release_fields[name]}\n" if name in release_fields and not line.startswith(" ") else line)
+    sign_release(os.path.join(archive, "gnupg"), dist, KEY_UID)
+    return good
+
+
+def release_date(archive):
+    """The Date of the good archive's Release, as an aware datetime."""
+    with open(os.path.join(archive, "root", "good", "dists", SUITE, "Release")) as f:
+        date = next(line.split(":", 1)[1].strip() for line in f if line.startswith("Date:"))
+    return email.utils.parsedate_to_datetime(date)
 
 
 def tampered_deb(archive):

@@ -6,6 +6,8 @@ sources and keyring point at them (apt_archive.derive_base):
 - `--apt jq` installs jq with libjq1 and libonig5: `dpkg -l` lists them and jq runs under
   docker run; the packages' layer sits right above the base's; the plan is printed;
 - a deb822 `.sources` with Signed-By under /usr/share/keyrings works too, with `--apt FILE`;
+- a validly signed Release of another suite, and one older than the Release the cache
+  already accepted for the source (a replay), are refused naming the source;
 - a bad signature, an unsigned archive, a tampered .deb, a conflict, an unsatisfiable
   dependency and an unknown package are refused clearly, leaving no output behind;
   `--apt-allow-unauthenticated` accepts the unsigned archive;
@@ -16,9 +18,13 @@ sources and keyring point at them (apt_archive.derive_base):
   packages libblas3/liblapack3 (with `--apt libblas3`, still liblapack3, from the sources
   read once); with `--apt libblas3,liblapack3` numpy.dot runs.
 The archives themselves are first proven with real apt-get (apt_archive.verify)."""
+import datetime
+import email.utils
 import os
 import re
+import shutil
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -225,18 +231,23 @@ class AptFlakyNetwork(h.Case):
         validate_image(self.path("oci"), tag="x", report=js)
 
 
+def refused(case, *args, base=None, cache="cache"):
+    """Runs a build that must be refused: exit 1, `venv2docker: error:`, no output left."""
+    out = case.path("out.tar")
+    oci = case.path("oci")
+    r = h.v2d("-b", base or BASES["one-line"], "--cache-dir", case.path(cache), *args,
+              "-o", f"docker-archive:{out}", "-o", f"oci:{oci}:x", h.fixtures()["V2D_VENV_DEMO"], expect=1)
+    case.assertIn("venv2docker: error:", r.stderr, r.describe())
+    case.assertFalse(os.path.lexists(out), r.describe())
+    case.assertFalse(os.path.lexists(oci), r.describe())
+    return r
+
+
 class AptRefusals(h.Case):
     """Every refusal: exit 1, `venv2docker: error:` naming the problem, no output left."""
 
     def refused(self, *args, base=None):
-        out = self.path("out.tar")
-        oci = self.path("oci")
-        r = h.v2d("-b", base or BASES["one-line"], "--cache-dir", self.path("cache"), *args,
-                  "-o", f"docker-archive:{out}", "-o", f"oci:{oci}:x", h.fixtures()["V2D_VENV_DEMO"], expect=1)
-        self.assertIn("venv2docker: error:", r.stderr, r.describe())
-        self.assertFalse(os.path.lexists(out), r.describe())
-        self.assertFalse(os.path.lexists(oci), r.describe())
-        return r
+        return refused(self, *args, base=base)
 
     def assertNamesBadInRelease(self, r):
         self.assertIn(f"{SERVER.url('badsig')}/dists/{aa.SUITE}/InRelease", r.stderr, r.describe())
@@ -295,6 +306,71 @@ class AptRefusals(h.Case):
     def test_unknown_package(self):
         r = self.refused("--apt", "v2d-no-such-package")
         self.assertIn('no package "v2d-no-such-package"', r.stderr, r.describe())
+
+
+class AptReleaseTrust(h.Case):
+    """A Release whose signature is good is still refused, as apt refuses it, when it is not
+    the suite's (a bullseye InRelease served as bookworm's) or older than the one this cache
+    already accepted for the source (a mirror replaying an old Release to hide updates). The
+    error names the source (URI and suite); the current Release still works afterwards."""
+
+    def source(self, server):
+        return (f"deb [signed-by={aa.key_path(ARCHIVE)}] {server.url('good')} {aa.SUITE} {aa.COMPONENT}",)
+
+    def build(self, server, cache):
+        return h.v2d("-b", BASES["one-line"], "--cache-dir", self.path(cache), "--apt-source", *self.source(server),
+                     "--apt-replace-sources", "--apt", "libonig5", "-o", f"oci:{self.path('ok')}:t",
+                     h.fixtures()["V2D_VENV_DEMO"])
+
+    def test_inrelease_of_another_suite_refused(self):
+        root = self.path("bullseye")
+        aa.resigned_copy(ARCHIVE, root, Suite="oldstable", Codename="bullseye")
+        with aa.ArchiveServer(root) as server:
+            r = refused(self, "--apt-source", *self.source(server), "--apt-replace-sources", "--apt", "libonig5")
+        self.assertIn(f"{server.url('good')} {aa.SUITE}", r.stderr, r.describe())
+        self.assertIn('is for suite "oldstable" (codename "bullseye"), not bookworm', r.stderr, r.describe())
+
+    def test_release_matching_by_codename_accepted(self):
+        # Debian's own: Suite "stable", Codename "bookworm", asked for as bookworm.
+        root = self.path("stable")
+        aa.resigned_copy(ARCHIVE, root, Suite="stable")
+        with aa.ArchiveServer(root) as server:
+            self.build(server, "cache")
+        validate_image(self.path("ok"), tag="t")
+
+    def test_older_release_than_the_cached_one_refused(self):
+        current = aa.release_date(ARCHIVE)
+        older = email.utils.format_datetime(current - datetime.timedelta(days=3), usegmt=True)
+        served = aa.resigned_copy(ARCHIVE, self.path("served"), Date=email.utils.format_datetime(current, usegmt=True))
+        replay = aa.resigned_copy(ARCHIVE, self.path("replay"), Date=older)
+        inrelease = os.path.join(served, "dists", aa.SUITE, "InRelease")
+        with open(inrelease, "rb") as f:
+            current_bytes = f.read()
+
+        def serve(source_bytes, seconds_ahead):
+            # A newer Last-Modified, so the server answers 200 and not 304 to the cache's date.
+            with open(inrelease, "wb") as f:
+                f.write(source_bytes)
+            later = time.time() + seconds_ahead
+            os.utime(inrelease, (later, later))
+
+        with aa.ArchiveServer(self.path("served")) as server:
+            self.build(server, "cache")
+            with open(os.path.join(replay, "dists", aa.SUITE, "InRelease"), "rb") as f:
+                serve(f.read(), 10)
+            r = refused(self, "--apt-source", *self.source(server), "--apt-replace-sources", "--apt", "libonig5")
+            self.assertIn(f"{server.url('good')} {aa.SUITE}", r.stderr, r.describe())
+            self.assertIn("older than the", r.stderr, r.describe())
+            self.assertIn(older.replace("GMT", "UTC"), r.stderr, r.describe())
+            self.assertIn("replays an old Release", r.stderr, r.describe())
+            # The same replay is fine for a cache that never saw the newer one (apt's rule too).
+            shutil.rmtree(self.path("ok"))
+            self.build(server, "fresh-cache")
+            # And the current Release still works with the cache that refused the old one.
+            serve(current_bytes, 20)
+            shutil.rmtree(self.path("ok"))
+            self.build(server, "cache")
+        validate_image(self.path("ok"), tag="t")
 
 
 class AptScientific(h.Case):

@@ -88,6 +88,24 @@ TEST_CASE("Release: SHA256 list read, a missing list or an expired file refused"
   CHECK_THROWS_WITH(parse_release("SHA256:\n zz 1 a\n", "R"), Catch::Contains("malformed SHA256 entry"));
 }
 
+TEST_CASE("Release: its Date read; the suite matched by Suite or Codename, as apt's CheckDist does") {
+  ReleaseFile release = parse_release("Suite: stable\nCodename: bookworm\nDate: Sat, 10 Jun 2023 08:56:49 UTC\nSHA256:\n", "R");
+  REQUIRE(release.date);
+  CHECK(*release.date == 1686387409);
+  CHECK(format_release_date(*release.date) == "Sat, 10 Jun 2023 08:56:49 UTC");
+  CHECK(release_is_for_suite(release, "bookworm"));
+  CHECK(release_is_for_suite(release, "stable"));
+  CHECK(release_is_for_suite(release, "bookworm/updates"));  // the old security suites' spelling
+  CHECK_FALSE(release_is_for_suite(release, "bullseye"));
+  CHECK_FALSE(release_is_for_suite(release, "bookworm-updates"));
+  CHECK_FALSE(release_is_for_suite(release, ""));
+  CHECK_FALSE(parse_release("Suite: s\nSHA256:\n", "R").date);
+  CHECK_THROWS_WITH(parse_release("Date: yesterday\nSHA256:\n", "R"), Catch::Contains("cannot read its Date"));
+  // A size past 64 bits is a malformed entry, not an exception of another kind.
+  CHECK_THROWS_WITH(parse_release("SHA256:\n " + std::string(64, 'a') + " 99999999999999999999999 a\n", "R"),
+                    Catch::Contains("malformed SHA256 entry"));
+}
+
 TEST_CASE("Release: NotAutomatic and ButAutomaticUpgrades set apt's default pin priority") {
   const auto pin_of = [](const std::string& fields) { return parse_release(fields + "SHA256:\n", "R").pin_priority; };
   CHECK(pin_of("Suite: stable\n") == 500);
