@@ -16,8 +16,11 @@ class Registry(h.Case):
         out = self.path("out")
         js, _ = h.build("-n", "demo", "-t", "reg", "-o", f"oci:{out}:reg")
         ref = f"{reg}/v2d-it/demo-{os.getpid()}:reg"
-        h.run_tool(["skopeo", "--insecure-policy", "copy", "--dest-tls-verify=false", f"oci:{out}:reg",
-                    f"docker://{ref}"])
+        # --preserve-digests: skopeo's blob-info cache (shared by every run on the
+        # machine) may otherwise send a differently compressed copy of a layer the
+        # registry already holds, and the manifest would no longer be ours.
+        h.run_tool(["skopeo", "--insecure-policy", "copy", "--preserve-digests", "--dest-tls-verify=false",
+                    f"oci:{out}:reg", f"docker://{ref}"])
         validate_image(out, tag="reg", report=js)
         pushed = validate_image(f"docker://{ref}")
         self.assertEqual(pushed.digest, js["manifest_digest"], "the registry must hold the manifest byte for byte")
