@@ -98,6 +98,15 @@ class ChildProcesses(h.Case):
             json.dump({"credsStore": helper}, f)
         return folder
 
+    def clean_children(self, log, what):
+        """The environments venv2docker gave, from each record in `log`, once each
+        record is shown to hold no secret."""
+        records = self.records(log)
+        self.assertTrue(records, f"{what} never ran")
+        for record in records:
+            self.assertSawNoSecret(record)
+        return [self.started_by_venv2docker(record) for record in records]
+
     def records(self, path):
         with open(path) as f:
             return [json.loads(line) for line in f if line.strip()]
@@ -131,11 +140,7 @@ class ChildProcesses(h.Case):
                                        f"\"Secret\":\"{r.PASSWORD}\"}}'\n")
         env = dict(self.env, DOCKER_CONFIG=self.docker_config("canary"), PATH=folder + ":" + os.environ["PATH"])
         h.build("--cache-dir", self.cache, *self.out(), base=self.base, env=env)
-        records = self.records(log)
-        self.assertTrue(records, "the helper never ran")
-        for record in records:
-            self.assertSawNoSecret(record)
-            given = self.started_by_venv2docker(record)
+        for given in self.clean_children(log, "the helper"):
             self.assertEqual(given.get("DOCKER_CONFIG"), env["DOCKER_CONFIG"])
             self.assertEqual(given.get("HOME"), env["HOME"])
             self.assertIn(folder, given.get("PATH", ""))
@@ -169,11 +174,7 @@ class ChildProcesses(h.Case):
         env = dict(self.env, PIP_NO_INDEX="1", PIP_FIND_LINKS="/usr/share/python-wheels")
         h.build("--cache-dir", self.cache, "--pip", requirements, *self.out(),
                 base=f"oci:{h.bases()['V2D_BASE_BOOKWORM_OCI']}:{h.bases()['V2D_BASE_BOOKWORM_TAG']}", env=env)
-        records = self.records(log)
-        self.assertTrue(records, "setup.py never ran")
-        for record in records:
-            self.assertSawNoSecret(record)
-            given = self.started_by_venv2docker(record)
+        for given in self.clean_children(log, "setup.py"):
             self.assertEqual(given.get("HOME"), env["HOME"])
             self.assertEqual(given.get("PIP_NO_INDEX"), "1")
 
