@@ -10,18 +10,36 @@
 
 namespace venv2docker {
 
+namespace {
+
+// The repository blobs may be mounted from: the base's, when it is another
+// repository of the same registry; else "".
+std::string mountable_repository(const Reference& destination, const std::optional<Reference>& source) {
+  if (source && source->registry == destination.registry && source->repository != destination.repository) {
+    return source->repository;
+  }
+  return {};
+}
+
+// One set for the access check and the push, so that both ask the token
+// service the same question. The push scope goes first: some registries read
+// only the first scope.
+ScopeSet push_scopes(const Reference& destination, const std::optional<Reference>& mount_source) {
+  ScopeSet scopes;
+  scopes.add(push_scope(destination.repository));
+  const std::string mount_repository = mountable_repository(destination, mount_source);
+  if (!mount_repository.empty()) scopes.add(pull_scope(mount_repository));
+  return scopes;
+}
+
+}  // namespace
+
 PushResult push_image(const Image& image, const Reference& destination, const std::optional<MountSource>& mount_from,
                       const RegistryOptions& options, const BlobStore& store, Reporter& reporter) {
   std::string where = destination.familiar();
-  // The push scope goes first: some registries read only the first scope.
-  ScopeSet scopes;
-  scopes.add(push_scope(destination.repository));
-  std::string mount_repository;
-  const Reference* source = mount_from ? &mount_from->repository : nullptr;
-  if (source && source->registry == destination.registry && source->repository != destination.repository) {
-    mount_repository = source->repository;
-    scopes.add(pull_scope(mount_repository));
-  }
+  const std::optional<Reference> source = mount_from ? std::optional(mount_from->repository) : std::nullopt;
+  const ScopeSet scopes = push_scopes(destination, source);
+  const std::string mount_repository = mountable_repository(destination, source);
   auto mountable = [&](const Descriptor& blob) {
     if (mount_repository.empty()) return std::string{};
     bool listed = std::find(mount_from->blobs.begin(), mount_from->blobs.end(), blob.digest) != mount_from->blobs.end();
@@ -75,6 +93,13 @@ PushResult push_image(const Image& image, const Reference& destination, const st
   result.existing = counts[0];
   if (destination.digest) result.reference = destination.name() + "@" + target;
   return result;
+}
+
+void check_push_access(const Reference& destination, const std::optional<Reference>& mount_repository,
+                       const RegistryOptions& options, Reporter& reporter) {
+  RegistrySession session(destination, push_scopes(destination, mount_repository), options, reporter,
+                          "checking push access to " + destination.familiar());
+  session.check_access(destination.repository, "push");
 }
 
 }  // namespace venv2docker
