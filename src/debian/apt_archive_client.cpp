@@ -286,7 +286,7 @@ ReleaseFile AptArchiveClient::detached_release(const AptSource& source, const st
 }
 
 Digest AptArchiveClient::download_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
-                                        const std::string& what) {
+                                           const std::string& what) {
   Digest expected = Digest::parse_or_throw("sha256:" + sha256, what);
   std::optional<BlobWriter> writer;
   std::uint64_t received = 0;

@@ -63,7 +63,7 @@ class AptArchiveClient {
   /// Downloads `url` into the store (whatever the store holds), refused unless
   /// its bytes have `sha256` and `size`.
   Digest download_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
-                        const std::string& what);
+                           const std::string& what);
 
   const BlobStore& m_store;
   Reporter& m_reporter;
