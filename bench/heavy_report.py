@@ -14,7 +14,9 @@ def real_base_rows(work, values):
     out.append(row("real base: cold build, base from an OCI layout (fresh cache)", cold, "s",
                    "tar | pigz -6 | sha256sum of the venv", tar, "<= 1.0 x (stretch 0.7 x)",
                    cold is not None and tar is not None and cold <= tar,
-                   f"{base}; {cold_note}; tar | pigz {tar_note}", number(values, f"{cold_run}.cpu"),
+                   f"{base}; {cold_note}; tar | pigz {tar_note}"
+                   + (f"; {values['real_base.note']}" if "real_base.note" in values else ""),
+                   number(values, f"{cold_run}.cpu"),
                    number(values, f"{tar_run}.cpu"), base="real"))
     out.append(row("real base: cold build, base from an OCI layout (fresh cache)", cold, "s",
                    "buildah from the OCI layout + copy + commit (vfs)", number(values, "real_buildah.seconds"),
