@@ -8,6 +8,9 @@ import json
 import os
 import sys
 
+from heavy_report import heavy_rows
+from report_rows import fastest, layers, number, row
+
 
 def load(work):
     values = {}
@@ -16,36 +19,6 @@ def load(work):
             key, _, value = line.rstrip("\n").partition("=")
             values[key] = value
     return values
-
-
-def layers(work, label):
-    path = os.path.join(work, label + ".json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        return [layer["digest"] for layer in json.load(f)["layers"]]
-
-
-def number(values, key):
-    return float(values[key]) if key in values else None
-
-
-def row(name, value, unit, peer=None, peer_value=None, target=None, met=None, note="", cpu=None, peer_cpu=None):
-    """One line of the table. For times, `cpu` and `peer_cpu` are user + system
-    seconds: on a shared machine they stay put when the wall time is stretched."""
-    ratio = value / peer_value if value is not None and peer_value else None
-    return {"name": name, "venv2docker": value, "unit": unit, "cpu": cpu, "peer": peer, "peer_value": peer_value,
-            "peer_cpu": peer_cpu, "ratio": round(ratio, 3) if ratio is not None else None, "target": target,
-            "met": met, "note": note}
-
-
-def fastest(values, prefix, count=3):
-    """The label of the fastest of runs prefix1..prefixN, and a note listing them all."""
-    runs = [f"{prefix}{n}" for n in range(1, count + 1) if f"{prefix}{n}.seconds" in values]
-    if not runs:
-        return None, ""
-    best = min(runs, key=lambda r: float(values[f"{r}.seconds"]))
-    return best, f"fastest of {len(runs)} (" + ", ".join(values[f"{r}.seconds"] for r in runs) + " s)"
 
 
 def rows(work, values):
@@ -126,7 +99,7 @@ def rows(work, values):
     rss_mb = round(rss / 1024, 1) if rss is not None else None
     out.append(row("peak memory, cold build (max RSS)", rss_mb, "MB", target="<= 150 MB",
                    met=rss_mb is not None and rss_mb <= 150))
-    return out
+    return out + heavy_rows(work, values)
 
 
 def show(value, unit, cpu=None):
@@ -142,11 +115,11 @@ def print_table(result):
     print(f"venv2docker benchmark: {f['files']} files, {f['bytes'] / 1e6:.0f} MB venv"
           f"{' (--small)' if f['small'] else ''}; {m['nproc']} cores, {m['cpu']}, {m['memory_mb']} MB RAM; "
           f"load average {result['load_average']['start']} at the start, {result['load_average']['end']} at the end")
-    header = ("measure", "venv2docker", "peer", "peer value", "ratio", "target", "met", "note")
+    header = ("measure", "base", "venv2docker", "peer", "peer value", "ratio", "target", "met", "note")
     lines = [header]
     for r in result["rows"]:
         met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
-        lines.append((r["name"], show(r["venv2docker"], r["unit"], r["cpu"]), r["peer"] or "",
+        lines.append((r["name"], r["base"], show(r["venv2docker"], r["unit"], r["cpu"]), r["peer"] or "",
                       show(r["peer_value"], r["unit"], r["peer_cpu"]) if r["peer"] else "",
                       f"{r['ratio']:.2f}" if r["ratio"] is not None else "", r["target"] or "", met, r["note"]))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]

@@ -6,6 +6,7 @@
 #include "store/cache_record.h"
 #include "tar/archive_reader.h"
 #include "util/error.h"
+#include "util/file_bytes.h"
 #include "util/temporary_path.h"
 #include "util/text_util.h"
 
@@ -22,6 +23,15 @@ constexpr std::size_t k_max_index = std::size_t{1} << 30;
 
 std::string dists_url(const AptSource& source, const std::string& name) {
   return source.uri + "/dists/" + source.suite + "/" + name;
+}
+
+// True when the store holds the blob whole: its size and its bytes' SHA-256.
+bool stored_blob_intact(const BlobStore& store, const Digest& digest, std::uint64_t size) {
+  if (!store.has(digest) || store.size_of(digest) != size) return false;
+  Sha256 hash;
+  stream_file(store.path_of(digest), size + 1, [&](const char* data, std::size_t length) { hash.update(data, length); },
+              "blob " + digest.str());
+  return hash.finish() == digest;
 }
 
 }  // namespace
@@ -96,20 +106,32 @@ std::optional<std::string> AptArchiveClient::get_small(const std::string& url, s
   return response.body;
 }
 
-// What the cache keeps of a suite: the last InRelease as served (verified
-// again on every use, like a fresh download) with its Last-Modified, so an
-// unchanged suite costs one 304; and the Date of the newest Release accepted,
-// which a later answer may not go below (apt's rule: a mirror replaying an
-// older, still validly signed Release would hide security updates).
+// What the cache keeps of a suite: the last InRelease as served, with the
+// SHA-256 of its text (a copy whose bytes changed on disk is no copy) and the
+// validators the server gave with it (ETag, Last-Modified), so an unchanged
+// suite costs one conditional request answered 304; the copy is verified again
+// on every use, like a fresh download, because the keyrings may have changed.
+// And the Date of the newest Release accepted, which a later answer may not go
+// below (apt's rule: a mirror replaying an older, still validly signed Release
+// would hide security updates).
 struct AptArchiveClient::SuiteRecord {
+  std::string etag;
   std::string last_modified;
   std::optional<std::string> inrelease;
   std::optional<std::time_t> date;
+
+  /// True when a 304 would have a copy to stand for.
+  bool can_revalidate() const { return inrelease && (!etag.empty() || !last_modified.empty()); }
+  void forget_copy() {
+    inrelease.reset();
+    etag.clear();
+    last_modified.clear();
+  }
 };
 
 namespace {
 
-constexpr CacheRecordKind k_suite_record{"apt-inrelease", 2, k_max_release + 4096};
+constexpr CacheRecordKind k_suite_record{"apt-inrelease", 3, k_max_release + 4096};
 
 fs::path suite_record_path(const BlobStore& store, const std::string& inrelease_url) {
   return cache_record_path(store.root(), "apt/inrelease", sha256_of(inrelease_url));
@@ -124,7 +146,11 @@ AptArchiveClient::SuiteRecord AptArchiveClient::read_suite_record(const std::str
   try {
     if (body->contains("date")) last.date = body->at("date").get<std::int64_t>();
     if (body->contains("text")) {
-      last.inrelease = bytes_from_cache(body->at("text"));
+      std::string text = bytes_from_cache(body->at("text"));
+      // A damaged copy is as good as none: the next request is unconditional.
+      if (sha256_of(text).str() != body->value("text_sha256", "")) return last;
+      last.inrelease = std::move(text);
+      last.etag = body->value("etag", "");
       last.last_modified = body->value("last_modified", "");
     }
   } catch (const nlohmann::json::exception&) {
@@ -136,29 +162,43 @@ AptArchiveClient::SuiteRecord AptArchiveClient::read_suite_record(const std::str
 void AptArchiveClient::write_suite_record(const std::string& inrelease_url, const SuiteRecord& record) const {
   nlohmann::json body = nlohmann::json::object();
   if (record.date) body["date"] = static_cast<std::int64_t>(*record.date);
-  if (record.inrelease) {
+  // Only a copy a 304 can stand for is worth keeping.
+  if (record.can_revalidate()) {
     body["text"] = cache_bytes(*record.inrelease);
-    // Without a date to offer, the text is kept for nothing but is harmless.
+    body["text_sha256"] = sha256_of(*record.inrelease).str();
+    if (!record.etag.empty()) body["etag"] = record.etag;
     if (!record.last_modified.empty()) body["last_modified"] = record.last_modified;
   }
   write_cache_record(suite_record_path(m_store, inrelease_url), k_suite_record, body);
 }
 
-// InRelease with If-Modified-Since when the record has a date to offer: the
-// answer's text (the recorded one on a 304), empty when there is none.
-// `last` becomes what to record once the Release is accepted.
+// InRelease, conditionally when the record holds an intact copy with the
+// server's validators (If-None-Match for an ETag, If-Modified-Since for a
+// Last-Modified, as a cache in front of the mirror would send them): the
+// answer's text (the recorded one on a 304), empty when there is none. `last`
+// becomes what to record once the Release is accepted.
 std::string AptArchiveClient::fetch_inrelease(const std::string& url, SuiteRecord& last) const {
   HttpRequest request;
   request.max_body = k_max_release;
-  if (last.inrelease && !last.last_modified.empty()) {
-    request.headers.push_back("If-Modified-Since: " + last.last_modified);
+  if (last.can_revalidate()) {
+    if (!last.etag.empty()) request.headers.push_back("If-None-Match: " + last.etag);
+    if (!last.last_modified.empty()) request.headers.push_back("If-Modified-Since: " + last.last_modified);
+  } else {
+    last.forget_copy();
   }
   HttpResponse response = answer(url, request);
   if (response.status == 304 && last.inrelease) return *last.inrelease;
-  last.inrelease.reset();
-  last.last_modified.clear();
+  last.forget_copy();
+  if (response.status == 304) {
+    // Not modified since a copy we do not hold (a cache in between answered
+    // for someone else's request): ask once more for the file itself.
+    m_reporter.detail(redact_url(url) + " answered 304 to an unconditional request: asking again");
+    request.headers.push_back("Cache-Control: no-cache");
+    response = answer(url, request);
+  }
   if (response.status == 404 || response.status == 410) return {};
   if (response.status != 200) throw Error(redact_url(url) + " answered HTTP " + std::to_string(response.status));
+  if (auto etag = response.headers.get("etag")) last.etag = trim(*etag);
   if (auto date = response.headers.get("last-modified")) last.last_modified = trim(*date);
   last.inrelease = response.body;
   return response.body;
@@ -245,10 +285,9 @@ ReleaseFile AptArchiveClient::detached_release(const AptSource& source, const st
   return parse_release(*release_text, redact_url(release_url));
 }
 
-Digest AptArchiveClient::fetch_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
-                                        const std::string& what) {
+Digest AptArchiveClient::download_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
+                                           const std::string& what) {
   Digest expected = Digest::parse_or_throw("sha256:" + sha256, what);
-  if (m_store.has(expected) && m_store.size_of(expected) == size) return expected;
   std::optional<BlobWriter> writer;
   std::uint64_t received = 0;
   HttpRequest request;
@@ -289,7 +328,12 @@ std::string AptArchiveClient::packages_index(const AptSource& source, const Rele
     auto listed = release.files.find(stem + suffix);
     if (listed == release.files.end()) continue;
     std::string url = dists_url(source, stem + suffix);
-    Digest digest = fetch_verified(url, listed->second.sha256, listed->second.size, redact_url(url));
+    Digest digest = Digest::parse_or_throw("sha256:" + listed->second.sha256, redact_url(url));
+    // The stored copy is hashed before it is trusted (its bytes are read whole
+    // anyway): a damaged one is downloaded again, not read as the catalog.
+    if (!stored_blob_intact(m_store, digest, listed->second.size)) {
+      download_verified(url, listed->second.sha256, listed->second.size, redact_url(url));
+    }
     return decompress_file(m_store.path_of(digest), k_max_index, redact_url(url));
   }
   m_reporter.warning(source.shown() + " has no " + stem + " index (" + source.origin + ")");
@@ -301,7 +345,9 @@ Digest AptArchiveClient::fetch_deb(const std::string& source_uri, const std::str
   if (filename.empty() || filename.starts_with('/') || filename.find("..") != std::string::npos) {
     throw Error("the package index names an unsafe file \"" + filename + "\" at " + redact_url(source_uri));
   }
-  return fetch_verified(source_uri + "/" + filename, sha256, size, filename);
+  Digest expected = Digest::parse_or_throw("sha256:" + sha256, filename);
+  if (m_store.has(expected) && m_store.size_of(expected) == size) return expected;
+  return download_verified(source_uri + "/" + filename, sha256, size, filename);
 }
 
 }  // namespace venv2docker::debian

@@ -34,8 +34,8 @@ class AptArchiveClient {
   /// naming the source.
   ReleaseFile release(const AptSource& source, const std::vector<Keyring>& keyrings);
 
-  /// The decompressed Packages index of one component, fetched (or found in
-  /// the store) by the SHA-256 the Release lists. Empty when the Release has
+  /// The decompressed Packages index of one component, fetched (or found
+  /// intact in the store) by the SHA-256 the Release lists. Empty when the Release has
   /// no index for that component and architecture (apt warns; so do we).
   std::string packages_index(const AptSource& source, const ReleaseFile& release, const std::string& component,
                              const std::string& arch);
@@ -60,8 +60,10 @@ class AptArchiveClient {
   ReleaseFile detached_release(const AptSource& source, const std::vector<Keyring>& keyrings) const;
   void require_current_release(const AptSource& source, const ReleaseFile& release,
                                std::optional<std::time_t> accepted_date) const;
-  Digest fetch_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
-                        const std::string& what);
+  /// Downloads `url` into the store (whatever the store holds), refused unless
+  /// its bytes have `sha256` and `size`.
+  Digest download_verified(const std::string& url, const std::string& sha256, std::uint64_t size,
+                           const std::string& what);
 
   const BlobStore& m_store;
   Reporter& m_reporter;

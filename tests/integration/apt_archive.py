@@ -25,7 +25,8 @@ runs serialise on a lock):
 resigned_copy(): the good archive with Release fields changed and signed again (a Release
   of another suite, an older Date), for the trust tests.
 ArchiveServer: ThreadingHTTPServer on a free loopback port serving root/, logging every
-  request (method, path, status) for the tests to count.
+  request (method, path, status, and its conditional headers) for the tests to count;
+  Last-Modified validators, or ETag-only ones, or a stray 304 for each InRelease at first.
 derive_base(): the bookworm base + one layer pointing apt at the server (one-line
   sources.list + /etc/apt/trusted.gpg.d/v2d-test.gpg, or a deb822 .sources with
   Signed-By: /usr/share/keyrings/v2d-test.gpg and a whiteout of sources.list).
@@ -369,20 +370,65 @@ def package_versions(archive):
 
 class ArchiveServer:
     """Serves a folder on a free loopback port from a background thread; every request is
-    logged as (method, path, status). Use as a context manager or call stop()."""
+    logged as (method, path, status), and its conditional headers beside it
+    (requests_with_headers()). Use as a context manager or call stop().
 
-    def __init__(self, root):
+    Validators: by default what Python's http.server gives (Last-Modified, If-Modified-Since).
+    etag=True: a strong ETag (the SHA-256 of the file's bytes) instead, If-None-Match
+    honoured and no Last-Modified sent, as an ETag-only mirror or cache answers.
+    first_inrelease_304=True: the first request for each InRelease is answered 304 whatever
+    it asks (a cache in between answering for another client's copy)."""
+
+    CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since", "Cache-Control")
+
+    def __init__(self, root, etag=False, first_inrelease_304=False):
         self.log = []
+        self.headers_log = []
         self._lock = threading.Lock()
+        self._answered_304 = set()
         server = self
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             def __init__(self, *a, **kw):
                 super().__init__(*a, directory=root, **kw)
 
+            def send_head(self):
+                self._etag = None
+                if first_inrelease_304 and self.path.endswith("/InRelease"):
+                    with server._lock:
+                        first = self.path not in server._answered_304
+                        server._answered_304.add(self.path)
+                    if first:
+                        self.send_response(304)
+                        self.end_headers()
+                        return None
+                file = self.translate_path(self.path)
+                if etag and os.path.isfile(file):
+                    with open(file, "rb") as f:
+                        tag = '"' + hashlib.sha256(f.read()).hexdigest() + '"'
+                    if self.headers.get("If-None-Match") == tag:
+                        self.send_response(304)
+                        self._etag = tag
+                        self.end_headers()
+                        return None
+                    self._etag = tag
+                return super().send_head()
+
+            def send_header(self, keyword, value):
+                if etag and keyword.lower() == "last-modified":
+                    return
+                super().send_header(keyword, value)
+
+            def end_headers(self):
+                if getattr(self, "_etag", None):
+                    super().send_header("ETag", self._etag)
+                super().end_headers()
+
             def log_request(self, code="-", size="-"):
+                sent = {k: self.headers[k] for k in server.CONDITIONAL_HEADERS if self.headers.get(k) is not None}
                 with server._lock:
                     server.log.append((self.command, self.path, int(code) if str(code).isdigit() else code))
+                    server.headers_log.append(sent)
 
             def log_message(self, *args):
                 pass
@@ -400,9 +446,15 @@ class ArchiveServer:
         with self._lock:
             return list(self.log)
 
+    def requests_with_headers(self):
+        """[(method, path, status, {conditional header: value})], in arrival order."""
+        with self._lock:
+            return [entry + (sent,) for entry, sent in zip(self.log, self.headers_log)]
+
     def clear_log(self):
         with self._lock:
             self.log.clear()
+            self.headers_log.clear()
 
     def stop(self):
         self.httpd.shutdown()

@@ -44,6 +44,8 @@ class BenchSmall(h.Case):
         self.assertGreater(result["machine"]["nproc"], 0)
         for row in result["rows"]:
             with self.subTest(row=row["name"], peer=row["peer"]):
+                # --small builds on scratch only; every row says so (the full run adds real-base rows).
+                self.assertEqual(row["base"], "scratch")
                 # Every row has a measure, or says why not.
                 if row["venv2docker"] is None:
                     self.assertIn("n/a", row["note"])

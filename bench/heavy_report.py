@@ -1,0 +1,81 @@
+"""The rows of bench/heavy_rows.sh (the full run only): on a real base, and at scale on
+--base scratch. Used by report.py; each row is timed against its peer in the same run."""
+from report_rows import fastest, layers, number, row
+
+
+def real_base_rows(work, values):
+    out = []
+    layer_mb, tar_mb = number(values, "real_base.layer_bytes"), number(values, "real_base.tar_bytes")
+    base = (f"bookworm + Debian's numpy, scipy, pandas, matplotlib: one gzip layer of {layer_mb / 1e6:.0f} MB, "
+            f"{tar_mb / 1e6:.0f} MB unpacked" if layer_mb and tar_mb else "")
+    cold_run, cold_note = fastest(values, "real_cold")
+    tar_run, tar_note = fastest(values, "real_tar_pigz")
+    cold, tar = number(values, f"{cold_run}.seconds"), number(values, f"{tar_run}.seconds")
+    out.append(row("real base: cold build, base from an OCI layout (fresh cache)", cold, "s",
+                   "tar | pigz -6 | sha256sum of the venv", tar, "<= 1.0 x (stretch 0.7 x)",
+                   cold is not None and tar is not None and cold <= tar,
+                   f"{base}; {cold_note}; tar | pigz {tar_note}"
+                   + (f"; {values['real_base.note']}" if "real_base.note" in values else ""),
+                   number(values, f"{cold_run}.cpu"),
+                   number(values, f"{tar_run}.cpu"), base="real"))
+    out.append(row("real base: cold build, base from an OCI layout (fresh cache)", cold, "s",
+                   "buildah from the OCI layout + copy + commit (vfs)", number(values, "real_buildah.seconds"),
+                   note=values.get("real_buildah.note", ""), cpu=number(values, f"{cold_run}.cpu"),
+                   peer_cpu=number(values, "real_buildah.cpu"), base="real"))
+
+    check_run, check_note = fastest(values, "real_check")
+    dc_run, dc_note = fastest(values, "real_pigz_dc")
+    check, dc = number(values, f"{check_run}.seconds"), number(values, f"{dc_run}.seconds")
+    out.append(row("real base: read for the checks (--check, fresh cache)", check, "s", "pigz -dc of its layer", dc,
+                   "<= 0.5 x", check is not None and dc is not None and check <= 0.5 * dc,
+                   f"{check_note}; pigz -dc {dc_note}", number(values, f"{check_run}.cpu"),
+                   number(values, f"{dc_run}.cpu"), base="real"))
+
+    best, runs_note = fastest(values, "real_unchanged")
+    unchanged = number(values, f"{best}.seconds")
+    same = layers(work, best) == layers(work, cold_run) if best and cold_run else None
+    out.append(row("real base: rebuild, nothing changed", unchanged, "s", target="<= 0.15 s (stretch 0.08 s)",
+                   met=unchanged is not None and unchanged <= 0.15, cpu=number(values, f"{best}.cpu"),
+                   note=runs_note + ("; same digests as the cold build" if same else
+                                     "; DIGESTS DIFFER from the cold build" if same is False else ""), base="real"))
+    project = number(values, "real_project_changed.seconds")
+    out.append(row("real base: rebuild, one project file changed", project, "s", target="<= 0.2 s",
+                   met=project is not None and project <= 0.2, cpu=number(values, "real_project_changed.cpu"),
+                   base="real"))
+    return out
+
+
+def scale_rows(work, values):
+    out = []
+    files = values.get("many.files", "?")
+    cold, tar = number(values, "many_cold.seconds"), number(values, "many_tar_pigz.seconds")
+    out.append(row("200k small files: cold build (fresh cache)", cold, "s", "tar | pigz -6 | sha256sum of the venv",
+                   tar, "<= 1.0 x", cold is not None and tar is not None and cold <= tar,
+                   f"{files} files, --base scratch", number(values, "many_cold.cpu"),
+                   number(values, "many_tar_pigz.cpu"), base="scratch"))
+    best, runs_note = fastest(values, "many_unchanged")
+    unchanged = number(values, f"{best}.seconds")
+    out.append(row("200k small files: rebuild, nothing changed", unchanged, "s", target="<= 0.3 s",
+                   met=unchanged is not None and unchanged <= 0.3, cpu=number(values, f"{best}.cpu"),
+                   note=runs_note, base="scratch"))
+    rss = number(values, "many_cold.max_rss_kb")
+    rss_mb = round(rss / 1024, 1) if rss is not None else None
+    out.append(row("200k small files: peak memory, cold build (max RSS)", rss_mb, "MB", target="<= 150 MB",
+                   met=rss_mb is not None and rss_mb <= 150, base="scratch"))
+
+    big_bytes = number(values, "big.bytes")
+    cold, tar = number(values, "big_cold.seconds"), number(values, "big_tar_pigz.seconds")
+    rss = number(values, "big_cold.max_rss_kb")
+    out.append(row("one 1.2 GB file: cold build (fresh cache)", cold, "s", "tar | pigz -6 | sha256sum of the venv",
+                   tar, "keep below 1.0 x", cold is not None and tar is not None and cold < tar,
+                   (f"a {big_bytes / 1e9:.2f} GB venv, " if big_bytes else "") + "--base scratch"
+                   + (f"; peak RSS {rss / 1024:.0f} MB" if rss else ""), number(values, "big_cold.cpu"),
+                   number(values, "big_tar_pigz.cpu"), base="scratch"))
+    return out
+
+
+def heavy_rows(work, values):
+    """The real-base and scale rows, when this run measured them (not --small)."""
+    if "real_cold1.seconds" not in values and "many_cold.seconds" not in values:
+        return []
+    return real_base_rows(work, values) + scale_rows(work, values)
