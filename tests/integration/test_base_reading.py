@@ -9,6 +9,7 @@ venv is relocated and packed, for the interpreter the base most likely has.
   checks find the interpreter and report what they report on the one-member original;
 - a venv that relocation refuses, while the base is still being read, fails with
   relocation's own message and nothing else;
+- a cold build on a terminal shows the base's reading as progress, not silence;
 - a base that makes the guess wrong (PYTHON_VERSION set, Python in /usr/bin) still gets
   a venv pointing at /usr/bin/python3.11, and venv layers equal to those built on the
   unchanged base.
@@ -16,6 +17,8 @@ venv is relocated and packed, for the interpreter the base most likely has.
 import gzip
 import hashlib
 import os
+import pty
+import subprocess
 import sys
 import unittest
 
@@ -112,6 +115,34 @@ class BaseReading(h.Case):
         self.assertNotIn("cancelled", r.stderr, r.describe())
         self.assertFalse(os.path.exists(out), "an output was written")
         self.assert_no_temporaries("cache")
+
+    def test_a_cold_build_shows_progress_while_the_base_is_read(self):
+        # A venv that relocates in moments, so the build waits for the base's layers.
+        venv = self.path("venv")
+        h.run_tool(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
+        # Progress is drawn on a terminal only: stderr is one here.
+        main, terminal = pty.openpty()
+        try:
+            p = subprocess.run([h.v2d_bin(), "--no-project", "--cache-dir", self.path("cache"), "-b",
+                                h.bookworm_oci_ref(), "-o", f"oci:{self.path('out')}:t", venv],
+                               stdout=subprocess.PIPE, stderr=terminal, env=h.scrubbed_env(), timeout=900)
+            os.close(terminal)
+            terminal = None
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(main, 65536)
+                except OSError:  # the terminal's other end is closed: all was read
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            if terminal is not None:
+                os.close(terminal)
+            os.close(main)
+        self.assertEqual(p.returncode, 0, shown.decode(errors="replace"))
+        self.assertIn(b"reading the base's layers: ", shown)
 
     def test_a_wrong_guess_of_the_interpreter_is_corrected(self):
         base = bookworm()
