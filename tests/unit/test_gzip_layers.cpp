@@ -24,7 +24,7 @@ fs::path make_layer_tar(const test::TempDir& tmp) {
   fs::create_directories(root / "usr" / "lib");
   test::write_bytes(root / "etc" / "apt" / "sources.list", "deb http://deb.debian.org/debian bookworm main\n");
   std::string big;
-  for (int i = 0; big.size() < (std::size_t{3} << 20); ++i) big += "line " + std::to_string(i * 7919 % 100003) + "\n";
+  for (std::uint64_t i = 0; big.size() < (std::size_t{3} << 20); ++i) big += "line " + std::to_string(i * 7919 % 100003) + "\n";
   test::write_bytes(root / "usr" / "lib" / "big.txt", big);
   test::write_bytes(root / "usr" / "lib" / "small", "x");
   fs::create_symlink("big.txt", root / "usr" / "lib" / "link");
