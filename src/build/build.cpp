@@ -1,5 +1,6 @@
 #include "build/build.h"
 
+#include "build/base_files_job.h"
 #include "build/build_folder_marker.h"
 #include "build/check_verdict.h"
 #include "build/credential_scope.h"
@@ -70,21 +71,40 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   reporter.step("Reading base image " + base_ref);
   const BaseImage base = load_base_image(base_ref, platform, store, registry, reporter);
   const bool host_interpreter = wants_host_interpreter(options.python_from);
-  const FileIndex base_files = base_file_index(base, store);
-  // Read once, whether --apt installs from them or the checks ask which package has a missing library.
-  AptArchives apt_archives(options.apt, base.image, base_files, store, reporter);
+  BaseFilesJob base_files_job(base, store);
+  // --apt's layer sits below the venv (its files are in the venv's key and
+  // checks) and comes from the base's apt sources: then the base is read
+  // first. Otherwise the venv is walked, relocated and packed meanwhile, for
+  // the interpreter the base most likely has, checked once the base is read.
   std::optional<AptLayerContents> apt;
-  if (!options.apt.requests.empty()) apt = apt_archives.prepare_layer();
+  std::optional<AptArchives> apt_archives;
+  std::string interpreter = likely_image_interpreter(host_interpreter, venv, base.image);
+  if (!options.apt.requests.empty()) {
+    const FileIndex& base_files = base_files_job.wait(reporter);
+    apt = apt_archives.emplace(options.apt, base.image, base_files, store, reporter).prepare_layer();
+    interpreter = image_interpreter(host_interpreter, venv, base_files);
+  }
   const std::vector<std::string> apt_installed = apt ? apt->installed : std::vector<std::string>{};
-  const std::string interpreter = image_interpreter(host_interpreter, venv, base_files);
 
   const LayerOptions layer_options = new_layer_options(options.epoch, options.threads, options.compression_level);
-  VenvStage venv_stage = run_venv_stage({venv, project, base, base_files, apt, pip, interpreter},
-                                        {options.venv_path, options.project_path, options.excludes, host_interpreter,
-                                         options.max_layers, layer_options, !options.check_only},
-                                        store, reporter);
+  const VenvStageSettings stage_settings{options.venv_path, options.project_path, options.excludes, host_interpreter,
+                                         options.max_layers, layer_options, !options.check_only};
+  VenvStageInputs stage_inputs{venv, project, base, apt, pip, interpreter};
+  VenvStage venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
+  const FileIndex& base_files = base_files_job.wait(reporter);
+  if (const std::string found = image_interpreter(host_interpreter, venv, base_files); found != interpreter) {
+    // A wrong guess: relocate again for the interpreter the base has (the
+    // packages' layers already written come back from the layer cache).
+    reporter.detail("the base's interpreter is " + found + ", not " + interpreter + ": relocating the venv again");
+    venv_stage = VenvStage{};  // cancels the layers written for the guess
+    interpreter = found;
+    venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
+  }
+  finish_venv_stage(venv_stage, stage_inputs, stage_settings, base_files, store, reporter);
+  // Read once, whether --apt installs from them or the checks ask which package has a missing library.
+  if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter);
   const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
-                                          apt_archives, reporter);
+                                          *apt_archives, reporter);
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);

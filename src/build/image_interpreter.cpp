@@ -18,4 +18,15 @@ std::string image_interpreter(bool from_host, const Venv& venv, const FileIndex&
   return image_interpreter_for(venv, base_files).value_or("/usr/local/bin/python" + venv.python_version);
 }
 
+std::string likely_image_interpreter(bool from_host, const Venv& venv, const Image& base) {
+  if (from_host) return host_interpreter_path(venv);
+  const auto& env = base.config.value("config", nlohmann::json::object()).value("Env", nlohmann::json::array());
+  for (const auto& entry : env) {
+    if (entry.is_string() && entry.get<std::string>().starts_with("PYTHON_VERSION=")) {
+      return "/usr/local/bin/python" + venv.python_tag();
+    }
+  }
+  return "/usr/bin/python" + venv.python_tag();
+}
+
 }  // namespace venv2docker

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "image/image.h"
 #include "layer/file_index.h"
 #include "venv/venv.h"
 
@@ -18,5 +19,12 @@ bool wants_host_interpreter(const std::optional<std::string>& python_from);
 /// the base's python3.X for the venv's version, else where a python image
 /// keeps it (/usr/local/bin/python3.X; the checks report it missing).
 std::string image_interpreter(bool from_host, const Venv& venv, const FileIndex& base_files);
+
+/// What image_interpreter will most likely say, before the base's files are
+/// read: the venv's own with `from_host` (certain), else python3.X where
+/// images keep it: /usr/local/bin in those that set PYTHON_VERSION (the
+/// python:* images), /usr/bin in the others (Debian's python3). A guess: the
+/// build checks it against image_interpreter once the files are read.
+std::string likely_image_interpreter(bool from_host, const Venv& venv, const Image& base);
 
 }  // namespace venv2docker

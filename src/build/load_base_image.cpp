@@ -37,10 +37,10 @@ bool is_registry_base(const std::string& base) {
   return base != "scratch" && !base.starts_with("oci:") && !base.starts_with("docker-archive:");
 }
 
-FileIndex base_file_index(const BaseImage& base, const BlobStore& store) {
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
   ContentSelection contents = checked_contents();
   contents.add(debian::apt_config_contents());
-  return FileIndex::of_image(base.image, contents, store);
+  return FileIndex::of_image(base.image, contents, store, watch);
 }
 
 }  // namespace venv2docker

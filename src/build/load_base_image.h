@@ -26,6 +26,6 @@ bool is_registry_base(const std::string& base);
 /// The file index of `base`, with the bytes of the files the checks and
 /// --apt read (checked_contents, apt_config_contents). Throws Error as
 /// FileIndex::of_image does.
-FileIndex base_file_index(const BaseImage& base, const BlobStore& store);
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch = {});
 
 }  // namespace venv2docker

@@ -59,12 +59,13 @@ void report_interpreter(const CollectedInterpreter& collected, Reporter& reporte
   for (const auto& warning : collected.interpreter.warnings) reporter.warning(warning);
 }
 
-CompatReport check(const VenvStageInputs& in, const VenvStage& stage, const std::vector<LayerEntry>& venv_entries,
+CompatReport check(const VenvStageInputs& in, const FileIndex& base_files, const VenvStage& stage,
+                   const std::vector<LayerEntry>& venv_entries,
                    const std::vector<SystemDistribution>& system_distributions, FileStatMemo& elf_memo) {
   CompatInputs check_inputs;
   check_inputs.venv = &in.venv;
   check_inputs.base = &in.base;
-  check_inputs.base_files = &in.base_files;
+  check_inputs.base_files = &base_files;
   if (in.apt) check_inputs.added_layers.push_back(&in.apt->entries);
   if (stage.host) check_inputs.added_layers.push_back(&stage.host->entries);
   check_inputs.venv_entries = &venv_entries;
@@ -78,13 +79,21 @@ CompatReport check(const VenvStageInputs& in, const VenvStage& stage, const std:
 
 }  // namespace
 
-VenvStage run_venv_stage(const VenvStageInputs& in, const VenvStageSettings& settings, const BlobStore& store,
-                         Reporter& reporter) {
+// What begin_venv_stage hands to finish_venv_stage.
+struct VenvStageChecks {
+  RelocatedVenv relocated;
+  std::vector<SystemDistribution> system_distributions;
+  std::optional<CacheKey> key;
+  std::optional<CollectedInterpreter> collected;
+};
+
+VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& settings, const BlobStore& store,
+                           Reporter& reporter) {
   VenvStage stage;
   std::vector<LayerEntry> walked = walk_venv(in, settings, stage.walk_warnings);
   const RelocationParams relocation{settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, {}};
   // Outside the venv, so listed on every build and part of the stage's key.
-  const std::vector<SystemDistribution> system_distributions = host_system_distributions(in.venv);
+  std::vector<SystemDistribution> system_distributions = host_system_distributions(in.venv);
   const std::optional<CacheKey> key = stage_key(in, settings, walked, relocation, system_distributions);
 
   // A venv unchanged since a recorded build gets that build's relocation,
@@ -109,12 +118,24 @@ VenvStage run_venv_stage(const VenvStageInputs& in, const VenvStageSettings& set
 
   RelocatedVenv relocated = relocate_walked_venv(in.venv, std::move(walked), relocation, store);
   // Once relocated, the venv is final: its layers are written from now on,
-  // while the interpreter is collected and the checks run; a failed check
-  // cancels them.
+  // while the base is read, the interpreter is collected and the checks run;
+  // a failed check cancels them.
   if (settings.write_layers) {
     stage.layers_job = std::make_unique<VenvLayersJob>(relocated.entries, settings.venv_path, settings.max_layers,
                                                        settings.layer_options, store);
   }
+  stage.checks_to_run = std::make_shared<VenvStageChecks>(
+      VenvStageChecks{std::move(relocated), std::move(system_distributions), key, std::move(collected)});
+  return stage;
+}
+
+void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvStageSettings& settings,
+                       const FileIndex& base_files, const BlobStore& store, Reporter& reporter) {
+  if (!stage.checks_to_run) return;
+  const std::shared_ptr<VenvStageChecks> pending = std::move(stage.checks_to_run);
+  RelocatedVenv& relocated = pending->relocated;
+  std::optional<CollectedInterpreter>& collected = pending->collected;
+  const RelocationParams relocation{settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, {}};
   // The venv's ELF headers, remembered by stat: read by the interpreter's
   // library closure and the checks, opened again only when they change.
   FileStatMemo elf_memo(cache_record_path(store.root(), "elf-memos", sha256_of(in.venv.root.string())), k_elf_memo);
@@ -130,12 +151,11 @@ VenvStage run_venv_stage(const VenvStageInputs& in, const VenvStageSettings& set
     report_interpreter(*collected, reporter);
     stage.host = std::move(collected->interpreter);
   }
-  CompatReport report = check(in, stage, *relocated.entries, system_distributions, elf_memo);
+  CompatReport report = check(in, base_files, stage, *relocated.entries, pending->system_distributions, elf_memo);
   elf_memo.save();
   stage.outcome = {std::move(relocated.warnings), std::move(venv_elf_files),
                    collected ? collected->key : std::string(), std::move(report), {}};
-  if (key && key->settled && !relocated.looked_outside) stage.record_key = key->digest;
-  return stage;
+  if (pending->key && pending->key->settled && !relocated.looked_outside) stage.record_key = pending->key->digest;
 }
 
 VenvLayersWritten finish_venv_layers(VenvStage& stage, const BlobStore& store, Reporter& reporter) {

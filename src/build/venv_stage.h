@@ -4,6 +4,9 @@
 // venv unchanged since a recorded build gets that build's outcome instead
 // (build/venv_stage_record.h). Once relocated, the venv's layers are written
 // on a thread of their own (build/venv_layers_job.h) while the rest runs.
+// The stage runs in two halves: begin_venv_stage needs nothing of the base's
+// files, so it runs while they are still being read (build/base_files_job.h);
+// finish_venv_stage runs the checks once they are.
 #pragma once
 
 #include <filesystem>
@@ -32,7 +35,6 @@ struct VenvStageInputs {
   const Venv& venv;
   const std::optional<std::filesystem::path>& project;
   const BaseImage& base;
-  const FileIndex& base_files;
   const std::optional<AptLayerContents>& apt;  // --apt's layer, below the venv
   const std::optional<PipStaging>& pip;        // --pip's staged requirements
   const std::string& interpreter;              // the interpreter's path in the image
@@ -47,6 +49,9 @@ struct VenvStageSettings {
   LayerOptions layer_options;
   bool write_layers = true;  // false for --check: no layer is written
 };
+
+// What the second half still has to do (venv_stage.cpp).
+struct VenvStageChecks;
 
 struct VenvStage {
   /// What the walks of the venv and of --pip's staging reported.
@@ -64,12 +69,23 @@ struct VenvStage {
   /// nowhere when a file changed moments ago or relocation read outside the
   /// venv, since those may change again unseen.
   std::optional<Digest> record_key;
+  /// Between the halves: the relocated venv and what the checks still need;
+  /// null once finished, or when the outcome was recorded.
+  std::shared_ptr<VenvStageChecks> checks_to_run;
 };
 
-/// Runs the stage (see above), reporting on `reporter`. Throws Error from the
-/// walk, relocation, --pip or the interpreter's collection.
-VenvStage run_venv_stage(const VenvStageInputs& inputs, const VenvStageSettings& settings, const BlobStore& store,
-                         Reporter& reporter);
+/// The first half (see above): the walk, the recorded outcome if any, else
+/// relocation and the start of the venv's layers. Throws Error from the walk,
+/// relocation or the interpreter's collection.
+VenvStage begin_venv_stage(const VenvStageInputs& inputs, const VenvStageSettings& settings, const BlobStore& store,
+                           Reporter& reporter);
+
+/// The second half: --pip's files, the interpreter's collection and the
+/// checks against `base_files`, unless the outcome was recorded. `inputs`
+/// and `settings` are begin_venv_stage's. Throws Error from --pip or the
+/// interpreter's collection.
+void finish_venv_stage(VenvStage& stage, const VenvStageInputs& inputs, const VenvStageSettings& settings,
+                       const FileIndex& base_files, const BlobStore& store, Reporter& reporter);
 
 /// The venv's layers: the recorded ones, else those the job writes (its
 /// progress drawn meanwhile), then recorded under stage.record_key.

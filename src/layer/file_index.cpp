@@ -44,12 +44,13 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
   m_files[path] = Stored{std::move(file), layer};
 }
 
-FileIndex FileIndex::of_image(const Image& image, const ContentSelection& contents, const BlobStore& store) {
+FileIndex FileIndex::of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
+                              const ReadWatch& watch) {
   FileIndex index;
   std::uint64_t entries = 0, content_bytes = 0;
   for (std::size_t layer = 0; layer < image.layers.size(); ++layer) {
     const Digest& digest = image.layers[layer].blob.digest;
-    LayerListing listing = read_layer_listing(digest, contents, store);
+    LayerListing listing = read_layer_listing(digest, contents, store, watch);
     entries += listing.size();
     if (entries > k_max_indexed_entries) {
       throw Error("the base image's layers list more than " + std::to_string(k_max_indexed_entries) +

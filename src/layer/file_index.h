@@ -2,6 +2,7 @@
 // layer, with whiteouts applied, as the container would see it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,6 +28,14 @@ struct IndexedFile {
   std::optional<std::string> hardlink_to;
 };
 
+/// For a reader on another thread than its caller's: how far it got (bytes of
+/// tar read), and a flag the caller sets to stop it (the reader then throws
+/// Error). Either may be null.
+struct ReadWatch {
+  std::atomic<std::uint64_t>* bytes_read = nullptr;
+  const std::atomic<bool>* cancelled = nullptr;
+};
+
 /// The most files an image's layers may list in all: several times the
 /// largest real images, and a bound on the index's memory.
 inline constexpr std::uint64_t k_max_indexed_entries = std::uint64_t{4} << 20;
@@ -36,8 +45,10 @@ class FileIndex {
   /// Reads the headers of every layer of `image` from `store`, and the bytes
   /// of the files `contents` selects. Throws Error naming the layer when one
   /// is not a readable tar, or when the layers up to it list more than
-  /// k_max_indexed_entries files or select more than k_max_selected_bytes.
-  static FileIndex of_image(const Image& image, const ContentSelection& contents, const BlobStore& store);
+  /// k_max_indexed_entries files or select more than k_max_selected_bytes,
+  /// or once watch.cancelled is set.
+  static FileIndex of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
+                            const ReadWatch& watch = {});
 
   /// The entry at exactly `path` ("/usr/bin/python3"), links not followed.
   const IndexedFile* find(const std::string& path) const;

@@ -21,12 +21,20 @@ namespace {
 // As large as a layer's names and the contents the index keeps can be.
 constexpr CacheRecordKind k_listing_record{"layer-listing", 6, std::size_t{1} << 30};
 
-LayerListing scan_layer(const Digest& digest, const ContentSelection& contents, const BlobStore& store) {
+// A tar header's block, counted with each member's data for progress.
+constexpr std::uint64_t k_tar_block = 512;
+
+LayerListing scan_layer(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
+                        const ReadWatch& watch) {
   ArchiveReader reader(store.path_of(digest), ArchiveFormat::tar, "layer " + digest.str() + " of the base image");
   LayerListing listing;
   std::map<std::string, std::size_t> position;  // for hard links, which name earlier members
   std::uint64_t content_bytes = 0;
   while (std::optional<ArchiveMember> member = reader.next()) {
+    if (watch.cancelled && watch.cancelled->load(std::memory_order_relaxed)) {
+      throw Error("reading " + reader.what() + " cancelled");
+    }
+    if (watch.bytes_read) watch.bytes_read->fetch_add(k_tar_block + member->size, std::memory_order_relaxed);
     IndexedFile file;
     if (member->kind == ArchiveMember::Kind::hardlink) {
       // A hard link shares its target's data and metadata; a target in a
@@ -94,12 +102,13 @@ void require_selected_bytes_within(std::uint64_t bytes, const std::string& where
               "a base with this much apt configuration is broken or hostile; use another base");
 }
 
-LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store) {
+LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
+                                const ReadWatch& watch) {
   const fs::path cached = cache_record_path(store.root(), "listings", digest);
   if (std::optional<json> body = read_cache_record(cached, k_listing_record)) {
     if (auto listing = decode(*body, contents)) return std::move(*listing);
   }
-  LayerListing listing = scan_layer(digest, contents, store);
+  LayerListing listing = scan_layer(digest, contents, store, watch);
   write_cache_record(cached, k_listing_record, encode(listing, contents));
   return listing;
 }

@@ -19,8 +19,9 @@ using LayerListing = std::vector<std::pair<std::string, IndexedFile>>;
 
 /// Lists the layer blob `digest` (gzip or plain tar) from `store`, with the
 /// bytes of the files `contents` selects, from the cache when present. Throws
-/// Error naming the layer when it is not a tar.
-LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store);
+/// Error naming the layer when it is not a tar, or once watch.cancelled is set.
+LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
+                                const ReadWatch& watch = {});
 
 /// Throws Error naming `where` (a layer, the layers up to one) when the
 /// selected files' `bytes` pass k_max_selected_bytes.

@@ -5,8 +5,10 @@
 
 #include <string_view>
 
+#include "tar/gzip_inflater.h"
 #include "tar/name_charset.h"
 #include "util/error.h"
+#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -78,7 +80,26 @@ ArchiveReader::ArchiveReader(const fs::path& file, ArchiveFormat format, std::st
     : m_what(std::move(what)), m_archive(archive_read_new()) {
   if (!m_archive) throw Error("cannot read " + m_what + ": libarchive is out of memory");
   support(m_archive, format);
-  opened(archive_read_open_filename(m_archive, file.c_str(), 1 << 20));
+  if (std::optional<std::string> head = read_file_head(file, 2); head && is_gzip_magic(*head)) {
+    m_inflater = std::make_unique<GzipInflater>(file, m_what);
+    opened(archive_read_open(m_archive, this, nullptr, &ArchiveReader::read_inflated, nullptr));
+  } else {
+    opened(archive_read_open_filename(m_archive, file.c_str(), 1 << 20));
+  }
+}
+
+// libarchive's read callback over the inflater: an Error cannot cross C frames,
+// so it is kept and rethrown by fail() once libarchive reports the failure.
+long ArchiveReader::read_inflated(archive*, void* client, const void** block) {
+  auto* self = static_cast<ArchiveReader*>(client);
+  try {
+    const std::string_view bytes = self->m_inflater->next();
+    *block = bytes.data();
+    return static_cast<long>(bytes.size());
+  } catch (...) {
+    self->m_failure = std::current_exception();
+    return ARCHIVE_FATAL;
+  }
 }
 
 ArchiveReader::ArchiveReader(ArchiveReader& outer, ArchiveFormat format, std::string what)
@@ -92,13 +113,17 @@ void ArchiveReader::opened(int status) {
   if (status != ARCHIVE_OK) {
     std::string why = reason(m_archive);
     archive_read_free(m_archive);
+    if (m_failure) std::rethrow_exception(m_failure);
     throw Error("cannot read " + m_what + ": " + why);
   }
 }
 
 ArchiveReader::~ArchiveReader() { archive_read_free(m_archive); }
 
-void ArchiveReader::fail(const std::string& doing) { throw Error(doing + " " + m_what + ": " + reason(m_archive)); }
+void ArchiveReader::fail(const std::string& doing) {
+  if (m_failure) std::rethrow_exception(m_failure);
+  throw Error(doing + " " + m_what + ": " + reason(m_archive));
+}
 
 std::optional<ArchiveMember> ArchiveReader::next() {
   archive_entry* entry = nullptr;

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -14,6 +15,10 @@
 #include <string>
 
 struct archive;
+
+namespace venv2docker {
+class GzipInflater;
+}
 
 namespace venv2docker {
 
@@ -40,7 +45,9 @@ struct ArchiveMember {
 class ArchiveReader {
  public:
   /// Opens `file`. `what` names the archive in errors ("layer sha256:… of the
-  /// base image"). Throws Error when it cannot be opened.
+  /// base image"). A gzip file is inflated by GzipInflater (tar/gzip_inflater.h),
+  /// never by libarchive's slower zlib filter. Throws Error when it cannot be
+  /// opened.
   ArchiveReader(const std::filesystem::path& file, ArchiveFormat format, std::string what);
   /// Reads the member `outer` is on (a .deb's data.tar.xz) as an archive of
   /// its own, streamed, without a temporary file.
@@ -62,12 +69,15 @@ class ArchiveReader {
 
  private:
   struct Outer;
+  static long read_inflated(archive*, void* client, const void** block);
   [[noreturn]] void fail(const std::string& doing);
   void opened(int status);
 
   std::string m_what;
   std::uint64_t m_members = 0;
   std::unique_ptr<Outer> m_outer;  // set when reading another reader's member
+  std::unique_ptr<GzipInflater> m_inflater;  // set when reading a gzip file
+  std::exception_ptr m_failure;  // the inflater's error, carried across libarchive
   archive* m_archive;
 };
 

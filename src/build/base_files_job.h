@@ -1,0 +1,43 @@
+// The base's file index, read on a thread of its own. A cold build inflates
+// and lists every base layer, which is one core's work for seconds; the venv
+// needs nothing of it until the checks, so build() walks, relocates and starts
+// compressing the venv meanwhile, and waits here only when the checks (or
+// --apt, or the base's interpreter) need the files.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <future>
+#include <optional>
+
+#include "image/base_image.h"
+#include "layer/file_index.h"
+#include "store/blob_store.h"
+#include "util/reporter.h"
+
+namespace venv2docker {
+
+class BaseFilesJob {
+ public:
+  /// Starts base_file_index(base, store) (build/load_base_image.h); `base`
+  /// and `store` must outlive the job.
+  BaseFilesJob(const BaseImage& base, const BlobStore& store);
+  /// Stops the reading if wait() was not called (a failure elsewhere), and
+  /// waits for its thread.
+  ~BaseFilesJob();
+  BaseFilesJob(const BaseFilesJob&) = delete;
+  BaseFilesJob& operator=(const BaseFilesJob&) = delete;
+
+  /// The index, once read; rethrows the reading's Error (a layer that is not
+  /// a readable tar, too many files). Meanwhile draws progress on `reporter`
+  /// from the calling thread, so the reporter is never used from two threads.
+  const FileIndex& wait(Reporter& reporter);
+
+ private:
+  std::atomic<bool> m_cancelled{false};
+  std::atomic<std::uint64_t> m_bytes{0};
+  std::future<FileIndex> m_result;
+  std::optional<FileIndex> m_index;
+};
+
+}  // namespace venv2docker

@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""Reading the base: its layers are inflated and listed on a thread of their own while the
+venv is relocated and packed, for the interpreter the base most likely has.
+
+- a damaged (truncated) gzip base layer fails the build with the layer's digest named,
+  although the venv's layers were being written meanwhile: nothing is written, no
+  temporary is left;
+- a base layer of many gzip members (as `cat a.gz b.gz` makes) is read to its end: the
+  checks find the interpreter and report what they report on the one-member original;
+- a venv that relocation refuses, while the base is still being read, fails with
+  relocation's own message and nothing else;
+- a cold build on a terminal shows the base's reading as progress, not silence;
+- a base that makes the guess wrong (PYTHON_VERSION set, Python in /usr/bin) still gets
+  a venv pointing at /usr/bin/python3.11, and venv layers equal to those built on the
+  unchanged base.
+"""
+import gzip
+import hashlib
+import os
+import pty
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+from image_model import Image, Layer  # noqa: E402
+from image_writers import write_oci_layout  # noqa: E402
+from validate_image import validate_image  # noqa: E402
+
+
+def sha256(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def bookworm():
+    b = h.bases()
+    return Image.read(b["V2D_BASE_BOOKWORM_OCI"], b["V2D_BASE_BOOKWORM_TAG"])
+
+
+def with_layers(image, layers, config_edit=None):
+    config = {k: v for k, v in image.config.items() if k not in ("rootfs", "history")}
+    if config_edit:
+        config = config_edit(config)
+    return Image(config, layers, image.family)
+
+
+def gzip_layer(image, blob, tar):
+    return Layer(image.layers[0].media_type, sha256(blob), len(blob), sha256(tar), data=blob)
+
+
+class BaseReading(h.Case):
+    def setUp(self):
+        super().setUp()
+        self.venv = h.fixtures()["V2D_VENV_DEMO"]
+
+    def layout(self, name, image):
+        return write_oci_layout(self.path(name), {"t": image})
+
+    def run_v2d(self, layout, *args, expect=0, cache="cache", env=None):
+        return h.v2d("--no-project", "--cache-dir", self.path(cache), "-b", f"oci:{layout}:t", *args, self.venv,
+                     expect=expect, env=env)
+
+    def assert_no_temporaries(self, cache):
+        left = [os.path.join(root, name) for root, dirs, files in os.walk(self.path(cache))
+                for name in files + dirs if ".v2dtmp-" in name]
+        self.assertEqual(left, [], "temporaries left in the cache")
+
+    def test_a_truncated_layer_is_named_and_nothing_is_written(self):
+        base = bookworm()
+        blob = base.layers[0].blob()
+        cut = blob[: len(blob) // 2]
+        damaged = with_layers(base, [gzip_layer(base, cut, b"not the tar")])
+        layout = self.layout("damaged", damaged)
+        out = self.path("out")
+        r = self.run_v2d(layout, "-o", f"oci:{out}:t", expect=1)
+        self.assertIn("venv2docker: error:", r.stderr, r.describe())
+        self.assertIn("layer " + sha256(cut), r.stderr, r.describe())
+        self.assertIn("truncated", r.stderr, r.describe())
+        self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
+        self.assertEqual(r.stdout, "", r.describe())
+        self.assertFalse(os.path.exists(out), "an output was written")
+        self.assert_no_temporaries("cache")
+
+    def test_a_layer_of_many_gzip_members_is_read_to_its_end(self):
+        base = bookworm()
+        tar = gzip.decompress(base.layers[0].blob())
+        step = 3_000_017  # members end mid-header and mid-file
+        blob = b"".join(gzip.compress(tar[i:i + step], compresslevel=1) for i in range(0, len(tar), step))
+        self.assertGreater(len(tar) // step, 20)
+        many = self.layout("many", with_layers(base, [gzip_layer(base, blob, tar)]))
+        one = self.layout("one", with_layers(base, [base.layers[0]]))
+        reports = [self.run_v2d(layout, "--check", "--json", cache="cache-" + name, expect=None).json()
+                   for name, layout in (("many", many), ("one", one))]
+        self.assertEqual(reports[0]["interpreter"], "/usr/bin/python3.11", reports[0])
+        for report in reports:
+            report.pop("base")
+        self.assertEqual(reports[0], reports[1])
+
+    def test_a_venv_refused_while_the_base_is_read_fails_with_its_own_message(self):
+        venv = self.path("venv")
+        h.run_tool(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
+        site = next(os.path.join(venv, "lib", d, "site-packages") for d in os.listdir(os.path.join(venv, "lib")))
+        home = self.path("home")
+        os.makedirs(home)
+        with open(os.path.join(site, "evil.pth"), "w") as f:
+            f.write(f"import os\n{home}\n")
+        self.venv = venv
+        out = self.path("out")
+        # A fresh cache: the base's layers are inflated and listed while relocation runs.
+        r = h.v2d("--no-project", "--cache-dir", self.path("cache"), "-b", h.bookworm_oci_ref(), "-o", f"oci:{out}:t",
+                  venv, expect=1, env=h.scrubbed_env(HOME=home))
+        self.assertIn(os.path.join(site, "evil.pth") + " line 2 names " + home, r.stderr, r.describe())
+        self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
+        self.assertNotIn("cancelled", r.stderr, r.describe())
+        self.assertFalse(os.path.exists(out), "an output was written")
+        self.assert_no_temporaries("cache")
+
+    def test_a_cold_build_shows_progress_while_the_base_is_read(self):
+        # A venv that relocates in moments, so the build waits for the base's layers.
+        venv = self.path("venv")
+        h.run_tool(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
+        # Progress is drawn on a terminal only: stderr is one here.
+        main, terminal = pty.openpty()
+        try:
+            p = subprocess.run([h.v2d_bin(), "--no-project", "--cache-dir", self.path("cache"), "-b",
+                                h.bookworm_oci_ref(), "-o", f"oci:{self.path('out')}:t", venv],
+                               stdout=subprocess.PIPE, stderr=terminal, env=h.scrubbed_env(), timeout=900)
+            os.close(terminal)
+            terminal = None
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(main, 65536)
+                except OSError:  # the terminal's other end is closed: all was read
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            if terminal is not None:
+                os.close(terminal)
+            os.close(main)
+        self.assertEqual(p.returncode, 0, shown.decode(errors="replace"))
+        self.assertIn(b"reading the base's layers: ", shown)
+
+    def test_a_wrong_guess_of_the_interpreter_is_corrected(self):
+        base = bookworm()
+
+        def python_image_env(config):
+            config = dict(config)
+            inner = dict(config.get("config") or {})
+            inner["Env"] = list(inner.get("Env") or []) + ["PYTHON_VERSION=3.11.2"]
+            config["config"] = inner
+            return config
+        misleading = self.layout("misleading", with_layers(base, [base.layers[0]], python_image_env))
+        plain = self.layout("plain", with_layers(base, [base.layers[0]]))
+        built = {}
+        for name, layout in (("misleading", misleading), ("plain", plain)):
+            out = self.path("out-" + name)
+            self.run_v2d(layout, "-o", f"oci:{out}:t", "-v", cache="cache-" + name)
+            built[name] = validate_image(out, tag="t")
+        layout = h.ImageLayout(self.path("out-misleading"))
+        venv_layers = built["misleading"].manifest["layers"][1:]
+        cfg = next(layout.layer_file(d, "opt/venv/pyvenv.cfg") for d in venv_layers
+                   if "opt/venv/pyvenv.cfg" in layout.layer_members(d))
+        self.assertIn(b"home = /usr/bin\n", cfg)
+        self.assertEqual([d["digest"] for d in venv_layers],
+                         [d["digest"] for d in built["plain"].manifest["layers"][1:]])
+
+
+if __name__ == "__main__":
+    unittest.main()
