@@ -10,22 +10,26 @@
 
 namespace venv2docker {
 
-PushResult push_image(const Image& image, const Reference& destination, const std::optional<MountSource>& mount_from,
+PushResult push_image(const Image& image, const Reference& destination, const std::vector<MountSource>& mount_from,
                       const RegistryOptions& options, const BlobStore& store, Reporter& reporter) {
   std::string where = destination.familiar();
   // The push scope goes first: some registries read only the first scope.
   ScopeSet scopes;
   scopes.add(push_scope(destination.repository));
-  std::string mount_repository;
-  const Reference* source = mount_from ? &mount_from->repository : nullptr;
-  if (source && source->registry == destination.registry && source->repository != destination.repository) {
-    mount_repository = source->repository;
-    scopes.add(pull_scope(mount_repository));
+  std::vector<const MountSource*> sources;  // on the destination's registry
+  for (const MountSource& source : mount_from) {
+    if (source.repository.registry != destination.registry) continue;
+    if (source.repository.repository == destination.repository) continue;
+    sources.push_back(&source);
+    scopes.add(pull_scope(source.repository.repository));
   }
   auto mountable = [&](const Descriptor& blob) {
-    if (mount_repository.empty()) return std::string{};
-    bool listed = std::find(mount_from->blobs.begin(), mount_from->blobs.end(), blob.digest) != mount_from->blobs.end();
-    return listed ? mount_repository : std::string{};
+    for (const MountSource* source : sources) {
+      if (std::find(source->blobs.begin(), source->blobs.end(), blob.digest) != source->blobs.end()) {
+        return source->repository.repository;
+      }
+    }
+    return std::string{};
   };
   RegistrySession session(destination, scopes, options, reporter, "pushing " + where);
   SharedReporter& shared = session.reporter();
