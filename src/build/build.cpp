@@ -58,14 +58,17 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   const fs::path build_dir = build_folder(options.build_dir, project);
   const std::vector<std::string> destinations =
       output_destinations(options.outputs, options.push, options.load, name, build_dir);
-  if (!options.check_only) check_output_destinations(destinations);  // before any long work
+  const std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
+  const RegistryOptions registry =
+      scope_credentials(options.registry, registry_pushed_to(options.push, name, options.outputs), base_ref);
+  if (!options.check_only) {  // before any long work
+    check_output_destinations(destinations);
+    check_push_destinations(destinations, name, base_repository(base_ref), registry, reporter);
+  }
   const BlobStore store(options.cache_dir.value_or(BlobStore::default_root()));
   const std::optional<PipStaging> pip = stage_pip(options.pip_requirements, venv, store, reporter);
 
-  const std::string base_ref = options.base.value_or("python:" + venv.python_version + "-slim");
   reporter.step("Reading base image " + base_ref);
-  const RegistryOptions registry =
-      scope_credentials(options.registry, registry_pushed_to(options.push, name, options.outputs), base_ref);
   RegistryCache cache({options.cache_from, options.cache_to, destinations, options.load, options.check_only},
                       registry, store, reporter);
   const BaseImage base = load_base_image(base_ref, platform, store, registry, reporter, cache.base_layer_skip(base_ref));

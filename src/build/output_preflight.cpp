@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <system_error>
 
+#include "build/output_targets.h"
 #include "image/layout_reference.h"
+#include "remote/registry_push.h"
 #include "util/error.h"
 #include "util/temporary_path.h"
 
@@ -84,6 +86,15 @@ void check_output_destinations(const std::vector<std::string>& destinations) {
       const fs::path file = destination.substr(15);
       if (!file.empty()) check_file_output(destination, file);
     }
+  }
+}
+
+void check_push_destinations(const std::vector<std::string>& destinations, const Reference& name,
+                             const std::optional<Reference>& base_repository, const RegistryOptions& registry,
+                             Reporter& reporter) {
+  for (const std::string& destination : destinations) {
+    if (!destination.starts_with("registry:")) continue;
+    check_push_access(push_target(destination.substr(9), name), base_repository, registry, reporter);
   }
 }
 

@@ -21,8 +21,7 @@ std::string file_safe(std::string text) {
 
 WrittenOutput push_to(const std::string& reference, const Image& image, const Reference& name,
                       const PushSettings& push, const BlobStore& store, Reporter& reporter) {
-  Reference target = Reference::parse_or_throw(reference, "--output registry:");
-  if (!target.tag && !target.digest) target.tag = name.tag_or_latest();
+  const Reference target = push_target(reference, name);
   PushResult pushed = push_image(image, target, push.mount_from, push.registry, store, reporter);
   reporter.step("Pushed " + pushed.reference + " " + pushed.digest.str() + " (" + std::to_string(pushed.uploaded) +
                 " blobs uploaded, " + std::to_string(pushed.mounted) + " mounted, " + std::to_string(pushed.existing) +
@@ -66,6 +65,12 @@ std::vector<std::string> output_destinations(const std::vector<std::string>& out
   return destinations;
 }
 
+Reference push_target(const std::string& reference, const Reference& name) {
+  Reference target = Reference::parse_or_throw(reference, "--output registry:");
+  if (!target.tag && !target.digest) target.tag = name.tag_or_latest();
+  return target;
+}
+
 std::optional<std::string> registry_pushed_to(bool push, const Reference& name, const std::vector<std::string>& outputs) {
   if (push) return name.registry;
   for (const auto& destination : outputs) {
@@ -75,8 +80,12 @@ std::optional<std::string> registry_pushed_to(bool push, const Reference& name, 
   return std::nullopt;
 }
 
+std::optional<Reference> base_repository(const std::string& base_ref) {
+  return is_registry_base(base_ref) ? Reference::parse(base_ref) : std::nullopt;
+}
+
 std::optional<MountSource> mount_source_for(const std::string& base_ref, const BaseImage& base) {
-  auto source = is_registry_base(base_ref) ? Reference::parse(base.name) : std::nullopt;
+  const std::optional<Reference> source = base_repository(base_ref);
   if (!source) return std::nullopt;
   MountSource mount{*source, {}};
   for (const auto& layer : base.image.layers) mount.blobs.push_back(layer.blob.digest);

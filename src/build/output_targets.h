@@ -35,9 +35,17 @@ bool writes_to_build_folder(const std::vector<std::string>& outputs, bool push, 
 std::vector<std::string> output_destinations(const std::vector<std::string>& outputs, bool push, bool load,
                                              const Reference& name, const std::filesystem::path& build_folder);
 
+/// The repository and tag a "registry:REFERENCE" destination pushes to
+/// (`reference` without "registry:"); with no tag or digest, `name`'s tag.
+Reference push_target(const std::string& reference, const Reference& name);
+
 /// The registry the image is pushed to, if any: --push's (the one in `name`),
 /// else the first registry: output's.
 std::optional<std::string> registry_pushed_to(bool push, const Reference& name, const std::vector<std::string>& outputs);
+
+/// The repository a registry base comes from, where a push to the same
+/// registry may mount its layers; nothing for other bases.
+std::optional<Reference> base_repository(const std::string& base_ref);
 
 /// What a push may mount instead of uploading: a registry base's layers, from
 /// its repository. Nothing for other bases.

@@ -7,6 +7,7 @@
 // is built aside and moved in whole (AtomicDirectory).
 #include <system_error>
 
+#include "image/document_shape.h"
 #include "image/oci_index.h"
 #include "image/oci_layout_writer.h"
 #include "image/reference.h"
@@ -55,12 +56,10 @@ ExistingLayout read_existing_layout(const fs::path& dir, const std::string& tag)
     refuse_to_replace(dir, "its oci-layout file does not say imageLayoutVersion 1.0.0");
   }
   if (!fs::is_regular_file(dir / "index.json")) refuse_to_replace(dir, "it has an oci-layout file but no index.json");
-  json index = parse_json(read_layout_document(dir / "index.json"), (dir / "index.json").string());
-  if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array()) {
-    refuse_to_replace(dir, "its index.json has no manifests list");
-  }
+  const json index = parse_json(read_layout_document(dir / "index.json"), (dir / "index.json").string());
+  // Checked as every index we read is, so the entries kept verbatim are descriptors.
+  check_index_shape(index, (dir / "index.json").string());
   for (const auto& entry : index["manifests"]) {
-    if (!entry.is_object()) refuse_to_replace(dir, "its index.json lists a manifest that is not a descriptor");
     // The entry under our tag is the one being replaced; all others stay as
     // they are, fields we do not know included.
     const json annotations = entry.value("annotations", json::object());

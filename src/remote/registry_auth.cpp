@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "net/http_client.h"
+#include "util/base64.h"
 #include "util/error.h"
 #include "util/text_util.h"
 
@@ -169,6 +170,34 @@ Token parse_token_response(const std::string& body, std::chrono::steady_clock::t
     seconds = std::max<long long>(value["expires_in"].get<long long>(), 1);
   }
   return Token{token, now + std::chrono::seconds(seconds)};
+}
+
+std::optional<std::vector<std::string>> token_grants(std::string_view token, const std::string& repository) {
+  const auto first_dot = token.find('.');
+  const auto second_dot = first_dot == std::string_view::npos ? first_dot : token.find('.', first_dot + 1);
+  if (second_dot == std::string_view::npos) return std::nullopt;
+  // base64url without padding, as JWTs are written.
+  std::string claims_text(token.substr(first_dot + 1, second_dot - first_dot - 1));
+  std::replace(claims_text.begin(), claims_text.end(), '-', '+');
+  std::replace(claims_text.begin(), claims_text.end(), '_', '/');
+  const std::optional<std::string> claims_json = base64_decode(claims_text);
+  if (!claims_json) return std::nullopt;
+  const nlohmann::json claims = nlohmann::json::parse(*claims_json, nullptr, false);
+  if (claims.is_discarded() || !claims.is_object() || !claims.contains("access") || !claims["access"].is_array()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> actions;
+  for (const auto& entry : claims["access"]) {
+    if (!entry.is_object() || entry.value("type", nlohmann::json()) != "repository" ||
+        entry.value("name", nlohmann::json()) != repository || !entry.contains("actions") ||
+        !entry["actions"].is_array()) {
+      continue;
+    }
+    for (const auto& action : entry["actions"]) {
+      if (action.is_string()) actions.push_back(action.get<std::string>());
+    }
+  }
+  return actions;
 }
 
 std::optional<std::string> TokenCache::get(const std::string& key, std::chrono::steady_clock::time_point now) {

@@ -65,6 +65,14 @@ struct Token {
 Token parse_token_response(const std::string& body, std::chrono::steady_clock::time_point now,
                            const std::string& where);
 
+/// The actions `token` grants on repository `repository`, when the token is a
+/// JWT that lists them (the "access" claim of the distribution token spec,
+/// which Docker Hub's and distribution's token services fill in); std::nullopt
+/// for an opaque token or one without that claim. Only reads what the token
+/// service says it granted, to fail before a long build: the signature is the
+/// registry's to check. Never throws.
+std::optional<std::vector<std::string>> token_grants(std::string_view token, const std::string& repository);
+
 /// Tokens by realm, service and scope set, dropped a little before they expire.
 class TokenCache {
  public:

@@ -10,19 +10,39 @@
 
 namespace venv2docker {
 
+namespace {
+
+// Whether a push to `destination` may mount from `source`: another
+// repository of the same registry.
+bool mountable_from(const Reference& destination, const Reference& source) {
+  return source.registry == destination.registry && source.repository != destination.repository;
+}
+
+// One set for the access check and the push, so that both ask the token
+// service the same question. The push scope goes first: some registries read
+// only the first scope.
+ScopeSet push_scopes(const Reference& destination, const std::vector<Reference>& mount_sources) {
+  ScopeSet scopes;
+  scopes.add(push_scope(destination.repository));
+  for (const Reference& source : mount_sources) {
+    if (mountable_from(destination, source)) scopes.add(pull_scope(source.repository));
+  }
+  return scopes;
+}
+
+}  // namespace
+
 PushResult push_image(const Image& image, const Reference& destination, const std::vector<MountSource>& mount_from,
                       const RegistryOptions& options, const BlobStore& store, Reporter& reporter) {
   std::string where = destination.familiar();
-  // The push scope goes first: some registries read only the first scope.
-  ScopeSet scopes;
-  scopes.add(push_scope(destination.repository));
   std::vector<const MountSource*> sources;  // on the destination's registry
+  std::vector<Reference> repositories;
   for (const MountSource& source : mount_from) {
-    if (source.repository.registry != destination.registry) continue;
-    if (source.repository.repository == destination.repository) continue;
+    if (!mountable_from(destination, source.repository)) continue;
     sources.push_back(&source);
-    scopes.add(pull_scope(source.repository.repository));
+    repositories.push_back(source.repository);
   }
+  const ScopeSet scopes = push_scopes(destination, repositories);
   auto mountable = [&](const Descriptor& blob) {
     for (const MountSource* source : sources) {
       if (std::find(source->blobs.begin(), source->blobs.end(), blob.digest) != source->blobs.end()) {
@@ -79,6 +99,15 @@ PushResult push_image(const Image& image, const Reference& destination, const st
   result.existing = counts[0];
   if (destination.digest) result.reference = destination.name() + "@" + target;
   return result;
+}
+
+void check_push_access(const Reference& destination, const std::optional<Reference>& mount_repository,
+                       const RegistryOptions& options, Reporter& reporter) {
+  std::vector<Reference> sources;
+  if (mount_repository) sources.push_back(*mount_repository);
+  RegistrySession session(destination, push_scopes(destination, sources), options, reporter,
+                          "checking push access to " + destination.familiar());
+  session.check_access(destination.repository, "push");
 }
 
 }  // namespace venv2docker

@@ -37,4 +37,12 @@ struct PushResult {
 PushResult push_image(const Image& image, const Reference& destination, const std::vector<MountSource>& mount_from,
                       const RegistryOptions& options, const BlobStore& store, Reporter& reporter);
 
+/// Asks `destination`'s registry, with the credentials and token scopes a
+/// push_image to it would use (`mount_repository`: the base's repository, as
+/// in MountSource), whether they may push there (RegistrySession::check_access:
+/// nothing is uploaded), so that a refused push fails before the long work of a
+/// build. Throws Error as push_image does.
+void check_push_access(const Reference& destination, const std::optional<Reference>& mount_repository,
+                       const RegistryOptions& options, Reporter& reporter);
+
 }  // namespace venv2docker

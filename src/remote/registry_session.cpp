@@ -376,17 +376,39 @@ void RegistrySession::note_warnings(const HttpResponse& response) {
   }
 }
 
-[[noreturn]] void RegistrySession::refused(const std::string& method, const std::string& url,
+[[noreturn]] void RegistrySession::refused(const RegistryRequest& request, const std::string& url,
                                            const HttpResponse& response) {
   std::lock_guard lock(m_mutex);
-  std::string what = method + " " + redact_url(url) + " answered " + describe_answer(response);
+  std::string what = request.method + " " + redact_url(url) + " answered " + describe_answer(response);
+  const bool reads = !request.for_push && (request.method == "GET" || request.method == "HEAD");
   if (m_credentials) {
     throw Error("registry " + m_registry + " refused the credentials from " + m_credentials->source + ": " + what,
-                "check that this account may " + std::string(method == "GET" || method == "HEAD" ? "pull from" : "push to") +
-                    " " + m_registry + "/" + m_repository);
+                "check the user name and password (docker login " + m_registry + "), and that this account may " +
+                    (reads ? "pull from " : "push to ") + m_registry + "/" + m_repository);
   }
   throw Error("registry " + m_registry + " wants credentials and none were found: " + what,
               "log in (docker login " + m_registry + "), or pass --creds USER:PASSWORD");
+}
+
+void RegistrySession::check_access(const std::string& repository, const std::string& action) {
+  RegistryRequest ping;
+  ping.target = "/v2/";
+  ping.max_body = 64 << 10;
+  ping.for_push = action == "push";
+  HttpResponse response = send(ping);
+  if (response.status != 200) fail(ping, response, "cannot check access to " + m_registry + "/" + repository);
+  const std::optional<std::string> header = authorization(false);
+  if (!header || !header->starts_with("Bearer ")) return;
+  const auto grants = token_grants(header->substr(7), repository);
+  if (!grants || std::find(grants->begin(), grants->end(), action) != grants->end()) return;
+  std::string granted;
+  for (const auto& grant : *grants) granted += (granted.empty() ? "" : ", ") + outside_text(grant, 40);
+  std::lock_guard lock(m_mutex);
+  const std::string whose = m_credentials ? "the credentials from " + m_credentials->source : "anonymous access";
+  throw Error("registry " + m_registry + " does not let " + whose + " " + action + " to " + repository +
+                  ": its token service granted " + (granted.empty() ? "nothing" : granted) + " there",
+              "use an account that may " + action + " to " + m_registry + "/" + repository +
+                  " (docker login " + m_registry + "), or choose another name with -n");
 }
 
 HttpResponse RegistrySession::send(const RegistryRequest& request) {
@@ -485,7 +507,7 @@ HttpOutcome RegistrySession::try_send(const RegistryRequest& request) {
         if (!wider) authorization(true);  // perhaps the token expired: get a fresh one, once
         continue;
       }
-      refused(method, url, response);
+      refused(request, url, response);
     }
     if (is_retriable_status(response.status) && attempt + 1 < attempts) {
       auto wait = m_retry.wait_after(response, attempt);

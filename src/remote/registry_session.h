@@ -53,6 +53,9 @@ struct RegistryRequest {
   std::size_t max_body = std::size_t{1} << 20;
   /// Safe to send more than once (false for a PATCH/PUT into an upload session).
   bool retry = true;
+  /// For the hint when the registry refuses our credentials: a request that
+  /// stands for a push (the access check) although its method reads.
+  bool for_push = false;
   std::function<void(std::uint64_t)> upload_progress;
 };
 
@@ -75,6 +78,14 @@ class RegistrySession {
   /// send(), but a connection that kept breaking (worth a fresh start: a new
   /// upload session) is a failure returned, not an Error thrown.
   HttpOutcome try_send(const RegistryRequest& request);
+  /// Asks, without sending anything else, whether our credentials may do
+  /// `action` ("push") in `repository`: an authorised GET /v2/ (a password the
+  /// registry or its token service refuses fails here, Basic and Bearer alike),
+  /// then, when the token lists what it grants (a JWT with the distribution
+  /// token spec's "access" claim), whether `action` is among the grants.
+  /// Throws Error naming the registry, the repository and the credentials'
+  /// source. A registry that wants no credentials passes.
+  void check_access(const std::string& repository, const std::string& action);
   /// Throws Error: "<doing>: <METHOD> <url> to registry R answered <status> (<errors>)".
   [[noreturn]] void fail(const RegistryRequest& request, const HttpResponse& response, const std::string& doing);
   /// The full (redacted) URL of a target, for messages.
@@ -91,7 +102,7 @@ class RegistrySession {
   std::optional<std::string> authorization(bool force_new);
   std::string fetch_token(const Challenge& challenge, const ScopeSet& scopes);
   const Credentials* credentials();
-  [[noreturn]] void refused(const std::string& method, const std::string& url, const HttpResponse& response);
+  [[noreturn]] void refused(const RegistryRequest& request, const std::string& url, const HttpResponse& response);
   void note_warnings(const HttpResponse& response);
 
   std::string m_registry;

@@ -1,5 +1,5 @@
-// A registry's WWW-Authenticate header values (one a line), and a token
-// service's answer (the same bytes).
+// A registry's WWW-Authenticate header values (one a line), a token
+// service's answer, and a token whose grants are read (the same bytes).
 #include <chrono>
 #include <vector>
 
@@ -25,5 +25,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   });
   fuzz::refusal_allowed(
       [&] { (void)parse_token_response(std::string(text), std::chrono::steady_clock::now(), "fuzz token service"); });
+  (void)token_grants(text, "library/python");
   return 0;
 }

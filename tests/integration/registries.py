@@ -20,6 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PY = "/usr/bin/python3"
 USER, PASSWORD = "v2d-user", "v2d-pass-Secret1"
 REFRESH_TOKEN = "v2d-refresh-token-Secret2"
+# An account the token service lets pull but never push.
+READER, READER_PASSWORD = "v2d-reader", "v2d-reader-Secret5"
 
 
 class SetupError(AssertionError):
@@ -142,7 +144,8 @@ def start_token_service(folder):
          "-subj", "/CN=v2d token signer"])
     users = os.path.join(folder, "users.json")
     with open(users, "w") as f:
-        json.dump({"users": {USER: PASSWORD}, "refresh_tokens": {REFRESH_TOKEN: USER}}, f)
+        json.dump({"users": {USER: PASSWORD, READER: READER_PASSWORD}, "refresh_tokens": {REFRESH_TOKEN: USER},
+                   "pull_only": [READER]}, f)
     port = free_port()
     log = os.path.join(folder, "token.log")
     requests = os.path.join(folder, "requests.jsonl")

@@ -3,11 +3,13 @@
 it whatever moment a build into it is killed (SIGKILL at random moments, seeded, and at
 the exact windows the test-only VENV2DOCKER_TEST_KILL_AT points name); the next normal
 run leaves no temporary of a killed run in the cache or beside the layout; SIGINT and
-SIGTERM end a build with 130 and 143, nothing half-written and every temporary removed."""
+SIGTERM end a build with 130 and 143, nothing half-written and every temporary removed,
+also while a child (pip) runs: the child is ended too."""
 import os
 import random
 import shutil
 import signal
+import socket
 import sys
 import time
 import unittest
@@ -131,6 +133,54 @@ class Kills(h.Case):
                 with open(os.path.join(self.layout, "index.json"), "rb") as f:
                     self.assertEqual(f.read(), index_before, "the layout changed")
                 self.assertSurvived(f"{sig.name}")
+
+    def test_sigterm_while_pip_runs(self):
+        # An index that accepts connections and never answers keeps `--pip`'s pip
+        # waiting, for as long as its timeouts allow: the moment to be cancelled.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        self.addCleanup(silent.close)
+        requirements = self.path("requirements-image.txt")
+        with open(requirements, "w") as f:
+            f.write(f"--index-url http://127.0.0.1:{silent.getsockname()[1]}/simple\nv2d-never-served\n")
+        with open(os.path.join(self.layout, "index.json"), "rb") as f:
+            index_before = f.read()
+        Kills.runs += 1
+        work = self.path(f"pip-{Kills.runs}")
+        os.makedirs(work)
+        proc = s.start(s.build_args(self.cache, self.layout, "new", extra=("--pip", requirements)), work)
+        deadline = time.monotonic() + 300
+        pip = []
+        while not pip and proc.poll() is None:
+            self.assertLess(time.monotonic(), deadline, "pip never started")
+            pip = children_running(proc.pid, b"pip")
+            time.sleep(0.05)
+        self.assertIsNone(proc.poll(), "the build ended before pip ran" + s.logs(proc))
+        proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(timeout=120), 143, s.logs(proc))
+        for pid in pip:
+            self.assertFalse(os.path.exists(f"/proc/{pid}"), f"pip (pid {pid}) outlived the cancelled run")
+        self.assertEqual(s.temporaries(self.cache), [], "temporaries left in the cache")
+        self.assertEqual(s.beside_layout(self.layout), [], "temporaries left beside the layout")
+        with open(os.path.join(self.layout, "index.json"), "rb") as f:
+            self.assertEqual(f.read(), index_before, "the layout changed")
+
+
+def children_running(parent, word):
+    """Pids of `parent`'s living children whose command line holds `word`."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and fields[0] != b"Z" and word in cmdline:
+            found.append(int(pid))
+    return found
 
 
 if __name__ == "__main__":

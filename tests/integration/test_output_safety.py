@@ -3,7 +3,8 @@
 made (it holds a marker), never ".", nor a folder the user named that already existed;
 and an output that cannot be written (a file where a folder must be, a folder where the
 file goes, a read-only folder) is refused before the base is read, by the path the user
-gave, never a temporary name."""
+gave, never a temporary name; and a push whose credentials the registry refuses fails
+before the base is read as well."""
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+import registries as r  # noqa: E402
 
 MARKER = ".venv2docker-build-folder"
 # A base that does not exist: an output refused before the base is read names the output.
@@ -123,6 +125,79 @@ class OutputsCheckedFirst(h.Case):
             with self.subTest(output=out):
                 self.assertRefusedFirst(self.run_to(out, wrap=wrap), out, "Read-only file system")
         self.assertEqual(snapshot(ro), ["layout"])
+
+
+
+class PushCredentialsCheckedFirst(h.Case):
+    """A push's credentials are asked about before the base is read, with one
+    authorised GET /v2/ and nothing sent: a token registry (a wrong password, an
+    account its token service lets only pull) and a Basic one (a wrong password)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tokens, token_config = r.start_token_service(os.path.join(cls.ctmp, "tokens"))
+        cls.addClassCleanup(cls.tokens.stop)
+        cls.registry = r.start_registry(os.path.join(cls.ctmp, "registry"), token=token_config)
+        cls.addClassCleanup(cls.registry.stop)
+        cls.ca, crt, key = r.make_ca(os.path.join(cls.ctmp, "ca"))
+        cls.basic = r.start_registry(os.path.join(cls.ctmp, "basic"), tls=(crt, key), htpasswd=True)
+        cls.addClassCleanup(cls.basic.stop)
+
+    def push(self, registry, user, password, *extra):
+        f = h.fixtures()
+        env = h.scrubbed_env()
+        env["DOCKER_CONFIG"] = self.path("no-docker-config")
+        argv = [h.v2d_bin(), "--cache-dir", self.path("cache"), "-b", MISSING_BASE, "--project", f["V2D_PROJECT"],
+                "--push", "-n", f"{registry.addr}/pushed/app", "-t", "1", "--creds", f"{user}:{password}", *extra,
+                f["V2D_VENV_DEMO"]]
+        p = subprocess.run(argv, cwd=self.tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           timeout=600)
+        return h.Result(argv, p)
+
+    def assertRefusedFirst(self, res, registry, password):
+        self.assertEqual(res.returncode, 1, res.describe())
+        self.assertIn("venv2docker: error: registry " + registry.addr, res.stderr, res.describe())
+        self.assertNotIn("nonexistent-v2d-base", res.stderr, "the base was read before the push was checked")
+        self.assertNotIn(password, res.stderr + res.stdout)
+        self.assertFalse(os.path.exists(self.path("cache")), "work started before the push was checked")
+
+    def assertNothingSent(self, registry):
+        # The registry's own log: reads only, and its storage holds no repository.
+        with open(registry.log, errors="replace") as f:
+            requests = [line for line in f if '"GET /v2/' in line or '"POST /v2/' in line or '"PUT /v2/' in line or
+                        '"PATCH /v2/' in line or '"DELETE /v2/' in line]
+        self.assertTrue(requests, "the push access was never asked about")
+        self.assertEqual([line for line in requests if '"GET /v2/' not in line], [], requests)
+        self.assertFalse(os.path.exists(os.path.join(registry.folder, "data", "docker", "registry", "v2",
+                                                     "repositories", "pushed")))
+
+    def test_a_wrong_password_fails_before_the_base_is_read(self):
+        res = self.push(self.registry, r.USER, "not-the-password")
+        self.assertRefusedFirst(res, self.registry, "not-the-password")
+        self.assertIn("refused the credentials from --creds", res.stderr, res.describe())
+
+    def test_an_account_that_may_only_pull_fails_before_the_base_is_read(self):
+        res = self.push(self.registry, r.READER, r.READER_PASSWORD)
+        self.assertRefusedFirst(res, self.registry, r.READER_PASSWORD)
+        self.assertIn("does not let the credentials from --creds push to pushed/app: its token service granted pull",
+                      res.stderr, res.describe())
+        self.assertIn("hint: use an account that may push to", res.stderr, res.describe())
+
+    def test_a_wrong_basic_password_fails_before_the_base_is_read_with_a_push_hint(self):
+        res = self.push(self.basic, r.USER, "not-the-password", "--ca-cert", self.ca)
+        self.assertRefusedFirst(res, self.basic, "not-the-password")
+        self.assertIn("refused the credentials from --creds", res.stderr, res.describe())
+        self.assertIn("may push to " + self.basic.addr + "/pushed/app", res.stderr, res.describe())
+        self.assertNothingSent(self.basic)
+
+    def test_accepted_credentials_go_on_having_sent_nothing(self):
+        res = self.push(self.registry, r.USER, r.PASSWORD)
+        self.assertEqual(res.returncode, 1, res.describe())
+        self.assertIn("nonexistent-v2d-base", res.stderr, "with credentials that may push, the build goes on")
+        self.assertNothingSent(self.registry)
+        log = r.read_log(self.tokens.requests)
+        self.assertIn(f"repository:pushed/app:pull,push", [s for e in log for s in e["scopes"]], log)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ usage: token_service.py PORT KEY_PEM CERT_PEM ISSUER USERS_JSON LOG
 - GET /token?service=S&scope=...&account=U with Basic credentials (OAuth2 "GET" form)
 - POST /token, form grant_type=password (username/password) or
   grant_type=refresh_token (refresh_token = an identity token from USERS_JSON)
-USERS_JSON: {"users": {"name": "password"}, "refresh_tokens": {"token": "name"}}.
-Valid credentials get every action they ask for; anonymous requests and bad
-credentials get 401. Every request is appended to LOG as one JSON line
+USERS_JSON: {"users": {"name": "password"}, "refresh_tokens": {"token": "name"},
+"pull_only": ["name"]}.
+Valid credentials get every action they ask for, except that users listed in
+pull_only get only "pull" (as a public registry answers an account that may read
+a repository but not write it); anonymous requests and bad credentials get 401. Every request is appended to LOG as one JSON line
 (method, grant, account, scopes; never secrets).
 Tokens are RS256 JWTs with the signing certificate in the x5c header, which
 docker-registry checks against its rootcertbundle (the same certificate).
@@ -42,20 +44,22 @@ def log(entry):
         f.write(json.dumps(entry) + "\n")
 
 
-def access_of(scopes):
+def access_of(scopes, account):
+    pull_only = account in DB.get("pull_only", [])
     out = []
     for scope in scopes:
         parts = scope.split(":")
         if len(parts) < 3:
             continue
-        out.append({"type": parts[0], "name": ":".join(parts[1:-1]), "actions": parts[-1].split(",")})
+        actions = [a for a in parts[-1].split(",") if not pull_only or a == "pull"]
+        out.append({"type": parts[0], "name": ":".join(parts[1:-1]), "actions": actions})
     return out
 
 
 def make_token(service, account, scopes):
     now = int(time.time())
     claims = {"iss": ISSUER, "sub": account, "aud": service, "exp": now + 300, "nbf": now - 10, "iat": now,
-              "jti": uuid.uuid4().hex, "access": access_of(scopes)}
+              "jti": uuid.uuid4().hex, "access": access_of(scopes, account)}
     headers = {"x5c": [base64.b64encode(CERT_DER).decode()]}
     return jwt.encode(claims, PRIVATE_KEY, algorithm="RS256", headers=headers)
 

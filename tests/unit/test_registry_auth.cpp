@@ -2,9 +2,11 @@
 // realm safety, loopback detection.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <thread>
 
 #include "remote/registry_auth.h"
+#include "util/base64.h"
 #include "util/error.h"
 
 using namespace venv2docker;
@@ -140,4 +142,40 @@ TEST_CASE("registry answers are described with their error JSON, cut to size") {
 TEST_CASE("which statuses are worth another try") {
   for (long status : {408, 429, 499, 500, 502, 503, 504, 522}) CHECK(is_retriable_status(status));
   for (long status : {200, 201, 202, 400, 401, 403, 404, 405, 413, 416, 501}) CHECK_FALSE(is_retriable_status(status));
+}
+
+namespace {
+
+// A JWT as a token service writes it; the signature is never read.
+std::string jwt_with_claims(const std::string& claims_json) {
+  auto url_safe = [](std::string text) {
+    while (!text.empty() && text.back() == '=') text.pop_back();
+    std::replace(text.begin(), text.end(), '+', '-');
+    std::replace(text.begin(), text.end(), '/', '_');
+    return text;
+  };
+  return url_safe(base64_encode(R"({"alg":"RS256","typ":"JWT"})")) + "." + url_safe(base64_encode(claims_json)) +
+         ".c2lnbmF0dXJl";
+}
+
+}  // namespace
+
+TEST_CASE("a token's grants are read from its access claim, for the repository asked about") {
+  const std::string token = jwt_with_claims(
+      R"({"sub":"alice","access":[{"type":"repository","name":"library/python","actions":["pull"]},)"
+      R"({"type":"repository","name":"team/app","actions":["pull","push"]},{"type":"registry","name":"catalog","actions":["*"]}]})");
+  CHECK(token_grants(token, "team/app") == std::vector<std::string>{"pull", "push"});
+  CHECK(token_grants(token, "library/python") == std::vector<std::string>{"pull"});
+  CHECK(token_grants(token, "other/repo") == std::vector<std::string>{});
+}
+
+TEST_CASE("a token that does not list its grants says nothing about them") {
+  CHECK_FALSE(token_grants("opaque-token-value", "team/app"));
+  CHECK_FALSE(token_grants(jwt_with_claims(R"({"sub":"alice"})"), "team/app"));
+  CHECK_FALSE(token_grants(jwt_with_claims(R"({"access":"everything"})"), "team/app"));
+  CHECK_FALSE(token_grants("a.!!!not-base64!!!.b", "team/app"));
+  CHECK_FALSE(token_grants(jwt_with_claims("[1, 2"), "team/app"));
+  // Entries of the wrong shape are passed over, not trusted.
+  CHECK(token_grants(jwt_with_claims(R"({"access":[7,{"type":"repository","name":"team/app","actions":"push"}]})"),
+                     "team/app") == std::vector<std::string>{});
 }
