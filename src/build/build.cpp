@@ -11,6 +11,7 @@
 #include "build/new_layers.h"
 #include "build/output_preflight.h"
 #include "build/pip_stage.h"
+#include "build/registry_cache.h"
 #include "build/venv_and_project.h"
 #include "build/venv_stage.h"
 #include "image/platform.h"
@@ -69,7 +70,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   const std::optional<PipStaging> pip = stage_pip(options.pip_requirements, venv, store, reporter);
 
   reporter.step("Reading base image " + base_ref);
-  const BaseImage base = load_base_image(base_ref, platform, store, registry, reporter);
+  RegistryCache cache({options.cache_from, options.cache_to, destinations, options.load, options.check_only},
+                      registry, store, reporter);
+  const BaseImage base = load_base_image(base_ref, platform, store, registry, reporter, cache.base_layer_skip(base_ref));
   const bool host_interpreter = wants_host_interpreter(options.python_from);
   BaseFilesJob base_files_job(base, store);
   // --apt's layer sits below the venv (its files are in the venv's key and
@@ -86,7 +89,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   }
   const std::vector<std::string> apt_installed = apt ? apt->installed : std::vector<std::string>{};
 
-  const LayerOptions layer_options = new_layer_options(options.epoch, options.threads, options.compression_level);
+  LayerOptions layer_options = new_layer_options(options.epoch, options.threads, options.compression_level);
+  layer_options.shared = cache.shared();
   const VenvStageSettings stage_settings{options.venv_path, options.project_path, options.excludes, host_interpreter,
                                          options.max_layers, layer_options, !options.check_only};
   VenvStageInputs stage_inputs{venv, project, base, apt, pip, interpreter};
@@ -123,10 +127,12 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
                                      options.epoch, options.annotations, store);
 
   if (writes_to_build_folder(options.outputs, options.push, options.load)) make_build_folder(build_dir);
-  const PushSettings push{registry, mount_source_for(base_ref, base)};
+  PushSettings push{registry, cache.mount_sources()};
+  if (std::optional<MountSource> base_layers = mount_source_for(base_ref, base)) push.mount_from.push_back(*base_layers);
   BuildResult result{name, image, write_outputs(destinations, image, name, push, store, reporter), std::nullopt,
                      report, apt_installed};
   if (options.load) result.loaded = load_into_docker(image, name, result.outputs, store, reporter);
+  cache.write(image, base, push.mount_from);
   return result;
 }
 

@@ -50,6 +50,8 @@ struct BuildOptions {
   RegistryOptions registry;                  // pulling the base and pushing (see remote/registry_options.h)
   unsigned max_layers = k_default_max_venv_layers;  // --max-layers: the venv's layers at most (1: one layer)
   AptOptions apt;                            // --apt and its --apt-* options
+  std::vector<std::string> cache_from;       // --cache-from REF: registry cache records read (build/registry_cache.h)
+  std::optional<std::string> cache_to;       // --cache-to REF: where this build's record goes
 };
 
 struct BuildResult {

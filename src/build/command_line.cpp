@@ -115,6 +115,14 @@ void add_registry_flags(CLI::App& app, BuildOptions& options, RawFlags& raw) {
   app.add_option("--ca-cert", raw.ca_certs,
                  "Trust this CA certificate (PEM) for registries, besides the system's and "
                  "/etc/docker/certs.d/HOST[:PORT]/*.crt; repeatable")->allow_extra_args(false)->group(k_registry_group);
+  app.add_option("--cache-from", options.cache_from,
+                 "Read the registry cache record at REF (written by --cache-to): layers it names are not compressed, "
+                 "base layers it lists not downloaded, when every output is a push to its registry; a missing or "
+                 "damaged record is a warning. Repeatable")
+      ->allow_extra_args(false)->group(k_registry_group);
+  app.add_option("--cache-to", options.cache_to,
+                 "After the build, push a cache record to REF (an OCI artifact) for other runners' --cache-from")
+      ->group(k_registry_group);
 }
 
 void add_runtime_flags(CLI::App& app, RuntimeOptions& runtime, std::vector<std::string>& annotations) {

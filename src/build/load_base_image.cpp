@@ -12,7 +12,8 @@
 namespace venv2docker {
 
 BaseImage load_base_image(const std::string& base, const PlatformRequest& platform, const BlobStore& store,
-                          const RegistryOptions& registry, Reporter& reporter) {
+                          const RegistryOptions& registry, Reporter& reporter,
+                          const std::function<bool(const Digest&)>& skip_layer) {
   if (base == "scratch") return scratch_image(store, platform.platform);
   if (base.starts_with("oci:")) {
     auto [dir, tag] = split_layout_reference(base.substr(4));
@@ -30,17 +31,21 @@ BaseImage load_base_image(const std::string& base, const PlatformRequest& platfo
                      "use a registry reference (python:3.11-slim, localhost:5000/x:tag, name@sha256:...), "
                      "oci:DIR[:TAG], docker-archive:FILE or scratch");
   }
-  return pull_image(*reference, registry, platform, store, reporter);
+  return pull_image(*reference, registry, platform, store, reporter, skip_layer);
 }
 
 bool is_registry_base(const std::string& base) {
   return base != "scratch" && !base.starts_with("oci:") && !base.starts_with("docker-archive:");
 }
 
-FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
+ContentSelection base_content_selection() {
   ContentSelection contents = checked_contents();
   contents.add(debian::apt_config_contents());
-  return FileIndex::of_image(base.image, contents, store, watch);
+  return contents;
+}
+
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
+  return FileIndex::of_image(base.image, base_content_selection(), store, watch);
 }
 
 }  // namespace venv2docker

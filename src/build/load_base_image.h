@@ -2,6 +2,8 @@
 // the build reads them.
 #pragma once
 
+#include <functional>
+
 #include <string>
 
 #include "image/base_image.h"
@@ -17,11 +19,17 @@ class Reporter;
 /// reference ("python:3.11-slim", "localhost:5000/x@sha256:...") pulled with
 /// `registry` options (remote/registry_pull.h). Throws UsageError for something
 /// that is none of these.
+/// `skip_layer` as pull_image takes it (a registry base only).
 BaseImage load_base_image(const std::string& base, const PlatformRequest& platform, const BlobStore& store,
-                          const RegistryOptions& registry, Reporter& reporter);
+                          const RegistryOptions& registry, Reporter& reporter,
+                          const std::function<bool(const Digest&)>& skip_layer = {});
 
 /// True when `base` names a registry image (neither scratch nor a local source).
 bool is_registry_base(const std::string& base);
+
+/// The files whose bytes the checks and --apt read from a base: what
+/// base_file_index keeps, and what a registry cache's listings must hold.
+ContentSelection base_content_selection();
 
 /// The file index of `base`, with the bytes of the files the checks and
 /// --apt read (checked_contents, apt_config_contents). Throws Error as

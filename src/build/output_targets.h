@@ -54,7 +54,7 @@ std::optional<MountSource> mount_source_for(const std::string& base_ref, const B
 /// How pushes go: the registry options, and what they may mount.
 struct PushSettings {
   const RegistryOptions& registry;
-  std::optional<MountSource> mount_from;
+  std::vector<MountSource> mount_from;  // the base's repository, registry caches'
 };
 
 /// Writes `image` (named `name`) to each destination in turn. Throws

@@ -6,7 +6,9 @@
 #include <string_view>
 #include <thread>
 
+#include "layer/content_layer_key.h"
 #include "layer/gzip_parallel.h"
+#include "layer/shared_layers.h"
 #include "store/cache_record.h"
 #include "util/error.h"
 #include "util/parallel_jobs.h"
@@ -71,12 +73,20 @@ void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore&
                       {"diff_id", layer.diff_id.str()}});
 }
 
-Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,
-                         bool* reused) {
-  sort_entries(entries);
+namespace {
+
+// The local cache, then the layers shared through a registry, then the write.
+Layer write_layer_looked_up(std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store,
+                            const std::optional<Digest>& content_key, bool* reused) {
   const std::optional<CacheKey> key = layer_cache_key(entries, options);
   if (key) {
     if (auto layer = find_cached_layer(key->digest, store)) {
+      if (reused) *reused = true;
+      return *layer;
+    }
+  }
+  if (content_key) {
+    if (auto layer = options.shared->find(*content_key)) {
       if (reused) *reused = true;
       return *layer;
     }
@@ -86,6 +96,19 @@ Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& op
   // write_layer has committed the blob, so a concurrent build that finds this
   // record also finds its blob.
   if (key && key->settled) record_cached_layer(key->digest, layer, store);
+  return layer;
+}
+
+}  // namespace
+
+Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,
+                         bool* reused) {
+  sort_entries(entries);
+  // Read before the write consumes the entries; costs one read of the files.
+  const std::optional<Digest> content_key =
+      options.shared ? content_layer_key(entries, options) : std::optional<Digest>();
+  Layer layer = write_layer_looked_up(entries, options, store, content_key, reused);
+  if (content_key) options.shared->learn(*content_key, layer);
   return layer;
 }
 

@@ -102,6 +102,21 @@ void require_selected_bytes_within(std::uint64_t bytes, const std::string& where
               "a base with this much apt configuration is broken or hostile; use another base");
 }
 
+std::optional<json> cached_listing_body(const Digest& digest, const ContentSelection& contents,
+                                       const BlobStore& store) {
+  std::optional<json> body = read_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record);
+  if (!body || !decode(*body, contents)) return std::nullopt;
+  return body;
+}
+
+bool adopt_listing_body(const Digest& digest, const json& body, const ContentSelection& contents,
+                        const BlobStore& store) {
+  // Checked as a record read back would be: one that does not decode would
+  // send the index to a layer this build did not download.
+  if (!decode(body, contents)) return false;
+  return write_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record, body);
+}
+
 LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
                                 const ReadWatch& watch) {
   const fs::path cached = cache_record_path(store.root(), "listings", digest);

@@ -9,6 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
 #include "layer/content_selection.h"
 #include "layer/file_index.h"
 #include "store/blob_store.h"
@@ -22,6 +26,17 @@ using LayerListing = std::vector<std::pair<std::string, IndexedFile>>;
 /// Error naming the layer when it is not a tar, or once watch.cancelled is set.
 LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
                                 const ReadWatch& watch = {});
+
+/// The body of the listing cached for layer `digest` with `contents`'
+/// selection, as it is kept (for a registry cache record), when there is one.
+std::optional<nlohmann::json> cached_listing_body(const Digest& digest, const ContentSelection& contents,
+                                                  const BlobStore& store);
+
+/// Keeps `body` (from cached_listing_body on another machine) as the listing
+/// of layer `digest`, when it decodes as one for `contents`: that layer need
+/// not be read here then. Returns whether it was kept.
+bool adopt_listing_body(const Digest& digest, const nlohmann::json& body, const ContentSelection& contents,
+                        const BlobStore& store);
 
 /// Throws Error naming `where` (a layer, the layers up to one) when the
 /// selected files' `bytes` pass k_max_selected_bytes.

@@ -16,6 +16,8 @@
 
 namespace venv2docker {
 
+class SharedLayers;
+
 struct LayerOptions {
   std::int64_t mtime = k_default_epoch;
   unsigned threads = 0;  // 0: one per core
@@ -26,6 +28,9 @@ struct LayerOptions {
   /// Looked at before each entry: once true, the write stops with an Error
   /// and stores nothing. Never changes the bytes of a layer that completes.
   const std::atomic<bool>* cancelled = nullptr;
+  /// Layers shared through a registry (--cache-from/--cache-to), asked and
+  /// told by write_layer_cached; null without them. Never changes the bytes.
+  SharedLayers* shared = nullptr;
 };
 
 /// Writes `entries` (missing parent folders are added, order is normalised)

@@ -74,7 +74,7 @@ ManifestDocument fetch_manifest(RegistrySession& session, const std::string& rep
 }  // namespace
 
 BaseImage pull_image(const Reference& reference, const RegistryOptions& options, const PlatformRequest& platform,
-                     const BlobStore& store, Reporter& reporter) {
+                     const BlobStore& store, Reporter& reporter, const std::function<bool(const Digest&)>& skip_layer) {
   std::string where = reference.familiar();
   ScopeSet scopes;
   scopes.add(pull_scope(reference.repository));
@@ -106,7 +106,8 @@ BaseImage pull_image(const Reference& reference, const RegistryOptions& options,
   std::vector<Descriptor> missing;
   for (const auto& layer : image.layers) {
     bool listed = std::any_of(missing.begin(), missing.end(), [&](const Descriptor& d) { return d.digest == layer.blob.digest; });
-    if (!listed && !store.has(layer.blob.digest)) missing.push_back(layer.blob);
+    const bool skipped = skip_layer && skip_layer(layer.blob.digest);
+    if (!listed && !skipped && !store.has(layer.blob.digest)) missing.push_back(layer.blob);
   }
   if (!missing.empty()) {
     run_jobs(missing.size(), options.parallelism,

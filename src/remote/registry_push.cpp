@@ -12,38 +12,44 @@ namespace venv2docker {
 
 namespace {
 
-// The repository blobs may be mounted from: the base's, when it is another
-// repository of the same registry; else "".
-std::string mountable_repository(const Reference& destination, const std::optional<Reference>& source) {
-  if (source && source->registry == destination.registry && source->repository != destination.repository) {
-    return source->repository;
-  }
-  return {};
+// Whether a push to `destination` may mount from `source`: another
+// repository of the same registry.
+bool mountable_from(const Reference& destination, const Reference& source) {
+  return source.registry == destination.registry && source.repository != destination.repository;
 }
 
 // One set for the access check and the push, so that both ask the token
 // service the same question. The push scope goes first: some registries read
 // only the first scope.
-ScopeSet push_scopes(const Reference& destination, const std::optional<Reference>& mount_source) {
+ScopeSet push_scopes(const Reference& destination, const std::vector<Reference>& mount_sources) {
   ScopeSet scopes;
   scopes.add(push_scope(destination.repository));
-  const std::string mount_repository = mountable_repository(destination, mount_source);
-  if (!mount_repository.empty()) scopes.add(pull_scope(mount_repository));
+  for (const Reference& source : mount_sources) {
+    if (mountable_from(destination, source)) scopes.add(pull_scope(source.repository));
+  }
   return scopes;
 }
 
 }  // namespace
 
-PushResult push_image(const Image& image, const Reference& destination, const std::optional<MountSource>& mount_from,
+PushResult push_image(const Image& image, const Reference& destination, const std::vector<MountSource>& mount_from,
                       const RegistryOptions& options, const BlobStore& store, Reporter& reporter) {
   std::string where = destination.familiar();
-  const std::optional<Reference> source = mount_from ? std::optional(mount_from->repository) : std::nullopt;
-  const ScopeSet scopes = push_scopes(destination, source);
-  const std::string mount_repository = mountable_repository(destination, source);
+  std::vector<const MountSource*> sources;  // on the destination's registry
+  std::vector<Reference> repositories;
+  for (const MountSource& source : mount_from) {
+    if (!mountable_from(destination, source.repository)) continue;
+    sources.push_back(&source);
+    repositories.push_back(source.repository);
+  }
+  const ScopeSet scopes = push_scopes(destination, repositories);
   auto mountable = [&](const Descriptor& blob) {
-    if (mount_repository.empty()) return std::string{};
-    bool listed = std::find(mount_from->blobs.begin(), mount_from->blobs.end(), blob.digest) != mount_from->blobs.end();
-    return listed ? mount_repository : std::string{};
+    for (const MountSource* source : sources) {
+      if (std::find(source->blobs.begin(), source->blobs.end(), blob.digest) != source->blobs.end()) {
+        return source->repository.repository;
+      }
+    }
+    return std::string{};
   };
   RegistrySession session(destination, scopes, options, reporter, "pushing " + where);
   SharedReporter& shared = session.reporter();
@@ -97,7 +103,9 @@ PushResult push_image(const Image& image, const Reference& destination, const st
 
 void check_push_access(const Reference& destination, const std::optional<Reference>& mount_repository,
                        const RegistryOptions& options, Reporter& reporter) {
-  RegistrySession session(destination, push_scopes(destination, mount_repository), options, reporter,
+  std::vector<Reference> sources;
+  if (mount_repository) sources.push_back(*mount_repository);
+  RegistrySession session(destination, push_scopes(destination, sources), options, reporter,
                           "checking push access to " + destination.familiar());
   session.check_access(destination.repository, "push");
 }

@@ -28,12 +28,13 @@ struct PushResult {
   unsigned existing = 0;  // blobs the registry already had
 };
 
-/// Pushes `image` (its blobs are in `store`) to `destination` (its tag, or
-/// "latest"; a digest reference pushes by digest only): blobs the registry
-/// has are skipped, blobs of `mount_from` (the base's repository, same
-/// registry) are mounted when the registry allows, the rest uploaded in
-/// parallel; then the manifest. Throws Error as pull_image does.
-PushResult push_image(const Image& image, const Reference& destination, const std::optional<MountSource>& mount_from,
+/// Pushes `image` (its blobs are in `store`, or in a repository of
+/// `mount_from`) to `destination` (its tag, or "latest"; a digest reference
+/// pushes by digest only): blobs the registry has are skipped, blobs listed
+/// in `mount_from` (the base's repository, a registry cache's; those of the
+/// destination's registry count) are mounted when the registry allows, the
+/// rest uploaded in parallel; then the manifest. Throws Error as pull_image does.
+PushResult push_image(const Image& image, const Reference& destination, const std::vector<MountSource>& mount_from,
                       const RegistryOptions& options, const BlobStore& store, Reporter& reporter);
 
 /// Asks `destination`'s registry, with the credentials and token scopes a

@@ -16,8 +16,8 @@ PLAN_JSON is re-read on every request, so a test can change it between runs:
 - redirect_blobs: "http://host:port": every blob GET answered 307 to that origin, same path
   (as registries send blob downloads to object storage)
 LOG gets one JSON line per request: method, path (query dropped), query keys,
-status sent, fault applied, request body size, whether it carried Authorization,
-and when it arrived (time.monotonic(), for the waits between tries).
+status sent, fault applied, request body size, response body size (`sent`, for answers
+passed on from upstream), whether it carried Authorization, and when it arrived (time.monotonic(), for the waits between tries).
 """
 import http.client
 import json
@@ -110,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
         data = response.read() if self.command != "HEAD" else b""
         if p.get("tamper_blobs") and self.command == "GET" and "/blobs/" in url.path and response.status == 200 and data:
             data = bytes([data[0] ^ 0xFF]) + data[1:]
-        log(dict(entry, status=response.status))
+        log(dict(entry, status=response.status, sent=len(data)))
         self.send_response(response.status)
         for k, v in response.getheaders():
             if k.lower() not in HOP:

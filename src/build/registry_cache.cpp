@@ -1,0 +1,173 @@
+#include "build/registry_cache.h"
+
+#include <algorithm>
+#include <set>
+
+#include "build/load_base_image.h"
+#include "layer/layer_listing.h"
+#include "remote/registry_artifact.h"
+#include "util/error.h"
+
+namespace venv2docker {
+
+namespace {
+
+Reference cache_reference(const std::string& ref, const char* flag) {
+  std::optional<Reference> reference = Reference::parse(ref);
+  if (!reference) {
+    throw UsageError(std::string(flag) + " \"" + ref + "\" is not an image reference",
+                     "name a registry reference, as in registry.example.com/team/app-cache:main");
+  }
+  return *reference;
+}
+
+// The registry every output is pushed to, when all are pushes to one
+// registry: then the build needs no layer's bytes here.
+std::optional<std::string> only_pushed_registry(const RegistryCacheSettings& settings) {
+  if (settings.load || settings.destinations.empty()) return std::nullopt;
+  std::optional<std::string> registry;
+  for (const auto& destination : settings.destinations) {
+    if (!destination.starts_with("registry:")) return std::nullopt;
+    std::optional<Reference> target = Reference::parse(destination.substr(9));
+    if (!target || (registry && *registry != target->registry)) return std::nullopt;
+    registry = target->registry;
+  }
+  return registry;
+}
+
+bool holds(const std::vector<Digest>& digests, const Digest& digest) {
+  return std::find(digests.begin(), digests.end(), digest) != digests.end();
+}
+
+}  // namespace
+
+RegistryCache::RegistryCache(const RegistryCacheSettings& settings, const RegistryOptions& registry,
+                             const BlobStore& store, Reporter& reporter)
+    : m_settings(settings), m_registry(registry), m_store(store), m_reporter(reporter) {
+  if (settings.to) cache_reference(*settings.to, "--cache-to");
+  if (settings.from.empty() && !settings.to) return;
+  m_pushed_registry = only_pushed_registry(settings);
+  for (const auto& ref : settings.from) {
+    if (std::optional<ReadRecord> record = read(ref)) m_records.push_back(std::move(*record));
+  }
+  // Layers come from records on the registry the image goes to, where a
+  // push finds them (HEAD) or mounts them; other outputs need bytes here, so
+  // their layers are written as without a cache.
+  m_shared = std::make_unique<SharedLayers>(m_pushed_registry.has_value());
+  const ContentSelection contents = base_content_selection();
+  for (const ReadRecord& read : m_records) {
+    for (const auto& [digest, body] : read.record.listings) adopt_listing_body(digest, body, contents, m_store);
+    if (m_pushed_registry != read.where.registry) continue;
+    for (const auto& [key, layer] : read.record.layers) m_shared->offer(key, layer);
+  }
+}
+
+std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& ref) {
+  const Reference where = cache_reference(ref, "--cache-from");
+  m_reporter.step("Reading the cache record " + where.familiar());
+  try {
+    std::optional<PulledArtifact> artifact = pull_artifact(where, k_cache_artifact_type, k_cache_record_media_type,
+                                                           k_max_cache_record, m_registry, m_store, m_reporter);
+    if (!artifact) {
+      m_reporter.warning("--cache-from " + ref + ": the registry has no cache record there; building without it");
+      return std::nullopt;
+    }
+    ReadRecord read{where, decode_cache_record(m_store.path_of(artifact->wanted),
+                                               "the cache record of " + where.familiar()),
+                    {}};
+    // A layer the record names must be one the artifact holds, with its size:
+    // the registry checked those exist when the record was pushed.
+    for (const Descriptor& blob : artifact->blobs) read.blobs.push_back(blob.digest);
+    for (const auto& [key, layer] : read.record.layers) {
+      const bool listed = std::any_of(artifact->blobs.begin(), artifact->blobs.end(), [&](const Descriptor& blob) {
+        return blob.digest == layer.blob.digest && blob.size == layer.blob.size;
+      });
+      if (!listed) {
+        throw Error("the cache record of " + where.familiar() + " names the layer " + layer.blob.digest.str() +
+                    ", which its artifact does not hold with that size");
+      }
+    }
+    m_reporter.detail("cache record " + where.familiar() + ": " + std::to_string(read.record.layers.size()) +
+                      " layers, " + std::to_string(read.record.listings.size()) + " base layer listings");
+    return read;
+  } catch (const Error& error) {
+    // The record is an optimisation: without it the build is the same, only slower.
+    m_reporter.warning("--cache-from " + ref + " is not used: " + error.what());
+    return std::nullopt;
+  }
+}
+
+std::function<bool(const Digest&)> RegistryCache::base_layer_skip(const std::string& base_ref) const {
+  if (m_records.empty()) return {};
+  std::optional<Reference> base = is_registry_base(base_ref) ? Reference::parse(base_ref) : std::nullopt;
+  // A push that lacks a base layer mounts it from the base's repository,
+  // which must be on the registry pushed to; --check reads listings only.
+  const bool no_bytes_needed =
+      m_settings.check_only || (base && m_pushed_registry && *m_pushed_registry == base->registry);
+  if (!no_bytes_needed) return {};
+  return [this, contents = base_content_selection()](const Digest& layer) {
+    return cached_listing_body(layer, contents, m_store).has_value();
+  };
+}
+
+std::vector<MountSource> RegistryCache::mount_sources() const {
+  std::vector<MountSource> sources;
+  for (const ReadRecord& read : m_records) sources.push_back(MountSource{read.where, read.blobs});
+  return sources;
+}
+
+void RegistryCache::write(const Image& image, const BaseImage& base, const std::vector<MountSource>& mount_from) {
+  if (!m_settings.to) return;
+  const Reference where = cache_reference(*m_settings.to, "--cache-to");
+  m_reporter.step("Writing the cache record " + where.familiar());
+  std::vector<Digest> base_layers;
+  for (const Layer& layer : base.image.layers) base_layers.push_back(layer.blob.digest);
+  std::vector<Digest> new_layers;
+  for (const Layer& layer : image.layers) {
+    if (!holds(base_layers, layer.blob.digest)) new_layers.push_back(layer.blob.digest);
+  }
+
+  CacheRecord record;
+  std::set<Digest> keys;
+  for (const auto& [key, layer] : m_shared->learned()) {
+    if (holds(new_layers, layer.blob.digest) && keys.insert(key).second) record.layers.emplace_back(key, layer);
+  }
+  // Layers this build took from its local venv stage record were not keyed
+  // by content: what the records read said of them carries over.
+  for (const ReadRecord& read : m_records) {
+    for (const auto& [key, layer] : read.record.layers) {
+      if (holds(new_layers, layer.blob.digest) && keys.insert(key).second) record.layers.emplace_back(key, layer);
+    }
+  }
+  const ContentSelection contents = base_content_selection();
+  for (const Digest& layer : base_layers) {
+    if (std::optional<nlohmann::json> body = cached_listing_body(layer, contents, m_store)) {
+      record.listings.emplace_back(layer, std::move(*body));
+    }
+  }
+
+  std::string blob = encode_cache_record(record);
+  std::vector<Descriptor> blobs{Descriptor{std::string(k_cache_record_media_type), m_store.put(blob), blob.size(), {}, {}}};
+  std::set<Digest> listed;
+  for (const auto& [key, layer] : record.layers) {
+    if (listed.insert(layer.blob.digest).second) blobs.push_back(layer.blob);
+  }
+  // The image's layers were just pushed: the record's copies are mounts.
+  std::vector<MountSource> sources = mount_from;
+  for (const auto& destination : m_settings.destinations) {
+    std::optional<Reference> pushed = destination.starts_with("registry:") ? Reference::parse(destination.substr(9))
+                                                                          : std::nullopt;
+    if (pushed) sources.push_back(MountSource{*pushed, new_layers});
+  }
+  for (MountSource& source : mount_sources()) sources.push_back(std::move(source));
+  try {
+    const PushResult pushed = push_artifact(where, k_cache_artifact_type, blobs, sources, m_registry, m_store, m_reporter);
+    m_reporter.detail("cache record " + pushed.reference + "@" + pushed.digest.str() + ": " +
+                      std::to_string(record.layers.size()) + " layers, " + std::to_string(record.listings.size()) +
+                      " base layer listings, " + std::to_string(blob.size()) + " bytes");
+  } catch (const Error& error) {
+    m_reporter.warning("--cache-to " + *m_settings.to + ": the cache record was not written: " + error.what());
+  }
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,77 @@
+// --cache-from REF and --cache-to REF: the registry as the cache a fleet of
+// CI runners shares (docs/registry-cache.md). A record (an OCI artifact)
+// maps layers' content keys to the layers a runner pushed, and base layers'
+// digests to their listings; a runner with an empty cache that reads it
+// compresses no layer it names and downloads no base layer it lists, when
+// its outputs need no bytes here: pushes to the record's registry, or --check.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "build/registry_cache_record.h"
+#include "image/base_image.h"
+#include "image/image.h"
+#include "image/reference.h"
+#include "layer/shared_layers.h"
+#include "remote/registry_options.h"
+#include "remote/registry_push.h"
+#include "store/blob_store.h"
+#include "util/reporter.h"
+
+namespace venv2docker {
+
+struct RegistryCacheSettings {
+  const std::vector<std::string>& from;      // --cache-from, in order
+  const std::optional<std::string>& to;      // --cache-to
+  const std::vector<std::string>& destinations;  // output_destinations()
+  bool load = false;                          // --load
+  bool check_only = false;                    // --check
+};
+
+class RegistryCache {
+ public:
+  /// Reads every --cache-from record. A missing, foreign or damaged one (or
+  /// an unreachable registry) is a warning and is not used: the build runs as
+  /// without it. Throws UsageError for a REF that is no reference.
+  RegistryCache(const RegistryCacheSettings& settings, const RegistryOptions& registry, const BlobStore& store,
+                Reporter& reporter);
+
+  /// For LayerOptions::shared; null without --cache-from and --cache-to.
+  SharedLayers* shared() { return m_shared.get(); }
+
+  /// Which layers of the base `base_ref` need not be downloaded: those a
+  /// record listed, when the outputs need no base bytes here (pushes that can
+  /// mount them from the base's repository, or --check).
+  std::function<bool(const Digest&)> base_layer_skip(const std::string& base_ref) const;
+
+  /// The records' repositories with the layers they hold, to mount from.
+  std::vector<MountSource> mount_sources() const;
+
+  /// --cache-to: pushes the record of `image` (built on `base`; every layer
+  /// this build made or found by content key, and the base's listings)
+  /// with its layers, mounted from `mount_from` where they are not in the
+  /// store. A failure is a warning: the image is already written.
+  void write(const Image& image, const BaseImage& base, const std::vector<MountSource>& mount_from);
+
+ private:
+  struct ReadRecord {
+    Reference where;
+    CacheRecord record;
+    std::vector<Digest> blobs;  // the artifact's layers
+  };
+  std::optional<ReadRecord> read(const std::string& ref);
+
+  const RegistryCacheSettings m_settings;  // its references are to the caller's options
+  const RegistryOptions& m_registry;
+  const BlobStore& m_store;
+  Reporter& m_reporter;
+  std::optional<std::string> m_pushed_registry;  // set when every output is a push to it
+  std::vector<ReadRecord> m_records;
+  std::unique_ptr<SharedLayers> m_shared;
+};
+
+}  // namespace venv2docker

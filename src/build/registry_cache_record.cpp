@@ -1,0 +1,68 @@
+#include "build/registry_cache_record.h"
+
+#include "image/media_types.h"
+#include "tar/archive_reader.h"
+#include "tar/xz_bytes.h"
+#include "util/error.h"
+
+namespace venv2docker {
+
+using nlohmann::json;
+
+namespace {
+
+// Bumped when the body's content or meaning changes: older records are refused.
+constexpr std::uint64_t k_record_version = 1;
+bool is_gzip_layer_type(const std::string& type) {
+  return type == gzip_layer_media_type(MediaFamily::oci) || type == gzip_layer_media_type(MediaFamily::docker);
+}
+
+Digest digest_from(const json& value, const std::string& where) {
+  std::optional<Digest> digest = Digest::parse(value.get<std::string>());
+  if (!digest) throw Error(where + " holds an invalid digest");
+  return *digest;
+}
+
+}  // namespace
+
+std::string encode_cache_record(const CacheRecord& record) {
+  json layers = json::array();
+  for (const auto& [key, layer] : record.layers) {
+    layers.push_back({key.str(), layer.blob.media_type, layer.blob.digest.str(), layer.blob.size, layer.diff_id.str()});
+  }
+  json listings = json::array();
+  for (const auto& [digest, body] : record.listings) listings.push_back({digest.str(), body});
+  const json body = {{"version", k_record_version}, {"layers", layers}, {"listings", listings}};
+  const std::vector<std::uint8_t> cbor = json::to_cbor(body);
+  return xz_compressed(std::string_view(reinterpret_cast<const char*>(cbor.data()), cbor.size()));
+}
+
+CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::string& where) {
+  ArchiveReader reader(blob, ArchiveFormat::raw, where);
+  if (!reader.next()) throw Error(where + " is empty");
+  // Streamed and stopped past the bound: what the record's size says is not trusted.
+  const std::string cbor = reader.read_all(k_max_cache_record_inflated, where);
+  const json body = json::from_cbor(cbor, true, false);
+  if (body.is_discarded()) throw Error(where + " is not CBOR");
+  try {
+    if (body.at("version").get<std::uint64_t>() != k_record_version) {
+      throw Error(where + " is of another version of venv2docker's cache record",
+                  "let this version's --cache-to write it again");
+    }
+    CacheRecord record;
+    for (const json& item : body.at("layers").get_ref<const json::array_t&>()) {
+      const std::string media_type = item.at(1).get<std::string>();
+      if (!is_gzip_layer_type(media_type)) throw Error(where + " names a layer of media type " + media_type);
+      const Descriptor blob{media_type, digest_from(item.at(2), where), item.at(3).get<std::uint64_t>(), {}, {}};
+      record.layers.emplace_back(digest_from(item.at(0), where), Layer{blob, digest_from(item.at(4), where)});
+    }
+    for (const json& item : body.at("listings").get_ref<const json::array_t&>()) {
+      record.listings.emplace_back(digest_from(item.at(0), where), item.at(1));
+    }
+    return record;
+  } catch (const json::exception& error) {
+    throw Error(where + " is not of the cache record's shape: " + error.what());
+  }
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,24 @@
+// A layer's key by content, the same on every machine: what the registry
+// cache (build/registry_cache.h) maps to a layer another runner pushed. The
+// layer cache's own key (layer_cache.h) is made of lstat fields (inode,
+// ctime), which differ on every checkout, so it cannot be shared.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "layer/layer_writer.h"
+#include "store/digest.h"
+#include "tar/layer_entry.h"
+
+namespace venv2docker {
+
+/// The SHA-256 of everything that decides write_layer(entries, options)'s
+/// bytes: the options that change them (add_layer_options_key), and per entry
+/// its image path, kind, mode, link target, size and the SHA-256 of its bytes
+/// (`content`, else the source file read now). `entries` must be sorted
+/// (sort_entries), as write_layer_cached sorts them. Nullopt when a source
+/// cannot be read or no longer has its listed size (the write then reports it).
+std::optional<Digest> content_layer_key(const std::vector<LayerEntry>& entries, const LayerOptions& options);
+
+}  // namespace venv2docker

@@ -1,0 +1,44 @@
+// Layers shared between runners through a registry (build/registry_cache.h):
+// content keys (content_layer_key.h) mapped to layers whose blobs are in a
+// registry, not necessarily in this machine's store. The layer cache asks it
+// after its own miss, before compressing, and tells it every layer it
+// returns, so the next record can name them. Thread-safe: two layers are
+// written at a time.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "image/image.h"
+#include "store/digest.h"
+
+namespace venv2docker {
+
+class SharedLayers {
+ public:
+  /// `lookups`: whether find() may answer (false when the outputs need the
+  /// layers' bytes here, see build/registry_cache.h); learn() works either way.
+  explicit SharedLayers(bool lookups) : m_lookups(lookups) {}
+
+  /// A layer a record mapped `key` to (see offer()), when lookups are on.
+  std::optional<Layer> find(const Digest& key) const;
+  /// A layer a record names for `key`, blob in a registry: found by find().
+  void offer(const Digest& key, const Layer& layer);
+  /// A layer this build produced (written, reused or found) for `key`.
+  void learn(const Digest& key, const Layer& layer);
+  /// What this build learned, by key.
+  std::map<Digest, Layer> learned() const;
+  /// The digests of the offered layers find() returned.
+  std::vector<Digest> found() const;
+
+ private:
+  const bool m_lookups;
+  mutable std::mutex m_mutex;
+  std::map<Digest, Layer> m_offered;
+  std::map<Digest, Layer> m_learned;
+  mutable std::vector<Digest> m_found;
+};
+
+}  // namespace venv2docker

@@ -1,0 +1,80 @@
+#include "remote/registry_artifact.h"
+
+#include <algorithm>
+
+#include "image/document_shape.h"
+#include "remote/registry_blobs.h"
+#include "remote/registry_session.h"
+
+namespace venv2docker {
+
+using nlohmann::json;
+
+PushResult push_artifact(const Reference& destination, std::string_view artifact_type,
+                         const std::vector<Descriptor>& blobs, const std::vector<MountSource>& mount_from,
+                         const RegistryOptions& options, const BlobStore& store, Reporter& reporter) {
+  Image artifact;
+  artifact.raw_config = "{}";
+  artifact.config = json::object();
+  const Digest config = store.put(artifact.raw_config);
+  json layers = json::array();
+  for (const Descriptor& blob : blobs) {
+    layers.push_back(to_json(blob));
+    artifact.layers.push_back(Layer{blob, blob.digest});  // no tar: the diff_id is never read
+  }
+  artifact.manifest = {{"schemaVersion", 2},
+                       {"mediaType", media_type::oci_manifest},
+                       {"artifactType", artifact_type},
+                       {"config", to_json(Descriptor{std::string(k_empty_config_media_type), config, 2, {}, {}})},
+                       {"layers", layers}};
+  artifact.raw_manifest = canonical_json(artifact.manifest);
+  return push_image(artifact, destination, mount_from, options, store, reporter);
+}
+
+std::optional<PulledArtifact> pull_artifact(const Reference& reference, std::string_view artifact_type,
+                                            std::string_view blob_media_type, std::uint64_t max_blob,
+                                            const RegistryOptions& options, const BlobStore& store,
+                                            Reporter& reporter) {
+  const std::string where = reference.familiar();
+  ScopeSet scopes;
+  scopes.add(pull_scope(reference.repository));
+  RegistrySession session(reference, scopes, options, reporter, "reading " + where);
+  RegistryRequest request;
+  request.target = "/v2/" + reference.repository + "/manifests/" +
+                   (reference.digest ? reference.digest->str() : reference.tag_or_latest());
+  request.headers = {"Accept: " + std::string(media_type::oci_manifest)};
+  request.max_body = k_max_json_document;
+  HttpResponse response = session.send(request);
+  if (response.status == 404) return std::nullopt;
+  if (response.status != 200) session.fail(request, response, "cannot get the manifest of " + where);
+  if (reference.digest && sha256_of(response.body) != *reference.digest) {
+    throw Error("registry " + session.registry() + " sent a manifest for " + where + " of another digest");
+  }
+
+  const json manifest = parse_json(response.body, "the manifest of " + where);
+  check_manifest_shape(manifest, "the manifest of " + where);
+  const json* type = manifest.contains("artifactType") ? &manifest["artifactType"] : nullptr;
+  if (!type || !type->is_string() || *type != artifact_type) {
+    throw Error(where + " is not a venv2docker cache record: its artifactType is " +
+                    (type && type->is_string() ? "\"" + type->get<std::string>() + "\"" : std::string("missing")),
+                "name a reference that --cache-to wrote");
+  }
+  std::vector<Descriptor> blobs;
+  for (const json& layer : manifest["layers"]) blobs.push_back(descriptor_from_json(layer, "the manifest of " + where));
+  const auto count = std::count_if(blobs.begin(), blobs.end(),
+                                   [&](const Descriptor& blob) { return blob.media_type == blob_media_type; });
+  if (count != 1) {
+    throw Error(where + " lists " + std::to_string(count) + " blobs of type " + std::string(blob_media_type) +
+                ", not one");
+  }
+  const Descriptor wanted = *std::find_if(blobs.begin(), blobs.end(),
+                                           [&](const Descriptor& blob) { return blob.media_type == blob_media_type; });
+  if (wanted.size > max_blob) {
+    throw Error("the record of " + where + " has " + std::to_string(wanted.size) + " bytes, more than the " +
+                std::to_string(max_blob) + " a record may have");
+  }
+  fetch_blob(session, reference.repository, wanted, store, session.reporter(), where);
+  return PulledArtifact{std::move(blobs), wanted.digest};
+}
+
+}  // namespace venv2docker

@@ -1,0 +1,218 @@
+#!/usr/bin/python3
+"""The registry as the cache of a CI fleet (--cache-to / --cache-from, docs/registry-cache.md),
+against real docker-registry servers behind the counting proxy (fault_proxy.py), which logs
+every request with its method, path, query keys, body size and the bytes it sent back.
+
+Each runner has its own empty HOME and --cache-dir, as a fresh CI runner has. A fresh runner
+reading the first runner's record pushes the same manifest while it compresses nothing (no
+layer blob enters its store), uploads no blob (HEAD or mount only) and downloads no layer (at
+most 1 MiB of blobs: the record and configs). A bumped package uploads its own layer and the
+config only. A missing, foreign or corrupt record is a warning and a normal build of the same
+image. Basic (plain registry) and Bearer (token service) registries both."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
+import registries as r  # noqa: E402
+
+BASE_REPO, BASE_TAG = "base/bookworm", "py"
+RECORD_TYPE = "application/vnd.venv2docker.cache.record.v1.cbor+xz"
+ONE_MIB = 1 << 20
+
+
+def skopeo_copy(src, dest, *extra):
+    h.run_tool(["skopeo", "--insecure-policy", "copy", *extra, src, f"docker://{dest}"])
+
+
+def make_distribution(site, name, version, text):
+    """A distribution as pip leaves it: its package and a dist-info whose RECORD lists both."""
+    package = os.path.join(site, name)
+    os.makedirs(package, exist_ok=True)
+    with open(os.path.join(package, "__init__.py"), "w") as f:
+        f.write(text)
+    info = os.path.join(site, f"{name}-{version}.dist-info")
+    os.makedirs(info, exist_ok=True)
+    with open(os.path.join(info, "METADATA"), "w") as f:
+        f.write(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    with open(os.path.join(info, "RECORD"), "w") as f:
+        f.write(f"{name}/__init__.py,,\n{name}-{version}.dist-info/METADATA,,\n{name}-{version}.dist-info/RECORD,,\n")
+
+
+def blob_writes(log):
+    """Requests that put blob bytes into the registry: upload sessions (POST without mount),
+    PATCH and PUT into them."""
+    return [e for e in log if "/blobs/" in e["path"] and (
+        e["method"] in ("PUT", "PATCH") or (e["method"] == "POST" and "mount" not in e["query"]))]
+
+
+def blob_reads(log):
+    return [e for e in log if e["method"] == "GET" and "/blobs/" in e["path"]]
+
+
+class RegistryCache(h.Case):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.services = []
+        cls.addClassCleanup(lambda: [s.stop() for s in cls.services])
+        # Plain HTTP without auth, and token auth (Bearer) with a token service as the realm.
+        cls.plain, cls.proxy = cls.registry_behind_proxy("plain")
+        cls.tokens, token_config = r.start_token_service(os.path.join(cls.ctmp, "tokens"))
+        cls.services.append(cls.tokens)
+        cls.tokreg, cls.tokproxy = cls.registry_behind_proxy("tokreg", token=token_config)
+
+    @classmethod
+    def registry_behind_proxy(cls, name, token=None):
+        """A registry holding the bookworm base, and the counting proxy every build goes through."""
+        registry = r.start_registry(os.path.join(cls.ctmp, name), token=token)
+        proxy = r.start_proxy(os.path.join(cls.ctmp, name + "-proxy"), registry.addr, ok=(200, 401))
+        cls.services += [registry, proxy]
+        creds = [f"--dest-creds={r.USER}:{r.PASSWORD}"] if token else []
+        layout = f"oci:{h.bases()['V2D_BASE_BOOKWORM_OCI']}:{h.bases()['V2D_BASE_BOOKWORM_TAG']}"
+        skopeo_copy(layout, f"{registry.addr}/{BASE_REPO}:{BASE_TAG}", "--dest-tls-verify=false", *creds)
+        return registry, proxy
+
+    def setUp(self):
+        super().setUp()
+        r.read_log(self.proxy.requests)
+        r.read_log(self.tokproxy.requests)
+        self.repo = f"app/{self.id().rsplit('.', 1)[-1].replace('_', '-')}-{os.getpid()}"
+        self.runners = 0
+
+    def runner(self, registry, *args, venv=None, creds=False):
+        """One CI runner: a new empty HOME and cache, the image pushed to REGISTRY/repo:v1.
+        Returns (json, result, cache folder)."""
+        self.runners += 1
+        home, cache = self.path(f"home{self.runners}"), self.path(f"cache{self.runners}")
+        os.makedirs(home)
+        env = h.scrubbed_env(HOME=home, DOCKER_CONFIG=os.path.join(home, ".docker"), REGISTRY_AUTH_FILE=None,
+                             XDG_RUNTIME_DIR=os.path.join(home, "run"), XDG_CONFIG_HOME=None, XDG_CACHE_HOME=None)
+        for k in ("VENV2DOCKER_REGISTRY_USER", "VENV2DOCKER_REGISTRY_PASSWORD", "DOCKER_AUTH_CONFIG"):
+            env.pop(k, None)
+        extra = ["--creds", f"{r.USER}:{r.PASSWORD}"] if creds else []
+        js, res = h.build("-v", "--cache-dir", cache, "-n", f"{registry}/{self.repo}", "-t", "v1", "-p", *extra, *args,
+                          base=f"{registry}/{BASE_REPO}:{BASE_TAG}", venv=venv, env=env)
+        return js, res, cache
+
+    def stored_layers(self, cache, js):
+        """The image's layers whose blobs are in the runner's store (compressed or downloaded there)."""
+        folder = os.path.join(cache, "blobs", "sha256")
+        stored = set(os.listdir(folder)) if os.path.isdir(folder) else set()
+        return [l["digest"] for l in js["layers"] if l["digest"].split(":")[1] in stored]
+
+    def assert_moved_nothing(self, log, js):
+        self.assertEqual(blob_writes(log), [], "no blob uploaded:\n" + "\n".join(json.dumps(e) for e in log))
+        layer_paths = {f"/blobs/{l['digest']}" for l in js["layers"]}
+        reads = blob_reads(log)
+        self.assertEqual([e for e in reads if any(e["path"].endswith(p) for p in layer_paths)], [],
+                         "no layer downloaded")
+        self.assertLessEqual(sum(e.get("sent", 0) for e in reads), ONE_MIB, reads)
+
+    # ------------------------------------------------------------------ round trips
+
+    def round_trip(self, registry, proxy, creds):
+        cache_ref = f"{registry}/{self.repo}-cache:main"
+        first, _, first_cache = self.runner(registry, "--cache-to", cache_ref, creds=creds)
+        self.assertTrue(self.stored_layers(first_cache, first), "the first runner compressed its layers")
+        r.read_log(proxy.requests)
+
+        js, res, cache = self.runner(registry, "--cache-from", cache_ref, "--cache-to", cache_ref, creds=creds)
+        log = r.read_log(proxy.requests)
+        self.assertEqual(js["manifest_digest"], first["manifest_digest"], res.stderr)
+        self.assertNotIn("warning", res.stderr)
+        self.assert_moved_nothing(log, js)
+        self.assertEqual(self.stored_layers(cache, js), [], "no layer compressed or downloaded by the fresh runner")
+        manifest_puts = sorted(e["path"] for e in log if e["method"] == "PUT")
+        self.assertEqual(manifest_puts, sorted([f"/v2/{self.repo}/manifests/v1", f"/v2/{self.repo}-cache/manifests/main"]))
+        return js
+
+    def test_fresh_runner_pushes_the_same_image_moving_no_layer(self):
+        js = self.round_trip(self.proxy.addr, self.proxy, creds=False)
+        # Read straight from the registry: the proxy merges repeated Accept headers.
+        pushed = validate_image(f"docker://{self.plain.addr}/{self.repo}:v1")
+        self.assertEqual(pushed.digest, js["manifest_digest"])
+
+    def test_fresh_runner_with_bearer_auth(self):
+        js = self.round_trip(self.tokproxy.addr, self.tokproxy, creds=True)
+        info = h.skopeo_inspect(f"docker://{self.tokreg.addr}/{self.repo}:v1", "--tls-verify=false",
+                                f"--creds={r.USER}:{r.PASSWORD}")
+        self.assertEqual(info["Digest"], js["manifest_digest"])
+
+    def test_bumped_package_uploads_only_its_layer(self):
+        venv = self.path("venv")
+        subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
+        site = next(os.path.join(venv, "lib", d, "site-packages") for d in os.listdir(os.path.join(venv, "lib")))
+        make_distribution(site, "alpha", "1.0", "A = 1\n")
+        make_distribution(site, "beta", "1.0", "B = 1\n")
+        cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
+        first, _, _ = self.runner(self.proxy.addr, "--cache-to", cache_ref, venv=venv)
+
+        shutil.rmtree(os.path.join(site, "beta-1.0.dist-info"))
+        make_distribution(site, "beta", "1.1", "B = 2\n")
+        r.read_log(self.proxy.requests)
+        js, res, cache = self.runner(self.proxy.addr, "--cache-from", cache_ref, venv=venv)
+        log = r.read_log(self.proxy.requests)
+        changed = [l["digest"] for l in js["layers"] if l["digest"] not in {f["digest"] for f in first["layers"]}]
+        self.assertEqual(len(changed), 1, "one venv layer holds beta")
+        self.assertEqual(len(js["layers"]), len(first["layers"]))
+        self.assertEqual(self.stored_layers(cache, js), changed, "only beta's layer compressed")
+        uploads = [e for e in log if e["method"] == "PUT" and "/blobs/uploads/" in e["path"]]
+        self.assertEqual(len(uploads), 2, "beta's layer and the config:\n" + "\n".join(json.dumps(e) for e in log))
+        info = h.skopeo_inspect(f"docker://{self.plain.addr}/{self.repo}:v1", "--tls-verify=false")
+        self.assertEqual(info["Layers"], [l["digest"] for l in js["layers"]])
+
+    # ------------------------------------------------------------------ records not to trust
+
+    def test_missing_foreign_and_corrupt_records_warn_and_build_the_same_image(self):
+        cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
+        first, _, _ = self.runner(self.proxy.addr, "--cache-to", cache_ref)
+        base_url = f"http://{self.plain.addr}"
+
+        # Missing: no manifest under that tag.
+        js, res, cache = self.runner(self.proxy.addr, "--cache-from", f"{self.proxy.addr}/{self.repo}-cache:none")
+        self.assertIn(f"--cache-from {self.proxy.addr}/{self.repo}-cache:none: the registry has no cache record there",
+                      res.stderr)
+        self.assertEqual(js["manifest_digest"], first["manifest_digest"])
+
+        # Foreign: an artifact of another type, holding a blob of the record's media type.
+        blob = b"not a record"
+        digest = r.put_blob(base_url, f"{self.repo}-cache", blob)
+        empty = r.put_blob(base_url, f"{self.repo}-cache", b"{}")
+        foreign = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                   "artifactType": "application/vnd.example.other+json",
+                   "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": empty, "size": 2},
+                   "layers": [{"mediaType": RECORD_TYPE, "digest": digest, "size": len(blob)}]}
+        r.put_manifest(base_url, f"{self.repo}-cache", "foreign", json.dumps(foreign).encode(),
+                       "application/vnd.oci.image.manifest.v1+json")
+        js, res, cache = self.runner(self.proxy.addr, "--cache-from", f"{self.proxy.addr}/{self.repo}-cache:foreign")
+        self.assertIn('is not a venv2docker cache record: its artifactType is "application/vnd.example.other+json"',
+                      res.stderr)
+        self.assertEqual(js["manifest_digest"], first["manifest_digest"])
+        self.assertTrue(self.stored_layers(cache, js), "built normally")
+
+        # Corrupt: the record's bytes changed in the registry's storage, so its digest no longer holds.
+        manifest, _ = r.get_json(base_url, f"/v2/{self.repo}-cache/manifests/main",
+                                 "application/vnd.oci.image.manifest.v1+json")
+        record = next(l for l in manifest["layers"] if l["mediaType"] == RECORD_TYPE)
+        hexd = record["digest"].split(":")[1]
+        data = os.path.join(self.plain.folder, "data", "docker", "registry", "v2", "blobs", "sha256", hexd[:2], hexd,
+                            "data")
+        with open(data, "r+b") as f:
+            first_byte = f.read(1)
+            f.seek(0)
+            f.write(bytes([first_byte[0] ^ 0xFF]))
+        js, res, cache = self.runner(self.proxy.addr, "--cache-from", cache_ref)
+        self.assertIn(f"--cache-from {cache_ref} is not used", res.stderr)
+        self.assertRegex(res.stderr, "digest")
+        self.assertEqual(js["manifest_digest"], first["manifest_digest"])
+        self.assertTrue(self.stored_layers(cache, js), "built normally")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,99 @@
+// The registry cache's record: what one runner encodes another decodes, and a
+// record that is not one (another media type, an invalid digest, another
+// version, bytes that are not xz or not CBOR) is an Error naming it, which
+// build/registry_cache.h turns into a warning.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "build/registry_cache_record.h"
+#include "store/cache_record.h"
+#include "tar/xz_bytes.h"
+#include "temp_dir.h"
+#include "util/error.h"
+
+using namespace venv2docker;
+using nlohmann::json;
+
+namespace {
+
+Digest digest_of(const std::string& text) { return sha256_of(text); }
+
+Layer layer(const std::string& name, std::string media_type = "application/vnd.oci.image.layer.v1.tar+gzip") {
+  return Layer{Descriptor{std::move(media_type), digest_of(name + " blob"), 1234, {}, {}}, digest_of(name + " tar")};
+}
+
+std::string record_of(const json& body) {
+  const std::vector<std::uint8_t> cbor = json::to_cbor(body);
+  return xz_compressed(std::string(cbor.begin(), cbor.end()));
+}
+
+json valid_body() {
+  return {{"version", 1},
+          {"layers", json::array({json::array({digest_of("key").str(), "application/vnd.oci.image.layer.v1.tar+gzip",
+                                               digest_of("blob").str(), 10, digest_of("tar").str()})})},
+          {"listings", json::array()}};
+}
+
+struct BlobFile {
+  test::TempDir dir;
+  std::filesystem::path write(const std::string& bytes) {
+    const std::filesystem::path file = dir.path() / "blob";
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+    return file;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[registry_cache]") {
+  CacheRecord record;
+  record.layers.emplace_back(digest_of("key a"), layer("a"));
+  record.layers.emplace_back(digest_of("key b"), layer("b", "application/vnd.docker.image.rootfs.diff.tar.gzip"));
+  const json listing = {{"contents", cache_bytes_list({"/etc/apt/**"})},
+                        {"entries", json::array({json::array({cache_bytes("etc/\xff"), 0, cache_bytes(""), 0, 0755,
+                                                              nullptr})})}};
+  record.listings.emplace_back(digest_of("base layer"), listing);
+
+  const std::string blob = encode_cache_record(record);
+  CHECK(encode_cache_record(record) == blob);  // the same record, the same bytes: a re-push uploads nothing
+  BlobFile file;
+  const CacheRecord back = decode_cache_record(file.write(blob), "the record");
+  REQUIRE(back.layers.size() == 2);
+  CHECK(back.layers[0].first == digest_of("key a"));
+  CHECK(back.layers[0].second.blob.digest == layer("a").blob.digest);
+  CHECK(back.layers[0].second.blob.size == 1234);
+  CHECK(back.layers[0].second.diff_id == layer("a").diff_id);
+  CHECK(back.layers[1].second.blob.media_type == "application/vnd.docker.image.rootfs.diff.tar.gzip");
+  REQUIRE(back.listings.size() == 1);
+  CHECK(back.listings[0].first == digest_of("base layer"));
+  CHECK(back.listings[0].second == listing);
+  CHECK(decode_cache_record(file.write(record_of(valid_body())), "the record").layers.size() == 1);
+}
+
+TEST_CASE("registry cache record: what is not a record is an Error naming it", "[registry_cache]") {
+  BlobFile file;
+  auto refused = [&](const std::string& blob, const std::string& says) {
+    CHECK_THROWS_WITH(decode_cache_record(file.write(blob), "the cache record of r/x:main"),
+                      Catch::Contains("the cache record of r/x:main") && Catch::Contains(says));
+  };
+  json body = valid_body();
+  body["layers"][0][1] = "application/vnd.oci.image.config.v1+json";
+  refused(record_of(body), "media type application/vnd.oci.image.config.v1+json");
+  body = valid_body();
+  body["layers"][0][2] = "sha256:../../etc/passwd";
+  refused(record_of(body), "invalid digest");
+  body = valid_body();
+  body["layers"][0].erase(4);
+  refused(record_of(body), "shape");
+  body = valid_body();
+  body["version"] = 2;
+  refused(record_of(body), "another version");
+  body = valid_body();
+  body.erase("listings");
+  refused(record_of(body), "shape");
+  refused(xz_compressed("\xff\xff not cbor"), "CBOR");
+  std::string truncated = record_of(valid_body());
+  truncated.resize(truncated.size() / 2);
+  refused(truncated, "the cache record of r/x:main");
+}
