@@ -83,6 +83,11 @@ const json* FileStatMemo::find(const fs::path& source, const std::optional<Sourc
   return answer(previous->second, m_previous_values);
 }
 
+std::string FileStatMemo::damage_warning() const {
+  return "the cache record " + m_file.string() + " (" + std::string(m_kind.name) +
+         ") is damaged; ignored: every file it would have vouched for is read again, and it is written anew";
+}
+
 bool FileStatMemo::unchanged(const fs::path& source, const std::optional<SourceStat>& known) const {
   return find(source, known) != nullptr;
 }

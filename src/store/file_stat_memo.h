@@ -59,6 +59,8 @@ class FileStatMemo {
   /// True when the record at `file` was there but its body broke the format
   /// above (and was ignored).
   bool was_damaged() const { return m_damaged; }
+  /// What to warn about when was_damaged(): the record, and what it costs.
+  std::string damage_warning() const;
 
  private:
   struct FileId {

@@ -195,6 +195,7 @@ TEST_CASE("file stat memo: a damaged record is ignored (every file read again) a
       test::edit_cache_record(tmp / "memo.cbor", [&](nlohmann::json& record) { damage(record["body"]); });
       FileStatMemo damaged(tmp / "memo.cbor", k_test_memo);
       CHECK(damaged.was_damaged());
+      CHECK(damaged.damage_warning().find((tmp / "memo.cbor").string()) != std::string::npos);
       CHECK_FALSE(damaged.unchanged(tmp / "a.txt"));
       CHECK_FALSE(damaged.unchanged(tmp / "b.txt"));
       damaged.remember(tmp / "a.txt", std::nullopt, nlohmann::json{{"answer", 43}});
