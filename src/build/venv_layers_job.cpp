@@ -12,10 +12,13 @@ VenvLayersJob::VenvLayersJob(std::shared_ptr<const std::vector<LayerEntry>> relo
   options.cancelled = &m_cancelled;
   m_result = std::async(std::launch::async, [relocated_entries = std::move(relocated_entries),
                                              destination = std::move(venv_destination), max_layers,
-                                             options = std::move(options), &store] {
+                                             options = std::move(options), &store]() mutable {
     // One layer per large distribution (and a few shared ones), so a bumped
     // dependency changes one layer; --max-layers 1 keeps a single venv layer.
     std::vector<LayerGroup> groups = split_venv_layers(*relocated_entries, destination, max_layers);
+    // The groups hold their own copies: once the checks are done with the
+    // relocated entries too, they are freed while the layers are written.
+    relocated_entries.reset();
     std::vector<std::vector<LayerEntry>> group_entries;
     for (auto& group : groups) group_entries.push_back(std::move(group.entries));
     VenvLayersWritten written;

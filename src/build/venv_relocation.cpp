@@ -17,8 +17,10 @@ RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> wal
   text_scan_memo.save();
   walked.insert(walked.end(), std::make_move_iterator(relocated.extra_entries.begin()),
                 std::make_move_iterator(relocated.extra_entries.end()));
+  std::vector<std::string> cache_warnings;
+  if (text_scan_memo.was_damaged()) cache_warnings.push_back(text_scan_memo.damage_warning());
   return {std::make_shared<const std::vector<LayerEntry>>(std::move(walked)), std::move(relocated.warnings),
-          relocated.looked_outside};
+          relocated.looked_outside, std::move(cache_warnings)};
 }
 
 std::vector<std::string> elf_files_of(const std::vector<LayerEntry>& entries, FileStatMemo& elf_memo) {

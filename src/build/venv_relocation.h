@@ -22,6 +22,9 @@ struct RelocatedVenv {
   std::vector<std::string> warnings;
   /// Relocation read host folders outside the walk (see RelocationResult).
   bool looked_outside = false;
+  /// Cache records found damaged (and ignored): for this build's output only,
+  /// never a recorded warning of the stage.
+  std::vector<std::string> cache_warnings;
 };
 
 /// Relocates `walked` (walk_tree of the venv) with `params`, with a text-scan

@@ -117,6 +117,7 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   }
 
   RelocatedVenv relocated = relocate_walked_venv(in.venv, std::move(walked), relocation, store);
+  for (const std::string& warning : relocated.cache_warnings) reporter.warning(warning);
   // Once relocated, the venv is final: its layers are written from now on,
   // while the base is read, the interpreter is collected and the checks run;
   // a failed check cancels them.
@@ -139,6 +140,7 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
   // The venv's ELF headers, remembered by stat: read by the interpreter's
   // library closure and the checks, opened again only when they change.
   FileStatMemo elf_memo(cache_record_path(store.root(), "elf-memos", sha256_of(in.venv.root.string())), k_elf_memo);
+  if (elf_memo.was_damaged()) reporter.warning(elf_memo.damage_warning());
   std::vector<std::string> venv_elf_files;
   if (settings.host_interpreter) venv_elf_files = elf_files_of(*relocated.entries, elf_memo);
   if (in.pip) stage.pip_entries = pip_layer_entries(*in.pip, in.venv, relocation, stage.walk_warnings);

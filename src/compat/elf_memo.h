@@ -12,7 +12,7 @@
 namespace venv2docker {
 
 /// The memo's kind: bump the version when ElfInfo or its encoding changes.
-inline constexpr CacheRecordKind k_elf_memo{"elf-memo", 5, std::size_t{256} << 20};
+inline constexpr CacheRecordKind k_elf_memo{"elf-memo", 6, std::size_t{256} << 20};
 
 /// The ELF reading of a regular entry's host source: nothing when it is not
 /// an ELF file (or has rewritten content), else its information or its

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <set>
+#include <deque>
+#include <string_view>
+#include <unordered_set>
 
 #include "layer/gzip_parallel.h"
 #include "tar/tar_writer.h"
@@ -22,18 +24,25 @@ constexpr std::size_t k_read_block = std::size_t{1} << 20;
 // Adds a folder entry for every parent that the list does not already hold,
 // so tar readers never invent folders with their own modes and times.
 void add_missing_parents(std::vector<LayerEntry>& entries) {
-  std::set<std::string> present;
+  // Views of the entries' own paths, not copies: a venv's hundreds of
+  // thousands of paths would otherwise be held twice while its layer is written.
+  std::unordered_set<std::string_view> present;
+  present.reserve(entries.size());
   for (const auto& entry : entries) present.insert(entry.path);
-  std::vector<LayerEntry> parents;
+  // The missing parents' paths, where growing never moves them (the set views them).
+  std::deque<std::string> missing;
   for (const auto& entry : entries) {
-    std::string path = entry.path;
-    for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/')) {
-      path.resize(slash);
-      if (!present.insert(path).second) break;
-      parents.push_back(LayerEntry{path, EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
+    std::string_view path = entry.path;
+    for (auto slash = path.rfind('/'); slash != std::string_view::npos && slash > 0; slash = path.rfind('/')) {
+      path = path.substr(0, slash);
+      if (present.contains(path)) break;
+      path = missing.emplace_back(path);
+      present.insert(path);
     }
   }
-  entries.insert(entries.end(), parents.begin(), parents.end());
+  for (std::string& path : missing) {
+    entries.push_back(LayerEntry{std::move(path), EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
+  }
 }
 
 // Where the tar stream goes: hashed for the diff_id, then compressed (or not).

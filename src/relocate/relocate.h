@@ -16,7 +16,7 @@ namespace venv2docker {
 
 /// The text scan's memo (RelocationParams::text_scan_memo): the files found
 /// to name no old path. Bump the version when the scan looks for more.
-inline constexpr CacheRecordKind k_text_scan_memo{"text-scan-memo", 4, std::size_t{256} << 20};
+inline constexpr CacheRecordKind k_text_scan_memo{"text-scan-memo", 5, std::size_t{256} << 20};
 
 struct RelocationParams {
   std::string venv_destination = "/opt/venv";

@@ -4,12 +4,29 @@
 // scan of relocation, the ELF headers of the compatibility checks). Stored in
 // the cache folder as a cache record (store/cache_record.h) of the kind its
 // owner names; losing it only costs time.
+//
+// A memo is keyed by the file (device and inode), not by its path: what it
+// keeps is computed from the bytes alone, which a stat equal in size, mtime,
+// ctime, inode and device vouches for wherever the file is linked. That keeps
+// it compact: a venv's hundreds of thousands of files cost a fixed 44 bytes
+// each, in memory and on disk, and no string.
+//
+// The record's body (versioned by the owner's kind):
+//   {"files": byte string, "values": [value, ...]}
+// "files" holds one 44-byte record per file, sorted by (device, inode), each
+// unique: device, inode, size, mtime_ns, ctime_ns (64-bit little-endian) and
+// the file's value as a 32-bit little-endian number, 0 for none (null), else
+// 1 + its index in "values". A body that breaks any of these reads as an
+// empty memo: every file is read again, and the next save writes a good one.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,19 +56,42 @@ class FileStatMemo {
   /// Writes what this run remembered (atomically); failures are ignored.
   void save() const;
 
+  /// True when the record at `file` was there but its body broke the format
+  /// above (and was ignored).
+  bool was_damaged() const { return m_damaged; }
+  /// What to warn about when was_damaged(): the record, and what it costs.
+  std::string damage_warning() const;
+
  private:
-  struct Remembered {
-    SourceStat stat;
-    nlohmann::json value;
-    bool operator==(const Remembered&) const = default;
+  struct FileId {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    auto operator<=>(const FileId&) const = default;
   };
-  const Remembered* find(const std::filesystem::path& source, const std::optional<SourceStat>& known) const;
+  struct FileIdHash {
+    std::size_t operator()(const FileId& id) const { return std::hash<std::uint64_t>()(id.inode * 31 + id.device); }
+  };
+  struct Remembered {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
+    std::uint32_t value = 0;  // 0: none; else 1 + an index in its memo's values
+  };
+  using Previous = std::vector<std::pair<FileId, Remembered>>;
+
+  void load(nlohmann::json& body);
+  const nlohmann::json* find(const std::filesystem::path& source, const std::optional<SourceStat>& known) const;
+  Previous sorted_next() const;
+  bool same_as_previous(const Previous& next) const;
 
   std::filesystem::path m_file;
   CacheRecordKind m_kind;
   std::int64_t m_settled_before;
-  std::unordered_map<std::string, Remembered> m_previous;
-  std::unordered_map<std::string, Remembered> m_next;
+  bool m_damaged = false;
+  Previous m_previous;  // sorted by FileId
+  std::vector<nlohmann::json> m_previous_values;
+  std::unordered_map<FileId, Remembered, FileIdHash> m_next;
+  std::vector<nlohmann::json> m_next_values;
 };
 
 }  // namespace venv2docker

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tar/entry_order.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
 #include "venv/wheel_record.h"
@@ -77,13 +78,21 @@ std::uint64_t entry_bytes(const LayerEntry& entry) {
   return entry.content ? entry.content->size() : entry.size;
 }
 
+// Copies of the entries pointed at, in order.
+std::vector<LayerEntry> copies_of(const std::vector<const LayerEntry*>& entries) {
+  std::vector<LayerEntry> copies;
+  copies.reserve(entries.size());
+  for (const LayerEntry* entry : entries) copies.push_back(*entry);
+  return copies;
+}
+
 // Who owns each entry: k_skeleton or 1 + the index of a distribution.
 class Ownership {
  public:
-  /// `entries` must be sorted (sort_entries).
-  Ownership(const std::vector<LayerEntry>& entries, std::string venv_destination)
+  /// `entries` must be in sort_entries() order.
+  Ownership(const std::vector<const LayerEntry*>& entries, std::string venv_destination)
       : m_entries(entries), m_venv(std::move(venv_destination)), m_owner(entries.size(), k_skeleton) {
-    for (std::size_t i = 0; i < entries.size(); ++i) m_index.emplace(std::string_view(entries[i].path), i);
+    for (std::size_t i = 0; i < entries.size(); ++i) m_index.emplace(std::string_view(entries[i]->path), i);
   }
 
   std::vector<Distribution> distributions;
@@ -92,7 +101,7 @@ class Ownership {
   void claim_from_records() {
     std::map<std::string, std::size_t> records;  // by dist-info path: the same order everywhere
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
-      const LayerEntry& entry = m_entries[i];
+      const LayerEntry& entry = *m_entries[i];
       if (entry.kind != EntryKind::regular || !is_inside(entry.path, m_venv) || !entry.path.ends_with("/RECORD")) continue;
       std::string dist_info(parent_of(entry.path));
       if (dist_info.ends_with(".dist-info")) records.emplace(std::move(dist_info), i);
@@ -101,7 +110,7 @@ class Ownership {
       distributions.push_back({distribution_name(dist_info), dist_info, 0});
       const int owner = static_cast<int>(distributions.size());
       const std::string site(parent_of(dist_info));
-      for (const std::string& listed : record_paths(read_entry(m_entries[record]))) {
+      for (const std::string& listed : record_paths(read_entry(*m_entries[record]))) {
         const std::string path = listed_path(site, listed);
         if (is_inside(path, m_venv)) claim(path, owner);
       }
@@ -109,8 +118,8 @@ class Ownership {
       // Entries are sorted, so the folder's contents follow it directly.
       if (auto found = m_index.find(dist_info); found != m_index.end()) {
         claim(dist_info, owner);
-        for (std::size_t i = found->second + 1; i < m_entries.size() && is_inside(m_entries[i].path, dist_info); ++i) {
-          claim(m_entries[i].path, owner);
+        for (std::size_t i = found->second + 1; i < m_entries.size() && is_inside(m_entries[i]->path, dist_info); ++i) {
+          claim(m_entries[i]->path, owner);
         }
       }
     }
@@ -124,8 +133,8 @@ class Ownership {
     for (const auto& dist : distributions) sites.emplace(parent_of(dist.dist_info));
     std::map<std::string, std::map<int, std::size_t>> claims;  // top folder -> owner -> files
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
-      if (m_owner[i] == k_skeleton || m_entries[i].kind == EntryKind::directory) continue;
-      if (auto top = top_folder(m_entries[i].path, sites)) ++claims[*top][m_owner[i]];
+      if (m_owner[i] == k_skeleton || m_entries[i]->kind == EntryKind::directory) continue;
+      if (auto top = top_folder(m_entries[i]->path, sites)) ++claims[*top][m_owner[i]];
     }
     std::map<std::string, int> top_owner;
     for (const auto& [top, counts] : claims) {
@@ -136,8 +145,8 @@ class Ownership {
       top_owner[top] = best->first;
     }
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
-      if (m_owner[i] != k_skeleton || m_entries[i].kind == EntryKind::directory) continue;
-      if (auto top = top_folder(m_entries[i].path, sites)) {
+      if (m_owner[i] != k_skeleton || m_entries[i]->kind == EntryKind::directory) continue;
+      if (auto top = top_folder(m_entries[i]->path, sites)) {
         if (auto found = top_owner.find(*top); found != top_owner.end()) m_owner[i] = found->second;
       }
     }
@@ -148,22 +157,22 @@ class Ownership {
   void assign_folders() {
     std::unordered_map<std::string_view, int> folder_owner;
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
-      if (m_entries[i].kind == EntryKind::directory) continue;
-      for (auto folder = parent_of(m_entries[i].path); is_inside(folder, m_venv); folder = parent_of(folder)) {
+      if (m_entries[i]->kind == EntryKind::directory) continue;
+      for (auto folder = parent_of(m_entries[i]->path); is_inside(folder, m_venv); folder = parent_of(folder)) {
         auto [it, added] = folder_owner.emplace(folder, m_owner[i]);
         if (!added && it->second != m_owner[i]) it->second = k_mixed;
       }
     }
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
-      if (m_entries[i].kind != EntryKind::directory) continue;
-      auto found = folder_owner.find(std::string_view(m_entries[i].path));
+      if (m_entries[i]->kind != EntryKind::directory) continue;
+      auto found = folder_owner.find(std::string_view(m_entries[i]->path));
       m_owner[i] = found == folder_owner.end() || found->second == k_mixed ? k_skeleton : found->second;
     }
   }
 
   void count_bytes() {
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
-      if (m_owner[i] != k_skeleton) distributions[static_cast<std::size_t>(m_owner[i] - 1)].bytes += entry_bytes(m_entries[i]);
+      if (m_owner[i] != k_skeleton) distributions[static_cast<std::size_t>(m_owner[i] - 1)].bytes += entry_bytes(*m_entries[i]);
     }
   }
 
@@ -184,7 +193,7 @@ class Ownership {
     return std::nullopt;
   }
 
-  const std::vector<LayerEntry>& m_entries;
+  const std::vector<const LayerEntry*>& m_entries;
   std::string m_venv;
   std::vector<int> m_owner;
   std::unordered_map<std::string_view, std::size_t> m_index;  // views into m_entries
@@ -235,9 +244,15 @@ std::vector<int> plan_groups(const std::vector<Distribution>& distributions, uns
 
 std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocated_entries,
                                           const std::string& venv_destination, unsigned max_layers) {
-  std::vector<LayerEntry> all = relocated_entries;
-  sort_entries(all);
-  if (max_layers <= 1) return {LayerGroup{"venv", {}, std::move(all)}};
+  // The entries in order, by reference: each group copies only its own, so
+  // the venv is held at most twice (the relocated entries the checks read
+  // meanwhile, and the groups), never three times.
+  std::vector<const LayerEntry*> all;
+  all.reserve(relocated_entries.size());
+  for (const LayerEntry& entry : relocated_entries) all.push_back(&entry);
+  const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
+  if (!std::is_sorted(all.begin(), all.end(), less)) std::stable_sort(all.begin(), all.end(), less);
+  if (max_layers <= 1) return {LayerGroup{"venv", {}, copies_of(all)}};
 
   Ownership ownership(all, venv_destination);
   ownership.claim_from_records();
@@ -255,7 +270,7 @@ std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocat
 
   std::unordered_map<std::string_view, std::size_t> folder_index;  // views into `all`
   for (std::size_t i = 0; i < all.size(); ++i) {
-    if (all[i].kind == EntryKind::directory) folder_index.emplace(std::string_view(all[i].path), i);
+    if (all[i]->kind == EntryKind::directory) folder_index.emplace(std::string_view(all[i]->path), i);
   }
   std::vector<std::set<std::size_t>> members(groups.size());
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -263,7 +278,7 @@ std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocat
     const auto group = static_cast<std::size_t>(owner == k_skeleton ? 0 : plan[static_cast<std::size_t>(owner - 1)]);
     members[group].insert(i);
     // Repeat the folders above, as the venv has them, unless this group has them already.
-    for (auto folder = parent_of(all[i].path); !folder.empty(); folder = parent_of(folder)) {
+    for (auto folder = parent_of(all[i]->path); !folder.empty(); folder = parent_of(folder)) {
       auto found = folder_index.find(folder);
       if (found != folder_index.end() && !members[group].insert(found->second).second) break;
     }
@@ -275,12 +290,10 @@ std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocat
     LayerGroup& group = groups[g];
     std::sort(group.distributions.begin(), group.distributions.end());
     group.name = group_name(group.distributions);
-    // `all` is sorted, so are these. Files and links belong to one group and
-    // move; folders may be repeated in several and are copied (they are small).
+    // `all` is sorted, so are these. Files and links belong to one group;
+    // folders may be repeated in several.
     group.entries.reserve(members[g].size());
-    for (std::size_t i : members[g]) {
-      group.entries.push_back(all[i].kind == EntryKind::directory ? all[i] : std::move(all[i]));
-    }
+    for (std::size_t i : members[g]) group.entries.push_back(*all[i]);
     result.push_back(std::move(group));
   }
   if (result.size() == 1) result.front().name = "venv";

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "cache_record_files.h"
@@ -85,6 +87,125 @@ TEST_CASE("file stat memo: a file changed seconds ago is not remembered", "[stat
   memo.remember(tmp / "fresh.txt");
   memo.save();
   CHECK_FALSE(FileStatMemo(tmp / "memo.cbor", k_test_memo).unchanged(tmp / "fresh.txt"));
+}
+
+TEST_CASE("file stat memo: the compact record round-trips many files, values and a name that is not UTF-8",
+          "[stat_caches]") {
+  test::TempDir tmp;
+  constexpr int k_files = 300;
+  for (int i = 0; i < k_files; ++i) write_file(tmp / ("f" + std::to_string(i)), std::string(static_cast<std::size_t>(i), 'x'));
+  write_file(tmp / "b\xE9.txt", "Latin-1 name");
+  let_settle();
+  {
+    FileStatMemo memo(tmp / "memo.cbor", k_test_memo);
+    for (int i = 0; i < k_files; ++i) {
+      // Every third file with a value, the rest remembered without one.
+      memo.remember(tmp / ("f" + std::to_string(i)), std::nullopt,
+                    i % 3 == 0 ? nlohmann::json{{"n", i}} : nlohmann::json());
+    }
+    memo.remember(tmp / "b\xE9.txt", std::nullopt, nlohmann::json::binary({0xff, 0x00}));
+    memo.save();
+  }
+  // 44 bytes a file, the values apart: the layout the header documents.
+  const nlohmann::json record = nlohmann::json::from_cbor(test::read_file(tmp / "memo.cbor"));
+  CHECK(record.at("body").at("files").get_binary().size() == (k_files + 1) * 44);
+  CHECK(record.at("body").at("values").size() == k_files / 3 + 1);
+
+  FileStatMemo loaded(tmp / "memo.cbor", k_test_memo);
+  CHECK_FALSE(loaded.was_damaged());
+  for (int i = 0; i < k_files; ++i) {
+    const auto value = loaded.value(tmp / ("f" + std::to_string(i)));
+    REQUIRE(value);
+    if (i % 3 == 0) {
+      CHECK(value->at("n") == i);
+    } else {
+      CHECK(value->is_null());
+    }
+  }
+  REQUIRE(loaded.value(tmp / "b\xE9.txt"));
+  CHECK(loaded.value(tmp / "b\xE9.txt")->get_binary() == nlohmann::json::binary_t({0xff, 0x00}));
+  CHECK_FALSE(loaded.unchanged(tmp / "never-remembered"));
+
+  // Loaded and saved unchanged, the record is not written again.
+  const auto written = fs::last_write_time(tmp / "memo.cbor");
+  for (int i = 0; i < k_files; ++i) loaded.remember(tmp / ("f" + std::to_string(i)), std::nullopt, *loaded.value(tmp / ("f" + std::to_string(i))));
+  loaded.remember(tmp / "b\xE9.txt", std::nullopt, *loaded.value(tmp / "b\xE9.txt"));
+  loaded.save();
+  CHECK(fs::last_write_time(tmp / "memo.cbor") == written);
+}
+
+TEST_CASE("file stat memo: a file is known by its inode, so a hard link to it is too, and a new file at its path is not",
+          "[stat_caches]") {
+  test::TempDir tmp;
+  write_file(tmp / "a.txt", "hello");
+  fs::create_hard_link(tmp / "a.txt", tmp / "link.txt");
+  write_file(tmp / "other.txt", "hello");
+  let_settle();
+  {
+    FileStatMemo memo(tmp / "memo.cbor", k_test_memo);
+    memo.remember(tmp / "a.txt", std::nullopt, nlohmann::json{{"answer", 42}});
+    memo.save();
+  }
+  FileStatMemo memo(tmp / "memo.cbor", k_test_memo);
+  REQUIRE(memo.value(tmp / "link.txt"));
+  CHECK(memo.value(tmp / "link.txt")->at("answer") == 42);
+  // The same bytes in another file are another file.
+  CHECK_FALSE(memo.unchanged(tmp / "other.txt"));
+  // Another file renamed over the path, even with the same size and mtime.
+  fs::remove(tmp / "link.txt");
+  fs::last_write_time(tmp / "other.txt", fs::last_write_time(tmp / "a.txt"));
+  fs::rename(tmp / "other.txt", tmp / "a.txt");
+  CHECK_FALSE(FileStatMemo(tmp / "memo.cbor", k_test_memo).unchanged(tmp / "a.txt"));
+}
+
+TEST_CASE("file stat memo: a damaged record is ignored (every file read again) and replaced by the next save",
+          "[stat_caches]") {
+  test::TempDir tmp;
+  write_file(tmp / "a.txt", "hello");
+  write_file(tmp / "b.txt", "world");
+  let_settle();
+  const auto save_both = [&] {
+    FileStatMemo memo(tmp / "memo.cbor", k_test_memo);
+    memo.remember(tmp / "a.txt", std::nullopt, nlohmann::json{{"answer", 42}});
+    memo.remember(tmp / "b.txt");
+    memo.save();
+  };
+  using Edit = std::function<void(nlohmann::json&)>;
+  const std::vector<std::pair<std::string, Edit>> damages = {
+      {"files cut short", [](nlohmann::json& body) { body["files"].get_binary().pop_back(); }},
+      {"a value index past the values", [](nlohmann::json& body) { body["values"] = nlohmann::json::array(); }},
+      {"files out of order",
+       [](nlohmann::json& body) {
+         auto& files = body["files"].get_binary();
+         std::rotate(files.begin(), files.begin() + 44, files.end());
+       }},
+      {"a file twice",
+       [](nlohmann::json& body) {
+         auto& files = body["files"].get_binary();
+         files.resize(88);
+         std::copy(files.begin(), files.begin() + 44, files.begin() + 44);
+       }},
+      {"files as text", [](nlohmann::json& body) { body["files"] = "not bytes"; }},
+      {"no values", [](nlohmann::json& body) { body.erase("values"); }},
+      {"a list for a body", [](nlohmann::json& body) { body = nlohmann::json::array(); }},
+  };
+  for (const auto& [what, damage] : damages) {
+    SECTION(what) {
+      save_both();
+      test::edit_cache_record(tmp / "memo.cbor", [&](nlohmann::json& record) { damage(record["body"]); });
+      FileStatMemo damaged(tmp / "memo.cbor", k_test_memo);
+      CHECK(damaged.was_damaged());
+      CHECK(damaged.damage_warning().find((tmp / "memo.cbor").string()) != std::string::npos);
+      CHECK_FALSE(damaged.unchanged(tmp / "a.txt"));
+      CHECK_FALSE(damaged.unchanged(tmp / "b.txt"));
+      damaged.remember(tmp / "a.txt", std::nullopt, nlohmann::json{{"answer", 43}});
+      damaged.save();
+      FileStatMemo repaired(tmp / "memo.cbor", k_test_memo);
+      CHECK_FALSE(repaired.was_damaged());
+      REQUIRE(repaired.value(tmp / "a.txt"));
+      CHECK(repaired.value(tmp / "a.txt")->at("answer") == 43);
+    }
+  }
 }
 
 TEST_CASE("ELF memo: headers come from the memo while unchanged, and a replaced file is read again", "[stat_caches]") {

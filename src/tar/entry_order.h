@@ -1,0 +1,20 @@
+// The one order of a layer's entries: paths compared component by component,
+// so a folder's contents follow the folder directly. sort_entries() sorts by
+// it; code that orders references to entries (the venv's split) uses it too.
+#pragma once
+
+#include <string_view>
+
+#include "tar/layer_entry.h"
+
+namespace venv2docker {
+
+/// True when path `a` sorts before `b`: as bytes, with '/' lower than any
+/// other byte, so "/a/b" comes before "/a-b" (plain string order would put
+/// '-' before '/').
+bool path_less(std::string_view a, std::string_view b);
+
+/// path_less() of the entries' paths.
+inline bool entry_path_less(const LayerEntry& a, const LayerEntry& b) { return path_less(a.path, b.path); }
+
+}  // namespace venv2docker
