@@ -11,6 +11,7 @@
 #include "build/new_layers.h"
 #include "build/output_preflight.h"
 #include "build/pip_stage.h"
+#include "build/project_defaults.h"
 #include "build/registry_cache.h"
 #include "build/venv_and_project.h"
 #include "build/venv_stage.h"
@@ -55,7 +56,9 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   const PlatformRequest platform = PlatformRequest::from_option(options.platform);  // a bad --platform stops us first
   const Venv venv = open_venv(locate_venv(options.venv));
   const std::optional<fs::path> project = project_folder(options.project, options.no_project, venv, reporter);
-  const Reference name = image_name(options.name, options.tag, venv);
+  const std::optional<PyProject> pyproject = describing_pyproject(venv, project);
+  const Reference name = image_name(options.name.value_or(default_image_name(venv, pyproject)),
+                                    options.tag.value_or(default_tag(pyproject)));
   const fs::path build_dir = build_folder(options.build_dir, project);
   const std::vector<std::string> destinations =
       output_destinations(options.outputs, options.push, options.load, name, build_dir);
@@ -122,7 +125,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   append(layers, std::move(project_layers.layers));
   report_warnings({venv_stage.walk_warnings, project_layers.walk_warnings, venv_stage.outcome.relocation_warnings},
                   reporter);
-  const Image image = assemble_image(base, layers, options.runtime,
+  const Image image = assemble_image(base, layers, with_project_command(options.runtime, pyproject, venv, reporter),
                                      {options.venv_path, project ? std::optional(options.project_path) : std::nullopt},
                                      options.epoch, options.annotations, store);
 

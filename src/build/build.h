@@ -22,8 +22,8 @@ namespace venv2docker {
 
 struct BuildOptions {
   std::optional<std::string> venv;           // path or $WORKON_HOME name; default $VIRTUAL_ENV
-  std::optional<std::string> name;           // default: the venv's folder name
-  std::string tag = "latest";
+  std::optional<std::string> name;           // default: pyproject.toml's [project].name, else the venv's folder name
+  std::optional<std::string> tag;            // default: pyproject.toml's [project].version, else "latest"
   std::optional<std::string> base;           // default: python:<X.Y>-slim
   std::optional<std::string> platform;       // --platform OS/ARCH[/VARIANT]; default: this machine's
   std::vector<std::string> outputs;          // "oci:DIR[:TAG]", "docker-archive:FILE"

@@ -40,9 +40,13 @@ const char* const k_tool_group = "Tool";
 
 void add_image_flags(CLI::App& app, BuildOptions& options, RawFlags& raw) {
   app.add_option("VIRTUALENV", raw.venv,
-                 "The venv: a path, or a name under $WORKON_HOME (default ~/.virtualenvs). Default: the active $VIRTUAL_ENV");
-  app.add_option("-n,--name", options.name, "Image name, may include a registry and path (default: the venv's folder name)")->group(k_image_group);
-  app.add_option("-t,--tag", options.tag, "Image tag")->capture_default_str()->group(k_image_group);
+                 "The venv: a path, or a name under $WORKON_HOME (default ~/.virtualenvs). Default: the active $VIRTUAL_ENV, "
+                 "else ./.venv");
+  app.add_option("-n,--name", options.name,
+                 "Image name, may include a registry and path (default: [project].name of the project's pyproject.toml, "
+                 "else the venv's folder name)")->group(k_image_group);
+  app.add_option("-t,--tag", options.tag,
+                 "Image tag (default: [project].version of the project's pyproject.toml, else latest)")->group(k_image_group);
   app.add_option("-b,--base", options.base,
                  "Base image: a registry reference (python:3.11-slim, host:5000/name:tag, name@sha256:...), "
                  "oci:DIR[:TAG], docker-archive:FILE or scratch (default: python:<X.Y>-slim)")->group(k_image_group);

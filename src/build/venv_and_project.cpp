@@ -1,5 +1,6 @@
 #include "build/venv_and_project.h"
 
+#include "project/pyproject.h"
 #include "util/error.h"
 
 namespace venv2docker {
@@ -17,12 +18,18 @@ std::optional<fs::path> project_folder(const std::optional<fs::path>& project, b
     if (fs::is_directory(*venv.project)) return *venv.project;
     reporter.warning((venv.root / ".project").string() + " names " + venv.project->string() +
                      ", which is not a folder; building without a project");
+    return std::nullopt;
+  }
+  const fs::path around = venv.root.parent_path();
+  if (is_python_project(around)) {
+    reporter.detail("project: " + around.string() + ", the Python project the venv is in (--no-project leaves it out)");
+    return around;
   }
   return std::nullopt;
 }
 
-Reference image_name(const std::optional<std::string>& name, const std::string& tag, const Venv& venv) {
-  return Reference::parse_or_throw(name.value_or(venv.name) + ":" + tag, "--name/--tag");
+Reference image_name(const std::string& name, const std::string& tag) {
+  return Reference::parse_or_throw(name + ":" + tag, "--name/--tag");
 }
 
 fs::path build_folder(const std::optional<fs::path>& build_dir, const std::optional<fs::path>& project) {

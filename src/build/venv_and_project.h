@@ -13,14 +13,17 @@
 namespace venv2docker {
 
 /// The project folder: `project` (--project), else the one the venv's
-/// .project names; none with `no_project`. Throws UsageError when --project
-/// is not a folder; a .project naming no folder is a warning.
+/// .project names (virtualenvwrapper), else the folder the venv is in when it
+/// is a Python project (pyproject.toml, setup.py or setup.cfg: the
+/// project/.venv layout of uv, poetry, pdm and hatch); none with
+/// `no_project`. Throws UsageError when --project is not a folder; a .project
+/// naming no folder is a warning.
 std::optional<std::filesystem::path> project_folder(const std::optional<std::filesystem::path>& project,
                                                     bool no_project, const Venv& venv, Reporter& reporter);
 
-/// NAME:TAG, NAME defaulting to the venv's folder name. Throws UsageError
-/// when that is no valid reference.
-Reference image_name(const std::optional<std::string>& name, const std::string& tag, const Venv& venv);
+/// NAME:TAG as a reference. Throws UsageError naming --name/--tag when that
+/// is no valid reference.
+Reference image_name(const std::string& name, const std::string& tag);
 
 /// `build_dir` (--build-dir), else .venv2docker in the project, else in the
 /// current folder.

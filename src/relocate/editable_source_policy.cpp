@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <system_error>
 
+#include "project/pyproject.h"
 #include "util/lexical_path.h"
 
 namespace venv2docker {
@@ -44,17 +45,6 @@ std::optional<fs::path> hidden_folder_of(const fs::path& path, const fs::path& h
   const fs::path first = *relative->begin();
   if (!first.string().starts_with(".")) return std::nullopt;
   return home / first;
-}
-
-bool is_python_project(const fs::path& folder) {
-  std::error_code error;
-  for (const char* marker : {"pyproject.toml", "setup.py", "setup.cfg"}) {
-    if (fs::is_regular_file(folder / marker, error)) return true;
-  }
-  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
-    if (it->path().filename().string().ends_with(".egg-info")) return true;
-  }
-  return false;
 }
 
 }  // namespace

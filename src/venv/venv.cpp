@@ -152,8 +152,11 @@ fs::path locate_venv(const std::optional<std::string>& arg) {
   if (!arg) {
     const std::string active = environment("VIRTUAL_ENV");
     if (active.empty()) {
-      throw UsageError("no virtualenv given and none is active ($VIRTUAL_ENV is not set)",
-                       "pass the venv's folder or its name in $WORKON_HOME, or activate it first");
+      // Where uv, poetry (in-project), pdm and hatch keep a project's venv.
+      if (fs::is_regular_file(".venv/pyvenv.cfg", error)) return clean_absolute(".venv");
+      throw UsageError("no virtualenv given, none is active ($VIRTUAL_ENV is not set), and there is no ./.venv",
+                       "pass the venv's folder or its name in $WORKON_HOME, activate it, or run in the project "
+                       "that holds .venv");
     }
     if (!fs::is_directory(active, error)) {
       throw UsageError("$VIRTUAL_ENV names " + active + ", which is not a folder",

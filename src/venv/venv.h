@@ -36,7 +36,8 @@ Venv open_venv(const std::filesystem::path& dir);
 
 /// Finds the venv the user meant: `arg` as a path if it names a folder, else as a
 /// name under $WORKON_HOME (default ~/.virtualenvs); with no `arg`, the active
-/// $VIRTUAL_ENV. Throws UsageError saying where it looked when none is found.
+/// $VIRTUAL_ENV, else ./.venv. Throws UsageError saying where it looked when
+/// none is found.
 std::filesystem::path locate_venv(const std::optional<std::string>& arg);
 
 }  // namespace venv2docker
