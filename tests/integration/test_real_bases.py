@@ -24,6 +24,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 import harness as h  # noqa: E402
+import registries as r  # noqa: E402
 from validate_image import validate_image  # noqa: E402
 import tree_snapshot  # noqa: E402
 
@@ -242,7 +243,12 @@ class DockerV2s2(h.Case):
     def setUpClass(cls):
         super().setUpClass()
         cls.cache = os.path.join(cls.ctmp, "cache")
-        cls.ref = f"{h.registry()}/v2d-corpus/docker-v2s2:latest"
+        # A registry of the class's own, empty: skopeo's machine-wide blob-info cache
+        # may know a differently compressed copy of a layer in a registry that holds
+        # one, and push that instead, and then the layers would not be the OCI copy's.
+        registry = r.start_registry(os.path.join(cls.ctmp, "registry"))
+        cls.addClassCleanup(registry.stop)
+        cls.ref = f"{registry.addr}/v2d-corpus/docker-v2s2:latest"
         cls.oci = f"oci:{h.real_bases()['V2D_CORPUS_OCI']}:docker-build"
         h.run_tool(["skopeo", "--insecure-policy", "copy", "--quiet", "--dest-tls-verify=false", "--format", "v2s2",
                     cls.oci, f"docker://{cls.ref}"])
