@@ -78,7 +78,8 @@ std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& 
     // A layer the record names must be one the artifact holds, with its size:
     // the registry checked those exist when the record was pushed.
     for (const Descriptor& blob : artifact->blobs) read.blobs.push_back(blob.digest);
-    for (const auto& [key, layer] : read.record.layers) {
+    for (const auto& entry : read.record.layers) {
+      const auto& layer = entry.second;  // a named reference: clang 14 cannot capture a structured binding
       const bool listed = std::any_of(artifact->blobs.begin(), artifact->blobs.end(), [&](const Descriptor& blob) {
         return blob.digest == layer.blob.digest && blob.size == layer.blob.size;
       });
