@@ -4,6 +4,7 @@
 #include <set>
 
 #include "build/load_base_image.h"
+#include "build/output_targets.h"
 #include "layer/layer_listing.h"
 #include "remote/registry_artifact.h"
 #include "util/error.h"
@@ -100,7 +101,7 @@ std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& 
 
 std::function<bool(const Digest&)> RegistryCache::base_layer_skip(const std::string& base_ref) const {
   if (m_records.empty()) return {};
-  std::optional<Reference> base = is_registry_base(base_ref) ? Reference::parse(base_ref) : std::nullopt;
+  const std::optional<Reference> base = base_repository(base_ref);
   // A push that lacks a base layer mounts it from the base's repository,
   // which must be on the registry pushed to; --check reads listings only.
   const bool no_bytes_needed =
