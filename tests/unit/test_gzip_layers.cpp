@@ -98,33 +98,31 @@ TEST_CASE("gzip layers: a damaged or truncated layer is refused, naming its dige
   REQUIRE(test::run_command("gzip -6 -c " + test::quote(tar) + " > " + test::quote(gz)).status == 0);
   const std::string bytes = test::read_bytes(gz);
 
-  SECTION("truncated inside the member") {
-    test::write_bytes(tmp / "cut.gz", bytes.substr(0, bytes.size() * 2 / 3));
-    const Digest digest = import(store, tmp / "cut.gz");
+  // The damaged file as a layer in the store, and the error reading it gives,
+  // which must name the layer by its digest.
+  const auto reading_error = [&](const std::string& name, const std::string& damaged) {
+    test::write_bytes(tmp / name, damaged);
+    const Digest digest = import(store, tmp / name);
     const std::string error = error_of(digest, contents, store);
     CHECK_THAT(error, Catch::Contains("layer " + digest.str()));
-    CHECK_THAT(error, Catch::Contains("truncated"));
+    return error;
+  };
+
+  SECTION("truncated inside the member") {
+    CHECK_THAT(reading_error("cut.gz", bytes.substr(0, bytes.size() * 2 / 3)), Catch::Contains("truncated"));
   }
   SECTION("its trailer's CRC does not match its bytes") {
     std::string damaged = bytes;
     damaged[damaged.size() - 8] ^= 0x01;
-    test::write_bytes(tmp / "crc.gz", damaged);
-    const Digest digest = import(store, tmp / "crc.gz");
-    const std::string error = error_of(digest, contents, store);
-    CHECK_THAT(error, Catch::Contains("layer " + digest.str()));
-    CHECK_THAT(error, Catch::Contains("CRC"));
+    CHECK_THAT(reading_error("crc.gz", damaged), Catch::Contains("CRC"));
   }
   SECTION("bytes damaged in the middle") {
     std::string damaged = bytes;
     for (std::size_t i = damaged.size() / 2; i < damaged.size() / 2 + 64; ++i) damaged[i] = static_cast<char>(0xff);
-    test::write_bytes(tmp / "mid.gz", damaged);
-    const Digest digest = import(store, tmp / "mid.gz");
-    CHECK_THAT(error_of(digest, contents, store), Catch::Contains("layer " + digest.str()));
+    reading_error("mid.gz", damaged);
   }
   SECTION("a gzip header and nothing else") {
-    test::write_bytes(tmp / "header.gz", bytes.substr(0, 10));
-    const Digest digest = import(store, tmp / "header.gz");
-    CHECK_THAT(error_of(digest, contents, store), Catch::Contains("layer " + digest.str()));
+    reading_error("header.gz", bytes.substr(0, 10));
   }
   // Nothing is cached for a layer that could not be read.
   CHECK(test::run_command("ls " + test::quote(tmp / "cache" / "listings") + " 2>/dev/null | grep -c .").output == "0\n");
