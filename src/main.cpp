@@ -1,6 +1,7 @@
 // The venv2docker command: parses flags into BuildOptions (build/command_line.h),
 // runs the build and reports. Every failure ends here as "venv2docker: error:
-// ..." and a non-zero exit (2 for usage errors).
+// ..." and a non-zero exit: 1 when the checks found problems, 2 for usage
+// errors, 3 when it could not check or build.
 #include <malloc.h>
 
 #include <csignal>
@@ -9,7 +10,9 @@
 
 #include "build/build.h"
 #include "build/build_folder_marker.h"
+#include "build/check_verdict.h"
 #include "build/command_line.h"
+#include "build/result_references.h"
 #include "tar/name_charset.h"
 #include "util/cancellation.h"
 #include "util/error.h"
@@ -19,6 +22,11 @@ using namespace venv2docker;
 namespace fs = std::filesystem;
 
 namespace {
+
+// The documented exit statuses (docs/usage.md#exit-status).
+constexpr int k_exit_check_failed = 1;
+constexpr int k_exit_usage = 2;
+constexpr int k_exit_failed = 3;
 
 // JSON text holds only UTF-8: a name that is not (names are bytes) is shown
 // with U+FFFD in place of each byte JSON cannot carry.
@@ -67,11 +75,6 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
           {"check", result.report.json()}};
 }
 
-void print_error(const Error& error) {
-  std::fprintf(stderr, "venv2docker: error: %s\n", terminal_safe(error.what()).c_str());
-  if (!error.hint().empty()) std::fprintf(stderr, "venv2docker: hint: %s\n", terminal_safe(error.hint()).c_str());
-}
-
 void prepare_process() {
   // A helper program or daemon that closes its end early must give an error
   // where we write to it, not kill the whole run.
@@ -108,34 +111,58 @@ int print_check(const BuildResult& result, bool json) {
     // The report names the venv's and the base's files, whatever bytes their names hold.
     std::cout << terminal_safe(result.report.text(), std::string::npos);
   }
-  return result.report.has_errors() ? 1 : 0;
+  return result.report.has_errors() ? k_exit_check_failed : 0;
 }
 
+// Scripts read stdout: the reference of each output with its digest, one per
+// line (IMG=$(venv2docker ... --push)); people read the rest on stderr.
 void print_built(const BuildResult& result, const CommandLine& command, const Reporter& reporter) {
+  if (command.iidfile) write_result_file(*command.iidfile, result.image.config_digest().str(), "--iidfile");
+  if (command.metadata_file) {
+    write_result_file(*command.metadata_file, json_text(build_metadata(result)) + "\n", "--metadata-file");
+  }
   if (command.json) {
     std::cout << json_text(result_json(result, reporter)) << "\n";
     return;
+  }
+  for (const auto& reference : output_references(result)) {
+    std::cout << terminal_safe(reference, std::string::npos) << "\n";
   }
   if (command.quiet) return;
   std::fprintf(stderr, "Built %s %s\n", terminal_safe(result.name.familiar()).c_str(),
                result.image.manifest_digest().str().c_str());
   if (result.loaded) std::fprintf(stderr, "  %s\n", terminal_safe(*result.loaded).c_str());
   for (const auto& output : result.outputs) {
-    if (output.type == "registry") {
-      std::fprintf(stderr, "  pushed: %s@%s\n", terminal_safe(output.path.string()).c_str(), output.digest.c_str());
-    } else if (output.type == "docker-archive") {
+    if (output.type == "docker-archive") {
       std::fprintf(stderr, "  load it with: docker load -i %s\n", terminal_safe(output.path.string()).c_str());
-    } else {
-      std::fprintf(stderr, "  OCI layout: %s (tag %s)\n", terminal_safe(output.path.string()).c_str(),
-                   terminal_safe(output.tag).c_str());
     }
   }
+}
+
+// --json promises one object on stdout whatever happens; --json before any
+// "--" is enough to know, even when the rest of the command line is refused.
+bool wants_json(int argc, char** argv) {
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+    if (std::string_view(argv[i]) == "--json") return true;
+  }
+  return false;
+}
+
+int fail(const std::string& message, const std::string& hint, int status, bool json) {
+  if (cancelling_signal() != 0) status = cancelled_exit_status();
+  std::fprintf(stderr, "venv2docker: error: %s\n", terminal_safe(message).c_str());
+  if (!hint.empty()) std::fprintf(stderr, "venv2docker: hint: %s\n", terminal_safe(hint).c_str());
+  if (json) {
+    std::cout << json_text({{"error", {{"message", message}, {"hint", hint}, {"exit_status", status}}}}) << "\n";
+  }
+  return status;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   prepare_process();
+  const bool json = wants_json(argc, argv);
   try {
     const ParsedCommandLine parsed = parse_command_line(argc, argv);
     if (parsed.exit_code) return *parsed.exit_code;
@@ -147,13 +174,12 @@ int main(int argc, char** argv) {
     print_built(result, command, reporter);
     return 0;
   } catch (const UsageError& e) {
-    print_error(e);
-    return 2;
+    return fail(e.what(), e.hint(), k_exit_usage, json);
+  } catch (const CheckError& e) {
+    return fail(e.what(), e.hint(), k_exit_check_failed, json);
   } catch (const Error& e) {
-    print_error(e);
-    return cancelling_signal() != 0 ? cancelled_exit_status() : 1;
+    return fail(e.what(), e.hint(), k_exit_failed, json);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "venv2docker: error: %s\n", terminal_safe(e.what()).c_str());
-    return cancelling_signal() != 0 ? cancelled_exit_status() : 1;
+    return fail(e.what(), "", k_exit_failed, json);
   }
 }

@@ -7,6 +7,7 @@
 #include "build/daemon_load.h"
 #include "build/image_assembly.h"
 #include "build/image_interpreter.h"
+#include "build/image_name.h"
 #include "build/load_base_image.h"
 #include "build/new_layers.h"
 #include "build/output_preflight.h"
@@ -57,8 +58,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   const Venv venv = open_venv(locate_venv(options.venv));
   const std::optional<fs::path> project = project_folder(options.project, options.no_project, venv, reporter);
   const std::optional<PyProject> pyproject = describing_pyproject(venv, project);
-  const Reference name = image_name(options.name.value_or(default_image_name(venv, pyproject)),
-                                    options.tag.value_or(default_tag(pyproject)));
+  const Reference name =
+      image_name(options.name, options.tag, default_image_name(venv, pyproject), default_tag(pyproject));
   const fs::path build_dir = build_folder(options.build_dir, project);
   const std::vector<std::string> destinations =
       output_destinations(options.outputs, options.push, options.load, name, build_dir);

@@ -16,7 +16,7 @@ CompatReport full_report(CompatReport checked, const std::vector<std::string>& r
 
 void require_fit(const CompatReport& report, bool force, Reporter& reporter) {
   if (report.has_errors() && !force) {
-    throw Error("the venv cannot run on this base image:\n" + report.text(),
+    throw CheckError("the venv cannot run on this base image:\n" + report.text(),
                 "fix what is listed, or pass --force to build anyway");
   }
   for (const auto& finding : report.findings) {

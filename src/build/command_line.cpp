@@ -2,15 +2,16 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "build/credential_flags.h"
+#include "build/flag_spelling.h"
 #include "image/platform.h"
 #include "tar/source_date_epoch.h"
 #include "util/error.h"
-#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -23,14 +24,10 @@ struct RawFlags {
   std::string project;
   std::string build_dir;
   std::string cache_dir;
-  std::string creds;
+  std::vector<std::string> creds;
   bool password_stdin = false;
   std::vector<std::string> ca_certs;
 };
-
-// Far more than any registry's password or token, far less than a file piped
-// in by mistake.
-constexpr std::size_t k_max_password_stdin = std::size_t{64} << 10;
 
 const char* const k_image_group = "Image";
 const char* const k_apt_group = "Debian packages";
@@ -43,10 +40,12 @@ void add_image_flags(CLI::App& app, BuildOptions& options, RawFlags& raw) {
                  "The venv: a path, or a name under $WORKON_HOME (default ~/.virtualenvs). Default: the active $VIRTUAL_ENV, "
                  "else ./.venv");
   app.add_option("-n,--name", options.name,
-                 "Image name, may include a registry and path (default: [project].name of the project's pyproject.toml, "
-                 "else the venv's folder name)")->group(k_image_group);
+                 "Image name, or a whole reference [REGISTRY/]PATH[:TAG] (ghcr.io/owner/app:1.2) "
+                 "(default: [project].name of the project's pyproject.toml, else the venv's folder name)")
+      ->group(k_image_group);
   app.add_option("-t,--tag", options.tag,
-                 "Image tag (default: [project].version of the project's pyproject.toml, else latest)")->group(k_image_group);
+                 "Image tag, or a whole reference as docker build -t takes it (registry/app:1.2) "
+                 "(default: [project].version of the project's pyproject.toml, else latest)")->group(k_image_group);
   app.add_option("-b,--base", options.base,
                  "Base image: a registry reference (python:3.11-slim, host:5000/name:tag, name@sha256:...), "
                  "oci:DIR[:TAG], docker-archive:FILE or scratch (default: python:<X.Y>-slim)")->group(k_image_group);
@@ -73,7 +72,7 @@ void add_image_flags(CLI::App& app, BuildOptions& options, RawFlags& raw) {
       ->type_name("FILE")->group(k_image_group);
   app.add_flag("--check", options.check_only,
                "Only check that the venv can run on the base (Python, C library, architecture, shared libraries) "
-               "and print the report (with --json: as JSON); exit 1 when an error stands")
+               "and print the report (with --json: as JSON); exit 1 when an error stands, 3 when it could not check")
       ->group(k_image_group);
   app.add_option("--max-layers", options.max_layers,
                  "Split the venv into at most N layers by installed package (large packages get their own), "
@@ -104,11 +103,12 @@ void add_apt_flags(CLI::App& app, AptOptions& apt) {
 void add_registry_flags(CLI::App& app, BuildOptions& options, RawFlags& raw) {
   app.add_flag("-p,--push", options.push, "Push the image to the registry in --name (as --name:--tag)")->group(k_registry_group);
   app.add_option("--creds", raw.creds,
-                 "USER:PASSWORD for the registry pushed to (else the base's registry); "
-                 "default: VENV2DOCKER_REGISTRY_USER/_PASSWORD, then docker/podman login files and helpers. "
+                 "REGISTRY=USER:PASSWORD: credentials for that registry only (the base's or the one pushed to); "
+                 "repeatable. USER:PASSWORD alone: for the registry pushed to (else the base's). "
+                 "Default: VENV2DOCKER_REGISTRY_USER/_PASSWORD, then docker/podman login files and helpers. "
                  "A password on the command line is visible to every user of the machine: in CI, use "
                  "--creds USER --password-stdin")
-      ->group(k_registry_group);
+      ->allow_extra_args(false)->group(k_registry_group);
   app.add_flag("--password-stdin", raw.password_stdin,
                "Read the registry password from standard input (as docker login does), for the user of --creds USER "
                "or VENV2DOCKER_REGISTRY_USER")
@@ -130,10 +130,16 @@ void add_registry_flags(CLI::App& app, BuildOptions& options, RawFlags& raw) {
 }
 
 void add_runtime_flags(CLI::App& app, RuntimeOptions& runtime, std::vector<std::string>& annotations) {
-  app.add_option("--entrypoint", runtime.entrypoint, "Program the container runs")->group(k_runtime_group);
-  app.add_option("--args", runtime.args, "Arguments after the entrypoint (or the command, with no entrypoint): A,B,...")->allow_extra_args(false)->group(k_runtime_group);
-  app.add_option("--cmd", runtime.cmd, "One word of the container's command; repeat for each word")->allow_extra_args(false)->group(k_runtime_group);
-  app.add_option("-e,--env", runtime.env, "Environment variables K=V[,K=V]; repeatable")->allow_extra_args(false)->group(k_runtime_group);
+  app.add_option("--entrypoint", runtime.entrypoint,
+                 "The image's Entrypoint: the program the container runs (drops the base's Cmd); "
+                 "'' resets it (null), as docker does")->group(k_runtime_group);
+  app.add_option("--cmd", runtime.cmd,
+                 "One word of the image's Cmd: the command, or the entrypoint's arguments; repeat for each word")
+      ->allow_extra_args(false)->group(k_runtime_group);
+  app.add_option("--args", runtime.args, "One word added to Cmd after the --cmd words; repeat for each word")
+      ->allow_extra_args(false)->group(k_runtime_group);
+  app.add_option("-e,--env", runtime.env, "Environment variable K=V (V may hold commas); repeat for each")
+      ->allow_extra_args(false)->group(k_runtime_group);
   app.add_option("--ports", runtime.ports, "Exposed ports P[/tcp|udp][,...]")->allow_extra_args(false)->group(k_runtime_group);
   app.add_option("-u,--user", runtime.user, "User (name or uid[:gid]) the container runs as")->group(k_runtime_group);
   app.add_option("-w,--workdir", runtime.workdir, "Working folder (default: the project path when there is a project)")->group(k_runtime_group);
@@ -141,8 +147,8 @@ void add_runtime_flags(CLI::App& app, RuntimeOptions& runtime, std::vector<std::
   app.add_option("--pypaths", runtime.pypaths, "Folders put on PYTHONPATH before the project: A,B,...")->allow_extra_args(false)->group(k_runtime_group);
   app.add_flag("--no-project-path", runtime.no_project_path, "Do not put the project path on PATH")->group(k_runtime_group);
   app.add_flag("--no-project-pypath", runtime.no_project_pypath, "Do not put the project path on PYTHONPATH")->group(k_runtime_group);
-  app.add_option("--label", runtime.labels, "Image label K=V[,K=V]; repeatable")->allow_extra_args(false)->group(k_runtime_group);
-  app.add_option("--annotation", annotations, "Manifest annotation K=V[,K=V]; repeatable")->allow_extra_args(false)->group(k_runtime_group);
+  app.add_option("--label", runtime.labels, "Image label K=V (V may hold commas); repeat for each")->allow_extra_args(false)->group(k_runtime_group);
+  app.add_option("--annotation", annotations, "Manifest annotation K=V (V may hold commas); repeat for each")->allow_extra_args(false)->group(k_runtime_group);
   app.add_option("--volume", runtime.volumes, "Declare PATH a volume; repeatable")->allow_extra_args(false)->group(k_runtime_group);
   app.add_option("--maintainer", runtime.maintainer, "Author, as the org.opencontainers.image.authors label")->group(k_runtime_group);
 }
@@ -157,45 +163,15 @@ void add_tool_flags(CLI::App& app, CommandLine& command, RawFlags& raw) {
       ->capture_default_str()->check(CLI::Range(1, 12))->group(k_tool_group);
   app.add_flag("-q,--quiet", command.quiet, "Print only errors and warnings")->group(k_tool_group);
   app.add_flag("-v,--verbose", command.verbose, "Print every step and digest")->group(k_tool_group);
-  app.add_flag("--json", command.json, "Print the result as one JSON object on stdout")->group(k_tool_group);
-}
-
-// The user of --creds USER, else of VENV2DOCKER_REGISTRY_USER, with the
-// password read from standard input; one newline at its end is the shell's.
-std::string creds_with_password_from_stdin(const std::string& creds) {
-  std::string user = creds;
-  if (user.empty()) {
-    const char* from_environment = std::getenv("VENV2DOCKER_REGISTRY_USER");
-    user = from_environment ? from_environment : "";
-  }
-  if (user.empty()) {
-    throw UsageError("--password-stdin needs a user name", "pass --creds USER (without the password), or set "
-                                                           "VENV2DOCKER_REGISTRY_USER");
-  }
-  if (user.find(':') != std::string::npos) {
-    throw UsageError("--password-stdin and a password in --creds USER:PASSWORD both give the password",
-                     "pass --creds USER alone, with the password on standard input");
-  }
-  std::string password = read_whole_file("/dev/stdin", k_max_password_stdin, "the password on standard input",
-                                         "pipe it in: printf %s \"$PASSWORD\" | venv2docker --creds USER "
-                                         "--password-stdin ...");
-  if (password.ends_with('\n')) password.pop_back();
-  if (password.ends_with('\r')) password.pop_back();
-  if (password.empty()) {
-    throw UsageError("--password-stdin read an empty password from standard input",
-                     "pipe the password in: printf %s \"$PASSWORD\" | venv2docker --creds USER --password-stdin ...");
-  }
-  return user + ":" + password;
-}
-
-// --creds, else VENV2DOCKER_REGISTRY_USER and _PASSWORD.
-std::optional<std::string> registry_creds(const std::string& creds, bool password_stdin) {
-  if (password_stdin) return creds_with_password_from_stdin(creds);
-  if (!creds.empty()) return creds;
-  const char* user = std::getenv("VENV2DOCKER_REGISTRY_USER");
-  if (!user || !*user) return std::nullopt;
-  const char* password = std::getenv("VENV2DOCKER_REGISTRY_PASSWORD");
-  return std::string(user) + ":" + (password ? password : "");
+  app.add_flag("--json", command.json,
+               "Print the result, or the error, as one JSON object on stdout")->group(k_tool_group);
+  app.add_option("--iidfile", command.iidfile,
+                 "Write the image ID (the config's digest, sha256:...) to FILE, as docker build --iidfile does")
+      ->type_name("FILE")->group(k_tool_group);
+  app.add_option("--metadata-file", command.metadata_file,
+                 "Write the build's result to FILE as JSON, as docker buildx --metadata-file does "
+                 "(containerimage.digest, containerimage.config.digest, image.name)")
+      ->type_name("FILE")->group(k_tool_group);
 }
 
 void apply_raw_flags(const RawFlags& raw, BuildOptions& options) {
@@ -203,7 +179,7 @@ void apply_raw_flags(const RawFlags& raw, BuildOptions& options) {
   if (!raw.project.empty()) options.project = raw.project;
   if (!raw.build_dir.empty()) options.build_dir = raw.build_dir;
   if (!raw.cache_dir.empty()) options.cache_dir = raw.cache_dir;
-  options.registry.creds = registry_creds(raw.creds, raw.password_stdin);
+  apply_credential_flags(raw.creds, raw.password_stdin, options.registry);
   for (const auto& file : raw.ca_certs) options.registry.ca_certs.emplace_back(file);
   options.epoch = source_date_epoch();
 }
@@ -231,15 +207,15 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
              "WORKON_HOME, VIRTUAL_ENV and XDG_CACHE_HOME as described above;\n"
              "VENV2DOCKER_REGISTRY_USER/_PASSWORD, DOCKER_CONFIG, REGISTRY_AUTH_FILE for registry credentials.\n"
              "Documentation: docs/usage.md");
+  std::vector<std::string> arguments = normalised_arguments(app, argc, argv);
+  std::reverse(arguments.begin(), arguments.end());  // CLI11 takes them last first
   try {
-    app.parse(argc, argv);
+    app.parse(arguments);
   } catch (const CLI::Success& e) {
     parsed.exit_code = app.exit(e);
     return parsed;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "venv2docker: error: %s\nvenv2docker: hint: see venv2docker --help\n", e.what());
-    parsed.exit_code = 2;
-    return parsed;
+    throw UsageError(e.what(), "see venv2docker --help");
   }
   apply_raw_flags(raw, parsed.command.options);
   return parsed;

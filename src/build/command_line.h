@@ -2,6 +2,7 @@
 // what only the command does (--clean, how much it prints, --json).
 #pragma once
 
+#include <filesystem>
 #include <optional>
 
 #include "build/build.h"
@@ -14,7 +15,9 @@ struct CommandLine {
   bool clean = false;  // --clean: remove the build folder, build nothing
   bool quiet = false;
   bool verbose = false;
-  bool json = false;   // --json: the result as one JSON object on stdout
+  bool json = false;   // --json: the result, or the error, as one JSON object on stdout
+  std::optional<std::filesystem::path> iidfile;        // --iidfile: the image ID (config digest)
+  std::optional<std::filesystem::path> metadata_file;  // --metadata-file: buildx's JSON
 
   /// --json keeps stderr as quiet as --quiet.
   Verbosity verbosity() const;
@@ -22,14 +25,15 @@ struct CommandLine {
 
 struct ParsedCommandLine {
   /// Set when parsing ends the command: 0 after --help or --version (which
-  /// CLI11 printed), 2 after a flag it refused (printed as an error).
+  /// CLI11 printed).
   std::optional<int> exit_code;
   CommandLine command;
 };
 
 /// Parses argv; the environment fills what the flags leave open
-/// (SOURCE_DATE_EPOCH, VENV2DOCKER_REGISTRY_USER/_PASSWORD). Throws Error
-/// for an environment value it cannot use.
+/// (SOURCE_DATE_EPOCH, VENV2DOCKER_REGISTRY_USER/_PASSWORD). Throws
+/// UsageError for a flag it refuses (an unknown one with the nearest known
+/// one as a hint), Error for an environment value it cannot use.
 ParsedCommandLine parse_command_line(int argc, char** argv);
 
 }  // namespace venv2docker

@@ -31,12 +31,15 @@ struct RuntimeOptions {
 
 /// `venv_path` is where the venv is in the image; `project_path` where the
 /// project is, if the image has one; `base_path` the base image's PATH (or
-/// the usual default). Throws UsageError for malformed K=V or port values,
-/// naming the flag.
+/// the usual default). --entrypoint and --cmd/--args become docker's
+/// Entrypoint and Cmd. Throws UsageError for malformed K=V or port values and
+/// an empty first --cmd word, naming the flag.
 ContainerSettings container_settings(const RuntimeOptions& options, const std::string& venv_path,
                                      const std::optional<std::string>& project_path, const std::string& base_path);
 
-/// Splits "K=V,K2=V2" lists (each element may hold several), for --env, --label...
+/// "K=V" items as a map, for --env, --label, --annotation: one item per flag
+/// value, so a value may hold commas. Throws UsageError naming `flag` for an
+/// item with no '=' or no key.
 std::map<std::string, std::string> parse_assignments(const std::vector<std::string>& items, const std::string& flag);
 
 }  // namespace venv2docker

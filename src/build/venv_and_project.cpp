@@ -28,10 +28,6 @@ std::optional<fs::path> project_folder(const std::optional<fs::path>& project, b
   return std::nullopt;
 }
 
-Reference image_name(const std::string& name, const std::string& tag) {
-  return Reference::parse_or_throw(name + ":" + tag, "--name/--tag");
-}
-
 fs::path build_folder(const std::optional<fs::path>& build_dir, const std::optional<fs::path>& project) {
   if (build_dir) return *build_dir;
   return (project ? *project : fs::current_path()) / ".venv2docker";

@@ -1,4 +1,4 @@
-// Which venv's project a build packs, what the image is called, and which
+// Which venv's project a build packs, and which
 // build folder its default output goes to.
 #pragma once
 
@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 
-#include "image/reference.h"
 #include "util/reporter.h"
 #include "venv/venv.h"
 
@@ -20,10 +19,6 @@ namespace venv2docker {
 /// naming no folder is a warning.
 std::optional<std::filesystem::path> project_folder(const std::optional<std::filesystem::path>& project,
                                                     bool no_project, const Venv& venv, Reporter& reporter);
-
-/// NAME:TAG as a reference. Throws UsageError naming --name/--tag when that
-/// is no valid reference.
-Reference image_name(const std::string& name, const std::string& tag);
 
 /// `build_dir` (--build-dir), else .venv2docker in the project, else in the
 /// current folder.

@@ -47,7 +47,8 @@ json runtime_config(const json& base_runtime, const ContainerSettings& settings)
   json runtime = base_runtime.is_object() ? base_runtime : json::object();
   apply_env(runtime, settings.env);
   if (settings.entrypoint) {
-    runtime["Entrypoint"] = *settings.entrypoint;
+    // No words: reset, as docker writes ENTRYPOINT [].
+    runtime["Entrypoint"] = settings.entrypoint->empty() ? json(nullptr) : json(*settings.entrypoint);
     // As in a Dockerfile: a new entrypoint drops the base's command.
     if (!settings.cmd) runtime.erase("Cmd");
   }

@@ -20,7 +20,7 @@ namespace venv2docker {
 struct ContainerSettings {
   /// Variables to set ("K" -> "V"), replacing the base's value for the same K.
   std::map<std::string, std::string> env;
-  std::optional<std::vector<std::string>> entrypoint;
+  std::optional<std::vector<std::string>> entrypoint;  // no words: reset to null
   std::optional<std::vector<std::string>> cmd;
   std::optional<std::string> user;
   std::optional<std::string> workdir;

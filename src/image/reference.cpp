@@ -217,12 +217,13 @@ std::optional<Reference> Reference::parse(std::string_view text) {
   return parse_reference(text, ignored);
 }
 
-Reference Reference::parse_or_throw(std::string_view text, std::string_view what) {
+Reference Reference::parse_or_throw(std::string_view text, std::string_view what, std::string_view hint) {
   std::string problem;
   if (auto reference = parse_reference(text, problem)) return *std::move(reference);
   throw UsageError(std::string(what) + " " + quoted(text) + ": " + problem,
-                   "image references look like [REGISTRY/]NAME[:TAG][@sha256:DIGEST], "
-                   "e.g. python:3.11-slim or ghcr.io/owner/app:1.0");
+                   !hint.empty() ? std::string(hint)
+                                 : "image references look like [REGISTRY/]NAME[:TAG][@sha256:DIGEST], "
+                                   "e.g. python:3.11-slim or ghcr.io/owner/app:1.0");
 }
 
 std::string Reference::api_host() const {

@@ -21,8 +21,9 @@ struct Reference {
   /// Parses and normalises; std::nullopt when `text` is not a valid reference
   /// (upper case in the repository, bad tag, bad digest, empty parts...).
   static std::optional<Reference> parse(std::string_view text);
-  /// As parse(), but throws Error naming `what` (e.g. "--base") and why.
-  static Reference parse_or_throw(std::string_view text, std::string_view what);
+  /// As parse(), but throws Error naming `what` (e.g. "--base") and why, with
+  /// `hint` (default: what references look like).
+  static Reference parse_or_throw(std::string_view text, std::string_view what, std::string_view hint = {});
 
   /// Host to send API requests to ("registry-1.docker.io" for docker.io).
   std::string api_host() const;

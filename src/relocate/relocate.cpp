@@ -147,6 +147,20 @@ void RelocationContext::finish() {
 
 namespace {
 
+// virtualenvwrapper's .project names the project folder, for workon to cd
+// into. It names the project's path in the image when the project is there;
+// otherwise a folder the image lacks, so it goes (nothing in the image reads
+// it), rather than being reported on every build as a stale path.
+void relocate_project_file(RelocationContext& context) {
+  LayerEntry* file = context.find(context.venv_destination + "/.project");
+  if (!file || file->kind != EntryKind::regular) return;
+  if (context.params.project_source) {
+    context.rewrite(*file, checked_image_folder(context.params.project_destination, "project destination") + "\n");
+  } else {
+    context.remove(*file);
+  }
+}
+
 // The steps every installed file needs, after the venv-only ones.
 RelocationResult relocate_with(const Venv& venv, std::vector<LayerEntry>& entries, const RelocationParams& params,
                                bool is_whole_venv) {
@@ -155,6 +169,7 @@ RelocationResult relocate_with(const Venv& venv, std::vector<LayerEntry>& entrie
   if (is_whole_venv) {
     relocate_pyvenv_cfg(context);
     relocate_interpreter_links(context);
+    relocate_project_file(context);
   }
   relocate_console_scripts(context);
   relocate_activate_scripts(context);

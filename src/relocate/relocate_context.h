@@ -53,6 +53,8 @@ class RelocationContext {
   bool was_rewritten(const LayerEntry& entry) const { return m_rewritten.count(entry.path) > 0; }
   /// Adds an entry to the venv (visible to find() only after finish()).
   void add(LayerEntry entry);
+  /// Leaves `entry` out of the layer.
+  void remove(const LayerEntry& entry) { m_removed.insert(entry.path); }
   void warn(std::string message) { result.warnings.push_back(std::move(message)); }
   /// Applies removals and additions, and sorts the entries again.
   void finish();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ struct RegistryOptions {
   /// The registry `creds` are for ("ghcr.io", "localhost:5000"); empty means
   /// any registry. Credentials are never sent to another registry.
   std::string creds_registry;
+  /// --creds REGISTRY=USER:PASSWORD: credentials per registry (as Reference
+  /// normalises it: "docker.io", "localhost:5000"), for that registry only;
+  /// they come before `creds` and the docker config.
+  std::map<std::string, std::string> creds_by_registry;
   /// --insecure-registry: "host" or "host:port"; HTTPS without certificate
   /// checks, then plain HTTP. Loopback registries may always use plain HTTP.
   std::vector<std::string> insecure_registries;

@@ -153,7 +153,9 @@ const Credentials* RegistrySession::credentials() {
   // Called with m_mutex held.
   if (!m_credentials_looked_up) {
     m_credentials_looked_up = true;
-    if (m_options.creds && (m_options.creds_registry.empty() || m_options.creds_registry == m_registry)) {
+    if (auto scoped = m_options.creds_by_registry.find(m_registry); scoped != m_options.creds_by_registry.end()) {
+      m_credentials = parse_user_password(scoped->second, "--creds " + m_registry + "=...");
+    } else if (m_options.creds && (m_options.creds_registry.empty() || m_options.creds_registry == m_registry)) {
       m_credentials = parse_user_password(*m_options.creds, "--creds");
     } else {
       m_credentials = find_credentials(m_registry, m_repository, CredentialEnvironment::from_process());
@@ -332,7 +334,7 @@ std::string RegistrySession::fetch_token(const Challenge& challenge, const Scope
     }
     throw Error("registry " + m_registry + " wants credentials and none were found (" + where + " answered " +
                     describe_answer(response) + ")",
-                "log in (docker login " + m_registry + "), or pass --creds USER:PASSWORD");
+                "log in (docker login " + m_registry + "), or pass --creds " + m_registry + "=USER:PASSWORD");
   }
   if (response.status != 200) {
     throw Error(where + " answered " + describe_answer(response) + " to " + request.method + " " +
@@ -350,7 +352,7 @@ std::optional<std::string> RegistrySession::authorization(bool force_new) {
     const Credentials* creds = credentials();
     if (!creds || !creds->has_basic()) {
       throw Error("registry " + m_registry + " wants a user name and password and none were found",
-                  "log in (docker login " + m_registry + "), pass --creds USER:PASSWORD, or set "
+                  "log in (docker login " + m_registry + "), pass --creds " + m_registry + "=USER:PASSWORD, or set "
                   "VENV2DOCKER_REGISTRY_USER and VENV2DOCKER_REGISTRY_PASSWORD");
     }
     return "Basic " + base64_encode(creds->username + ":" + creds->password);
@@ -387,7 +389,7 @@ void RegistrySession::note_warnings(const HttpResponse& response) {
                     (reads ? "pull from " : "push to ") + m_registry + "/" + m_repository);
   }
   throw Error("registry " + m_registry + " wants credentials and none were found: " + what,
-              "log in (docker login " + m_registry + "), or pass --creds USER:PASSWORD");
+              "log in (docker login " + m_registry + "), or pass --creds " + m_registry + "=USER:PASSWORD");
 }
 
 void RegistrySession::check_access(const std::string& repository, const std::string& action) {

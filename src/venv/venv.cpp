@@ -171,6 +171,11 @@ fs::path locate_venv(const std::optional<std::string>& arg) {
   // $WORKON_HOME would only hide the typo.
   const bool is_name = arg->find('/') == std::string::npos && !arg->empty() && *arg != "." && *arg != "..";
   if (is_name && fs::is_directory(named, error)) return clean_absolute(named);
+  if (fs::exists(*arg, error)) {
+    throw UsageError("the virtualenv '" + *arg + "' is " + fs::absolute(*arg).lexically_normal().string() +
+                         ", which is a file, not a folder",
+                     "pass the venv's folder: the one that holds pyvenv.cfg and bin/");
+  }
   std::string where = "no folder " + fs::absolute(*arg).lexically_normal().string();
   if (is_name) where += " and no " + named.string() + " ($WORKON_HOME, default ~/.virtualenvs)";
   throw UsageError("cannot find the virtualenv '" + *arg + "': " + where,

@@ -232,11 +232,11 @@ class AptFlakyNetwork(h.Case):
 
 
 def refused(case, *args, base=None, cache="cache"):
-    """Runs a build that must be refused: exit 1, `venv2docker: error:`, no output left."""
+    """Runs a build that must be refused: exit 3, `venv2docker: error:`, no output left."""
     out = case.path("out.tar")
     oci = case.path("oci")
     r = h.v2d("-b", base or BASES["one-line"], "--cache-dir", case.path(cache), *args,
-              "-o", f"docker-archive:{out}", "-o", f"oci:{oci}:x", h.fixtures()["V2D_VENV_DEMO"], expect=1)
+              "-o", f"docker-archive:{out}", "-o", f"oci:{oci}:x", h.fixtures()["V2D_VENV_DEMO"], expect=3)
     case.assertIn("venv2docker: error:", r.stderr, r.describe())
     case.assertFalse(os.path.lexists(out), r.describe())
     case.assertFalse(os.path.lexists(oci), r.describe())

@@ -73,7 +73,7 @@ class BaseReading(h.Case):
         damaged = with_layers(base, [gzip_layer(base, cut, b"not the tar")])
         layout = self.layout("damaged", damaged)
         out = self.path("out")
-        r = self.run_v2d(layout, "-o", f"oci:{out}:t", expect=1)
+        r = self.run_v2d(layout, "-o", f"oci:{out}:t", expect=3)
         self.assertIn("venv2docker: error:", r.stderr, r.describe())
         self.assertIn("layer " + sha256(cut), r.stderr, r.describe())
         self.assertIn("truncated", r.stderr, r.describe())
@@ -109,7 +109,7 @@ class BaseReading(h.Case):
         out = self.path("out")
         # A fresh cache: the base's layers are inflated and listed while relocation runs.
         r = h.v2d("--no-project", "--cache-dir", self.path("cache"), "-b", h.bookworm_oci_ref(), "-o", f"oci:{out}:t",
-                  venv, expect=1, env=h.scrubbed_env(HOME=home))
+                  venv, expect=3, env=h.scrubbed_env(HOME=home))
         self.assertIn(os.path.join(site, "evil.pth") + " line 2 names " + home, r.stderr, r.describe())
         self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
         self.assertNotIn("cancelled", r.stderr, r.describe())

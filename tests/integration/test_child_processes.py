@@ -152,7 +152,7 @@ class ChildProcesses(h.Case):
         env = dict(self.env, DOCKER_CONFIG=self.docker_config("failing"), PATH=folder + ":" + os.environ["PATH"])
         f = h.fixtures()
         res = h.v2d("--cache-dir", self.cache, "-b", self.base, "--project", f["V2D_PROJECT"], f["V2D_VENV_DEMO"],
-                    env=env, expect=1)
+                    env=env, expect=3)
         self.assertIn("docker-credential-failing", res.stderr)
         self.assertIn("keychain locked", res.stderr)
         self.assertNotIn(stdout_secret, res.stderr + res.stdout)

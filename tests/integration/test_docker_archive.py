@@ -39,7 +39,7 @@ class DockerArchiveOutput(h.Case):
         cls.archive = os.path.join(cls.ctmp, "image.tar")
         cls.js, _ = h.build("-n", cls.name, "-t", "t1", "-o", f"docker-archive:{cls.archive}",
                             "--cmd", "python", "--cmd", "app.py",
-                            "-e", "GREETING=hi,MODE=test", "--label", "org.example.fixture=archive")
+                            "-e", "GREETING=hi", "-e", "MODE=test", "--label", "org.example.fixture=archive")
         h.ensure_base_loaded()
         cls.image = cls.class_docker_load(cls.archive)
 

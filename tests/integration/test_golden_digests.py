@@ -30,7 +30,7 @@ BUILDS = {
     "base-runtime-settings": ["-b", "oci:base:golden", "--project", "{project}",
                               "--venv-path", "/srv/venv", "--project-path", "/srv/app",
                               "-e", "MODE=golden", "--label", "team=tools", "--annotation", "note=golden",
-                              "--entrypoint", "demo", "--args", "one,two", "--ports", "8080/tcp",
+                              "--entrypoint", "demo", "--args", "one", "--args", "two", "--ports", "8080/tcp",
                               "-u", "1000:1000", "-w", "/srv", "--volume", "/data",
                               "--paths", "/opt/tools", "--pypaths", "/opt/lib",
                               "--maintainer", "Golden <golden@example.org>"],

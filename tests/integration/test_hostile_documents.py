@@ -115,7 +115,7 @@ class HostileDocuments(h.Case):
         cls.addClassCleanup(cls.server.shutdown)
         cls.registry = f"127.0.0.1:{cls.server.server_address[1]}"
 
-    def check(self, base, expect=1):
+    def check(self, base, expect=3):
         f = h.fixtures()
         return h.v2d("--check", "--cache-dir", self.path("cache"), "-b", base, "--no-project", f["V2D_VENV_DEMO"],
                      expect=expect)

@@ -92,7 +92,7 @@ class HostileVenv(h.Case):
 class RefusedFolders(HostileVenv):
     def assert_refused(self, folder, reason):
         relative = self.pth(folder)
-        r = self.build(expect=1)
+        r = self.build(expect=3)
         err = r.stderr
         self.assertIn(os.path.join(self.venv, relative) + " line 2 names " + folder, err, r.describe())
         self.assertIn(reason, err, r.describe())
@@ -152,7 +152,7 @@ class CraftedFiles(HostileVenv):
         write(finder, "MAPPING = " + "[" * depth + "]" * depth + "\n")
         r = self.build(expect=None)
         self.assertNotEqual(r.returncode, -signal.SIGSEGV, r.describe())
-        self.assertEqual(r.returncode, 1, r.describe())
+        self.assertEqual(r.returncode, 3, r.describe())
         self.assertIn(f"MAPPING in {finder} nests lists, tuples or dicts deeper than 200 levels", r.stderr)
         self.assertFalse(os.path.exists(self.out))
 

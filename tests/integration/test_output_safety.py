@@ -34,7 +34,7 @@ class Clean(h.Case):
         return folder
 
     def assertRefused(self, r, folder):
-        self.assertEqual(r.returncode, 1, r.describe())
+        self.assertEqual(r.returncode, 3, r.describe())
         self.assertIn("venv2docker: error: --clean refuses to remove", r.stderr, r.describe())
         self.assertIn(folder, r.stderr, r.describe())
         self.assertIn("did not make it", r.stderr, r.describe())
@@ -86,7 +86,7 @@ class OutputsCheckedFirst(h.Case):
         return h.Result(argv, p)
 
     def assertRefusedFirst(self, r, *mentions):
-        self.assertEqual(r.returncode, 1, r.describe())
+        self.assertEqual(r.returncode, 3, r.describe())
         self.assertIn("venv2docker: error: cannot write --output", r.stderr, r.describe())
         for m in mentions:
             self.assertIn(m, r.stderr, r.describe())
@@ -156,7 +156,7 @@ class PushCredentialsCheckedFirst(h.Case):
         return h.Result(argv, p)
 
     def assertRefusedFirst(self, res, registry, password):
-        self.assertEqual(res.returncode, 1, res.describe())
+        self.assertEqual(res.returncode, 3, res.describe())
         self.assertIn("venv2docker: error: registry " + registry.addr, res.stderr, res.describe())
         self.assertNotIn("nonexistent-v2d-base", res.stderr, "the base was read before the push was checked")
         self.assertNotIn(password, res.stderr + res.stdout)
@@ -193,7 +193,7 @@ class PushCredentialsCheckedFirst(h.Case):
 
     def test_accepted_credentials_go_on_having_sent_nothing(self):
         res = self.push(self.registry, r.USER, r.PASSWORD)
-        self.assertEqual(res.returncode, 1, res.describe())
+        self.assertEqual(res.returncode, 3, res.describe())
         self.assertIn("nonexistent-v2d-base", res.stderr, "with credentials that may push, the build goes on")
         self.assertNothingSent(self.registry)
         log = r.read_log(self.tokens.requests)

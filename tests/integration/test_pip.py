@@ -163,7 +163,7 @@ class PipRequirements(h.Case):
         self.assertEqual(self.layer_count(with_pip, "t"), self.layer_count(plain, "t"))
 
         newer = write(self.path("newer.txt"), f"--no-index\n--find-links {self.wheels}\n{PACKAGE}==2.0\n")
-        r = self.v2d("--pip", newer, "-o", f"oci:{self.path('clash')}:t", venv=venv, expect=1)
+        r = self.v2d("--pip", newer, "-o", f"oci:{self.path('clash')}:t", venv=venv, expect=3)
         self.assertIn("venv2docker: error:", r.stderr, r.describe())
         self.assertIn(f"{PACKAGE} 2.0 (the venv has 1.0)", r.stderr, r.describe())
         self.assertEqual(installed_version(venv), "1.0", "the venv's own copy must stay")
@@ -173,7 +173,7 @@ class PipRequirements(h.Case):
     def test_venv_without_pip_is_refused(self):
         venv = self.path("no-pip")
         run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
-        r = self.v2d("--pip", self.requirements, "-o", f"docker-archive:{self.path('out.tar')}", venv=venv, expect=1)
+        r = self.v2d("--pip", self.requirements, "-o", f"docker-archive:{self.path('out.tar')}", venv=venv, expect=3)
         self.assertIn("venv2docker: error:", r.stderr, r.describe())
         self.assertIn("has no pip", r.stderr, r.describe())
         self.assertIn("ensurepip", r.stderr, r.describe())
@@ -181,7 +181,7 @@ class PipRequirements(h.Case):
 
     def test_failing_requirement_reports_pip_and_writes_nothing(self):
         missing = write(self.path("missing.txt"), "--no-index\nv2d-no-such-package-anywhere\n")
-        r = self.v2d("--pip", missing, "-o", f"docker-archive:{self.path('out.tar')}", expect=1)
+        r = self.v2d("--pip", missing, "-o", f"docker-archive:{self.path('out.tar')}", expect=3)
         self.assertIn("venv2docker: error:", r.stderr, r.describe())
         self.assertIn(missing, r.stderr, r.describe())
         self.assertIn("No matching distribution found for v2d-no-such-package-anywhere", r.stderr, r.describe())

@@ -134,7 +134,7 @@ class ProjectVenv(h.Case):
         project = self.path("broken")
         make_project(project, pyproject=PYPROJECT.replace('version = "1.2.0+local.7"', 'version = 1.2.0+'),
                      install=False)
-        r = h.v2d("-b", h.bookworm_oci_ref(), "-o", f"oci:{self.path('out')}", cwd=project, expect=1)
+        r = h.v2d("-b", h.bookworm_oci_ref(), "-o", f"oci:{self.path('out')}", cwd=project, expect=3)
         self.assertIn("venv2docker: error: cannot read " + os.path.join(project, "pyproject.toml") + ": line 7",
                       r.stderr, r.describe())
         self.assertFalse(os.path.exists(self.path("out")))

@@ -77,7 +77,7 @@ class RegistryClient(h.Case):
     def fail_build(self, *args, base, cache, env=None):
         f = h.fixtures()
         res = h.v2d("--cache-dir", cache, "-b", base, "--project", f["V2D_PROJECT"], *args, f["V2D_VENV_DEMO"],
-                    env=env or self.env, expect=1)
+                    env=env or self.env, expect=3)
         self.assertIn("venv2docker: error:", res.stderr)
         return res
 

@@ -31,6 +31,23 @@ class Workon(h.Case):
         text = layout.layer_file(desc, finder[0]).decode()
         self.assertIn("'greet': '/app/greet'", text)
         self.assertNotIn(f["V2D_PROJECT"], text)
+        # .project names the project where the image has it, and no build warns about it.
+        member, desc = files["opt/venv/.project"]
+        self.assertEqual(layout.layer_file(desc, "opt/venv/.project"), b"/app\n")
+        self.assertEqual([w for w in js["warnings"] if ".project" in w], [])
+
+    def test_without_the_project_its_file_goes_quietly(self):
+        f = h.fixtures()
+        out = self.path("out")
+        env = h.scrubbed_env(WORKON_HOME=f["V2D_WORKON_HOME"])
+        js = h.v2d("--json", "--no-project", "-b", h.bookworm_oci_ref(), "-o", f"oci:{out}", f["V2D_WORKON_NAME"],
+                   env=env).json()
+        self.assertEqual([w for w in js["warnings"] if ".project" in w], [])
+        layout = validate_image(out, report=js).layout
+        base_count = len(h.ImageLayout(h.bases()["V2D_BASE_BOOKWORM_OCI"]).manifest()["layers"])
+        files = layout.merged_members(layout.top_layers(base_count))
+        self.assertIn("opt/venv/pyvenv.cfg", files)
+        self.assertNotIn("opt/venv/.project", files)
 
     def test_name_under_workon_home(self):
         f = h.fixtures()

@@ -4,10 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "build/command_line.h"
+#include "util/error.h"
 
 using namespace venv2docker;
 
@@ -75,7 +77,46 @@ TEST_CASE("registry credentials: --creds, else the environment's") {
   CHECK(parse({"--creds", "me:pw"}).command.options.registry.creds == "me:pw");
 }
 
-TEST_CASE("a flag CLI11 refuses ends the command with exit code 2") {
-  const ParsedCommandLine parsed = parse({"--compression-level", "13"});
-  CHECK(parsed.exit_code == 2);
+TEST_CASE("a flag CLI11 refuses is a usage error (exit 2)") {
+  CHECK_THROWS_AS(parse({"--compression-level", "13"}), UsageError);
+}
+
+TEST_CASE("-X=VALUE gives short options VALUE, as --long=VALUE does") {
+  const ParsedCommandLine parsed = parse({"-w=/srv", "-u=1000:1000", "-e=A=1", "-n=app", "--", "-t=x"});
+  const BuildOptions& options = parsed.command.options;
+  CHECK(options.runtime.workdir == "/srv");
+  CHECK(options.runtime.user == "1000:1000");
+  CHECK(options.runtime.env == std::vector<std::string>{"A=1"});
+  CHECK(options.name == "app");
+  CHECK(options.venv == "-t=x");  // after "--", a word is the venv, whatever it looks like
+  CHECK(parse({"-qv"}).command.verbose);  // short flags sharing one dash still work
+}
+
+TEST_CASE("an unknown flag is a usage error naming the nearest known one") {
+  auto hint_for = [](const std::string& flag) {
+    try {
+      parse({flag, "venv"});
+    } catch (const UsageError& error) {
+      CHECK(std::string(error.what()) == "unknown flag " + flag.substr(0, flag.find('=')));
+      return error.hint();
+    }
+    FAIL("no error for " << flag);
+    return std::string();
+  };
+  CHECK(hint_for("--pussh").starts_with("did you mean --push?"));
+  CHECK(hint_for("--entrypiont").starts_with("did you mean --entrypoint?"));
+  CHECK(hint_for("--max-layer=3").starts_with("did you mean --max-layers?"));
+  CHECK(hint_for("--compltely-different") == "venv2docker --help lists every flag");
+}
+
+TEST_CASE("--creds per registry, and one without a registry for the push target") {
+  ScopedVariable user("VENV2DOCKER_REGISTRY_USER", nullptr);
+  const ParsedCommandLine parsed = parse({"--creds", "ghcr.io=me:pw", "--creds", "localhost:5000=ci:p=w:x",
+                                          "--creds", "docker.io=hub:tok", "--creds", "user:pa=ss"});
+  const RegistryOptions& registry = parsed.command.options.registry;
+  CHECK(registry.creds_by_registry == std::map<std::string, std::string>{
+                                          {"ghcr.io", "me:pw"}, {"localhost:5000", "ci:p=w:x"}, {"docker.io", "hub:tok"}});
+  CHECK(registry.creds == "user:pa=ss");  // "user:pa" is no registry host
+  CHECK_THROWS_AS(parse({"--creds", "a:b", "--creds", "c:d"}), UsageError);
+  CHECK_THROWS_AS(parse({"--creds", "ghcr.io=a:b", "--creds", "ghcr.io=c:d"}), UsageError);
 }

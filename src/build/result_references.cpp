@@ -1,0 +1,59 @@
+#include "build/result_references.h"
+
+#include "image/media_types.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace venv2docker {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string pushed_name(const WrittenOutput& output) {
+  const auto reference = Reference::parse(output.path.string());
+  return reference ? reference->name() : output.path.string();
+}
+
+}  // namespace
+
+std::vector<std::string> output_references(const BuildResult& result) {
+  const std::string manifest = result.image.manifest_digest().str();
+  std::vector<std::string> lines;
+  for (const auto& output : result.outputs) {
+    if (output.type == "registry") {
+      lines.push_back(pushed_name(output) + "@" + output.digest);
+    } else if (output.type == "oci") {
+      lines.push_back("oci:" + fs::absolute(output.path).string() + ":" + output.tag + "@" + manifest);
+    } else {
+      lines.push_back(output.type + ":" + fs::absolute(output.path).string() + "@" + manifest);
+    }
+  }
+  if (result.loaded) lines.push_back(result.name.familiar());
+  return lines;
+}
+
+nlohmann::json build_metadata(const BuildResult& result) {
+  std::string names = result.name.full();
+  for (const auto& output : result.outputs) {
+    if (output.type == "registry" && output.path.string() != result.name.familiar()) {
+      if (auto pushed = Reference::parse(output.path.string())) names += "," + pushed->full();
+    }
+  }
+  return {{"containerimage.digest", result.image.manifest_digest().str()},
+          {"containerimage.config.digest", result.image.config_digest().str()},
+          {"containerimage.descriptor",
+           {{"mediaType", std::string(manifest_media_type(result.image.family))},
+            {"digest", result.image.manifest_digest().str()},
+            {"size", result.image.raw_manifest.size()}}},
+          {"image.name", names}};
+}
+
+void write_result_file(const fs::path& file, const std::string& text, const std::string& flag) {
+  if (file.empty()) throw UsageError(flag + " names no file", "pass " + flag + " FILE");
+  AtomicFile out(file);
+  out.write(text);
+  out.commit();
+}
+
+}  // namespace venv2docker
