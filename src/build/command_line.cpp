@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "build/config_file.h"
 #include "build/credential_flags.h"
 #include "build/flag_spelling.h"
+#include "build/settings_report.h"
 #include "image/platform.h"
 #include "tar/source_date_epoch.h"
 #include "util/error.h"
@@ -191,22 +194,43 @@ Verbosity CommandLine::verbosity() const {
   return verbose ? Verbosity::verbose : Verbosity::normal;
 }
 
+namespace {
+
+// The app and what its flags are bound to, which must live as long as it.
+struct CommandLineApp : CLI::App {
+  CommandLine command;
+  RawFlags raw;
+  bool print_config = false;
+
+  CommandLineApp()
+      : CLI::App{"venv2docker: package a Python virtualenv and its project as a container image,\n"
+                 "without a Dockerfile and without a Docker daemon."} {
+    set_version_flag("--version", std::string("venv2docker ") + VENV2DOCKER_VERSION);
+    get_formatter()->column_width(34);
+    add_image_flags(*this, command.options, raw);
+    add_apt_flags(*this, command.options.apt);
+    add_registry_flags(*this, command.options, raw);
+    add_runtime_flags(*this, command.options.runtime, command.options.annotations);
+    add_tool_flags(*this, command, raw);
+    add_flag("--print-config", print_config,
+             "Print the settings (flags over pyproject.toml's [tool.venv2docker] over the defaults) and where each "
+             "came from, and exit")
+        ->group(k_tool_group);
+    footer("Settings: [tool.venv2docker] in the project's pyproject.toml, keys named as the long flags.\n"
+           "Environment: SOURCE_DATE_EPOCH sets every timestamp in the image (default 2000-01-01);\n"
+           "WORKON_HOME, VIRTUAL_ENV and XDG_CACHE_HOME as described above;\n"
+           "VENV2DOCKER_REGISTRY_USER/_PASSWORD, DOCKER_CONFIG, REGISTRY_AUTH_FILE for registry credentials.\n"
+           "Documentation: docs/usage.md");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<CLI::App> command_line_app() { return std::make_unique<CommandLineApp>(); }
+
 ParsedCommandLine parse_command_line(int argc, char** argv) {
   ParsedCommandLine parsed;
-  RawFlags raw;
-  CLI::App app{"venv2docker: package a Python virtualenv and its project as a container image,\n"
-               "without a Dockerfile and without a Docker daemon."};
-  app.set_version_flag("--version", std::string("venv2docker ") + VENV2DOCKER_VERSION);
-  app.get_formatter()->column_width(34);
-  add_image_flags(app, parsed.command.options, raw);
-  add_apt_flags(app, parsed.command.options.apt);
-  add_registry_flags(app, parsed.command.options, raw);
-  add_runtime_flags(app, parsed.command.options.runtime, parsed.command.options.annotations);
-  add_tool_flags(app, parsed.command, raw);
-  app.footer("Environment: SOURCE_DATE_EPOCH sets every timestamp in the image (default 2000-01-01);\n"
-             "WORKON_HOME, VIRTUAL_ENV and XDG_CACHE_HOME as described above;\n"
-             "VENV2DOCKER_REGISTRY_USER/_PASSWORD, DOCKER_CONFIG, REGISTRY_AUTH_FILE for registry credentials.\n"
-             "Documentation: docs/usage.md");
+  CommandLineApp app;
   std::vector<std::string> arguments = normalised_arguments(app, argc, argv);
   std::reverse(arguments.begin(), arguments.end());  // CLI11 takes them last first
   try {
@@ -217,7 +241,15 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     throw UsageError(e.what(), "see venv2docker --help");
   }
-  apply_raw_flags(raw, parsed.command.options);
+  const SettingOrigins origins =
+      apply_tool_settings(app, read_tool_settings(settings_file(app.raw.venv, app.raw.project)));
+  if (app.print_config) {
+    std::fputs(settings_report(app, origins).c_str(), stdout);
+    parsed.exit_code = 0;
+    return parsed;
+  }
+  parsed.command = app.command;
+  apply_raw_flags(app.raw, parsed.command.options);
   return parsed;
 }
 

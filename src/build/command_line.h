@@ -3,10 +3,15 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "build/build.h"
 #include "util/reporter.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace venv2docker {
 
@@ -31,9 +36,17 @@ struct ParsedCommandLine {
 };
 
 /// Parses argv; the environment fills what the flags leave open
-/// (SOURCE_DATE_EPOCH, VENV2DOCKER_REGISTRY_USER/_PASSWORD). Throws
-/// UsageError for a flag it refuses (an unknown one with the nearest known
-/// one as a hint), Error for an environment value it cannot use.
+/// (SOURCE_DATE_EPOCH, VENV2DOCKER_REGISTRY_USER/_PASSWORD), and
+/// [tool.venv2docker] in pyproject.toml (build/config_file.h) what both leave
+/// open. --print-config prints the merged settings and sets exit_code 0.
+/// Throws UsageError for a flag it refuses (an unknown one with the nearest
+/// known one as a hint) or a setting in pyproject.toml it cannot use, Error
+/// for an environment value it cannot use.
 ParsedCommandLine parse_command_line(int argc, char** argv);
+
+/// The app parse_command_line parses with, every flag declared (bound to
+/// values it owns): what the man page and the completion scripts are
+/// generated from.
+std::unique_ptr<CLI::App> command_line_app();
 
 }  // namespace venv2docker

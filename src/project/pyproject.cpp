@@ -2,23 +2,15 @@
 
 #include <system_error>
 
-#include <toml++/toml.h>
-
+#include "project/toml_document.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
-#include "util/terminal_text.h"
 
 namespace venv2docker {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// Far above any real pyproject.toml; a bound on what a folder we are pointed
-// at can make us read and parse.
-constexpr std::size_t k_max_pyproject = std::size_t{4} << 20;
-// Names and versions are printed and become image names and tags.
-constexpr std::size_t k_max_shown = 200;
 
 std::optional<std::string> string_at(const toml::table& table, std::string_view key, const std::string& where,
                                      const fs::path& file) {
@@ -50,15 +42,7 @@ std::optional<PyProject> read_pyproject(const fs::path& folder) {
 }
 
 PyProject parse_pyproject(std::string_view text, const fs::path& file) {
-  toml::table parsed;
-  try {
-    parsed = toml::parse(text, file.string());
-  } catch (const toml::parse_error& error) {  // the library's one way to say "no TOML"
-    throw Error("cannot read " + file.string() + ": line " + std::to_string(error.source().begin.line) + ", column " +
-                    std::to_string(error.source().begin.column) + ": " +
-                    outside_text(std::string(error.description()), k_max_shown),
-                "fix the TOML there (pip and every build backend would refuse it too)");
-  }
+  const toml::table parsed = parse_toml_document(text, file);
   PyProject project;
   project.file = file;
   const toml::table* table = parsed["project"].as_table();
