@@ -215,6 +215,16 @@ Verbosity CommandLine::verbosity() const {
   return verbose ? Verbosity::verbose : Verbosity::normal;
 }
 
+void add_sbom_flags(CLI::App& app, BuildOptions& options) {
+  CLI::Option* file = app.add_option("--sbom", options.sbom_file,
+                                     "Also write the image's SPDX 2.3 JSON SBOM to FILE (it is attached to every pushed "
+                                     "image as an OCI referrer either way)")
+                          ->type_name("FILE")->group(k_image_group);
+  app.add_flag_callback("--no-sbom", [&options] { options.sbom = false; },
+                        "Make no SBOM: attach none to pushed images")
+      ->excludes(file)->group(k_image_group);
+}
+
 ParsedCommandLine parse_command_line(int argc, char** argv) {
   ParsedCommandLine parsed;
   RawFlags raw;
@@ -227,6 +237,7 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
   add_registry_flags(app, parsed.command.options, raw);
   add_runtime_flags(app, parsed.command.options.runtime, parsed.command.options.annotations);
   add_tool_flags(app, parsed.command, raw);
+  add_sbom_flags(app, parsed.command.options);
   app.footer("Environment: SOURCE_DATE_EPOCH sets every timestamp in the image (default 2000-01-01);\n"
              "WORKON_HOME, VIRTUAL_ENV and XDG_CACHE_HOME as described above;\n"
              "VENV2DOCKER_REGISTRY_USER/_PASSWORD, DOCKER_CONFIG, REGISTRY_AUTH_FILE for registry credentials.\n"
