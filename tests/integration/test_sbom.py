@@ -204,6 +204,22 @@ class Sbom(h.Case):
         self.assertEqual([foreign["digest"], ours[0]["digest"]], [e["digest"] for e in after], r.describe())
         self.assertEqual("application/x-other", after[0]["artifactType"])
 
+    def test_interpreter_of_python_from_host(self):
+        sbom_file = self.path("sbom.spdx.json")
+        h.build("--python-from", "host", "-o", "docker-archive:" + self.path("image.tar"), "--sbom", sbom_file,
+                base="scratch")
+        with open(sbom_file) as f:
+            document = json.load(f)
+        self.check_schema(document)
+        venv = h.fixtures()["V2D_VENV_DEMO"]
+        with open(os.path.join(venv, "pyvenv.cfg")) as f:
+            config = dict(line.split("=", 1) for line in f.read().splitlines() if "=" in line)
+        version = {k.strip(): v.strip() for k, v in config.items()}["version"]
+        self.assertEqual([("python", version, f"pkg:generic/python@{version}")],
+                         [(p["name"], p["versionInfo"], purl_of(p)) for p in packages_of(document, "interpreter")])
+        self.assertEqual([], packages_of(document, "deb"), "scratch has no dpkg database")
+        self.assertTrue(packages_of(document, "python"))
+
     def test_no_sbom_attaches_nothing(self):
         sbom_file = self.path("sbom.spdx.json")
         repo = self.repo("none")
