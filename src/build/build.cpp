@@ -8,6 +8,7 @@
 #include "build/image_assembly.h"
 #include "build/image_interpreter.h"
 #include "build/image_name.h"
+#include "build/image_sbom.h"
 #include "build/load_base_image.h"
 #include "build/new_layers.h"
 #include "build/output_preflight.h"
@@ -116,6 +117,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);
+  const std::vector<SbomPackage> sbom_packages =
+      options.sbom ? image_packages(venv, base_files, apt, host_interpreter) : std::vector<SbomPackage>{};
 
   const LayerWriting writing{layer_options, store, reporter};
   std::vector<NewLayer> layers = apt_layer(std::move(apt), writing);
@@ -135,6 +138,10 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   if (std::optional<MountSource> base_layers = mount_source_for(base_ref, base)) push.mount_from.push_back(*base_layers);
   BuildResult result{name, image, write_outputs(destinations, image, name, push, store, reporter), std::nullopt,
                      report, apt_installed};
+  if (options.sbom) {
+    result.sbom = deliver_sbom(image, name, options.epoch, sbom_packages, result.outputs,
+                               {options.sbom_file, registry}, store, reporter);
+  }
   if (options.load) result.loaded = load_into_docker(image, name, result.outputs, store, reporter);
   cache.write(image, base, push.mount_from);
   return result;

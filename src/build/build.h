@@ -52,6 +52,8 @@ struct BuildOptions {
   AptOptions apt;                            // --apt and its --apt-* options
   std::vector<std::string> cache_from;       // --cache-from REF: registry cache records read (build/registry_cache.h)
   std::optional<std::string> cache_to;       // --cache-to REF: where this build's record goes
+  bool sbom = true;                          // --no-sbom: no SPDX SBOM (build/image_sbom.h)
+  std::optional<std::filesystem::path> sbom_file;  // --sbom FILE: the SBOM written there too
 };
 
 struct BuildResult {
@@ -61,6 +63,7 @@ struct BuildResult {
   std::optional<std::string> loaded;  // what the daemon said it loaded
   CompatReport report;                 // the compatibility checks
   std::vector<std::string> apt_installed;  // --apt: "name version" of each package the layer holds
+  std::optional<std::string> sbom;         // the SPDX document, unless --no-sbom
 };
 
 /// Runs the build. Throws UsageError for bad options, Error for everything

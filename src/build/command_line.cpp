@@ -196,6 +196,17 @@ Verbosity CommandLine::verbosity() const {
 
 namespace {
 
+void add_sbom_flags(CLI::App& app, BuildOptions& options) {
+  CLI::Option* file = app.add_option("--sbom", options.sbom_file,
+                                     "Also write the image's SPDX 2.3 JSON SBOM to FILE (it is attached to every pushed "
+                                     "image as an OCI referrer either way)")
+                          ->type_name("FILE")->group(k_image_group);
+  app.add_flag_callback("--no-sbom", [&options] { options.sbom = false; },
+                        "Make no SBOM: attach none to pushed images")
+      ->excludes(file)->group(k_image_group);
+}
+
+
 // The app and what its flags are bound to, which must live as long as it.
 struct CommandLineApp : CLI::App {
   CommandLine command;
@@ -212,6 +223,7 @@ struct CommandLineApp : CLI::App {
     add_registry_flags(*this, command.options, raw);
     add_runtime_flags(*this, command.options.runtime, command.options.annotations);
     add_tool_flags(*this, command, raw);
+    add_sbom_flags(*this, command.options);
     add_flag("--print-config", print_config,
              "Print the settings (flags over pyproject.toml's [tool.venv2docker] over the defaults) and where each "
              "came from, and exit")

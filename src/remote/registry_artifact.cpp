@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "image/artifact_manifest.h"
 #include "image/document_shape.h"
 #include "remote/registry_blobs.h"
 #include "remote/registry_session.h"
@@ -13,21 +14,7 @@ using nlohmann::json;
 PushResult push_artifact(const Reference& destination, std::string_view artifact_type,
                          const std::vector<Descriptor>& blobs, const std::vector<MountSource>& mount_from,
                          const RegistryOptions& options, const BlobStore& store, Reporter& reporter) {
-  Image artifact;
-  artifact.raw_config = "{}";
-  artifact.config = json::object();
-  const Digest config = store.put(artifact.raw_config);
-  json layers = json::array();
-  for (const Descriptor& blob : blobs) {
-    layers.push_back(to_json(blob));
-    artifact.layers.push_back(Layer{blob, blob.digest});  // no tar: the diff_id is never read
-  }
-  artifact.manifest = {{"schemaVersion", 2},
-                       {"mediaType", media_type::oci_manifest},
-                       {"artifactType", artifact_type},
-                       {"config", to_json(Descriptor{std::string(k_empty_config_media_type), config, 2, {}, {}})},
-                       {"layers", layers}};
-  artifact.raw_manifest = canonical_json(artifact.manifest);
+  const Image artifact = artifact_manifest(artifact_type, blobs, std::nullopt, store);
   return push_image(artifact, destination, mount_from, options, store, reporter);
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "image/artifact_manifest.h"
 #include "image/image.h"
 #include "image/reference.h"
 #include "remote/registry_options.h"
@@ -17,9 +18,6 @@
 #include "util/reporter.h"
 
 namespace venv2docker {
-
-/// The empty config of an artifact ("{}", image-spec 1.1).
-inline constexpr std::string_view k_empty_config_media_type = "application/vnd.oci.empty.v1+json";
 
 /// Pushes an artifact of `artifact_type` whose layers are `blobs` (in `store`,
 /// or mountable from `mount_from`) to `destination`, as push_image pushes an

@@ -97,6 +97,7 @@ PushResult push_image(const Image& image, const Reference& destination, const st
   result.uploaded = counts[2];
   result.mounted = counts[1];
   result.existing = counts[0];
+  result.subject_indexed = response.headers.get("oci-subject").has_value();
   if (destination.digest) result.reference = destination.name() + "@" + target;
   return result;
 }

@@ -26,6 +26,9 @@ struct PushResult {
   unsigned uploaded = 0;  // blobs sent
   unsigned mounted = 0;   // blobs mounted from the base's repository
   unsigned existing = 0;  // blobs the registry already had
+  /// The registry answered with OCI-Subject: it indexed the manifest's
+  /// subject for its referrers API (distribution-spec 1.1).
+  bool subject_indexed = false;
 };
 
 /// Pushes `image` (its blobs are in `store`, or in a repository of

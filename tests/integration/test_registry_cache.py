@@ -7,7 +7,7 @@ Each runner has its own empty HOME and --cache-dir, as a fresh CI runner has. A 
 reading the first runner's record pushes the same manifest while it compresses nothing (no
 layer blob enters its store), uploads no blob (HEAD or mount only) and downloads no layer (at
 most 1 MiB of blobs: the record and configs). A bumped package uploads its own layer and the
-config only. A missing, foreign or corrupt record is a warning and a normal build of the same
+config only (and the SBOM, which names the new version). A missing, foreign or corrupt record is a warning and a normal build of the same
 image. Basic (plain registry) and Bearer (token service) registries both."""
 import json
 import os
@@ -129,7 +129,12 @@ class RegistryCache(h.Case):
         self.assert_moved_nothing(log, js)
         self.assertEqual(self.stored_layers(cache, js), [], "no layer compressed or downloaded by the fresh runner")
         manifest_puts = sorted(e["path"] for e in log if e["method"] == "PUT")
-        self.assertEqual(manifest_puts, sorted([f"/v2/{self.repo}/manifests/v1", f"/v2/{self.repo}-cache/manifests/main"]))
+        # Besides the image and the record: the SBOM (docs/sbom.md), by digest and in its referrers tag.
+        sbom_puts = [f"/v2/{self.repo}/manifests/sha256-{js['manifest_digest'].split(':')[1]}"]
+        sbom_puts += [p for p in manifest_puts if p.startswith(f"/v2/{self.repo}/manifests/sha256:")]
+        self.assertEqual(manifest_puts, sorted([f"/v2/{self.repo}/manifests/v1", f"/v2/{self.repo}-cache/manifests/main",
+                                                *sbom_puts]))
+        self.assertEqual(len(sbom_puts), 2, manifest_puts)
         return js
 
     def test_fresh_runner_pushes_the_same_image_moving_no_layer(self):
@@ -163,7 +168,8 @@ class RegistryCache(h.Case):
         self.assertEqual(len(js["layers"]), len(first["layers"]))
         self.assertEqual(self.stored_layers(cache, js), changed, "only beta's layer compressed")
         uploads = [e for e in log if e["method"] == "PUT" and "/blobs/uploads/" in e["path"]]
-        self.assertEqual(len(uploads), 2, "beta's layer and the config:\n" + "\n".join(json.dumps(e) for e in log))
+        self.assertEqual(len(uploads), 3, "beta's layer, the config and the SBOM (it lists beta 1.1):\n" +
+                         "\n".join(json.dumps(e) for e in log))
         info = h.skopeo_inspect(f"docker://{self.plain.addr}/{self.repo}:v1", "--tls-verify=false")
         self.assertEqual(info["Layers"], [l["digest"] for l in js["layers"]])
 

@@ -185,10 +185,14 @@ class RegistryClient(h.Case):
         self.assertTrue(mounts and all(e["status"] == 201 for e in mounts), f"base layer mounted: {mounts}")
         self.assertEqual(len(mounts), len(self.base_layers), "only the base's layers are mounted")
         uploads = [e for e in log if e["method"] == "PUT" and "/blobs/uploads/" in e["path"]]
-        new_blobs = len(js["layers"]) - len(self.base_layers) + 1  # + the config
+        # + the config; + the SBOM and its artifact's empty config (docs/sbom.md)
+        new_blobs = len(js["layers"]) - len(self.base_layers) + 1 + 2
         self.assertEqual(len(uploads), new_blobs)
-        manifest_puts = [e for e in log if e["method"] == "PUT" and "/manifests/" in e["path"]]
-        self.assertEqual([e["path"] for e in manifest_puts], [f"/v2/{repo}/manifests/v1"])
+        manifest_puts = [e["path"] for e in log if e["method"] == "PUT" and "/manifests/" in e["path"]]
+        referrers_tag = f"/v2/{repo}/manifests/sha256-{js['manifest_digest'].split(':')[1]}"
+        self.assertEqual(manifest_puts[0], f"/v2/{repo}/manifests/v1")
+        self.assertEqual(manifest_puts[2:], [referrers_tag])
+        self.assertTrue(manifest_puts[1].startswith(f"/v2/{repo}/manifests/sha256:"), manifest_puts)
 
         info = h.skopeo_inspect(f"docker://{self.plain.addr}/{repo}:v1", "--tls-verify=false")
         self.assertEqual(info["Digest"], js["manifest_digest"])
@@ -200,8 +204,10 @@ class RegistryClient(h.Case):
         self.assertEqual(js2["manifest_digest"], js["manifest_digest"])
         log = r.read_log(self.proxy.requests)
         self.assertEqual([e for e in log if e["method"] in ("PUT", "PATCH", "POST") and "/blobs/" in e["path"]], [])
+        # The SBOM is attached once to the repository both tags are in.
         self.assertEqual(sorted(e["path"] for e in log if e["method"] == "PUT"),
-                         [f"/v2/{repo}/manifests/v1", f"/v2/{repo}/manifests/v2"])
+                         sorted([f"/v2/{repo}/manifests/v1", f"/v2/{repo}/manifests/v2", referrers_tag,
+                                 manifest_puts[1]]))
         info2 = h.skopeo_inspect(f"docker://{self.plain.addr}/{repo}:v2", "--tls-verify=false")
         self.assertEqual(info2["Digest"], js["manifest_digest"])
 

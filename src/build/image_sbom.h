@@ -1,0 +1,44 @@
+// The build's SBOM: gathered while the build's inputs are at hand (the venv,
+// the base's files, --apt's dpkg database, the interpreter), made into an
+// SPDX document once the image's digest is known, and attached to the
+// outputs that can carry a referrer, or written to --sbom FILE.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "build/output_targets.h"
+#include "debian/apt_archives.h"
+#include "image/image.h"
+#include "image/reference.h"
+#include "layer/file_index.h"
+#include "remote/registry_options.h"
+#include "sbom/sbom_package.h"
+#include "store/blob_store.h"
+#include "util/reporter.h"
+#include "venv/venv.h"
+
+namespace venv2docker {
+
+/// The packages the image holds besides its files: the venv's distributions,
+/// dpkg's packages (the base's, or with --apt the status file the apt layer
+/// writes, which lists both) and, with --python-from host, the interpreter.
+std::vector<SbomPackage> image_packages(const Venv& venv, const FileIndex& base_files,
+                                        const std::optional<AptLayerContents>& apt, bool host_interpreter);
+
+struct SbomDelivery {
+  std::optional<std::filesystem::path> file;  // --sbom FILE
+  const RegistryOptions& registry;
+};
+
+/// Makes the SPDX document of `image` (named `name`, built at `epoch`),
+/// writes it to `delivery.file` atomically, and attaches it as a referrer to
+/// each registry output. Returns the document. Throws Error when the file
+/// cannot be written or a registry refuses the referrer.
+std::string deliver_sbom(const Image& image, const Reference& name, std::int64_t epoch,
+                         const std::vector<SbomPackage>& packages, const std::vector<WrittenOutput>& outputs,
+                         const SbomDelivery& delivery, const BlobStore& store, Reporter& reporter);
+
+}  // namespace venv2docker
