@@ -60,8 +60,7 @@ void check_index_outputs(const BuildOptions& options, const std::vector<Platform
   for (const std::string& output : options.outputs) {
     if (output.starts_with("docker-archive:")) {
       throw UsageError("-o " + output + " cannot hold an image index, and " + several +
-                           ": a docker-archive holds one image per name for docker load (before Docker 25, "
-                           "which has no index)",
+                           ": docker load before Docker 25 reads one image per name from an archive",
                        k_index_outputs_hint);
     }
   }
