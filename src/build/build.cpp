@@ -115,7 +115,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter);
   const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
                                           *apt_archives, reporter);
-  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed};
+  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed, std::nullopt, std::nullopt};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);
 
@@ -136,11 +136,11 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   if (std::optional<MountSource> base_layers = mount_source_for(base_ref, base)) push.mount_from.push_back(*base_layers);
   if (!options.write_outputs) {
     return BuildResult{name, image, {}, std::nullopt, report, apt_installed,
-                       PendingOutputs{destinations, registry, push.mount_from}};
+                       PendingOutputs{destinations, registry, push.mount_from}, std::nullopt};
   }
   if (writes_to_build_folder(options.outputs, options.push, options.load)) make_build_folder(build_dir);
   BuildResult result{name, image, write_outputs(destinations, image, name, push, store, reporter), std::nullopt,
-                     report, apt_installed};
+                     report, apt_installed, std::nullopt, std::nullopt};
   if (options.load) result.loaded = load_into_docker(image, name, result.outputs, store, reporter);
   cache.write(image, base, push.mount_from);
   return result;
