@@ -72,7 +72,8 @@ nlohmann::json result_json(const BuildResult& result, const Reporter& reporter) 
           {"loaded", result.loaded ? nlohmann::json(*result.loaded) : nlohmann::json(nullptr)},
           {"apt_packages", apt_json(result)},
           {"warnings", reporter.warnings()},
-          {"check", result.report.json()}};
+          {"check", result.report.json()},
+          {"index_digest", result.index ? nlohmann::json(result.index->digest().str()) : nlohmann::json(nullptr)}};
 }
 
 void prepare_process() {
@@ -129,8 +130,9 @@ void print_built(const BuildResult& result, const CommandLine& command, const Re
     std::cout << terminal_safe(reference, std::string::npos) << "\n";
   }
   if (command.quiet) return;
+  // Several platforms: the index is what the name stands for.
   std::fprintf(stderr, "Built %s %s\n", terminal_safe(result.name.familiar()).c_str(),
-               result.image.manifest_digest().str().c_str());
+               (result.index ? result.index->digest() : result.image.manifest_digest()).str().c_str());
   if (result.loaded) std::fprintf(stderr, "  %s\n", terminal_safe(*result.loaded).c_str());
   for (const auto& output : result.outputs) {
     if (output.type == "docker-archive") {

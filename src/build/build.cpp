@@ -10,6 +10,7 @@
 #include "build/image_name.h"
 #include "build/image_sbom.h"
 #include "build/load_base_image.h"
+#include "build/multi_platform.h"
 #include "build/new_layers.h"
 #include "build/output_preflight.h"
 #include "build/pip_stage.h"
@@ -52,9 +53,11 @@ fs::path resolve_build_dir(const BuildOptions& options) {
   return build_folder(options.build_dir, project);
 }
 
-// The stages in order. Each takes only what it needs; what one returns, the
-// next ones read.
-BuildResult build(const BuildOptions& options, Reporter& reporter) {
+namespace {
+
+// The stages in order, for one platform. Each takes only what it needs; what
+// one returns, the next ones read.
+BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) {
   const PlatformRequest platform = PlatformRequest::from_option(options.platform);  // a bad --platform stops us first
   const Venv venv = open_venv(locate_venv(options.venv));
   const std::optional<fs::path> project = project_folder(options.project, options.no_project, venv, reporter);
@@ -114,7 +117,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter);
   const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
                                           *apt_archives, reporter);
-  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed};
+  if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed, std::nullopt, std::nullopt, std::nullopt};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);
   const std::vector<SbomPackage> sbom_packages =
@@ -133,11 +136,15 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
                                      {options.venv_path, project ? std::optional(options.project_path) : std::nullopt},
                                      options.epoch, options.annotations, store);
 
-  if (writes_to_build_folder(options.outputs, options.push, options.load)) make_build_folder(build_dir);
   PushSettings push{registry, cache.mount_sources()};
   if (std::optional<MountSource> base_layers = mount_source_for(base_ref, base)) push.mount_from.push_back(*base_layers);
+  if (!options.write_outputs) {
+    return BuildResult{name, image, {}, std::nullopt, report, apt_installed, std::nullopt,
+                       PendingOutputs{destinations, registry, push.mount_from}, std::nullopt};
+  }
+  if (writes_to_build_folder(options.outputs, options.push, options.load)) make_build_folder(build_dir);
   BuildResult result{name, image, write_outputs(destinations, image, name, push, store, reporter), std::nullopt,
-                     report, apt_installed};
+                     report, apt_installed, std::nullopt, std::nullopt, std::nullopt};
   if (options.sbom) {
     result.sbom = deliver_sbom(image, name, options.epoch, sbom_packages, result.outputs,
                                {options.sbom_file, registry}, store, reporter);
@@ -145,6 +152,26 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   if (options.load) result.loaded = load_into_docker(image, name, result.outputs, store, reporter);
   cache.write(image, base, push.mount_from);
   return result;
+}
+
+}  // namespace
+
+BuildResult build(const BuildOptions& options, Reporter& reporter) {
+  if (!builds_per_platform(options)) return build_one_platform(options, reporter);
+  const std::vector<BuildOptions> each = per_platform_options(options);
+  if (each.size() == 1) return build_one_platform(each.front(), reporter);
+  std::vector<BuildResult> built;
+  for (const BuildOptions& one : each) {
+    reporter.step("Building for " + *one.platform);
+    try {
+      built.push_back(build_one_platform(one, reporter));
+    } catch (const UsageError& e) {
+      throw UsageError(*one.platform + ": " + e.what(), e.hint());
+    } catch (const Error& e) {
+      throw Error(*one.platform + ": " + e.what(), e.hint());
+    }
+  }
+  return write_platform_index(options, std::move(built), reporter);
 }
 
 }  // namespace venv2docker

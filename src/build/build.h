@@ -13,6 +13,7 @@
 #include "compat/compat_check.h"
 #include "debian/apt_archives.h"
 #include "image/image.h"
+#include "image/image_index.h"
 #include "image/reference.h"
 #include "remote/registry_options.h"
 #include "util/reporter.h"
@@ -25,7 +26,9 @@ struct BuildOptions {
   std::optional<std::string> name;           // default: pyproject.toml's [project].name, else the venv's folder name
   std::optional<std::string> tag;            // default: pyproject.toml's [project].version, else "latest"
   std::optional<std::string> base;           // default: python:<X.Y>-slim
-  std::optional<std::string> platform;       // --platform OS/ARCH[/VARIANT]; default: this machine's
+  std::optional<std::string> platform;       // --platform OS/ARCH[/VARIANT][,...]; default: this machine's.
+                                             // Several: one image each, under an index (build/multi_platform.h)
+  std::vector<std::string> platform_venvs;   // --venv PLATFORM=PATH: that platform's venv instead of `venv`
   std::vector<std::string> outputs;          // "oci:DIR[:TAG]", "docker-archive:FILE"
   std::string venv_path = "/opt/venv";
   std::optional<std::filesystem::path> project;
@@ -54,6 +57,15 @@ struct BuildOptions {
   std::optional<std::string> cache_to;       // --cache-to REF: where this build's record goes
   bool sbom = true;                          // --no-sbom: no SPDX SBOM (build/image_sbom.h)
   std::optional<std::filesystem::path> sbom_file;  // --sbom FILE: the SBOM written there too
+  bool write_outputs = true;                 // false: assemble the image, write nothing (one platform of several)
+};
+
+/// What writing an image assembled with `write_outputs` false takes: where it
+/// goes and how pushes go.
+struct PendingOutputs {
+  std::vector<std::string> destinations;
+  RegistryOptions registry;               // with the credentials scoped as the build scoped them
+  std::vector<MountSource> mount_from;    // the base's layers, registry caches'
 };
 
 struct BuildResult {
@@ -64,6 +76,8 @@ struct BuildResult {
   CompatReport report;                 // the compatibility checks
   std::vector<std::string> apt_installed;  // --apt: "name version" of each package the layer holds
   std::optional<std::string> sbom;         // the SPDX document, unless --no-sbom
+  std::optional<PendingOutputs> pending;   // write_outputs false: what write_outputs would have used
+  std::optional<ImageIndex> index;         // several platforms: their images (`image` is the first) and index
 };
 
 /// Runs the build. Throws UsageError for bad options, Error for everything

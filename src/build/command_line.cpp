@@ -15,6 +15,8 @@
 #include "image/platform.h"
 #include "tar/source_date_epoch.h"
 #include "util/error.h"
+#include "util/file_bytes.h"
+#include "util/text_util.h"
 
 namespace venv2docker {
 
@@ -30,6 +32,7 @@ struct RawFlags {
   std::vector<std::string> creds;
   bool password_stdin = false;
   std::vector<std::string> ca_certs;
+  std::vector<std::string> platforms;  // each "P[,P...]": joined into options.platform
 };
 
 const char* const k_image_group = "Image";
@@ -82,10 +85,14 @@ void add_image_flags(CLI::App& app, BuildOptions& options, RawFlags& raw) {
                  "so a bumped dependency changes one layer; 1 keeps one venv layer")
       ->capture_default_str()->check(CLI::Range(1, 100))->group(k_image_group);
   app.add_flag("--force", options.force, "Build even when the venv does not fit the base image (errors become warnings)")->group(k_image_group);
-  app.add_option("--platform", options.platform,
+  app.add_option("--platform", raw.platforms,
                  "Build for OS/ARCH[/VARIANT] or ARCH (linux/arm64, arm64...): the image chosen from a multi-platform "
                  "base, and what a single-platform base must be (default: this machine's, " +
-                     Platform::host().str() + ")")->group(k_image_group);
+                     Platform::host().str() + "). Several (P,P or repeated): one image per platform under an OCI "
+                     "image index, for oci: and registry: outputs")->allow_extra_args(false)->group(k_image_group);
+  app.add_option("--venv", options.platform_venvs,
+                 "PLATFORM=PATH: the venv for that one of --platform's platforms (others use VIRTUALENV); repeatable")
+      ->allow_extra_args(false)->group(k_image_group);
 }
 
 void add_apt_flags(CLI::App& app, AptOptions& apt) {
@@ -179,6 +186,7 @@ void add_tool_flags(CLI::App& app, CommandLine& command, RawFlags& raw) {
 
 void apply_raw_flags(const RawFlags& raw, BuildOptions& options) {
   if (!raw.venv.empty()) options.venv = raw.venv;
+  if (!raw.platforms.empty()) options.platform = join_with(raw.platforms, ",");
   if (!raw.project.empty()) options.project = raw.project;
   if (!raw.build_dir.empty()) options.build_dir = raw.build_dir;
   if (!raw.cache_dir.empty()) options.cache_dir = raw.cache_dir;

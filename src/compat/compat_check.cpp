@@ -16,6 +16,9 @@ namespace venv2docker {
 
 namespace {
 
+// Enough to show which packages to rebuild; a message is read, not parsed.
+constexpr std::size_t k_max_listed_foreign_files = 20;
+
 // The image's file system as the container will see it: the base, then the
 // added layers, then the venv. Host sources of added files are kept so their
 // bytes can be read when needed.
@@ -151,16 +154,33 @@ void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport&
   // The chosen image's own word (its config), normalised: "aarch64" is arm64.
   Platform image_platform = Platform::from_json(in.base->image.config);
   const std::string& architecture = image_platform.architecture;
+  std::vector<const VenvBinary*> foreign;  // every file built for another architecture, for one finding
+  std::optional<std::string> wanted_architecture;
   for (const auto& binary : binaries) {
     auto oci = elf_machine_oci_architecture(binary.info.machine);
-    if (oci && *oci != architecture) {
-      report.findings.push_back({Severity::error, "architecture",
-                                 binary.image_path + " is built for " + elf_machine_name(binary.info.machine) +
-                                     " but the image is " + image_platform.str(),
-                                 binary.host_path,
-                                 "build the venv on (or for) " + image_platform.str() + ", or use a base (or --platform) for linux/" + *oci});
-      return;  // one is enough: every other binary says the same
+    if (!oci || *oci == architecture) continue;
+    if (!wanted_architecture) wanted_architecture = oci;
+    foreign.push_back(&binary);
+  }
+  if (!foreign.empty()) {
+    const VenvBinary& first = *foreign.front();
+    std::string message = first.image_path + " is built for " + elf_machine_name(first.info.machine) +
+                          " but the image is " + image_platform.str();
+    if (foreign.size() > 1) {
+      // All of them, so that a venv meant for several platforms shows at once
+      // what it must rebuild; bounded, as any list in a message.
+      message = std::to_string(foreign.size()) + " files are built for another architecture than the image's " +
+                image_platform.str() + ":";
+      const std::size_t shown = std::min<std::size_t>(foreign.size(), k_max_listed_foreign_files);
+      for (std::size_t i = 0; i < shown; ++i) {
+        message += "\n  " + foreign[i]->image_path + " (" + elf_machine_name(foreign[i]->info.machine) + ")";
+      }
+      if (shown < foreign.size()) message += "\n  and " + std::to_string(foreign.size() - shown) + " more";
     }
+    report.findings.push_back({Severity::error, "architecture", message, first.host_path,
+                               "build the venv on (or for) " + image_platform.str() +
+                                   ", or use a base (or --platform) for linux/" + *wanted_architecture +
+                                   "; with several --platform, give each its venv with --venv PLATFORM=PATH"});
   }
 
   // C library family.

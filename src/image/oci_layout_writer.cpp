@@ -112,12 +112,11 @@ void write_contents(const fs::path& folder, const std::map<Digest, std::uint64_t
 
 }  // namespace
 
-void write_oci_layout(const Image& image, const BlobStore& store, const fs::path& requested, const std::string& tag) {
-  const fs::path dir = folder_itself(requested);
-  check_tag(tag, dir);
-  // Everything that can fail for lack of input fails before the disk is touched.
-  std::map<Digest, std::uint64_t> blobs = stage_image_blobs(image, store);
+namespace {
 
+// Writes `blobs` (all in the store) and, under `tag`, the index entry `entry`.
+void write_tagged_entry(json entry, const std::map<Digest, std::uint64_t>& blobs, const BlobStore& store,
+                        const fs::path& dir, const std::string& tag) {
   std::error_code ec;
   fs::create_directories(parent_or_current(dir), ec);
   if (ec) throw Error("cannot create the folder of the OCI layout " + dir.string() + ": " + ec.message());
@@ -125,7 +124,7 @@ void write_oci_layout(const Image& image, const BlobStore& store, const fs::path
   sweep_layout_temporaries(dir);
   ExistingLayout existing = read_existing_layout(dir, tag);
   json manifests = std::move(existing.other_manifests);
-  manifests.push_back(index_entry(image, {{annotation::ref_name, tag}}));
+  manifests.push_back(std::move(entry));
   if (existing.present) {
     write_contents(dir, blobs, store, manifests);
     return;
@@ -133,6 +132,28 @@ void write_oci_layout(const Image& image, const BlobStore& store, const fs::path
   AtomicDirectory fresh(dir);
   write_contents(fresh.path(), blobs, store, manifests);
   fresh.commit();
+}
+
+}  // namespace
+
+void write_oci_layout(const Image& image, const BlobStore& store, const fs::path& requested, const std::string& tag) {
+  const fs::path dir = folder_itself(requested);
+  check_tag(tag, dir);
+  // Everything that can fail for lack of input fails before the disk is touched.
+  std::map<Digest, std::uint64_t> blobs = stage_image_blobs(image, store);
+  write_tagged_entry(index_entry(image, {{annotation::ref_name, tag}}), blobs, store, dir, tag);
+}
+
+void write_oci_layout_index(const ImageIndex& index, const BlobStore& store, const fs::path& requested,
+                            const std::string& tag) {
+  const fs::path dir = folder_itself(requested);
+  check_tag(tag, dir);
+  std::map<Digest, std::uint64_t> blobs;
+  for (const Image& image : index.images) blobs.merge(stage_image_blobs(image, store));
+  blobs.emplace(store.put(index.raw), index.raw.size());
+  Descriptor entry = index.descriptor();
+  entry.annotations = {{annotation::ref_name, tag}};
+  write_tagged_entry(to_json(entry), blobs, store, dir, tag);
 }
 
 }  // namespace venv2docker

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "image/image.h"
+#include "image/image_index.h"
 #include "store/blob_store.h"
 
 namespace venv2docker {
@@ -16,5 +17,11 @@ namespace venv2docker {
 /// links into the store where the file system allows.
 void write_oci_layout(const Image& image, const BlobStore& store, const std::filesystem::path& dir,
                       const std::string& tag);
+
+/// As write_oci_layout, with `tag` naming the index (the images' manifests,
+/// configs and layers, and the index document, all as blobs): what skopeo,
+/// containerd and crane read as a multi-platform image.
+void write_oci_layout_index(const ImageIndex& index, const BlobStore& store, const std::filesystem::path& dir,
+                            const std::string& tag);
 
 }  // namespace venv2docker

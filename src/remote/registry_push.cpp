@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "remote/manifest_upload.h"
 #include "remote/registry_blobs.h"
 #include "remote/registry_push.h"
 #include "remote/registry_session.h"
@@ -77,20 +78,7 @@ PushResult push_image(const Image& image, const Reference& destination, const st
   if (destination.digest && *destination.digest != digest) {
     throw Error("cannot push to " + destination.full() + ": the image's digest is " + digest.str());
   }
-  RegistryRequest request;
-  request.method = "PUT";
-  request.target = "/v2/" + destination.repository + "/manifests/" + target;
-  request.headers = {"Content-Type: " + media_type};
-  request.body = RequestBody{image.raw_manifest, std::nullopt, 0, 0};
-  request.max_body = std::size_t{1} << 20;
-  HttpResponse response = session.send(request);
-  if (response.status != 201 && response.status != 200 && response.status != 202) {
-    session.fail(request, response, "cannot push the manifest of " + where);
-  }
-  if (auto said = response.headers.get("docker-content-digest"); said && *said != digest.str()) {
-    throw Error("registry " + destination.registry + " stored the manifest of " + where + " as " + *said +
-                ", but its digest is " + digest.str());
-  }
+  const HttpResponse response = put_manifest(session, destination, target, image.raw_manifest, media_type, digest, where);
   shared.detail(where + ": " + std::to_string(counts[2]) + " blobs uploaded, " + std::to_string(counts[1]) +
                 " mounted, " + std::to_string(counts[0]) + " already there");
   PushResult result{destination.name() + ":" + target, digest};

@@ -7,6 +7,7 @@
 #include "image/artifact_manifest.h"
 #include "image/document_shape.h"
 #include "image/oci_index.h"
+#include "remote/manifest_upload.h"
 #include "remote/registry_auth.h"
 #include "remote/registry_session.h"
 
@@ -42,16 +43,9 @@ void add_to_referrers_tag(const Image& artifact, const Digest& subject, const Re
     if (entry.value("digest", "") != artifact.manifest_digest().str()) manifests.push_back(entry);
   }
   manifests.push_back(referrer_descriptor(artifact));
-  RegistryRequest request;
-  request.method = "PUT";
-  request.target = "/v2/" + repository.repository + "/manifests/" + tag;
-  request.headers = {"Content-Type: " + std::string(media_type::oci_index)};
   const std::string body = index_document(manifests);
-  request.body = RequestBody{body, std::nullopt, 0, 0};
-  const HttpResponse response = session.send(request);
-  if (response.status != 201 && response.status != 200 && response.status != 202) {
-    session.fail(request, response, "cannot write the referrers index " + tag);
-  }
+  put_manifest(session, repository, tag, body, std::string(media_type::oci_index), sha256_of(body),
+               "the referrers index " + tag);
 }
 
 }  // namespace
