@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "build/registry_cache_record.h"
+#include "build/venv_stage_record.h"
 #include "image/base_image.h"
 #include "image/image.h"
 #include "image/reference.h"
@@ -43,6 +44,20 @@ class RegistryCache {
   /// For LayerOptions::shared; null without --cache-from and --cache-to.
   SharedLayers* shared() { return m_shared.get(); }
 
+  /// Whether a venv stage's content key (venv_stage_content_key) is worth
+  /// reading every file of the venv: records are read or one is written.
+  bool shares_stages() const { return m_shared != nullptr; }
+
+  /// The venv stage's outcome a record holds under `key`, when the outputs
+  /// need no bytes here (as for layers: pushes to the record's registry, or
+  /// --check) and every layer it names is one the record's artifact holds
+  /// with that digest, size and diff_id; nullopt otherwise.
+  std::optional<VenvStageRecord> find_stage(const Digest& key) const;
+
+  /// For --cache-to: the outcome of this build's venv stage under `key`
+  /// (its interpreter key by content).
+  void learn_stage(const Digest& key, const VenvStageRecord& stage);
+
   /// Which layers of the base `base_ref` need not be downloaded: those a
   /// record listed, when the outputs need no base bytes here (pushes that can
   /// mount them from the base's repository, or --check).
@@ -72,6 +87,7 @@ class RegistryCache {
   std::optional<std::string> m_pushed_registry;  // set when every output is a push to it
   std::vector<ReadRecord> m_records;
   std::unique_ptr<SharedLayers> m_shared;
+  std::optional<std::pair<Digest, nlohmann::json>> m_learned_stage;
 };
 
 }  // namespace venv2docker

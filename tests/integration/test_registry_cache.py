@@ -6,9 +6,10 @@ every request with its method, path, query keys, body size and the bytes it sent
 Each runner has its own empty HOME and --cache-dir, as a fresh CI runner has. A fresh runner
 reading the first runner's record pushes the same manifest while it compresses nothing (no
 layer blob enters its store), uploads no blob (HEAD or mount only) and downloads no layer (at
-most 1 MiB of blobs: the record and configs). A bumped package uploads its own layer and the
-config only. A missing, foreign or corrupt record is a warning and a normal build of the same
-image. Basic (plain registry) and Bearer (token service) registries both."""
+most 1 MiB of blobs: the record and configs). The record holds the venv stage's outcome by
+content, so the fresh runner neither relocates nor checks the venv again. A bumped package
+uploads its own layer and the config only, and its stage runs again. A missing, foreign or
+corrupt record is a warning and a normal build of the same image. Basic (plain registry) and Bearer (token service) registries both."""
 import json
 import os
 import shutil
@@ -49,6 +50,15 @@ def blob_writes(log):
     PATCH and PUT into them."""
     return [e for e in log if "/blobs/" in e["path"] and (
         e["method"] in ("PUT", "PATCH") or (e["method"] == "POST" and "mount" not in e["query"]))]
+
+
+# What a runner's cache holds once it relocated the venv (text scan memos), ran the checks
+# (ELF memos) and recorded the outcome (venv stage records).
+STAGE_WORK = ("scan-memos", "elf-memos", "venv-stages")
+
+
+def stage_work(cache):
+    return [d for d in STAGE_WORK if os.path.isdir(os.path.join(cache, d))]
 
 
 def blob_reads(log):
@@ -120,6 +130,7 @@ class RegistryCache(h.Case):
         cache_ref = f"{registry}/{self.repo}-cache:main"
         first, _, first_cache = self.runner(registry, "--cache-to", cache_ref, creds=creds)
         self.assertTrue(self.stored_layers(first_cache, first), "the first runner compressed its layers")
+        self.assertEqual(stage_work(first_cache), list(STAGE_WORK), "the first runner relocated and checked the venv")
         r.read_log(proxy.requests)
 
         js, res, cache = self.runner(registry, "--cache-from", cache_ref, "--cache-to", cache_ref, creds=creds)
@@ -128,6 +139,11 @@ class RegistryCache(h.Case):
         self.assertNotIn("warning", res.stderr)
         self.assert_moved_nothing(log, js)
         self.assertEqual(self.stored_layers(cache, js), [], "no layer compressed or downloaded by the fresh runner")
+        # The record holds the venv stage by content: the fresh runner neither relocates the
+        # venv (no text scan) nor checks it (no ELF read), it reuses the first runner's outcome.
+        self.assertEqual(stage_work(cache), [], "the fresh runner relocated or checked the venv again")
+        blob_heads = [e for e in log if e["method"] == "HEAD" and "/blobs/" in e["path"]]
+        self.assertEqual(blob_heads, [], "both manifests were there already: one manifest HEAD each, no blob HEAD")
         manifest_puts = sorted(e["path"] for e in log if e["method"] == "PUT")
         self.assertEqual(manifest_puts, sorted([f"/v2/{self.repo}/manifests/v1", f"/v2/{self.repo}-cache/manifests/main"]))
         return js
@@ -162,6 +178,7 @@ class RegistryCache(h.Case):
         self.assertEqual(len(changed), 1, "one venv layer holds beta")
         self.assertEqual(len(js["layers"]), len(first["layers"]))
         self.assertEqual(self.stored_layers(cache, js), changed, "only beta's layer compressed")
+        self.assertTrue(stage_work(cache), "a changed venv is relocated and checked again")
         uploads = [e for e in log if e["method"] == "PUT" and "/blobs/uploads/" in e["path"]]
         self.assertEqual(len(uploads), 2, "beta's layer and the config:\n" + "\n".join(json.dumps(e) for e in log))
         info = h.skopeo_inspect(f"docker://{self.plain.addr}/{self.repo}:v1", "--tls-verify=false")
