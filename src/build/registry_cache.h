@@ -47,6 +47,8 @@ class RegistryCache {
   /// Whether a venv stage's content key (venv_stage_content_key) is worth
   /// reading every file of the venv: records are read or one is written.
   bool shares_stages() const { return m_shared != nullptr; }
+  /// Whether --cache-to writes a record.
+  bool writes_record() const { return m_settings.to.has_value(); }
 
   /// The venv stage's outcome a record holds under `key`, when the outputs
   /// need no bytes here (as for layers: pushes to the record's registry, or

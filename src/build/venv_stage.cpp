@@ -117,13 +117,16 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   // Outside the venv, so listed on every build and part of the stage's key.
   std::vector<SystemDistribution> system_distributions = host_system_distributions(in.venv);
   const std::optional<CacheKey> key = stage_key(in, settings, walked, relocation, system_distributions);
-  stage.shared_key = shared_stage_key(in, settings, walked, relocation, system_distributions);
 
   // A venv unchanged since a recorded build gets that build's relocation,
   // checks and layers without running them, unless the interpreter changed
   // under it: the checks must see the new one.
   std::optional<VenvStageRecord> recorded = key ? find_venv_stage(key->digest, store) : std::nullopt;
   if (recorded) reporter.detail("venv: unchanged since a recorded build, its relocation and checks reused");
+  // The key by content reads every file: only to look the stage up, or to write it.
+  if (!recorded || (settings.registry_cache && settings.registry_cache->writes_record())) {
+    stage.shared_key = shared_stage_key(in, settings, walked, relocation, system_distributions);
+  }
   // A fresh runner: a registry cache record may hold the outcome by content
   // (its layers are in the registry, not here).
   bool shared = false;
