@@ -111,7 +111,7 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
   // Read once, whether --apt installs from them or the checks ask which package has a missing library.
   if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter);
   const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
-                                          *apt_archives, reporter);
+                                          *apt_archives, reporter, cache.in_use() ? &cache : nullptr);
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);

@@ -90,7 +90,8 @@ std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& 
       }
     }
     m_reporter.detail("cache record " + where.familiar() + ": " + std::to_string(read.record.layers.size()) +
-                      " layers, " + std::to_string(read.record.listings.size()) + " base layer listings, " + std::to_string(read.record.stages.size()) + " venv stages");
+                      " layers, " + std::to_string(read.record.listings.size()) + " base layer listings, " + std::to_string(read.record.stages.size()) + " venv stages, " +
+                      std::to_string(read.record.apt.size()) + " apt answers");
     return read;
   } catch (const Error& error) {
     // The record is an optimisation: without it the build is the same, only slower.
@@ -116,6 +117,19 @@ std::optional<VenvStageRecord> RegistryCache::find_stage(const Digest& key) cons
     }
   }
   return std::nullopt;
+}
+
+std::optional<nlohmann::json> RegistryCache::find_apt_answers(const Digest& key) const {
+  for (const ReadRecord& read : m_records) {
+    for (const auto& [answers_key, answers] : read.record.apt) {
+      if (answers_key == key) return answers;
+    }
+  }
+  return std::nullopt;
+}
+
+void RegistryCache::learn_apt_answers(const Digest& key, const nlohmann::json& answers) {
+  m_learned_apt.emplace(key, answers);
 }
 
 void RegistryCache::learn_stage(const Digest& key, const VenvStageRecord& stage) {
@@ -170,6 +184,7 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
             [](const auto& a, const auto& b) { return a.first < b.first; });
   // The stage's layers are the image's, so they are among record.layers.
   if (m_learned_stage) record.stages.push_back(*m_learned_stage);
+  if (m_learned_apt) record.apt.push_back(*m_learned_apt);
   const ContentSelection contents = base_content_selection();
   for (const Digest& layer : base_layers) {
     if (std::optional<nlohmann::json> body = cached_listing_body(layer, contents, m_store)) {
@@ -196,6 +211,7 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
     m_reporter.detail("cache record " + pushed.reference + "@" + pushed.digest.str() + ": " +
                       std::to_string(record.layers.size()) + " layers, " + std::to_string(record.listings.size()) +
                       " base layer listings, " + std::to_string(record.stages.size()) + " venv stages, " +
+                      std::to_string(record.apt.size()) + " apt answers, " +
                       std::to_string(blob.size()) + " bytes");
   } catch (const Error& error) {
     m_reporter.warning("--cache-to " + *m_settings.to + ": the cache record was not written: " + error.what());

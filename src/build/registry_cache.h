@@ -44,9 +44,10 @@ class RegistryCache {
   /// For LayerOptions::shared; null without --cache-from and --cache-to.
   SharedLayers* shared() { return m_shared.get(); }
 
-  /// Whether a venv stage's content key (venv_stage_content_key) is worth
-  /// reading every file of the venv: records are read or one is written.
-  bool shares_stages() const { return m_shared != nullptr; }
+  /// Whether records are read or one is written: then the venv stage's
+  /// content key (which reads every file) and the apt answers are worth
+  /// their cost.
+  bool in_use() const { return m_shared != nullptr; }
   /// Whether --cache-to writes a record.
   bool writes_record() const { return m_settings.to.has_value(); }
 
@@ -59,6 +60,13 @@ class RegistryCache {
   /// For --cache-to: the outcome of this build's venv stage under `key`
   /// (its interpreter key by content).
   void learn_stage(const Digest& key, const VenvStageRecord& stage);
+
+  /// The apt suggestions' answers (build/apt_suggestions.h) a record holds
+  /// under `key` (AptArchives::answers_key), any record's; nullopt otherwise.
+  std::optional<nlohmann::json> find_apt_answers(const Digest& key) const;
+
+  /// For --cache-to: this build's apt suggestions' answers under `key`.
+  void learn_apt_answers(const Digest& key, const nlohmann::json& answers);
 
   /// Which layers of the base `base_ref` need not be downloaded: those a
   /// record listed, when the outputs need no base bytes here (pushes that can
@@ -90,6 +98,7 @@ class RegistryCache {
   std::vector<ReadRecord> m_records;
   std::unique_ptr<SharedLayers> m_shared;
   std::optional<std::pair<Digest, nlohmann::json>> m_learned_stage;
+  std::optional<std::pair<Digest, nlohmann::json>> m_learned_apt;
 };
 
 }  // namespace venv2docker

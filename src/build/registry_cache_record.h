@@ -35,6 +35,9 @@ struct CacheRecord {
   /// venv_stage_content_key() → the venv stage's outcome (venv_stage_json();
   /// its interpreter key is interpreter_content_key()), checked when used.
   std::vector<std::pair<Digest, nlohmann::json>> stages;
+  /// AptArchives::answers_key() → which packages provide what the checks
+  /// found missing (build/apt_suggestions.h), checked when used.
+  std::vector<std::pair<Digest, nlohmann::json>> apt;
 };
 
 /// The record's blob.

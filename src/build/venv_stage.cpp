@@ -44,7 +44,7 @@ std::optional<CacheKey> stage_key(const VenvStageInputs& in, const VenvStageSett
 std::optional<Digest> shared_stage_key(const VenvStageInputs& in, const VenvStageSettings& settings,
                                        const std::vector<LayerEntry>& walked, const RelocationParams& relocation,
                                        const std::vector<SystemDistribution>& system_distributions) {
-  if (in.pip || !settings.registry_cache || !settings.registry_cache->shares_stages()) return std::nullopt;
+  if (in.pip || !settings.registry_cache || !settings.registry_cache->in_use()) return std::nullopt;
   VenvStageKeyInputs key_inputs{&in.venv, &walked, &relocation, &in.base, {}, &system_distributions,
                                 settings.host_interpreter, settings.max_layers, settings.layer_options};
   if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);

@@ -18,6 +18,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apt_archive as aa  # noqa: E402
 import harness as h  # noqa: E402
 from validate_image import validate_image  # noqa: E402
 import registries as r  # noqa: E402
@@ -183,6 +184,30 @@ class RegistryCache(h.Case):
         self.assertEqual(len(uploads), 2, "beta's layer and the config:\n" + "\n".join(json.dumps(e) for e in log))
         info = h.skopeo_inspect(f"docker://{self.plain.addr}/{self.repo}:v1", "--tls-verify=false")
         self.assertEqual(info["Layers"], [l["digest"] for l in js["layers"]])
+
+    def test_apt_suggestions_come_from_the_record(self):
+        """Debian's numpy in a venv lacks libblas.so.3 on the bookworm base: the checks suggest
+        `--apt libblas3` from the apt sources (a signed local archive). A fresh runner reading the
+        record reads the source's InRelease (signature-checked: the Releases are part of the
+        answers' key) but no Packages index, and suggests the same."""
+        archive = aa.build_archives()
+        with aa.ArchiveServer(os.path.join(archive, "root")) as server:
+            sources = ["--apt-source", f"deb [signed-by={aa.key_path(archive)}] {server.url()} {aa.SUITE} {aa.COMPONENT}",
+                       "--apt-replace-sources", "--force"]
+            venv = h.fixtures()["V2D_VENV_SCI"]
+            cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
+            first, res, _ = self.runner(self.proxy.addr, "--cache-to", cache_ref, *sources, venv=venv)
+            self.assertIn("--apt libblas3", res.stderr)
+            self.assertTrue(aa.index_or_deb_requests(server.requests()), "the first runner read the Packages index")
+            server.clear_log()
+
+            js, res, _ = self.runner(self.proxy.addr, "--cache-from", cache_ref, "--cache-to", cache_ref, *sources,
+                                     venv=venv)
+            self.assertIn("--apt libblas3", res.stderr)
+            log = server.requests()
+            self.assertEqual(aa.index_or_deb_requests(log), [], log)
+            self.assertEqual([path for _, path, _ in log], [f"/good/dists/{aa.SUITE}/InRelease"], log)
+            self.assertEqual(js["manifest_digest"], first["manifest_digest"])
 
     # ------------------------------------------------------------------ records not to trust
 

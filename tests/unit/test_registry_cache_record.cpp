@@ -33,7 +33,8 @@ json valid_body() {
           {"layers", json::array({json::array({digest_of("key").str(), "application/vnd.oci.image.layer.v1.tar+gzip",
                                                digest_of("blob").str(), 10, digest_of("tar").str()})})},
           {"listings", json::array()},
-          {"stages", json::array()}};
+          {"stages", json::array()},
+          {"apt", json::array()}};
 }
 
 struct BlobFile {
@@ -57,6 +58,8 @@ TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[reg
   record.listings.emplace_back(digest_of("base layer"), listing);
   const json stage = {{"layers", json::array()}, {"venv_elf_files", cache_bytes_list({"/v/\xfe.so"})}};
   record.stages.emplace_back(digest_of("stage key"), stage);
+  const json apt = {{"libraries", {{"libblas.so.3", "libblas3"}}}, {"distributions", json::object()}};
+  record.apt.emplace_back(digest_of("apt key"), apt);
 
   const std::string blob = encode_cache_record(record);
   CHECK(encode_cache_record(record) == blob);  // the same record, the same bytes: a re-push uploads nothing
@@ -74,6 +77,8 @@ TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[reg
   REQUIRE(back.stages.size() == 1);
   CHECK(back.stages[0].first == digest_of("stage key"));
   CHECK(back.stages[0].second == stage);
+  REQUIRE(back.apt.size() == 1);
+  CHECK(back.apt[0].second == apt);
   CHECK(decode_cache_record(file.write(record_of(valid_body())), "the record").layers.size() == 1);
 }
 
