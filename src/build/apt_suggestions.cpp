@@ -1,7 +1,9 @@
 #include "build/apt_suggestions.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,9 +53,73 @@ void suggest_for_distributions(Finding& finding, const std::map<std::string, std
   finding.fix = fix;
 }
 
+struct AptAnswers {
+  std::map<std::string, std::string> libraries;      // soname -> package
+  std::map<std::string, std::string> distributions;  // Python distribution -> package
+};
+
+nlohmann::json answers_json(const AptAnswers& answers) {
+  return {{"libraries", answers.libraries}, {"distributions", answers.distributions}};
+}
+
+// A Debian package name (Debian Policy 5.6.1): what a record may suggest, as
+// the suggestion is printed.
+bool is_package_name(const std::string& name) {
+  if (name.size() < 2 || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+  });
+}
+
+// The answers a record holds, when of answers_json's shape with package names only.
+std::optional<AptAnswers> answers_from(const nlohmann::json& json) {
+  AptAnswers answers;
+  try {
+    for (const auto& [name, package] : json.at("libraries").items()) answers.libraries[name] = package.get<std::string>();
+    for (const auto& [name, package] : json.at("distributions").items()) {
+      answers.distributions[name] = package.get<std::string>();
+    }
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  for (const auto* map : {&answers.libraries, &answers.distributions}) {
+    for (const auto& [name, package] : *map) {
+      if (!is_package_name(package)) return std::nullopt;
+    }
+  }
+  return answers;
+}
+
+// Which packages provide `sonames` and `distributions`: from a registry cache
+// record made from the same signed Releases, base and question (the Releases
+// are read, one request per source, but no Packages index), else from the
+// sources' catalog.
+AptAnswers apt_answers(AptArchives& archives, const std::vector<std::string>& sonames,
+                       const std::vector<std::string>& distributions, RegistryCache* shared) {
+  std::optional<Digest> key;
+  if (shared) {
+    std::vector<std::string> question{"package suggestions v1", "libraries:"};
+    question.insert(question.end(), sonames.begin(), sonames.end());
+    question.push_back("distributions:");
+    question.insert(question.end(), distributions.begin(), distributions.end());
+    key = archives.answers_key(question);
+    if (std::optional<nlohmann::json> found = shared->find_apt_answers(*key)) {
+      if (std::optional<AptAnswers> answers = answers_from(*found)) {
+        shared->learn_apt_answers(*key, answers_json(*answers));
+        return *answers;
+      }
+    }
+  }
+  AptAnswers answers;
+  if (!sonames.empty()) answers.libraries = archives.packages_for_libraries(sonames);
+  if (!distributions.empty()) answers.distributions = archives.packages_for_python_distributions(distributions);
+  if (key) shared->learn_apt_answers(*key, answers_json(answers));
+  return answers;
+}
+
 }  // namespace
 
-void suggest_apt_packages(CompatReport& report, AptArchives& archives, Reporter& reporter) {
+void suggest_apt_packages(CompatReport& report, AptArchives& archives, Reporter& reporter, RegistryCache* shared) {
   std::vector<Finding*> libraries;
   Finding* distributions = nullptr;
   for (auto& finding : report.findings) {
@@ -63,15 +129,13 @@ void suggest_apt_packages(CompatReport& report, AptArchives& archives, Reporter&
   }
   if ((libraries.empty() && !distributions) || !archives.usable()) return;
   try {
-    if (!libraries.empty()) {
-      std::vector<std::string> sonames;
-      for (const Finding* finding : libraries) sonames.push_back(finding->subject);
-      suggest_for_libraries(libraries, archives.packages_for_libraries(sonames));
-    }
-    if (distributions) {
-      suggest_for_distributions(*distributions,
-                                archives.packages_for_python_distributions(split_words(distributions->subject)));
-    }
+    std::vector<std::string> sonames;
+    for (const Finding* finding : libraries) sonames.push_back(finding->subject);
+    const AptAnswers answers =
+        apt_answers(archives, sonames, distributions ? split_words(distributions->subject) : std::vector<std::string>{},
+                    shared);
+    suggest_for_libraries(libraries, answers.libraries);
+    if (distributions) suggest_for_distributions(*distributions, answers.distributions);
   } catch (const Error& error) {
     reporter.warning(std::string("cannot look up which Debian packages provide what the image lacks: ") + error.what());
   }

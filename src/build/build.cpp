@@ -100,7 +100,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   LayerOptions layer_options = new_layer_options(options.epoch, options.threads, options.compression_level);
   layer_options.shared = cache.shared();
   const VenvStageSettings stage_settings{options.venv_path, options.project_path, options.excludes, host_interpreter,
-                                         options.max_layers, layer_options, !options.check_only};
+                                         options.max_layers, layer_options, !options.check_only, &cache};
   VenvStageInputs stage_inputs{venv, project, base, apt, pip, interpreter};
   VenvStage venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
   const FileIndex& base_files = base_files_job.wait(reporter);
@@ -116,7 +116,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   // Read once, whether --apt installs from them or the checks ask which package has a missing library.
   if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter);
   const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
-                                          *apt_archives, reporter);
+                                          *apt_archives, reporter, cache.in_use() ? &cache : nullptr);
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed, std::nullopt, std::nullopt, std::nullopt};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);
@@ -127,6 +127,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   std::vector<NewLayer> layers = apt_layer(std::move(apt), writing);
   append(layers, interpreter_layer(std::move(venv_stage.host), interpreter, writing));
   append(layers, venv_layers(venv_stage, venv, options.venv_path, writing));
+  if (venv_stage.shared_key) cache.learn_stage(*venv_stage.shared_key, shared_outcome(venv_stage));
   append(layers, pip_layer(std::move(venv_stage.pip_entries), pip, writing));
   ProjectLayer project_layers = project_layer(project, options.project_path, options.excludes, venv, writing);
   append(layers, std::move(project_layers.layers));

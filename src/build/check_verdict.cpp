@@ -6,11 +6,11 @@
 namespace venv2docker {
 
 CompatReport full_report(CompatReport checked, const std::vector<std::string>& relocation_warnings,
-                         AptArchives& apt_archives, Reporter& reporter) {
+                         AptArchives& apt_archives, Reporter& reporter, RegistryCache* shared) {
   for (const auto& warning : relocation_warnings) {
     checked.findings.push_back({Severity::warning, "relocation", warning, "", ""});
   }
-  suggest_apt_packages(checked, apt_archives, reporter);
+  suggest_apt_packages(checked, apt_archives, reporter, shared);
   return checked;
 }
 

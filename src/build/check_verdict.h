@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "build/registry_cache.h"
 #include "compat/compat_check.h"
 #include "debian/apt_archives.h"
 #include "util/error.h"
@@ -21,9 +22,10 @@ class CheckError : public Error {
 };
 
 /// `checked` (the checks' report) with each relocation warning as a finding,
-/// and the fixes that name an --apt package (build/apt_suggestions.h).
+/// and the fixes that name an --apt package (build/apt_suggestions.h; their
+/// answers shared through `shared`, which may be null).
 CompatReport full_report(CompatReport checked, const std::vector<std::string>& relocation_warnings,
-                         AptArchives& apt_archives, Reporter& reporter);
+                         AptArchives& apt_archives, Reporter& reporter, RegistryCache* shared);
 
 /// Throws CheckError listing the report when it holds an error and not `force`;
 /// else reports each finding but relocation's (printed with the layers) as a

@@ -71,11 +71,15 @@ Reference push_target(const std::string& reference, const Reference& name) {
   return target;
 }
 
+std::optional<Reference> registry_destination(const std::string& destination) {
+  if (!destination.starts_with("registry:")) return std::nullopt;
+  return Reference::parse(destination.substr(9));
+}
+
 std::optional<std::string> registry_pushed_to(bool push, const Reference& name, const std::vector<std::string>& outputs) {
   if (push) return name.registry;
   for (const auto& destination : outputs) {
-    if (!destination.starts_with("registry:")) continue;
-    if (auto target = Reference::parse(destination.substr(9))) return target->registry;
+    if (auto target = registry_destination(destination)) return target->registry;
   }
   return std::nullopt;
 }

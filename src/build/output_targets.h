@@ -39,6 +39,10 @@ std::vector<std::string> output_destinations(const std::vector<std::string>& out
 /// (`reference` without "registry:"); with no tag or digest, `name`'s tag.
 Reference push_target(const std::string& reference, const Reference& name);
 
+/// The reference a "registry:REFERENCE" destination names; nullopt for the
+/// other kinds, and for one that is no reference (its push reports that).
+std::optional<Reference> registry_destination(const std::string& destination);
+
 /// The registry the image is pushed to, if any: --push's (the one in `name`),
 /// else the first registry: output's.
 std::optional<std::string> registry_pushed_to(bool push, const Reference& name, const std::vector<std::string>& outputs);

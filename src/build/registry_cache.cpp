@@ -28,8 +28,7 @@ std::optional<std::string> only_pushed_registry(const RegistryCacheSettings& set
   if (settings.load || settings.destinations.empty()) return std::nullopt;
   std::optional<std::string> registry;
   for (const auto& destination : settings.destinations) {
-    if (!destination.starts_with("registry:")) return std::nullopt;
-    std::optional<Reference> target = Reference::parse(destination.substr(9));
+    std::optional<Reference> target = registry_destination(destination);
     if (!target || (registry && *registry != target->registry)) return std::nullopt;
     registry = target->registry;
   }
@@ -67,8 +66,9 @@ std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& 
   const Reference where = cache_reference(ref, "--cache-from");
   m_reporter.step("Reading the cache record " + where.familiar());
   try {
-    std::optional<PulledArtifact> artifact = pull_artifact(where, k_cache_artifact_type, k_cache_record_media_type,
-                                                           k_max_cache_record, m_registry, m_store, m_reporter);
+    const ArtifactKind kind{k_cache_artifact_type, k_cache_record_media_type, k_max_cache_record,
+                            "a venv2docker cache record", "name a reference that --cache-to wrote"};
+    std::optional<PulledArtifact> artifact = pull_artifact(where, kind, m_registry, m_store, m_reporter);
     if (!artifact) {
       m_reporter.warning("--cache-from " + ref + ": the registry has no cache record there; building without it");
       return std::nullopt;
@@ -90,13 +90,50 @@ std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& 
       }
     }
     m_reporter.detail("cache record " + where.familiar() + ": " + std::to_string(read.record.layers.size()) +
-                      " layers, " + std::to_string(read.record.listings.size()) + " base layer listings");
+                      " layers, " + std::to_string(read.record.listings.size()) + " base layer listings, " + std::to_string(read.record.stages.size()) + " venv stages, " +
+                      std::to_string(read.record.apt.size()) + " apt answers");
     return read;
   } catch (const Error& error) {
     // The record is an optimisation: without it the build is the same, only slower.
     m_reporter.warning("--cache-from " + ref + " is not used: " + error.what());
     return std::nullopt;
   }
+}
+
+std::optional<VenvStageRecord> RegistryCache::find_stage(const Digest& key) const {
+  for (const ReadRecord& read : m_records) {
+    if (!m_settings.check_only && m_pushed_registry != read.where.registry) continue;
+    for (const auto& [stage_key, body] : read.record.stages) {
+      if (stage_key != key) continue;
+      // A layer the stage names must be one the record's artifact holds (see
+      // read()), so the push finds it there; anything else is a miss.
+      std::optional<VenvStageRecord> stage = venv_stage_from_json(body, [&](const Layer& layer) {
+        return std::any_of(read.record.layers.begin(), read.record.layers.end(), [&](const auto& named) {
+          return named.second.blob.digest == layer.blob.digest && named.second.blob.size == layer.blob.size &&
+                 named.second.blob.media_type == layer.blob.media_type && named.second.diff_id == layer.diff_id;
+        });
+      });
+      if (stage) return stage;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<nlohmann::json> RegistryCache::find_apt_answers(const Digest& key) const {
+  for (const ReadRecord& read : m_records) {
+    for (const auto& [answers_key, answers] : read.record.apt) {
+      if (answers_key == key) return answers;
+    }
+  }
+  return std::nullopt;
+}
+
+void RegistryCache::learn_apt_answers(const Digest& key, const nlohmann::json& answers) {
+  m_learned_apt.emplace(key, answers);
+}
+
+void RegistryCache::learn_stage(const Digest& key, const VenvStageRecord& stage) {
+  m_learned_stage.emplace(key, venv_stage_json(stage));
 }
 
 std::function<bool(const Digest&)> RegistryCache::base_layer_skip(const std::string& base_ref) const {
@@ -141,6 +178,13 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
       if (holds(new_layers, layer.blob.digest) && keys.insert(key).second) record.layers.emplace_back(key, layer);
     }
   }
+  // In key order whatever found them, so that a runner that found what the
+  // record it read holds writes the same blob (and uploads nothing).
+  std::sort(record.layers.begin(), record.layers.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  // The stage's layers are the image's, so they are among record.layers.
+  if (m_learned_stage) record.stages.push_back(*m_learned_stage);
+  if (m_learned_apt) record.apt.push_back(*m_learned_apt);
   const ContentSelection contents = base_content_selection();
   for (const Digest& layer : base_layers) {
     if (std::optional<nlohmann::json> body = cached_listing_body(layer, contents, m_store)) {
@@ -157,16 +201,18 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
   // The image's layers were just pushed: the record's copies are mounts.
   std::vector<MountSource> sources = mount_from;
   for (const auto& destination : m_settings.destinations) {
-    std::optional<Reference> pushed = destination.starts_with("registry:") ? Reference::parse(destination.substr(9))
-                                                                          : std::nullopt;
-    if (pushed) sources.push_back(MountSource{*pushed, new_layers});
+    if (std::optional<Reference> pushed = registry_destination(destination)) {
+      sources.push_back(MountSource{*pushed, new_layers});
+    }
   }
   for (MountSource& source : mount_sources()) sources.push_back(std::move(source));
   try {
     const PushResult pushed = push_artifact(where, k_cache_artifact_type, blobs, sources, m_registry, m_store, m_reporter);
     m_reporter.detail("cache record " + pushed.reference + "@" + pushed.digest.str() + ": " +
                       std::to_string(record.layers.size()) + " layers, " + std::to_string(record.listings.size()) +
-                      " base layer listings, " + std::to_string(blob.size()) + " bytes");
+                      " base layer listings, " + std::to_string(record.stages.size()) + " venv stages, " +
+                      std::to_string(record.apt.size()) + " apt answers, " +
+                      std::to_string(blob.size()) + " bytes");
   } catch (const Error& error) {
     m_reporter.warning("--cache-to " + *m_settings.to + ": the cache record was not written: " + error.what());
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "build/registry_cache_record.h"
+#include "build/venv_stage_record.h"
 #include "image/base_image.h"
 #include "image/image.h"
 #include "image/reference.h"
@@ -43,6 +44,30 @@ class RegistryCache {
   /// For LayerOptions::shared; null without --cache-from and --cache-to.
   SharedLayers* shared() { return m_shared.get(); }
 
+  /// Whether records are read or one is written: then the venv stage's
+  /// content key (which reads every file) and the apt answers are worth
+  /// their cost.
+  bool in_use() const { return m_shared != nullptr; }
+  /// Whether --cache-to writes a record.
+  bool writes_record() const { return m_settings.to.has_value(); }
+
+  /// The venv stage's outcome a record holds under `key`, when the outputs
+  /// need no bytes here (as for layers: pushes to the record's registry, or
+  /// --check) and every layer it names is one the record's artifact holds
+  /// with that digest, size and diff_id; nullopt otherwise.
+  std::optional<VenvStageRecord> find_stage(const Digest& key) const;
+
+  /// For --cache-to: the outcome of this build's venv stage under `key`
+  /// (its interpreter key by content).
+  void learn_stage(const Digest& key, const VenvStageRecord& stage);
+
+  /// The apt suggestions' answers (build/apt_suggestions.h) a record holds
+  /// under `key` (AptArchives::answers_key), any record's; nullopt otherwise.
+  std::optional<nlohmann::json> find_apt_answers(const Digest& key) const;
+
+  /// For --cache-to: this build's apt suggestions' answers under `key`.
+  void learn_apt_answers(const Digest& key, const nlohmann::json& answers);
+
   /// Which layers of the base `base_ref` need not be downloaded: those a
   /// record listed, when the outputs need no base bytes here (pushes that can
   /// mount them from the base's repository, or --check).
@@ -72,6 +97,8 @@ class RegistryCache {
   std::optional<std::string> m_pushed_registry;  // set when every output is a push to it
   std::vector<ReadRecord> m_records;
   std::unique_ptr<SharedLayers> m_shared;
+  std::optional<std::pair<Digest, nlohmann::json>> m_learned_stage;
+  std::optional<std::pair<Digest, nlohmann::json>> m_learned_apt;
 };
 
 }  // namespace venv2docker

@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 
 // Bumped when the body's content or meaning changes: older records are refused.
-constexpr std::uint64_t k_record_version = 1;
+constexpr std::uint64_t k_record_version = 2;
 bool is_gzip_layer_type(const std::string& type) {
   return type == gzip_layer_media_type(MediaFamily::oci) || type == gzip_layer_media_type(MediaFamily::docker);
 }
@@ -32,7 +32,12 @@ std::string encode_cache_record(const CacheRecord& record) {
   }
   json listings = json::array();
   for (const auto& [digest, body] : record.listings) listings.push_back({digest.str(), body});
-  const json body = {{"version", k_record_version}, {"layers", layers}, {"listings", listings}};
+  json stages = json::array();
+  for (const auto& [key, stage] : record.stages) stages.push_back({key.str(), stage});
+  json apt = json::array();
+  for (const auto& [key, answers] : record.apt) apt.push_back({key.str(), answers});
+  const json body = {{"version", k_record_version}, {"layers", layers}, {"listings", listings}, {"stages", stages},
+                     {"apt", apt}};
   const std::vector<std::uint8_t> cbor = json::to_cbor(body);
   return xz_compressed(std::string_view(reinterpret_cast<const char*>(cbor.data()), cbor.size()));
 }
@@ -58,6 +63,12 @@ CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::st
     }
     for (const json& item : body.at("listings").get_ref<const json::array_t&>()) {
       record.listings.emplace_back(digest_from(item.at(0), where), item.at(1));
+    }
+    for (const json& item : body.at("stages").get_ref<const json::array_t&>()) {
+      record.stages.emplace_back(digest_from(item.at(0), where), item.at(1));
+    }
+    for (const json& item : body.at("apt").get_ref<const json::array_t&>()) {
+      record.apt.emplace_back(digest_from(item.at(0), where), item.at(1));
     }
     return record;
   } catch (const json::exception& error) {

@@ -1,6 +1,6 @@
 // The registry cache's record (docs/registry-cache.md): the layers this
-// build's inputs made, by content key, and the base layers' listings, by
-// layer digest. One blob: CBOR, xz-compressed (listings are large and
+// build's inputs made, by content key, the base layers' listings, by layer
+// digest, and the venv stages' outcomes, by content key. One blob: CBOR, xz-compressed (listings are large and
 // repetitive, and every fresh runner downloads the record). Pure encoding and decoding; build/registry_cache.h moves it.
 #pragma once
 
@@ -32,6 +32,12 @@ struct CacheRecord {
   std::vector<std::pair<Digest, Layer>> layers;
   /// A base layer's digest → its listing's cache body (layer/layer_listing.h).
   std::vector<std::pair<Digest, nlohmann::json>> listings;
+  /// venv_stage_content_key() → the venv stage's outcome (venv_stage_json();
+  /// its interpreter key is interpreter_content_key()), checked when used.
+  std::vector<std::pair<Digest, nlohmann::json>> stages;
+  /// AptArchives::answers_key() → which packages provide what the checks
+  /// found missing (build/apt_suggestions.h), checked when used.
+  std::vector<std::pair<Digest, nlohmann::json>> apt;
 };
 
 /// The record's blob.

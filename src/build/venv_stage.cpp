@@ -1,5 +1,8 @@
 #include "build/venv_stage.h"
 
+#include <algorithm>
+#include <unordered_set>
+
 #include "build/venv_relocation.h"
 #include "compat/compat_check.h"
 #include "compat/elf_memo.h"
@@ -34,6 +37,25 @@ std::optional<CacheKey> stage_key(const VenvStageInputs& in, const VenvStageSett
                                 settings.host_interpreter, settings.max_layers, settings.layer_options};
   if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
   return venv_stage_key(key_inputs);
+}
+
+// The key a registry cache record holds the outcome under, when it shares
+// stages; as stage_key, --pip builds have none.
+std::optional<Digest> shared_stage_key(const VenvStageInputs& in, const VenvStageSettings& settings,
+                                       const std::vector<LayerEntry>& walked, const RelocationParams& relocation,
+                                       const std::vector<SystemDistribution>& system_distributions) {
+  if (in.pip || !settings.registry_cache || !settings.registry_cache->in_use()) return std::nullopt;
+  VenvStageKeyInputs key_inputs{&in.venv, &walked, &relocation, &in.base, {}, &system_distributions,
+                                settings.host_interpreter, settings.max_layers, settings.layer_options};
+  if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
+  return venv_stage_content_key(key_inputs);
+}
+
+// Whether every file in `files` is the source of a walked entry.
+bool all_walked(const std::vector<std::string>& files, const std::vector<LayerEntry>& walked) {
+  std::unordered_set<std::string> sources;
+  for (const LayerEntry& entry : walked) sources.insert(entry.source);
+  return std::all_of(files.begin(), files.end(), [&](const std::string& file) { return sources.contains(file); });
 }
 
 // The interpreter's layer as collected for one list of the venv's ELF files.
@@ -101,15 +123,31 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   // under it: the checks must see the new one.
   std::optional<VenvStageRecord> recorded = key ? find_venv_stage(key->digest, store) : std::nullopt;
   if (recorded) reporter.detail("venv: unchanged since a recorded build, its relocation and checks reused");
+  // The key by content reads every file: only to look the stage up, or to write it.
+  if (!recorded || (settings.registry_cache && settings.registry_cache->writes_record())) {
+    stage.shared_key = shared_stage_key(in, settings, walked, relocation, system_distributions);
+  }
+  // A fresh runner: a registry cache record may hold the outcome by content
+  // (its layers are in the registry, not here).
+  bool shared = false;
+  if (!recorded && stage.shared_key) {
+    recorded = settings.registry_cache->find_stage(*stage.shared_key);
+    // Its ELF files lead the interpreter's collection: they must be the venv's.
+    if (recorded && !all_walked(recorded->venv_elf_files, walked)) recorded.reset();
+    shared = recorded.has_value();
+  }
+  if (shared) reporter.detail("venv: found by content in a cache record, its relocation, checks and layers reused");
   std::optional<CollectedInterpreter> collected;
   if (recorded && settings.host_interpreter) {
     reporter.step("Collecting the venv's interpreter " + in.interpreter);
     collected = collect_interpreter(in, recorded->venv_elf_files, store);
-    if (collected->key != recorded->interpreter_layer_key) recorded.reset();
+    const std::string seen = shared ? interpreter_content_key(collected->interpreter.entries) : collected->key;
+    if (seen != recorded->interpreter_layer_key) recorded.reset();
   }
   if (recorded) {
     if (collected) {
       report_interpreter(*collected, reporter);
+      if (stage.shared_key) stage.shared_interpreter_key = interpreter_content_key(collected->interpreter.entries);
       stage.host = std::move(collected->interpreter);
     }
     stage.outcome = std::move(*recorded);
@@ -151,6 +189,7 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
       collected = collect_interpreter(in, venv_elf_files, store);
     }
     report_interpreter(*collected, reporter);
+    if (stage.shared_key) stage.shared_interpreter_key = interpreter_content_key(collected->interpreter.entries);
     stage.host = std::move(collected->interpreter);
   }
   CompatReport report = check(in, base_files, stage, *relocated.entries, pending->system_distributions, elf_memo);
@@ -158,6 +197,13 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
   stage.outcome = {std::move(relocated.warnings), std::move(venv_elf_files),
                    collected ? collected->key : std::string(), std::move(report), {}};
   if (pending->key && pending->key->settled && !relocated.looked_outside) stage.record_key = pending->key->digest;
+  if (relocated.looked_outside) stage.shared_key.reset();
+}
+
+VenvStageRecord shared_outcome(const VenvStage& stage) {
+  VenvStageRecord outcome = stage.outcome;
+  outcome.interpreter_layer_key = stage.shared_interpreter_key;
+  return outcome;
 }
 
 VenvLayersWritten finish_venv_layers(VenvStage& stage, const BlobStore& store, Reporter& reporter) {

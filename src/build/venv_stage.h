@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "build/registry_cache.h"
 #include "build/venv_layers_job.h"
 #include "build/venv_stage_record.h"
 #include "compat/host_python.h"
@@ -48,6 +49,8 @@ struct VenvStageSettings {
   unsigned max_layers = 0;
   LayerOptions layer_options;
   bool write_layers = true;  // false for --check: no layer is written
+  /// --cache-from/--cache-to: outcomes shared by content key (may be null).
+  RegistryCache* registry_cache = nullptr;
 };
 
 // What the second half still has to do (venv_stage.cpp).
@@ -69,6 +72,11 @@ struct VenvStage {
   /// nowhere when a file changed moments ago or relocation read outside the
   /// venv, since those may change again unseen.
   std::optional<Digest> record_key;
+  /// venv_stage_content_key(), when the registry cache shares stages and
+  /// the outcome may be shared (relocation read nothing outside the venv).
+  std::optional<Digest> shared_key;
+  /// interpreter_content_key() of the --python-from host layer, with shared_key.
+  std::string shared_interpreter_key;
   /// Between the halves: the relocated venv and what the checks still need;
   /// null once finished, or when the outcome was recorded.
   std::shared_ptr<VenvStageChecks> checks_to_run;
@@ -86,6 +94,10 @@ VenvStage begin_venv_stage(const VenvStageInputs& inputs, const VenvStageSetting
 /// interpreter's collection.
 void finish_venv_stage(VenvStage& stage, const VenvStageInputs& inputs, const VenvStageSettings& settings,
                        const FileIndex& base_files, const BlobStore& store, Reporter& reporter);
+
+/// For RegistryCache::learn_stage once the layers are known: the outcome with
+/// its interpreter keyed by content.
+VenvStageRecord shared_outcome(const VenvStage& stage);
 
 /// The venv's layers: the recorded ones, else those the job writes (its
 /// progress drawn meanwhile), then recorded under stage.record_key.

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "layer/content_layer_key.h"
 #include "layer/key_hasher.h"
 #include "store/cache_record.h"
 
@@ -80,21 +81,19 @@ nlohmann::json layer_json(const VenvStageLayer& layer) {
           {"diff_id", layer.layer.diff_id.str()}};
 }
 
-// The layer, when its blob is still in the store with its recorded size.
-std::optional<VenvStageLayer> layer_from(const nlohmann::json& json, const BlobStore& store) {
+// The layer as recorded, when its digests are valid.
+std::optional<VenvStageLayer> layer_from(const nlohmann::json& json) {
   const auto digest = Digest::parse(json.at("digest").get<std::string>());
   const auto diff_id = Digest::parse(json.at("diff_id").get<std::string>());
-  const auto size = json.at("size").get<std::uint64_t>();
-  if (!digest || !diff_id || !store.has(*digest) || store.size_of(*digest) != size) return std::nullopt;
+  if (!digest || !diff_id) return std::nullopt;
   return VenvStageLayer{bytes_from_cache(json.at("name")),
-                        Layer{Descriptor{json.at("media_type").get<std::string>(), *digest, size, {}, std::nullopt},
+                        Layer{Descriptor{json.at("media_type").get<std::string>(), *digest,
+                                         json.at("size").get<std::uint64_t>(), {}, std::nullopt},
                               *diff_id}};
 }
 
-}  // namespace
-
-std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
-  KeyHasher key;
+// Everything in the key but the entries, which the two keys add differently.
+void add_stage_inputs(KeyHasher& key, const VenvStageKeyInputs& in) {
   key.add(k_stage_format_version);
   key.add(VENV2DOCKER_VERSION);
   add_venv(key, *in.venv);
@@ -113,15 +112,32 @@ std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
     key.add(distribution.version);
     key.add(distribution.folder);
   }
+  key.add(static_cast<std::uint64_t>(in.layers_below.size()));
+}
 
+}  // namespace
+
+std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
+  KeyHasher key;
+  add_stage_inputs(key, in);
   bool settled = true;
   const std::int64_t settled_before = nanoseconds_ago(k_settle_seconds);
-  key.add(static_cast<std::uint64_t>(in.layers_below.size()));
   for (const auto* layer : in.layers_below) {
     if (!add_entries_key(key, *layer, settled_before, settled)) return std::nullopt;
   }
   if (!add_entries_key(key, *in.walked, settled_before, settled)) return std::nullopt;
   return CacheKey{key.finish(), settled};
+}
+
+std::optional<Digest> venv_stage_content_key(const VenvStageKeyInputs& in) {
+  KeyHasher key;
+  key.add("by content");  // never equal to a key by lstat
+  add_stage_inputs(key, in);
+  for (const auto* layer : in.layers_below) {
+    if (!add_entries_content_key(key, *layer)) return std::nullopt;
+  }
+  if (!add_entries_content_key(key, *in.walked)) return std::nullopt;
+  return key.finish();
 }
 
 std::string interpreter_layer_key(const std::vector<LayerEntry>& entries) {
@@ -131,24 +147,28 @@ std::string interpreter_layer_key(const std::vector<LayerEntry>& entries) {
   return key.finish().str();
 }
 
-std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStore& store) {
-  // Anything wrong with a record (hand-edited, its blobs pruned) is a miss:
-  // the stage simply runs.
-  const std::optional<nlohmann::json> json = read_cache_record(record_path(key, store), k_venv_stage_record);
-  if (!json) return std::nullopt;
+std::string interpreter_content_key(const std::vector<LayerEntry>& entries) {
+  KeyHasher key;
+  key.add("by content");
+  if (!add_entries_content_key(key, entries)) return "unreadable";
+  return key.finish().str();
+}
+
+std::optional<VenvStageRecord> venv_stage_from_json(const nlohmann::json& json,
+                                                    const std::function<bool(const Layer&)>& usable) {
   try {
     VenvStageRecord record;
-    record.relocation_warnings = bytes_list_from_cache(json->at("relocation_warnings"));
-    record.venv_elf_files = bytes_list_from_cache(json->at("venv_elf_files"));
-    record.interpreter_layer_key = json->at("interpreter_layer_key").get<std::string>();
-    const auto& report = json->at("report");
+    record.relocation_warnings = bytes_list_from_cache(json.at("relocation_warnings"));
+    record.venv_elf_files = bytes_list_from_cache(json.at("venv_elf_files"));
+    record.interpreter_layer_key = json.at("interpreter_layer_key").get<std::string>();
+    const auto& report = json.at("report");
     record.report.venv = bytes_from_cache(report.at("venv"));
     record.report.base = bytes_from_cache(report.at("base"));
     if (!report.at("interpreter").is_null()) record.report.interpreter = bytes_from_cache(report.at("interpreter"));
     for (const auto& finding : report.at("findings")) record.report.findings.push_back(finding_from(finding));
-    for (const auto& item : json->at("layers")) {
-      std::optional<VenvStageLayer> layer = layer_from(item, store);
-      if (!layer) return std::nullopt;
+    for (const auto& item : json.at("layers")) {
+      std::optional<VenvStageLayer> layer = layer_from(item);
+      if (!layer || !usable(layer->layer)) return std::nullopt;
       record.layers.push_back(std::move(*layer));
     }
     return record;
@@ -157,22 +177,34 @@ std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStor
   }
 }
 
-void record_venv_stage(const Digest& key, const VenvStageRecord& record, const BlobStore& store) {
+nlohmann::json venv_stage_json(const VenvStageRecord& record) {
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& finding : record.report.findings) findings.push_back(finding_json(finding));
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& layer : record.layers) layers.push_back(layer_json(layer));
-  write_cache_record(
-      record_path(key, store), k_venv_stage_record,
-      {{"relocation_warnings", cache_bytes_list(record.relocation_warnings)},
-       {"venv_elf_files", cache_bytes_list(record.venv_elf_files)},
-       {"interpreter_layer_key", record.interpreter_layer_key},
-       {"report",
-        {{"venv", cache_bytes(record.report.venv)},
-         {"base", cache_bytes(record.report.base)},
-         {"interpreter", record.report.interpreter ? cache_bytes(*record.report.interpreter) : nlohmann::json()},
-         {"findings", findings}}},
-       {"layers", layers}});
+  return {{"relocation_warnings", cache_bytes_list(record.relocation_warnings)},
+          {"venv_elf_files", cache_bytes_list(record.venv_elf_files)},
+          {"interpreter_layer_key", record.interpreter_layer_key},
+          {"report",
+           {{"venv", cache_bytes(record.report.venv)},
+            {"base", cache_bytes(record.report.base)},
+            {"interpreter", record.report.interpreter ? cache_bytes(*record.report.interpreter) : nlohmann::json()},
+            {"findings", findings}}},
+          {"layers", layers}};
+}
+
+std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStore& store) {
+  // Anything wrong with a record (hand-edited, its blobs pruned) is a miss:
+  // the stage simply runs.
+  const std::optional<nlohmann::json> json = read_cache_record(record_path(key, store), k_venv_stage_record);
+  if (!json) return std::nullopt;
+  return venv_stage_from_json(*json, [&](const Layer& layer) {
+    return store.has(layer.blob.digest) && store.size_of(layer.blob.digest) == layer.blob.size;
+  });
+}
+
+void record_venv_stage(const Digest& key, const VenvStageRecord& record, const BlobStore& store) {
+  write_cache_record(record_path(key, store), k_venv_stage_record, venv_stage_json(record));
 }
 
 }  // namespace venv2docker

@@ -9,9 +9,12 @@
 // layers are no longer all in the store is a miss.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "compat/compat_check.h"
 #include "compat/system_site_packages.h"
@@ -43,9 +46,20 @@ struct VenvStageKeyInputs {
 /// a walked source can no longer be stat'ed.
 std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& inputs);
 
+/// The key of the same inputs by content (the walk's files' bytes, as
+/// content_layer_key hashes them, not their lstat): equal on every machine
+/// with the same venv at the same path, so a registry cache record can hold
+/// the outcome (build/registry_cache.h). Reads every file; nullopt when one
+/// cannot be read.
+std::optional<Digest> venv_stage_content_key(const VenvStageKeyInputs& inputs);
+
 /// A key of the --python-from host interpreter layer, which is collected after
 /// the lookup yet seen by the checks: compared with the record's own.
 std::string interpreter_layer_key(const std::vector<LayerEntry>& entries);
+
+/// interpreter_layer_key() by content: what a record shared between machines
+/// holds, as their interpreters' files differ in lstat.
+std::string interpreter_content_key(const std::vector<LayerEntry>& entries);
 
 struct VenvStageLayer {
   std::string name;  // the group's name, as split_venv_layers gave it
@@ -62,6 +76,12 @@ struct VenvStageRecord {
   CompatReport report;
   std::vector<VenvStageLayer> layers;
 };
+
+/// The record `json` (venv_stage_json's), when it is of that shape and
+/// `usable` accepts each of its layers; nullopt otherwise.
+std::optional<VenvStageRecord> venv_stage_from_json(const nlohmann::json& json,
+                                                    const std::function<bool(const Layer&)>& usable);
+nlohmann::json venv_stage_json(const VenvStageRecord& record);
 
 /// The record under `key` when it is readable and every layer's blob is in the
 /// store with its recorded size; nullopt otherwise (never an error).

@@ -259,6 +259,11 @@ std::optional<std::string> offered_package(const PackageUniverse& universe, cons
 
 }  // namespace
 
+Digest AptArchives::answers_key(const std::vector<std::string>& question) {
+  Session& session = this->session();
+  return install_plan_key(session.releases(), session.config, question);
+}
+
 std::map<std::string, std::string> AptArchives::packages_for_libraries(const std::vector<std::string>& sonames) {
   const PackageUniverse& universe = session().catalog();
   std::map<std::string, std::string> found;

@@ -75,6 +75,11 @@ class AptArchives {
   /// Error when the sources cannot be read.
   std::map<std::string, std::string> packages_for_python_distributions(const std::vector<std::string>& distributions);
 
+  /// A key of everything the answers to `question` depend on: the sources'
+  /// signed Releases (read now, as above), the base's architecture and dpkg
+  /// status, and `question` itself. Throws Error when the Releases cannot be read.
+  Digest answers_key(const std::vector<std::string>& question);
+
   struct Session;  // what has been read so far (apt_archives.cpp)
 
  private:

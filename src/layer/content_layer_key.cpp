@@ -28,10 +28,7 @@ std::optional<Digest> bytes_digest(const LayerEntry& entry) {
 
 }  // namespace
 
-std::optional<Digest> content_layer_key(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
-  KeyHasher key;
-  key.add(k_content_key_version);
-  add_layer_options_key(key, options);
+bool add_entries_content_key(KeyHasher& key, const std::vector<LayerEntry>& entries) {
   key.add(static_cast<std::uint64_t>(entries.size()));
   for (const LayerEntry& entry : entries) {
     key.add(entry.path);
@@ -41,9 +38,17 @@ std::optional<Digest> content_layer_key(const std::vector<LayerEntry>& entries, 
     if (entry.kind != EntryKind::regular) continue;
     key.add(entry.size);
     const std::optional<Digest> bytes = bytes_digest(entry);
-    if (!bytes) return std::nullopt;
+    if (!bytes) return false;
     key.add(bytes->str());
   }
+  return true;
+}
+
+std::optional<Digest> content_layer_key(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
+  KeyHasher key;
+  key.add(k_content_key_version);
+  add_layer_options_key(key, options);
+  if (!add_entries_content_key(key, entries)) return std::nullopt;
   return key.finish();
 }
 

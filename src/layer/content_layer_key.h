@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "layer/key_hasher.h"
 #include "layer/layer_writer.h"
 #include "store/digest.h"
 #include "tar/layer_entry.h"
@@ -20,5 +21,10 @@ namespace venv2docker {
 /// (sort_entries), as write_layer_cached sorts them. Nullopt when a source
 /// cannot be read or no longer has its listed size (the write then reports it).
 std::optional<Digest> content_layer_key(const std::vector<LayerEntry>& entries, const LayerOptions& options);
+
+/// Adds the entries' count, then per entry what content_layer_key covers of
+/// it (not the options). False when a source cannot be read or no longer has
+/// its listed size.
+bool add_entries_content_key(KeyHasher& key, const std::vector<LayerEntry>& entries);
 
 }  // namespace venv2docker

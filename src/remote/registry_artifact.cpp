@@ -18,8 +18,7 @@ PushResult push_artifact(const Reference& destination, std::string_view artifact
   return push_image(artifact, destination, mount_from, options, store, reporter);
 }
 
-std::optional<PulledArtifact> pull_artifact(const Reference& reference, std::string_view artifact_type,
-                                            std::string_view blob_media_type, std::uint64_t max_blob,
+std::optional<PulledArtifact> pull_artifact(const Reference& reference, const ArtifactKind& kind,
                                             const RegistryOptions& options, const BlobStore& store,
                                             Reporter& reporter) {
   const std::string where = reference.familiar();
@@ -41,24 +40,24 @@ std::optional<PulledArtifact> pull_artifact(const Reference& reference, std::str
   const json manifest = parse_json(response.body, "the manifest of " + where);
   check_manifest_shape(manifest, "the manifest of " + where);
   const json* type = manifest.contains("artifactType") ? &manifest["artifactType"] : nullptr;
-  if (!type || !type->is_string() || *type != artifact_type) {
-    throw Error(where + " is not a venv2docker cache record: its artifactType is " +
+  if (!type || !type->is_string() || *type != kind.artifact_type) {
+    throw Error(where + " is not " + kind.what + ": its artifactType is " +
                     (type && type->is_string() ? "\"" + type->get<std::string>() + "\"" : std::string("missing")),
-                "name a reference that --cache-to wrote");
+                kind.hint);
   }
   std::vector<Descriptor> blobs;
   for (const json& layer : manifest["layers"]) blobs.push_back(descriptor_from_json(layer, "the manifest of " + where));
-  const auto count = std::count_if(blobs.begin(), blobs.end(),
-                                   [&](const Descriptor& blob) { return blob.media_type == blob_media_type; });
+  const auto of_type = [&](const Descriptor& blob) { return blob.media_type == kind.blob_media_type; };
+  const auto count = std::count_if(blobs.begin(), blobs.end(), of_type);
   if (count != 1) {
-    throw Error(where + " lists " + std::to_string(count) + " blobs of type " + std::string(blob_media_type) +
-                ", not one");
+    throw Error(where + " lists " + std::to_string(count) + " blobs of type " + std::string(kind.blob_media_type) +
+                ", not one: it is not " + kind.what, kind.hint);
   }
-  const Descriptor wanted = *std::find_if(blobs.begin(), blobs.end(),
-                                           [&](const Descriptor& blob) { return blob.media_type == blob_media_type; });
-  if (wanted.size > max_blob) {
-    throw Error("the record of " + where + " has " + std::to_string(wanted.size) + " bytes, more than the " +
-                std::to_string(max_blob) + " a record may have");
+  const Descriptor wanted = *std::find_if(blobs.begin(), blobs.end(), of_type);
+  if (wanted.size > kind.max_blob) {
+    throw Error("the " + std::string(kind.blob_media_type) + " blob of " + where + " has " +
+                std::to_string(wanted.size) + " bytes, more than the " + std::to_string(kind.max_blob) + " that " +
+                kind.what + " may have", kind.hint);
   }
   fetch_blob(session, reference.repository, wanted, store, session.reporter(), where);
   return PulledArtifact{std::move(blobs), wanted.digest};

@@ -31,14 +31,22 @@ struct PulledArtifact {
   Digest wanted;                  // the blob of the media type asked for, now in the store
 };
 
+/// The artifact a caller expects, and the words its errors use.
+struct ArtifactKind {
+  std::string_view artifact_type;
+  std::string_view blob_media_type;  // of the one blob pulled
+  std::uint64_t max_blob = 0;
+  std::string what;  // what it is, as in "a venv2docker cache record"
+  std::string hint;  // how to get a right one
+};
+
 /// Reads the artifact at `reference`: nullopt when the registry has no
 /// manifest there. Otherwise the manifest (at most 4 MiB, its shape checked
-/// as a base's is) must be an OCI manifest of `artifact_type` with exactly one
-/// layer of `blob_media_type` no larger than `max_blob`, which is downloaded
-/// into `store`, verified by size and digest. Throws Error naming the
-/// reference and what is wrong (a foreign or damaged artifact).
-std::optional<PulledArtifact> pull_artifact(const Reference& reference, std::string_view artifact_type,
-                                            std::string_view blob_media_type, std::uint64_t max_blob,
+/// as a base's is) must be an OCI manifest of `kind.artifact_type` with
+/// exactly one layer of `kind.blob_media_type` no larger than `kind.max_blob`,
+/// which is downloaded into `store`, verified by size and digest. Throws Error
+/// naming the reference and what is wrong (a foreign or damaged artifact).
+std::optional<PulledArtifact> pull_artifact(const Reference& reference, const ArtifactKind& kind,
                                             const RegistryOptions& options, const BlobStore& store,
                                             Reporter& reporter);
 

@@ -1,5 +1,6 @@
-// Pushing: every blob (HEAD, mount, or upload; in parallel), then the
-// manifest under its tag with its exact media type.
+// Pushing: every blob (HEAD, mount, or upload; in parallel) unless the
+// destination holds the manifest already, then the manifest under its tag
+// with its exact media type.
 #include <algorithm>
 #include <atomic>
 
@@ -29,6 +30,19 @@ ScopeSet push_scopes(const Reference& destination, const std::vector<Reference>&
     if (mountable_from(destination, source)) scopes.add(pull_scope(source.repository));
   }
   return scopes;
+}
+
+// Whether `repository` already holds a manifest of `digest`: a registry takes
+// a manifest only once it holds every blob the manifest names, so then no
+// blob needs its own HEAD (a rebuild that changed nothing sends one request
+// instead of one per layer).
+bool holds_manifest(RegistrySession& session, const std::string& repository, const Digest& digest,
+                    const std::string& media_type) {
+  RegistryRequest request;
+  request.method = "HEAD";
+  request.target = "/v2/" + repository + "/manifests/" + digest.str();
+  request.headers = {"Accept: " + media_type};
+  return session.send(request).status == 200;
 }
 
 }  // namespace
@@ -62,18 +76,22 @@ PushResult push_image(const Image& image, const Reference& destination, const st
     bool listed = std::any_of(blobs.begin(), blobs.end(), [&](const Descriptor& d) { return d.digest == layer.blob.digest; });
     if (!listed) blobs.push_back(layer.blob);
   }
-  std::atomic<unsigned> counts[3] = {0, 0, 0};
-  run_jobs(blobs.size(), options.parallelism, [&](std::size_t i) {
-    BlobPush how = push_blob(session, destination.repository, mountable(blobs[i]), blobs[i], store, shared,
-                             std::max(1u, options.attempts));
-    ++counts[static_cast<int>(how)];
-  });
-  shared.end_progress();
-
   std::string media_type = image.manifest.contains("mediaType") && image.manifest["mediaType"].is_string()
                                ? image.manifest["mediaType"].get<std::string>()
                                : std::string(manifest_media_type(image.family));
   Digest digest = image.manifest_digest();
+  std::atomic<unsigned> counts[3] = {0, 0, 0};
+  if (holds_manifest(session, destination.repository, digest, media_type)) {
+    counts[static_cast<int>(BlobPush::existed)] = static_cast<unsigned>(blobs.size());
+  } else {
+    run_jobs(blobs.size(), options.parallelism, [&](std::size_t i) {
+      BlobPush how = push_blob(session, destination.repository, mountable(blobs[i]), blobs[i], store, shared,
+                               std::max(1u, options.attempts));
+      ++counts[static_cast<int>(how)];
+    });
+    shared.end_progress();
+  }
+
   std::string target = destination.digest ? destination.digest->str() : destination.tag_or_latest();
   if (destination.digest && *destination.digest != digest) {
     throw Error("cannot push to " + destination.full() + ": the image's digest is " + digest.str());

@@ -6,9 +6,11 @@ every request with its method, path, query keys, body size and the bytes it sent
 Each runner has its own empty HOME and --cache-dir, as a fresh CI runner has. A fresh runner
 reading the first runner's record pushes the same manifest while it compresses nothing (no
 layer blob enters its store), uploads no blob (HEAD or mount only) and downloads no layer (at
-most 1 MiB of blobs: the record and configs). A bumped package uploads its own layer and the
-config only (and the SBOM, which names the new version). A missing, foreign or corrupt record is a warning and a normal build of the same
-image. Basic (plain registry) and Bearer (token service) registries both."""
+most 1 MiB of blobs: the record and configs). The record holds the venv stage's outcome by
+content, so the fresh runner neither relocates nor checks the venv again. A bumped package
+uploads its own layer and the config only (and the SBOM, which names the new version), and its
+stage runs again. A missing, foreign or corrupt record is a warning and a normal build of the
+same image. Basic (plain registry) and Bearer (token service) registries both."""
 import json
 import os
 import shutil
@@ -17,6 +19,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apt_archive as aa  # noqa: E402
 import harness as h  # noqa: E402
 from validate_image import validate_image  # noqa: E402
 import registries as r  # noqa: E402
@@ -49,6 +52,15 @@ def blob_writes(log):
     PATCH and PUT into them."""
     return [e for e in log if "/blobs/" in e["path"] and (
         e["method"] in ("PUT", "PATCH") or (e["method"] == "POST" and "mount" not in e["query"]))]
+
+
+# What a runner's cache holds once it relocated the venv (text scan memos), ran the checks
+# (ELF memos) and recorded the outcome (venv stage records).
+STAGE_WORK = ("scan-memos", "elf-memos", "venv-stages")
+
+
+def stage_work(cache):
+    return [d for d in STAGE_WORK if os.path.isdir(os.path.join(cache, d))]
 
 
 def blob_reads(log):
@@ -120,6 +132,7 @@ class RegistryCache(h.Case):
         cache_ref = f"{registry}/{self.repo}-cache:main"
         first, _, first_cache = self.runner(registry, "--cache-to", cache_ref, creds=creds)
         self.assertTrue(self.stored_layers(first_cache, first), "the first runner compressed its layers")
+        self.assertEqual(stage_work(first_cache), list(STAGE_WORK), "the first runner relocated and checked the venv")
         r.read_log(proxy.requests)
 
         js, res, cache = self.runner(registry, "--cache-from", cache_ref, "--cache-to", cache_ref, creds=creds)
@@ -128,6 +141,11 @@ class RegistryCache(h.Case):
         self.assertNotIn("warning", res.stderr)
         self.assert_moved_nothing(log, js)
         self.assertEqual(self.stored_layers(cache, js), [], "no layer compressed or downloaded by the fresh runner")
+        # The record holds the venv stage by content: the fresh runner neither relocates the
+        # venv (no text scan) nor checks it (no ELF read), it reuses the first runner's outcome.
+        self.assertEqual(stage_work(cache), [], "the fresh runner relocated or checked the venv again")
+        blob_heads = [e for e in log if e["method"] == "HEAD" and "/blobs/" in e["path"]]
+        self.assertEqual(blob_heads, [], "both manifests were there already: one manifest HEAD each, no blob HEAD")
         manifest_puts = sorted(e["path"] for e in log if e["method"] == "PUT")
         # Besides the image and the record: the SBOM (docs/sbom.md), by digest and in its referrers tag.
         sbom_puts = [f"/v2/{self.repo}/manifests/sha256-{js['manifest_digest'].split(':')[1]}"]
@@ -167,11 +185,36 @@ class RegistryCache(h.Case):
         self.assertEqual(len(changed), 1, "one venv layer holds beta")
         self.assertEqual(len(js["layers"]), len(first["layers"]))
         self.assertEqual(self.stored_layers(cache, js), changed, "only beta's layer compressed")
+        self.assertTrue(stage_work(cache), "a changed venv is relocated and checked again")
         uploads = [e for e in log if e["method"] == "PUT" and "/blobs/uploads/" in e["path"]]
         self.assertEqual(len(uploads), 3, "beta's layer, the config and the SBOM (it lists beta 1.1):\n" +
                          "\n".join(json.dumps(e) for e in log))
         info = h.skopeo_inspect(f"docker://{self.plain.addr}/{self.repo}:v1", "--tls-verify=false")
         self.assertEqual(info["Layers"], [l["digest"] for l in js["layers"]])
+
+    def test_apt_suggestions_come_from_the_record(self):
+        """Debian's numpy in a venv lacks libblas.so.3 on the bookworm base: the checks suggest
+        `--apt libblas3` from the apt sources (a signed local archive). A fresh runner reading the
+        record reads the source's InRelease (signature-checked: the Releases are part of the
+        answers' key) but no Packages index, and suggests the same."""
+        archive = aa.build_archives()
+        with aa.ArchiveServer(os.path.join(archive, "root")) as server:
+            sources = ["--apt-source", f"deb [signed-by={aa.key_path(archive)}] {server.url()} {aa.SUITE} {aa.COMPONENT}",
+                       "--apt-replace-sources", "--force"]
+            venv = h.fixtures()["V2D_VENV_SCI"]
+            cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
+            first, res, _ = self.runner(self.proxy.addr, "--cache-to", cache_ref, *sources, venv=venv)
+            self.assertIn("--apt libblas3", res.stderr)
+            self.assertTrue(aa.index_or_deb_requests(server.requests()), "the first runner read the Packages index")
+            server.clear_log()
+
+            js, res, _ = self.runner(self.proxy.addr, "--cache-from", cache_ref, "--cache-to", cache_ref, *sources,
+                                     venv=venv)
+            self.assertIn("--apt libblas3", res.stderr)
+            log = server.requests()
+            self.assertEqual(aa.index_or_deb_requests(log), [], log)
+            self.assertEqual([path for _, path, _ in log], [f"/good/dists/{aa.SUITE}/InRelease"], log)
+            self.assertEqual(js["manifest_digest"], first["manifest_digest"])
 
     # ------------------------------------------------------------------ records not to trust
 

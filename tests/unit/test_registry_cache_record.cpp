@@ -29,10 +29,12 @@ std::string record_of(const json& body) {
 }
 
 json valid_body() {
-  return {{"version", 1},
+  return {{"version", 2},
           {"layers", json::array({json::array({digest_of("key").str(), "application/vnd.oci.image.layer.v1.tar+gzip",
                                                digest_of("blob").str(), 10, digest_of("tar").str()})})},
-          {"listings", json::array()}};
+          {"listings", json::array()},
+          {"stages", json::array()},
+          {"apt", json::array()}};
 }
 
 struct BlobFile {
@@ -54,6 +56,10 @@ TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[reg
                         {"entries", json::array({json::array({cache_bytes("etc/\xff"), 0, cache_bytes(""), 0, 0755,
                                                               nullptr})})}};
   record.listings.emplace_back(digest_of("base layer"), listing);
+  const json stage = {{"layers", json::array()}, {"venv_elf_files", cache_bytes_list({"/v/\xfe.so"})}};
+  record.stages.emplace_back(digest_of("stage key"), stage);
+  const json apt = {{"libraries", {{"libblas.so.3", "libblas3"}}}, {"distributions", json::object()}};
+  record.apt.emplace_back(digest_of("apt key"), apt);
 
   const std::string blob = encode_cache_record(record);
   CHECK(encode_cache_record(record) == blob);  // the same record, the same bytes: a re-push uploads nothing
@@ -68,6 +74,11 @@ TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[reg
   REQUIRE(back.listings.size() == 1);
   CHECK(back.listings[0].first == digest_of("base layer"));
   CHECK(back.listings[0].second == listing);
+  REQUIRE(back.stages.size() == 1);
+  CHECK(back.stages[0].first == digest_of("stage key"));
+  CHECK(back.stages[0].second == stage);
+  REQUIRE(back.apt.size() == 1);
+  CHECK(back.apt[0].second == apt);
   CHECK(decode_cache_record(file.write(record_of(valid_body())), "the record").layers.size() == 1);
 }
 
@@ -87,8 +98,11 @@ TEST_CASE("registry cache record: what is not a record is an Error naming it", "
   body["layers"][0].erase(4);
   refused(record_of(body), "shape");
   body = valid_body();
-  body["version"] = 2;
+  body["version"] = 1;  // without the venv stages: refused, not read as a record with none
   refused(record_of(body), "another version");
+  body = valid_body();
+  body["stages"] = json::array({json::array({"sha256:zz", json::object()})});
+  refused(record_of(body), "invalid digest");
   body = valid_body();
   body.erase("listings");
   refused(record_of(body), "shape");

@@ -198,3 +198,52 @@ TEST_CASE("interpreter layer key: follows the interpreter's files", "[venv_stage
   f.apt_layer[0].size = fs::file_size(f.apt_layer[0].source);
   CHECK(interpreter_layer_key(f.apt_layer) != before);
 }
+
+TEST_CASE("venv stage content key: the same bytes on another machine give the same key", "[venv_stage]") {
+  StageFixture f;
+  const auto by_content = [&]() {
+    const std::optional<Digest> made = venv_stage_content_key(f.inputs());
+    REQUIRE(made);
+    return *made;
+  };
+  const Digest first = by_content();
+  const CacheKey first_by_stat = f.key();
+  // A fresh checkout: the same bytes in a new file (new inode, ctime, mtime).
+  const fs::path mod = f.venv.site_packages / "mod.py";
+  fs::remove(mod);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  test::write_file(mod, "X = 1\n");
+  f.restat();
+  CHECK(by_content() == first);
+  CHECK(f.key().digest != first_by_stat.digest);  // the local key, by lstat, cannot be shared
+  CHECK(first != first_by_stat.digest);
+  // Another byte of the same size is another key.
+  test::write_file(mod, "X = 2\n");
+  f.restat();
+  CHECK(by_content() != first);
+  // A file that cannot be read gives no key.
+  test::write_file(mod, "X = 1\n");
+  f.restat();
+  CHECK(by_content() == first);
+  fs::remove(mod);
+  CHECK_FALSE(venv_stage_content_key(f.inputs()));
+}
+
+TEST_CASE("venv stage record: a layer the reader cannot use makes the record a miss", "[venv_stage]") {
+  StageFixture f;
+  VenvStageRecord record;
+  record.venv_elf_files = {"/v/\xfe.so"};
+  record.layers.push_back(VenvStageLayer{
+      "numpy", Layer{Descriptor{"application/vnd.oci.image.layer.v1.tar+gzip", sha256_of("blob"), 10, {}, {}},
+                     sha256_of("tar")}});
+  const nlohmann::json json = venv_stage_json(record);
+  const auto back = venv_stage_from_json(json, [](const Layer&) { return true; });
+  REQUIRE(back);
+  CHECK(back->venv_elf_files == record.venv_elf_files);
+  REQUIRE(back->layers.size() == 1);
+  CHECK(back->layers[0].layer.blob.digest == sha256_of("blob"));
+  CHECK_FALSE(venv_stage_from_json(json, [](const Layer&) { return false; }));
+  nlohmann::json damaged = json;
+  damaged["layers"][0]["digest"] = "sha256:../../x";
+  CHECK_FALSE(venv_stage_from_json(damaged, [](const Layer&) { return true; }));
+}
