@@ -24,7 +24,8 @@ std::string image_interpreter(bool from_host, const Venv& venv, const FileIndex&
 /// read: the venv's own with `from_host` (certain), else python3.X where
 /// images keep it: /usr/local/bin in those that set PYTHON_VERSION (the
 /// python:* images), /usr/bin in the others (Debian's python3). A guess: the
-/// build checks it against image_interpreter once the files are read.
+/// build checks it against image_interpreter once the files are read. Certain
+/// for a base without layers (scratch).
 std::string likely_image_interpreter(bool from_host, const Venv& venv, const Image& base);
 
 }  // namespace venv2docker

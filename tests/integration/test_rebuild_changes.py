@@ -7,7 +7,11 @@ touched back in time, a mode change, a symlink retargeted, and a file turned int
 Each change is made right after a build whose venv stage record and layer cache records were
 written (the inputs had settled for 2 s first, as the cache records nothing younger), once in
 the venv (the venv stage record and the venv layers' cache) and once in the project (the
-project layer's cache); the very next build must give an image holding the change."""
+project layer's cache); the very next build must give an image holding the change.
+
+And the other way round: a rebuild with nothing changed onto scratch reuses the recorded venv
+stage after one walk, never relocating the venv for an interpreter guess the base then
+contradicts."""
 import os
 import stat
 import subprocess
@@ -20,6 +24,7 @@ import harness as h  # noqa: E402
 from validate_image import validate_image  # noqa: E402
 
 REUSED = "unchanged since a recorded build"
+RELOCATED_AGAIN = "relocating the venv again"
 SETTLE_SECONDS = 2.1
 OLD = b"old text 1\n"
 NEW = b"NEW TEXT 2\n"  # the same size as OLD
@@ -164,6 +169,22 @@ class RebuildSeesEveryChange(h.Case):
                 time.sleep(SETTLE_SECONDS)
                 _, digest, _ = self.build()
                 self.assertEqual(digest, project_digest)
+
+
+class NoChangeOntoScratch(h.Case):
+    def test_unchanged_venv_is_walked_once_and_reused(self):
+        venv = self.path("venv")
+        subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
+        time.sleep(SETTLE_SECONDS)
+        cache = self.path("cache")
+        digests = []
+        for build in ("first", "again"):
+            # Scratch has no Python: a warning, so --force (the image is still written).
+            r = h.v2d("-v", "--force", "--cache-dir", cache, "-b", "scratch", "-o", f"oci:{self.path(build)}:t", venv)
+            self.assertNotIn(RELOCATED_AGAIN, r.stderr, r.describe())
+            digests.append(validate_image(self.path(build), tag="t").digest)
+        self.assertEqual(r.stderr.count(REUSED), 1, r.describe())
+        self.assertEqual(digests[0], digests[1])
 
 
 if __name__ == "__main__":
