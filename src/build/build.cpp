@@ -168,6 +168,8 @@ BuildResult build(const BuildOptions& options, Reporter& reporter) {
       built.push_back(build_one_platform(one, reporter));
     } catch (const UsageError& e) {
       throw UsageError(*one.platform + ": " + e.what(), e.hint());
+    } catch (const CheckError& e) {
+      throw CheckError(*one.platform + ": " + e.what(), e.hint());
     } catch (const Error& e) {
       throw Error(*one.platform + ": " + e.what(), e.hint());
     }
