@@ -141,7 +141,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   if (std::optional<MountSource> base_layers = mount_source_for(base_ref, base)) push.mount_from.push_back(*base_layers);
   if (!options.write_outputs) {
     return BuildResult{name, image, {}, std::nullopt, report, apt_installed, std::nullopt,
-                       PendingOutputs{destinations, registry, push.mount_from}, std::nullopt};
+                       PendingOutputs{destinations, registry, push.mount_from, sbom_packages}, std::nullopt};
   }
   if (writes_to_build_folder(options.outputs, options.push, options.load)) make_build_folder(build_dir);
   BuildResult result{name, image, write_outputs(destinations, image, name, push, store, reporter), std::nullopt,

@@ -16,6 +16,7 @@
 #include "image/image_index.h"
 #include "image/reference.h"
 #include "remote/registry_options.h"
+#include "sbom/sbom_package.h"
 #include "util/reporter.h"
 #include "venv/venv_layers.h"
 
@@ -66,6 +67,7 @@ struct PendingOutputs {
   std::vector<std::string> destinations;
   RegistryOptions registry;               // with the credentials scoped as the build scoped them
   std::vector<MountSource> mount_from;    // the base's layers, registry caches'
+  std::vector<SbomPackage> sbom_packages; // what the image's SBOM lists, unless --no-sbom
 };
 
 struct BuildResult {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "build/image_sbom.h"
 #include "image/layout_reference.h"
 #include "image/oci_layout_writer.h"
 #include "remote/registry_index_push.h"
@@ -53,6 +54,11 @@ void check_index_outputs(const BuildOptions& options, const std::vector<Platform
   if (options.load) {
     throw UsageError("--load loads one image, and " + several,
                      "load one platform (--platform " + platforms.front().str() + " --load), or " + k_index_outputs_hint);
+  }
+  if (options.sbom_file) {
+    throw UsageError("--sbom FILE holds one image's SBOM, and " + several,
+                     "build one --platform with --sbom FILE; each platform's image pushed to a registry gets its "
+                     "own SBOM as a referrer");
   }
   if (options.cache_to) {
     throw UsageError("--cache-to records one image's build, and " + several, "build one --platform with --cache-to");
@@ -146,6 +152,12 @@ BuildResult write_platform_index(const BuildOptions& options, std::vector<BuildR
       result.outputs.push_back(WrittenOutput{"registry", pushed.reference, target.tag_or_latest(), pushed.digest.str()});
     } else {
       throw UsageError("--output \"" + destination + "\" cannot hold an image index", k_index_outputs_hint);
+    }
+  }
+  if (options.sbom) {
+    for (const BuildResult& one : built) {
+      deliver_sbom(one.image, one.name, options.epoch, one.pending->sbom_packages, result.outputs,
+                   {std::nullopt, pending.registry}, store, reporter);
     }
   }
   result.index = index;

@@ -128,6 +128,17 @@ class MultiPlatform(h.Case):
         self.assertEqual(self.index_of(f"oci:{out}:v1"), index)
         config = h.skopeo_inspect_config(f"docker://{ref}", "--tls-verify=false", "--override-arch", "arm64")
         self.assertEqual((config["architecture"], config.get("variant")), ("arm64", "v8"))
+        # Each platform's image has its own SBOM, found through its referrers tag.
+        repo = ref.rsplit(":", 1)[0]
+        for image in index["manifests"]:
+            tag = "sha256-" + image["digest"].split(":", 1)[1]
+            referrers = json.loads(h.run_tool(["skopeo", "--insecure-policy", "inspect", "--raw",
+                                               "--tls-verify=false", f"docker://{repo}:{tag}"]).stdout)
+            types = [entry.get("artifactType") for entry in referrers["manifests"]]
+            self.assertEqual(types, ["application/spdx+json"], image["platform"])
+        # --sbom FILE holds one image's document: refused for several platforms.
+        r = self.v2d("--platform", BOTH, "-o", f"registry:{ref}", "--sbom", self.path("sbom.json"), expect=2)
+        self.assertIn("--sbom FILE", r.stderr)
 
     def test_native_code_is_refused_for_the_other_platform(self):
         # The demo venv with its x86-64 extension twice: both files are listed.
