@@ -21,6 +21,32 @@ std::optional<std::string> string_at(const toml::table& table, std::string_view 
               "write it as a TOML string, as in " + where.substr(where.rfind('.') + 1) + " = \"...\"");
 }
 
+// The name, version and console scripts of one metadata table, each where
+// `project` has none yet: PEP 621's [project] first, then Poetry 1's
+// [tool.poetry], where Poetry before 2.0 keeps them (and Poetry 2 a version
+// that [project] declares dynamic).
+void fill_from(const toml::table& table, const std::string& path, const fs::path& file, PyProject& project) {
+  if (!project.name) project.name = string_at(table, "name", "[" + path + "].name", file);
+  if (!project.version) project.version = string_at(table, "version", "[" + path + "].version", file);
+  const toml::node* scripts = table.get("scripts");
+  if (!project.scripts.empty() || !scripts) return;
+  const std::string where = "[" + path + ".scripts]";
+  const toml::table* entries = scripts->as_table();
+  if (!entries) throw Error("cannot read " + file.string() + ": " + where + " is not a table");
+  const bool poetry = path == "tool.poetry";
+  for (const auto& [key, value] : *entries) {
+    const std::string name(key.str());
+    // Poetry also writes { callable = "module:function" }; its file scripts
+    // ({ reference = ..., type = "file" }) are no console scripts.
+    if (const toml::table* spelled_out = value.as_table(); poetry && spelled_out) {
+      const auto target = string_at(*spelled_out, "callable", where + "." + name + ".callable", file);
+      if (target) project.scripts.push_back({name, *target});
+      continue;
+    }
+    project.scripts.push_back({name, *string_at(*entries, name, where + "." + name, file)});
+  }
+}
+
 }  // namespace
 
 bool is_python_project(const fs::path& folder) {
@@ -45,19 +71,8 @@ PyProject parse_pyproject(std::string_view text, const fs::path& file) {
   const toml::table parsed = parse_toml_document(text, file);
   PyProject project;
   project.file = file;
-  const toml::table* table = parsed["project"].as_table();
-  if (!table) return project;
-  project.name = string_at(*table, "name", "[project].name", file);
-  project.version = string_at(*table, "version", "[project].version", file);
-  if (const toml::node* scripts = table->get("scripts")) {
-    const toml::table* entries = scripts->as_table();
-    if (!entries) throw Error("cannot read " + file.string() + ": [project.scripts] is not a table");
-    for (const auto& [key, value] : *entries) {
-      const std::string name(key.str());
-      const auto target = string_at(*entries, name, "[project.scripts]." + name, file);
-      project.scripts.push_back({name, *target});
-    }
-  }
+  if (const toml::table* table = parsed["project"].as_table()) fill_from(*table, "project", file, project);
+  if (const toml::table* table = parsed["tool"]["poetry"].as_table()) fill_from(*table, "tool.poetry", file, project);
   return project;
 }
 

@@ -1,6 +1,7 @@
-// A project's pyproject.toml as venv2docker reads it: the [project] table's
-// name, version and console scripts (PEP 621), which name the image, tag it
-// and give it its default command when no flag does.
+// A project's pyproject.toml as venv2docker reads it: the name, version and
+// console scripts of its [project] table (PEP 621), else of [tool.poetry]
+// (Poetry before 2.0), which name the image, tag it and give it its default
+// command when no flag does.
 #pragma once
 
 #include <filesystem>
@@ -18,9 +19,9 @@ struct ConsoleScript {
 
 struct PyProject {
   std::filesystem::path file;
-  std::optional<std::string> name;     // [project].name as written
-  std::optional<std::string> version;  // [project].version, unless dynamic
-  std::vector<ConsoleScript> scripts;  // [project.scripts], by name
+  std::optional<std::string> name;     // [project].name as written, else [tool.poetry].name
+  std::optional<std::string> version;  // [project].version unless dynamic, else [tool.poetry].version
+  std::vector<ConsoleScript> scripts;  // [project.scripts], else [tool.poetry.scripts], by name
 };
 
 /// Whether `folder` holds what makes a folder a Python project:
@@ -29,7 +30,7 @@ bool is_python_project(const std::filesystem::path& folder);
 
 /// `folder`/pyproject.toml read, or std::nullopt when there is none. Throws
 /// Error naming the file, line and column when it is no TOML, and naming the
-/// key when [project]'s name, version or scripts are not strings.
+/// key when a name, version or script is not a string.
 std::optional<PyProject> read_pyproject(const std::filesystem::path& folder);
 
 /// The same from bytes (`file` names them in errors): what a fuzzer drives.

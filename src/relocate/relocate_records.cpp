@@ -16,9 +16,11 @@ void update_wheel_records(RelocationContext& context) {
            std::count(entry.path.begin() + static_cast<std::ptrdiff_t>(site.size()), entry.path.end(), '/') == 1;
   });
   for (LayerEntry* record : records) {
-    // RECORD paths are relative to site-packages ("../../../bin/tool").
+    // RECORD paths are relative to site-packages ("../../../bin/tool"), or
+    // absolute (Poetry's editable installs), by now image paths.
     auto new_content = [&](const std::string& listed) -> std::optional<std::string> {
-      const std::string image = fs::path(context.site_packages + "/" + listed).lexically_normal().generic_string();
+      const fs::path path = listed.starts_with('/') ? fs::path(listed) : fs::path(context.site_packages + "/" + listed);
+      const std::string image = path.lexically_normal().generic_string();
       const LayerEntry* entry = context.find(image);
       if (!entry || entry == record || !context.was_rewritten(*entry)) return std::nullopt;
       return *entry->content;

@@ -74,7 +74,9 @@ bool is_plain_text_format(std::string_view path) {
   for (std::string_view suffix : suffixes) {
     if (path.ends_with(suffix)) return true;
   }
-  return false;
+  // A wheel's RECORD is CSV of paths; Poetry's editable installs list theirs
+  // as absolute host paths.
+  return path.ends_with(".dist-info/RECORD");
 }
 
 // A path with a quote, a backslash or non-ASCII text is escaped inside Python

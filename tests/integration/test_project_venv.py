@@ -5,7 +5,9 @@ it editable with the venv's own pip, offline. venv2docker finds ./.venv with no 
 takes the folder the venv is in as the project (a project layer without the venv), names
 the image from [project].name, tags it from [project].version, and runs the project's one
 console script by default: docker runs the image with no command and the script answers.
-A pyproject.toml that is no TOML is an error naming its line."""
+A pyproject.toml that is no TOML is an error naming its line. Debian's Poetry (1.x, its
+metadata in [tool.poetry]) with virtualenvs.in-project makes the same layout: its editable
+install's RECORD lists absolute host paths, which are relocated like the rest."""
 import os
 import shutil
 import subprocess
@@ -33,6 +35,24 @@ hello-world-app = "hello_world_app:main"
 packages = ["hello_world_app"]
 """
 GREETING = "hello from the project in /app"
+POETRY_PYPROJECT = """\
+[tool.poetry]
+name = "Poetry_Demo"
+version = "0.3.1"
+description = ""
+authors = ["Dev <dev@example.com>"]
+packages = [{include = "demo_app"}]
+
+[tool.poetry.dependencies]
+python = "^3.11"
+
+[tool.poetry.scripts]
+poetry-demo = "demo_app.main:run"
+
+[build-system]
+requires = ["poetry-core"]
+build-backend = "poetry.core.masonry.api"
+"""
 
 
 def run(cmd, **kw):
@@ -138,6 +158,53 @@ class ProjectVenv(h.Case):
         self.assertIn("venv2docker: error: cannot read " + os.path.join(project, "pyproject.toml") + ": line 7",
                       r.stderr, r.describe())
         self.assertFalse(os.path.exists(self.path("out")))
+
+    def test_a_poetry_in_project_venv(self):
+        project = self.path("poetry-demo")
+        os.makedirs(os.path.join(project, "demo_app"))
+        with open(os.path.join(project, "pyproject.toml"), "w") as f:
+            f.write(POETRY_PYPROJECT)
+        open(os.path.join(project, "demo_app", "__init__.py"), "w").close()
+        with open(os.path.join(project, "demo_app", "main.py"), "w") as f:
+            f.write(f"def run():\n    print({GREETING!r} if __file__.startswith('/app/') else __file__)\n")
+        # Poetry as a user runs it, offline (the project has no dependencies), with a HOME
+        # of its own for its settings and cache.
+        home = self.path("poetry-home")
+        os.makedirs(home)
+        env = {"PATH": "/usr/bin:/bin", "HOME": home}
+        run(["poetry", "config", "virtualenvs.in-project", "true"], cwd=project, env=env)
+        run(["poetry", "install", "--no-interaction"], cwd=project, env=env)
+        record = [os.path.join(d, "RECORD") for d, _, names in os.walk(os.path.join(project, ".venv"))
+                  if d.endswith("poetry_demo-0.3.1.dist-info") and "RECORD" in names]
+        with open(record[0]) as f:
+            self.assertTrue(f.read().startswith(project + "/.venv/"), "Poetry lists absolute host paths")
+        archive = self.path("image.tar")
+        r = h.v2d("--json", "-b", h.bookworm_oci_ref(), "-o", f"docker-archive:{archive}", cwd=project)
+        js = r.json()
+        self.assertEqual((js["name"], js["tag"]), ("poetry-demo", "0.3.1"), r.describe())
+        self.assertNotIn("still names", r.stderr, r.describe())
+        layout = validate_image(archive, report=js).layout
+        self.assertEqual(layout.config()["config"]["Cmd"], ["poetry-demo"])
+        base_count = len(h.ImageLayout(h.bases()["V2D_BASE_BOOKWORM_OCI"]).manifest()["layers"])
+        files = layout.merged_members(layout.top_layers(base_count))
+        self.assertIn("app/demo_app/main.py", files)
+        self.assertFalse([p for p in files if p.startswith("app/.venv")], "the venv went into the project layer")
+        h.ensure_base_loaded()
+        loaded = h.docker_load(archive)
+        self.addCleanup(h.docker, "rmi", "-f", loaded, check=False)
+        self.assertEqual(h.docker_run(loaded).strip(), GREETING)
+        # The RECORD in the image names image paths, each with the hash of the file as relocated.
+        check = ("import base64, csv, hashlib\n"
+                 "record = '/opt/venv/lib/python3.11/site-packages/poetry_demo-0.3.1.dist-info/RECORD'\n"
+                 "for path, digest, size in csv.reader(open(record)):\n"
+                 "    if not digest: continue\n"
+                 "    data = open(path, 'rb').read()\n"
+                 "    ok = digest == 'sha256=' + base64.urlsafe_b64encode(hashlib.sha256(data).digest())"
+                 ".rstrip(b'=').decode() and int(size) == len(data)\n"
+                 "    print(path, 'ok' if ok else 'MISMATCH')\n")
+        listed = h.docker_run(loaded, "/opt/venv/bin/python", "-c", check)
+        self.assertIn("/opt/venv/bin/poetry-demo ok", listed)
+        self.assertNotIn("MISMATCH", listed)
 
     def test_no_venv_anywhere_says_where_it_looked(self):
         empty = self.path("empty")

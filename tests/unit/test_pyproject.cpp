@@ -25,11 +25,47 @@ alpha = "pkg.cli:main"
   CHECK(default_tag(project) == "1.2.0-local.7");
 }
 
-TEST_CASE("pyproject: a file without [project], or with a dynamic version, gives no name or version") {
-  const PyProject poetry = parse_pyproject("[tool.poetry]\nname = \"demo\"\n", "pyproject.toml");
-  CHECK_FALSE(poetry.name);
-  CHECK(poetry.scripts.empty());
-  CHECK(default_tag(poetry) == "latest");
+TEST_CASE("pyproject: Poetry 1's [tool.poetry] names, tags and gives the scripts where [project] does not") {
+  const PyProject poetry = parse_pyproject(R"(
+[tool.poetry]
+name = "poetry-demo"
+version = "0.3.1"
+[tool.poetry.scripts]
+demo = "app.main:run"
+spelled = { callable = "app.cli:main" }
+shell-file = { reference = "bin/tool.sh", type = "file" }
+)", "pyproject.toml");
+  CHECK(poetry.name == "poetry-demo");
+  CHECK(default_tag(poetry) == "0.3.1");
+  REQUIRE(poetry.scripts.size() == 2);
+  CHECK(poetry.scripts[0].name == "demo");
+  CHECK(poetry.scripts[1].target == "app.cli:main");
+  // Poetry 2: [project] wins; a version [project] declares dynamic comes from [tool.poetry].
+  const PyProject both = parse_pyproject(R"(
+[project]
+name = "from-project"
+dynamic = ["version"]
+[project.scripts]
+one = "a:b"
+[tool.poetry]
+name = "from-poetry"
+version = "2.0.0"
+[tool.poetry.scripts]
+two = "c:d"
+)", "pyproject.toml");
+  CHECK(both.name == "from-project");
+  CHECK(both.version == "2.0.0");
+  REQUIRE(both.scripts.size() == 1);
+  CHECK(both.scripts[0].name == "one");
+  CHECK_THROWS_WITH(parse_pyproject("[tool.poetry.scripts]\na = { callable = 1 }\n", "/p/pyproject.toml"),
+                    Catch::Matchers::Contains("[tool.poetry.scripts].a.callable is not a string"));
+}
+
+TEST_CASE("pyproject: a file without metadata, or with a dynamic version, gives no name or version") {
+  const PyProject other = parse_pyproject("[tool.black]\nline-length = 100\n", "pyproject.toml");
+  CHECK_FALSE(other.name);
+  CHECK(other.scripts.empty());
+  CHECK(default_tag(other) == "latest");
   const PyProject dynamic = parse_pyproject("[project]\nname = \"d\"\ndynamic = [\"version\"]\n", "pyproject.toml");
   CHECK_FALSE(dynamic.version);
   CHECK(default_tag(std::nullopt) == "latest");
