@@ -17,7 +17,7 @@ namespace {
 // Bump whenever relocation, the checks or the split decide differently for
 // the same inputs: records made by older code then stop matching. The
 // program's version is part of the key too, for releases.
-constexpr std::uint64_t k_stage_format_version = 2;
+constexpr std::uint64_t k_stage_format_version = 3;
 
 constexpr CacheRecordKind k_venv_stage_record{"venv-stage", 3, std::size_t{256} << 20};
 
