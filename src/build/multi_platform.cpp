@@ -4,7 +4,7 @@
 #include <map>
 
 #include "build/image_sbom.h"
-#include "image/layout_reference.h"
+#include "build/output_targets.h"
 #include "image/oci_layout_writer.h"
 #include "remote/registry_index_push.h"
 #include "store/blob_store.h"
@@ -137,18 +137,14 @@ BuildResult write_platform_index(const BuildOptions& options, std::vector<BuildR
   for (const std::string& destination : pending.destinations) {
     reporter.step("Writing the index of " + std::to_string(index.images.size()) + " platforms to " + destination);
     if (destination.starts_with("oci:")) {
-      auto [dir, tag] = split_layout_reference(destination.substr(4));
-      if (dir.empty()) throw UsageError("--output oci: needs a folder, as in oci:DIR[:TAG]");
-      const std::string chosen_tag = tag.value_or(result.name.tag_or_latest());
-      write_oci_layout_index(index, store, dir, chosen_tag);
-      result.outputs.push_back(WrittenOutput{"oci", dir, chosen_tag, index.digest().str()});
+      const LayoutDestination layout = layout_destination(destination.substr(4), result.name);
+      write_oci_layout_index(index, store, layout.dir, layout.tag);
+      result.outputs.push_back(WrittenOutput{"oci", layout.dir, layout.tag, index.digest().str()});
     } else if (destination.starts_with("registry:")) {
       const Reference target = push_target(destination.substr(9), result.name);
       const PushResult pushed = push_index(index, target, mount_from, pending.registry, store, reporter);
       reporter.step("Pushed " + pushed.reference + " " + pushed.digest.str() + " (an index of " +
-                    std::to_string(index.images.size()) + " images; " + std::to_string(pushed.uploaded) +
-                    " blobs uploaded, " + std::to_string(pushed.mounted) + " mounted, " +
-                    std::to_string(pushed.existing) + " already there)");
+                    std::to_string(index.images.size()) + " images; " + pushed_blob_counts(pushed) + ")");
       result.outputs.push_back(WrittenOutput{"registry", pushed.reference, target.tag_or_latest(), pushed.digest.str()});
     } else {
       throw UsageError("--output \"" + destination + "\" cannot hold an image index", k_index_outputs_hint);

@@ -23,9 +23,7 @@ WrittenOutput push_to(const std::string& reference, const Image& image, const Re
                       const PushSettings& push, const BlobStore& store, Reporter& reporter) {
   const Reference target = push_target(reference, name);
   PushResult pushed = push_image(image, target, push.mount_from, push.registry, store, reporter);
-  reporter.step("Pushed " + pushed.reference + " " + pushed.digest.str() + " (" + std::to_string(pushed.uploaded) +
-                " blobs uploaded, " + std::to_string(pushed.mounted) + " mounted, " + std::to_string(pushed.existing) +
-                " already there)");
+  reporter.step("Pushed " + pushed.reference + " " + pushed.digest.str() + " (" + pushed_blob_counts(pushed) + ")");
   return WrittenOutput{"registry", pushed.reference, target.tag_or_latest(), pushed.digest.str()};
 }
 
@@ -33,11 +31,9 @@ WrittenOutput write_output(const std::string& destination, const Image& image, c
                            const PushSettings& push, const BlobStore& store, Reporter& reporter) {
   if (destination.starts_with("registry:")) return push_to(destination.substr(9), image, name, push, store, reporter);
   if (destination.starts_with("oci:")) {
-    auto [dir, tag] = split_layout_reference(destination.substr(4));
-    if (dir.empty()) throw UsageError("--output oci: needs a folder, as in oci:DIR[:TAG]");
-    std::string chosen_tag = tag.value_or(name.tag_or_latest());
-    write_oci_layout(image, store, dir, chosen_tag);
-    return WrittenOutput{"oci", dir, chosen_tag, {}};
+    const LayoutDestination layout = layout_destination(destination.substr(4), name);
+    write_oci_layout(image, store, layout.dir, layout.tag);
+    return WrittenOutput{"oci", layout.dir, layout.tag, {}};
   }
   if (destination.starts_with("docker-archive:")) {
     fs::path file = destination.substr(15);
@@ -63,6 +59,17 @@ std::vector<std::string> output_destinations(const std::vector<std::string>& out
     destinations.push_back("docker-archive:" + (build_folder / (file_safe(name.familiar()) + ".tar")).string());
   }
   return destinations;
+}
+
+LayoutDestination layout_destination(const std::string& layout, const Reference& name) {
+  auto [dir, tag] = split_layout_reference(layout);
+  if (dir.empty()) throw UsageError("--output oci: needs a folder, as in oci:DIR[:TAG]");
+  return {dir, tag.value_or(name.tag_or_latest())};
+}
+
+std::string pushed_blob_counts(const PushResult& pushed) {
+  return std::to_string(pushed.uploaded) + " blobs uploaded, " + std::to_string(pushed.mounted) + " mounted, " +
+         std::to_string(pushed.existing) + " already there";
 }
 
 Reference push_target(const std::string& reference, const Reference& name) {

@@ -39,6 +39,18 @@ std::vector<std::string> output_destinations(const std::vector<std::string>& out
 /// (`reference` without "registry:"); with no tag or digest, `name`'s tag.
 Reference push_target(const std::string& reference, const Reference& name);
 
+/// Where an "oci:DIR[:TAG]" destination writes (`layout` without "oci:"):
+/// its folder, and its tag, else `name`'s. Throws UsageError without a folder.
+struct LayoutDestination {
+  std::filesystem::path dir;
+  std::string tag;
+};
+LayoutDestination layout_destination(const std::string& layout, const Reference& name);
+
+/// What a push did with the blobs: "N blobs uploaded, N mounted, N already
+/// there", for the step that reports it.
+std::string pushed_blob_counts(const PushResult& pushed);
+
 /// The reference a "registry:REFERENCE" destination names; nullopt for the
 /// other kinds, and for one that is no reference (its push reports that).
 std::optional<Reference> registry_destination(const std::string& destination);
