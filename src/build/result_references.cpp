@@ -21,12 +21,14 @@ std::vector<std::string> output_references(const BuildResult& result) {
   const std::string manifest = result.image.manifest_digest().str();
   std::vector<std::string> lines;
   for (const auto& output : result.outputs) {
+    // An output that says what it holds (a push, a platform index) names it.
+    const std::string digest = output.digest.empty() ? manifest : output.digest;
     if (output.type == "registry") {
-      lines.push_back(pushed_name(output) + "@" + output.digest);
+      lines.push_back(pushed_name(output) + "@" + digest);
     } else if (output.type == "oci") {
-      lines.push_back("oci:" + fs::absolute(output.path).string() + ":" + output.tag + "@" + manifest);
+      lines.push_back("oci:" + fs::absolute(output.path).string() + ":" + output.tag + "@" + digest);
     } else {
-      lines.push_back(output.type + ":" + fs::absolute(output.path).string() + "@" + manifest);
+      lines.push_back(output.type + ":" + fs::absolute(output.path).string() + "@" + digest);
     }
   }
   if (result.loaded) lines.push_back(result.name.familiar());
@@ -40,12 +42,14 @@ nlohmann::json build_metadata(const BuildResult& result) {
       if (auto pushed = Reference::parse(output.path.string())) names += "," + pushed->full();
     }
   }
-  return {{"containerimage.digest", result.image.manifest_digest().str()},
+  // Several platforms: the index is what was built, as buildx reports it.
+  const std::string digest = result.index ? result.index->digest().str() : result.image.manifest_digest().str();
+  const std::string media_type =
+      result.index ? std::string(media_type::oci_index) : std::string(manifest_media_type(result.image.family));
+  const std::size_t size = result.index ? result.index->raw.size() : result.image.raw_manifest.size();
+  return {{"containerimage.digest", digest},
           {"containerimage.config.digest", result.image.config_digest().str()},
-          {"containerimage.descriptor",
-           {{"mediaType", std::string(manifest_media_type(result.image.family))},
-            {"digest", result.image.manifest_digest().str()},
-            {"size", result.image.raw_manifest.size()}}},
+          {"containerimage.descriptor", {{"mediaType", media_type}, {"digest", digest}, {"size", size}}},
           {"image.name", names}};
 }
 

@@ -86,6 +86,14 @@ class MultiPlatform(h.Case):
                          h.run_tool(["sha256sum", os.path.join(out, "blobs", "sha256", entry["digest"][7:])])
                          .stdout.split()[0])
         self.check_index(index, f"oci:{out}:v1")
+        # stdout names the layout's tag with the index's digest, as --metadata-file does.
+        self.assertEqual(r.stdout.strip(), f"oci:{os.path.abspath(out)}:v1@{entry['digest']}")
+        metadata = self.path("metadata.json")
+        self.v2d("--platform", BOTH, "-o", f"oci:{self.path('out2')}:v1", "--metadata-file", metadata)
+        with open(metadata) as f:
+            built = json.load(f)
+        self.assertEqual((built["containerimage.digest"], built["containerimage.descriptor"]["mediaType"]),
+                         (entry["digest"], INDEX))
         # skopeo copies the whole index, and umoci unpacks each image (every blob verified).
         copy = self.path("copy")
         h.run_tool(["skopeo", "--insecure-policy", "copy", "--all", "--quiet", f"oci:{out}:v1", f"oci:{copy}:v1"])
