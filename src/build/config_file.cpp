@@ -155,8 +155,8 @@ SettingOrigins apply_tool_settings(CLI::App& app, const std::optional<ToolSettin
     if (!option) {
       const auto nearest = nearest_name(setting.key, setting_keys(app));
       throw UsageError(where + ": [tool.venv2docker] has an unknown key " + setting.key,
-                       "did you mean " + nearest.value_or("?") +
-                           "? The keys are the long flag names of venv2docker --help, without the dashes");
+                       (nearest ? "did you mean " + *nearest + "? " : std::string()) +
+                           "The keys are the long flag names of venv2docker --help, without the dashes");
     }
     require_shape(*option, setting, where);
     const std::string key = setting_key(*option);

@@ -119,6 +119,13 @@ TEST_CASE("config file: an unknown key names the file, its line and the nearest 
     CHECK(std::string(error.what()) == project.file() + ":3: [tool.venv2docker] has an unknown key entrypont");
     CHECK_THAT(error.hint(), Catch::StartsWith("did you mean entrypoint?"));
   }
+  // A key near no flag gets no guess, only where the keys come from.
+  try {
+    Project("[tool.venv2docker]\nzzzzzzzzzzzz = 1\n").parse({});
+    FAIL("no error");
+  } catch (const UsageError& error) {
+    CHECK_THAT(error.hint(), Catch::StartsWith("The keys are the long flag names"));
+  }
 }
 
 TEST_CASE("config file: a value of the wrong type or shape names the key and what it takes") {
