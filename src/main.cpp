@@ -118,7 +118,7 @@ int print_check(const BuildResult& result, bool json) {
 // Scripts read stdout: the reference of each output with its digest, one per
 // line (IMG=$(venv2docker ... --push)); people read the rest on stderr.
 void print_built(const BuildResult& result, const CommandLine& command, const Reporter& reporter) {
-  if (command.iidfile) write_result_file(*command.iidfile, result.image.config_digest().str(), "--iidfile");
+  if (command.iidfile) write_result_file(*command.iidfile, image_id(result), "--iidfile");
   if (command.metadata_file) {
     write_result_file(*command.metadata_file, json_text(build_metadata(result)) + "\n", "--metadata-file");
   }

@@ -176,7 +176,7 @@ void add_tool_flags(CLI::App& app, CommandLine& command, RawFlags& raw) {
   app.add_flag("--json", command.json,
                "Print the result, or the error, as one JSON object on stdout")->group(k_tool_group);
   app.add_option("--iidfile", command.iidfile,
-                 "Write the image ID (the config's digest, sha256:...) to FILE, as docker build --iidfile does")
+                 "Write the image ID (the config's digest, sha256:...; with several platforms the index's, as buildx) to FILE, as docker build --iidfile does")
       ->type_name("FILE")->group(k_tool_group);
   app.add_option("--metadata-file", command.metadata_file,
                  "Write the build's result to FILE as JSON, as docker buildx --metadata-file does "

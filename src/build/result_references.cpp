@@ -35,6 +35,10 @@ std::vector<std::string> output_references(const BuildResult& result) {
   return lines;
 }
 
+std::string image_id(const BuildResult& result) {
+  return (result.index ? result.index->digest() : result.image.config_digest()).str();
+}
+
 nlohmann::json build_metadata(const BuildResult& result) {
   std::string names = result.name.full();
   for (const auto& output : result.outputs) {
@@ -47,10 +51,11 @@ nlohmann::json build_metadata(const BuildResult& result) {
   const std::string media_type =
       result.index ? std::string(media_type::oci_index) : std::string(manifest_media_type(result.image.family));
   const std::size_t size = result.index ? result.index->raw.size() : result.image.raw_manifest.size();
-  return {{"containerimage.digest", digest},
-          {"containerimage.config.digest", result.image.config_digest().str()},
-          {"containerimage.descriptor", {{"mediaType", media_type}, {"digest", digest}, {"size", size}}},
-          {"image.name", names}};
+  nlohmann::json metadata = {{"containerimage.digest", digest},
+                              {"containerimage.descriptor", {{"mediaType", media_type}, {"digest", digest}, {"size", size}}},
+                              {"image.name", names}};
+  if (!result.index) metadata["containerimage.config.digest"] = result.image.config_digest().str();
+  return metadata;
 }
 
 void write_result_file(const fs::path& file, const std::string& text, const std::string& flag) {

@@ -19,9 +19,15 @@ namespace venv2docker {
 /// digest, paths absolute), and NAME:TAG for --load (what docker run takes).
 std::vector<std::string> output_references(const BuildResult& result);
 
-/// buildx's --metadata-file keys: containerimage.digest (the manifest's),
-/// containerimage.config.digest (the image ID), containerimage.descriptor and
-/// image.name (the names given, comma-separated).
+/// The image ID --iidfile writes: the config's digest, as docker build writes
+/// it. Several platforms have no one config; buildx then writes the index's
+/// digest, and so does this.
+std::string image_id(const BuildResult& result);
+
+/// buildx's --metadata-file keys: containerimage.digest (the manifest's, or the
+/// index's with several platforms), containerimage.config.digest (one
+/// platform only, as buildx), containerimage.descriptor and image.name (the
+/// names given, comma-separated).
 nlohmann::json build_metadata(const BuildResult& result);
 
 /// Writes `text` to `file` atomically (whole or not at all). Throws Error

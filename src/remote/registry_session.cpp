@@ -382,7 +382,11 @@ void RegistrySession::note_warnings(const HttpResponse& response) {
                                            const HttpResponse& response) {
   std::lock_guard lock(m_mutex);
   std::string what = request.method + " " + redact_url(url) + " answered " + describe_answer(response);
-  const bool reads = !request.for_push && (request.method == "GET" || request.method == "HEAD");
+  // A HEAD or GET in a session made to push (is the blob or manifest there
+  // already?) is part of the push: the account must be able to push.
+  ScopeSet pushing;
+  pushing.add(push_scope(m_repository));
+  const bool reads = !request.for_push && !m_scopes.covers(pushing) && (request.method == "GET" || request.method == "HEAD");
   if (m_credentials) {
     throw Error("registry " + m_registry + " refused the credentials from " + m_credentials->source + ": " + what,
                 "check the user name and password (docker login " + m_registry + "), and that this account may " +

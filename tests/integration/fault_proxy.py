@@ -10,7 +10,8 @@ PLAN_JSON is re-read on every request, so a test can change it between runs:
 - a fault applies to the nth request (counting from 1) whose method matches and
   whose path contains `path`; counts are kept per fault for the proxy's life
 - actions: "drop" (close without answering), "truncate" (send the headers and
-  half the body, then close), "500", "503", "429" (with Retry-After: 1)
+  half the body, then close), "500", "503", "429" (with Retry-After: 1), "401"
+  (with a Basic challenge, as a registry refusing the credentials sent)
 - max_body > 0: request bodies larger than this get 413 (as a small proxy would)
 - tamper_blobs: flip one byte of every blob GET body (Content-Length kept)
 - redirect_blobs: "http://host:port": every blob GET answered 307 to that origin, same path
@@ -83,7 +84,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
-        if action in ("500", "503", "429", "413"):
+        if action in ("500", "503", "429", "413", "401"):
             data = json.dumps({"errors": [{"code": "INJECTED", "message": "fault injected by the test proxy"}]}).encode()
             log(dict(entry, status=int(action)))
             self.send_response(int(action))
@@ -91,6 +92,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(data)))
             if action == "429":
                 self.send_header("Retry-After", "1")
+            if action == "401":
+                self.send_header("WWW-Authenticate", 'Basic realm="fault proxy"')
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)

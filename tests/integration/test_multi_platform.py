@@ -89,11 +89,17 @@ class MultiPlatform(h.Case):
         # stdout names the layout's tag with the index's digest, as --metadata-file does.
         self.assertEqual(r.stdout.strip(), f"oci:{os.path.abspath(out)}:v1@{entry['digest']}")
         metadata = self.path("metadata.json")
-        self.v2d("--platform", BOTH, "-o", f"oci:{self.path('out2')}:v1", "--metadata-file", metadata)
+        iidfile = self.path("iid")
+        self.v2d("--platform", BOTH, "-o", f"oci:{self.path('out2')}:v1", "--metadata-file", metadata,
+                 "--iidfile", iidfile)
         with open(metadata) as f:
             built = json.load(f)
         self.assertEqual((built["containerimage.digest"], built["containerimage.descriptor"]["mediaType"]),
                          (entry["digest"], INDEX))
+        # No one config stands for the build: buildx writes the index's digest as the ID.
+        self.assertNotIn("containerimage.config.digest", built)
+        with open(iidfile) as f:
+            self.assertEqual(f.read(), entry["digest"])
         # skopeo copies the whole index, and umoci unpacks each image (every blob verified).
         copy = self.path("copy")
         h.run_tool(["skopeo", "--insecure-policy", "copy", "--all", "--quiet", f"oci:{out}:v1", f"oci:{copy}:v1"])

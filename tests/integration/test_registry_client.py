@@ -35,6 +35,7 @@ class RegistryClient(h.Case):
         cls.services = []
         cls.addClassCleanup(lambda: [s.stop() for s in cls.services])
         base_layout = f"oci:{h.bases()['V2D_BASE_BOOKWORM_OCI']}:{h.bases()['V2D_BASE_BOOKWORM_TAG']}"
+        cls.base_layout = base_layout
         # Plain HTTP registry with a counting / fault-injecting proxy in front.
         cls.plain = cls._keep(r.start_registry(os.path.join(cls.ctmp, "plain")))
         cls.proxy = cls._keep(r.start_proxy(os.path.join(cls.ctmp, "proxy"), cls.plain.addr))
@@ -254,6 +255,22 @@ class RegistryClient(h.Case):
         # CI variables work like --creds.
         env = dict(self.env, VENV2DOCKER_REGISTRY_USER=r.USER, VENV2DOCKER_REGISTRY_PASSWORD=r.PASSWORD)
         self.build("--ca-cert", self.ca, "-n", dest, "-t", "v2", "-p", base=ref, cache=cache, env=env)
+
+    def test_credentials_refused_mid_push_are_worded_for_the_push(self):
+        """A HEAD the registry refuses in the middle of a push is part of the push: the hint
+        asks for an account that may push there, not pull."""
+        repo = "refused-mid-push"
+        r.set_plan(self.proxy, {"faults": [{"method": "HEAD", "path": f"/v2/{repo}/manifests/", "nth": n,
+                                            "action": "401"} for n in (1, 2)]})
+        secret = "Mid-Push-Secret7"
+        res = self.fail_build("--creds", f"{self.proxy.addr}={r.USER}:{secret}",
+                              "-o", f"registry:{self.proxy.addr}/{repo}:v1", base=self.base_layout, cache=self.path("c"))
+        self.assertIn(f"registry {self.proxy.addr} refused the credentials from --creds", res.stderr)
+        self.assertIn(f"HEAD http://{self.proxy.addr}/v2/{repo}/manifests/sha256:", res.stderr)
+        self.assertIn(f"may push to {self.proxy.addr}/{repo}", res.stderr)
+        self.assertNotIn(secret, res.stderr + res.stdout)
+        heads = [e for e in r.read_log(self.proxy.requests) if e["method"] == "HEAD" and repo in e["path"]]
+        self.assertEqual([(e["fault"], e["auth"]) for e in heads], [("401", False), ("401", True)])
 
     def test_tls_unknown_ca_and_wrong_password_are_clear_errors(self):
         ref = f"{self.tls.addr}/{BASE_REPO}:{BASE_TAG}"
