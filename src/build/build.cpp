@@ -7,6 +7,7 @@
 #include "build/daemon_load.h"
 #include "build/image_assembly.h"
 #include "build/image_interpreter.h"
+#include "build/interpreter_release.h"
 #include "build/image_name.h"
 #include "build/image_sbom.h"
 #include "build/load_base_image.h"
@@ -90,10 +91,12 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   std::optional<AptLayerContents> apt;
   std::optional<AptArchives> apt_archives;
   std::string interpreter = likely_image_interpreter(host_interpreter, venv, base.image);
+  std::string release = likely_interpreter_release(host_interpreter, venv, base.image, store);
   if (!options.apt.requests.empty()) {
     const FileIndex& base_files = base_files_job.wait(reporter);
     apt = apt_archives.emplace(options.apt, base.image, base_files, store, reporter).prepare_layer();
     interpreter = image_interpreter(host_interpreter, venv, base_files);
+    release = interpreter_release(host_interpreter, venv, base.image, base_files, interpreter, store);
   }
   const std::vector<std::string> apt_installed = apt ? apt->installed : std::vector<std::string>{};
 
@@ -101,15 +104,20 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   layer_options.shared = cache.shared();
   const VenvStageSettings stage_settings{options.venv_path, options.project_path, options.excludes, host_interpreter,
                                          options.max_layers, layer_options, !options.check_only, &cache};
-  VenvStageInputs stage_inputs{venv, project, base, apt, pip, interpreter};
+  VenvStageInputs stage_inputs{venv, project, base, apt, pip, interpreter, release};
   VenvStage venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
   const FileIndex& base_files = base_files_job.wait(reporter);
-  if (const std::string found = image_interpreter(host_interpreter, venv, base_files); found != interpreter) {
+  const std::string found = image_interpreter(host_interpreter, venv, base_files);
+  const std::string found_release = interpreter_release(host_interpreter, venv, base.image, base_files, found, store);
+  if (found != interpreter || found_release != release) {
     // A wrong guess: relocate again for the interpreter the base has (the
     // packages' layers already written come back from the layer cache).
-    reporter.detail("the base's interpreter is " + found + ", not " + interpreter + ": relocating the venv again");
+    reporter.detail("the base's interpreter is " + found + " " + (found_release.empty() ? "(release unknown)" : found_release) +
+                    ", not " + interpreter + " " + (release.empty() ? "(release unknown)" : release) +
+                    ": relocating the venv again");
     venv_stage = VenvStage{};  // cancels the layers written for the guess
     interpreter = found;
+    release = found_release;
     venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
   }
   finish_venv_stage(venv_stage, stage_inputs, stage_settings, base_files, store, reporter);

@@ -27,6 +27,10 @@ std::vector<LayerEntry> walk_venv(const VenvStageInputs& in, const VenvStageSett
   return walk_tree(walk, warnings);
 }
 
+RelocationParams relocation_params(const VenvStageInputs& in, const VenvStageSettings& settings) {
+  return {settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, {}, in.interpreter_release};
+}
+
 // --pip adds files from outside the venv, so those builds have no key: they
 // run the stage every time.
 std::optional<CacheKey> stage_key(const VenvStageInputs& in, const VenvStageSettings& settings,
@@ -113,7 +117,7 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
                            Reporter& reporter) {
   VenvStage stage;
   std::vector<LayerEntry> walked = walk_venv(in, settings, stage.walk_warnings);
-  const RelocationParams relocation{settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, {}};
+  const RelocationParams relocation = relocation_params(in, settings);
   // Outside the venv, so listed on every build and part of the stage's key.
   std::vector<SystemDistribution> system_distributions = host_system_distributions(in.venv);
   const std::optional<CacheKey> key = stage_key(in, settings, walked, relocation, system_distributions);
@@ -174,7 +178,7 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
   const std::shared_ptr<VenvStageChecks> pending = std::move(stage.checks_to_run);
   RelocatedVenv& relocated = pending->relocated;
   std::optional<CollectedInterpreter>& collected = pending->collected;
-  const RelocationParams relocation{settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, {}};
+  const RelocationParams relocation = relocation_params(in, settings);
   // The venv's ELF headers, remembered by stat: read by the interpreter's
   // library closure and the checks, opened again only when they change.
   FileStatMemo elf_memo(cache_record_path(store.root(), "elf-memos", sha256_of(in.venv.root.string())), k_elf_memo);

@@ -39,6 +39,7 @@ struct VenvStageInputs {
   const std::optional<AptLayerContents>& apt;  // --apt's layer, below the venv
   const std::optional<PipStaging>& pip;        // --pip's staged requirements
   const std::string& interpreter;              // the interpreter's path in the image
+  const std::string& interpreter_release;      // its release ("3.11.2"), empty when unknown
 };
 
 struct VenvStageSettings {

@@ -57,6 +57,7 @@ void add_relocation(KeyHasher& key, const RelocationParams& params) {
   if (params.project_source) add_canonical(key, *params.project_source);
   key.add(params.project_destination);
   key.add(params.interpreter);
+  key.add(params.interpreter_release);
   add_optional_path(key, params.install_prefix);
 }
 

@@ -32,6 +32,9 @@ struct RelocationParams {
   /// (--pip): its files go to venv_destination too, so its path is moved like
   /// the venv's.
   std::optional<std::filesystem::path> install_prefix;
+  /// The release of `interpreter` ("3.11.2") for pyvenv.cfg's version keys;
+  /// empty keeps the venv's (the host's interpreter, or a release not known).
+  std::string interpreter_release;
 };
 
 struct RelocationResult {

@@ -37,6 +37,16 @@ bool is_alias(const LayerEntry& entry) {
          entry.link_target.find('/') == std::string::npos;
 }
 
+// "3.11.7" or virtualenv's "3.11.7.final.0" naming the image's `release`
+// ("3.11.2") instead, in the same form; another Python's version is left for
+// the checks to report.
+std::string with_release(const std::string& value, const std::string& release) {
+  const std::string major_minor = release.substr(0, release.rfind('.') + 1);
+  if (!value.starts_with(major_minor)) return value;
+  const auto patch_end = value.find_first_not_of("0123456789", major_minor.size());
+  return release + (patch_end == std::string::npos ? std::string() : value.substr(patch_end));
+}
+
 }  // namespace
 
 void relocate_pyvenv_cfg(RelocationContext& context) {
@@ -53,6 +63,9 @@ void relocate_pyvenv_cfg(RelocationContext& context) {
     const auto equals = line.find('=');
     const std::string key = equals == std::string::npos ? std::string() : trim(line.substr(0, equals));
     if (is_host_only_key(key)) continue;
+    if (!context.params.interpreter_release.empty() && (key == "version" || key == "version_info")) {
+      line = key + " = " + with_release(trim(line.substr(equals + 1)), context.params.interpreter_release);
+    }
     if (key == "home") {
       line = "home = " + home;
       has_home = true;

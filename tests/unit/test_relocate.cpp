@@ -141,6 +141,40 @@ TEST_CASE("pyvenv.cfg names the image's interpreter folder and loses host-only k
   CHECK(r.original("pyvenv.cfg").find("executable = ") != std::string::npos);
 }
 
+TEST_CASE("pyvenv.cfg names the release of the image's interpreter, in the venv's spelling", "[relocate]") {
+  const Venv venv = open_venv(standard_venv().venv);
+  const std::string release = venv.python_version + ".99";
+  WalkOptions walk;
+  walk.source = venv.root;
+  walk.destination = "/opt/venv";
+  walk.allowed_roots = {fs::path(host_python_binary()).parent_path().parent_path()};
+  std::vector<std::string> warnings;
+  const std::vector<LayerEntry> walked = walk_tree(walk, warnings);
+  // Relocates a copy of the walked venv whose pyvenv.cfg says `config`; returns the new pyvenv.cfg.
+  const auto relocated_cfg = [&](const std::string& config, const std::string& interpreter_release) {
+    std::vector<LayerEntry> entries = walked;
+    for (LayerEntry& entry : entries) {
+      if (entry.path == "/opt/venv/pyvenv.cfg") entry.content = config;
+    }
+    RelocationParams params;
+    params.venv_destination = "/opt/venv";
+    params.interpreter = "/usr/bin/python" + venv.python_version;
+    params.interpreter_release = interpreter_release;
+    relocate_venv(venv, entries, params);
+    for (const LayerEntry& entry : entries) {
+      if (entry.path == "/opt/venv/pyvenv.cfg") return entry.content.value_or("");
+    }
+    return std::string("(no pyvenv.cfg)");
+  };
+  // venv's `version` and virtualenv's `version_info`; a version of another Python stays for the checks.
+  const std::string host = venv.python_version + ".7";
+  CHECK(relocated_cfg("home = /somewhere\nversion = " + host + "\nversion_info = " + host + ".final.0\nother = 2.7.18\n",
+                      release) ==
+        "home = /usr/bin\nversion = " + release + "\nversion_info = " + release + ".final.0\nother = 2.7.18\n");
+  // No release known: the venv's own stays.
+  CHECK(relocated_cfg("home = /somewhere\nversion = " + host + "\n", "") == "home = /usr/bin\nversion = " + host + "\n");
+}
+
 TEST_CASE("bin/python3 links to the image's interpreter, the other names to it", "[relocate]") {
   const Relocation& r = standard();
   const std::string versioned = "bin/python" + r.opened.python_version;
