@@ -66,8 +66,9 @@ TAMPERED_PACKAGE = "jq"
 # What the minbase+python3 bookworm base lacks for jq, for numpy's BLAS/LAPACK and for Debian's
 # numpy itself (test_system_site): the full dependency closure (the base has libc6, libgcc-s1,
 # gcc-12-base, python3). apt_simulate() proves it.
+# libjpeg62-turbo has libjpeg.so.62 under another name than the soname's (Provides: libjpeg62).
 REAL_PACKAGES = ("jq", "libjq1", "libonig5", "libblas3", "liblapack3", "libgfortran5", "libquadmath0",
-                 "python3-numpy", "python3-pkg-resources")
+                 "python3-numpy", "python3-pkg-resources", "libjpeg62-turbo")
 HELLO_JQ_SCRIPT = "#!/bin/sh\necho '{\"greeting\": \"hello from v2d-hello-jq\"}' | jq -r .greeting\n"
 # name: (control fields, {path: (mode, content)})
 DUMMY_PACKAGES = {

@@ -23,6 +23,7 @@ import email.utils
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 import unittest
@@ -412,6 +413,26 @@ class AptScientific(h.Case):
         self.assertEqual(out.splitlines(), ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0",
                                             "/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3.11.0",
                                             make_venvs.SCI_EXPECTED])
+
+
+class AptLibraryUnderAnotherName(h.Case):
+    """A library whose package is not named after its soname: libjpeg.so.62 is in
+    libjpeg62-turbo, which Provides libjpeg62 (the name the soname gives)."""
+
+    def test_missing_libjpeg_names_libjpeg62_turbo(self):
+        venv = self.path("venv")
+        subprocess.run(["cp", "-a", h.fixtures()["V2D_VENV_DEMO"], venv], check=True)
+        # An extension module built against libjpeg.so.62 (a stand-in library with that soname).
+        with open(self.path("stub.c"), "w") as f:
+            f.write("int stub(void) { return 0; }\n")
+        stub = self.path("libjpeg.so.62")
+        h.run_tool(["gcc", "-shared", "-fPIC", "-Wl,-soname,libjpeg.so.62", "-o", stub, self.path("stub.c")])
+        module = os.path.join(venv, "lib", "python3.11", "site-packages", "jpegmod.cpython-311-x86_64-linux-gnu.so")
+        h.run_tool(["gcc", "-shared", "-fPIC", "-o", module, self.path("stub.c"), "-Wl,--no-as-needed", stub])
+        r = h.v2d("--check", "--json", "-b", BASES["one-line"], "--cache-dir", self.path("cache"), venv, expect=1)
+        named = [f for f in r.json()["findings"] if f["check"] == "missing-library" and "libjpeg.so.62" in f["message"]]
+        self.assertTrue(named, r.describe())
+        self.assertTrue(all("--apt libjpeg62-turbo" in f["fix"] for f in named), named)
 
 
 if __name__ == "__main__":
