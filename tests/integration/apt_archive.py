@@ -581,7 +581,7 @@ def verify(archive, base_dir, base_tag):
 
     with ArchiveServer(os.path.join(archive, "root")) as srv:
         upd, sim = apt_simulate(srv.url("good"), key, status, "install", "-s", "-y",
-                                "jq", "libblas3", "liblapack3", "python3-numpy", "v2d-hello-jq")
+                                "jq", "libblas3", "liblapack3", "python3-numpy", "libjpeg62-turbo", "v2d-hello-jq")
         check(upd.returncode == 0 and "W:" not in upd.stdout + upd.stderr, "good archive updates cleanly", upd)
         installs = sorted(line.split()[1] for line in sim.stdout.splitlines() if line.startswith("Inst "))
         want = sorted(set(REAL_PACKAGES) | {"v2d-hello-jq"})
