@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "layer/gzip_parallel.h"
+#include "tar/entry_order.h"
 #include "tar/tar_writer.h"
 #include "util/error.h"
 #include "util/unique_fd.h"
@@ -21,9 +22,9 @@ namespace {
 
 constexpr std::size_t k_read_block = std::size_t{1} << 20;
 
-// Adds a folder entry for every parent that the list does not already hold,
-// so tar readers never invent folders with their own modes and times.
-void add_missing_parents(std::vector<LayerEntry>& entries) {
+// A folder entry for every parent that the list does not already hold, so
+// tar readers never invent folders with their own modes and times.
+std::vector<LayerEntry> missing_parents(const std::vector<LayerEntry>& entries) {
   // Views of the entries' own paths, not copies: a venv's hundreds of
   // thousands of paths would otherwise be held twice while its layer is written.
   std::unordered_set<std::string_view> present;
@@ -40,9 +41,25 @@ void add_missing_parents(std::vector<LayerEntry>& entries) {
       present.insert(path);
     }
   }
+  std::vector<LayerEntry> parents;
   for (std::string& path : missing) {
-    entries.push_back(LayerEntry{std::move(path), EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
+    parents.push_back(LayerEntry{std::move(path), EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
   }
+  return parents;
+}
+
+// The entries and their missing parents, by reference, in sort_entries()
+// order: the layer is written from the caller's list, which other threads
+// may be reading meanwhile, without a copy of it.
+std::vector<const LayerEntry*> in_layer_order(const std::vector<LayerEntry>& entries,
+                                              const std::vector<LayerEntry>& parents) {
+  std::vector<const LayerEntry*> order;
+  order.reserve(entries.size() + parents.size());
+  for (const auto& entry : entries) order.push_back(&entry);
+  for (const auto& entry : parents) order.push_back(&entry);
+  const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
+  if (!std::is_sorted(order.begin(), order.end(), less)) std::stable_sort(order.begin(), order.end(), less);
+  return order;
 }
 
 // Where the tar stream goes: hashed for the diff_id, then compressed (or not).
@@ -151,9 +168,9 @@ class LayerEntryWriter {
 
 }  // namespace
 
-Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store) {
-  add_missing_parents(entries);
-  sort_entries(entries);
+Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store) {
+  const std::vector<LayerEntry> parents = missing_parents(entries);
+  const std::vector<const LayerEntry*> order = in_layer_order(entries, parents);
 
   BlobWriter blob = store.writer();
   TarSink sink;
@@ -164,9 +181,9 @@ Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, 
   sink.gzip = &gzip;
 
   LayerEntryWriter tar(sink, options.mtime);
-  for (const auto& entry : entries) {
+  for (const LayerEntry* entry : order) {
     if (options.cancelled && options.cancelled->load(std::memory_order_relaxed)) throw Error("layer write cancelled");
-    tar.add(entry);
+    tar.add(*entry);
   }
   tar.close();
   gzip.finish();

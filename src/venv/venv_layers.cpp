@@ -78,14 +78,6 @@ std::uint64_t entry_bytes(const LayerEntry& entry) {
   return entry.content ? entry.content->size() : entry.size;
 }
 
-// Copies of the entries pointed at, in order.
-std::vector<LayerEntry> copies_of(const std::vector<const LayerEntry*>& entries) {
-  std::vector<LayerEntry> copies;
-  copies.reserve(entries.size());
-  for (const LayerEntry* entry : entries) copies.push_back(*entry);
-  return copies;
-}
-
 // Who owns each entry: k_skeleton or 1 + the index of a distribution.
 class Ownership {
  public:
@@ -240,20 +232,20 @@ std::vector<int> plan_groups(const std::vector<Distribution>& distributions, uns
   return group;
 }
 
-}  // namespace
+// The split as members of `all` (sorted references to the entries): one
+// sorted list of indices per group, and the groups' names.
+struct SplitPlan {
+  std::vector<LayerGroup> groups;  // names and distributions; entries left empty
+  std::vector<std::vector<std::size_t>> members;
+};
 
-std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocated_entries,
-                                          const std::string& venv_destination, unsigned max_layers) {
-  // The entries in order, by reference: each group copies only its own, so
-  // the venv is held at most twice (the relocated entries the checks read
-  // meanwhile, and the groups), never three times.
-  std::vector<const LayerEntry*> all;
-  all.reserve(relocated_entries.size());
-  for (const LayerEntry& entry : relocated_entries) all.push_back(&entry);
-  const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
-  if (!std::is_sorted(all.begin(), all.end(), less)) std::stable_sort(all.begin(), all.end(), less);
-  if (max_layers <= 1) return {LayerGroup{"venv", {}, copies_of(all)}};
-
+SplitPlan plan_split(const std::vector<const LayerEntry*>& all, const std::string& venv_destination,
+                     unsigned max_layers) {
+  if (max_layers <= 1) {
+    std::vector<std::size_t> everything(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) everything[i] = i;
+    return {{LayerGroup{"venv", {}, {}}}, {std::move(everything)}};
+  }
   Ownership ownership(all, venv_destination);
   ownership.claim_from_records();
   ownership.claim_strays();
@@ -272,32 +264,77 @@ std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocat
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (all[i]->kind == EntryKind::directory) folder_index.emplace(std::string_view(all[i]->path), i);
   }
-  std::vector<std::set<std::size_t>> members(groups.size());
+  // One flag per entry and group rather than a set of indices: a venv's
+  // hundreds of thousands of entries would each cost a tree node.
+  std::vector<std::vector<bool>> member(groups.size(), std::vector<bool>(all.size(), false));
   for (std::size_t i = 0; i < all.size(); ++i) {
     const int owner = ownership.owners()[i];
     const auto group = static_cast<std::size_t>(owner == k_skeleton ? 0 : plan[static_cast<std::size_t>(owner - 1)]);
-    members[group].insert(i);
+    member[group][i] = true;
     // Repeat the folders above, as the venv has them, unless this group has them already.
     for (auto folder = parent_of(all[i]->path); !folder.empty(); folder = parent_of(folder)) {
       auto found = folder_index.find(folder);
-      if (found != folder_index.end() && !members[group].insert(found->second).second) break;
+      if (found == folder_index.end()) continue;
+      if (member[group][found->second]) break;
+      member[group][found->second] = true;
     }
   }
 
-  std::vector<LayerGroup> result;
+  SplitPlan split;
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (members[g].empty()) continue;  // a shared layer no distribution hashed to
+    std::vector<std::size_t> indices;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (member[g][i]) indices.push_back(i);
+    }
+    if (indices.empty()) continue;  // a shared layer no distribution hashed to
     LayerGroup& group = groups[g];
     std::sort(group.distributions.begin(), group.distributions.end());
     group.name = group_name(group.distributions);
-    // `all` is sorted, so are these. Files and links belong to one group;
-    // folders may be repeated in several.
-    group.entries.reserve(members[g].size());
-    for (std::size_t i : members[g]) group.entries.push_back(*all[i]);
-    result.push_back(std::move(group));
+    split.groups.push_back(std::move(group));
+    split.members.push_back(std::move(indices));
   }
-  if (result.size() == 1) result.front().name = "venv";
-  return result;
+  if (split.groups.size() == 1) split.groups.front().name = "venv";
+  return split;
+}
+
+// The entries in sort_entries() order, by reference.
+std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& entries) {
+  std::vector<const LayerEntry*> all;
+  all.reserve(entries.size());
+  for (const LayerEntry& entry : entries) all.push_back(&entry);
+  const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
+  if (!std::is_sorted(all.begin(), all.end(), less)) std::stable_sort(all.begin(), all.end(), less);
+  return all;
+}
+
+}  // namespace
+
+std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocated_entries,
+                                          const std::string& venv_destination, unsigned max_layers) {
+  return split_venv_layers(std::vector<LayerEntry>(relocated_entries), venv_destination, max_layers);
+}
+
+std::vector<LayerGroup> split_venv_layers(std::vector<LayerEntry>&& relocated_entries,
+                                          const std::string& venv_destination, unsigned max_layers) {
+  const std::vector<const LayerEntry*> all = sorted_references(relocated_entries);
+  SplitPlan split = plan_split(all, venv_destination, max_layers);
+  for (std::size_t g = 0; g < split.groups.size(); ++g) {
+    std::vector<LayerEntry>& entries = split.groups[g].entries;
+    entries.reserve(split.members[g].size());
+    for (std::size_t i : split.members[g]) {
+      LayerEntry& entry = relocated_entries[static_cast<std::size_t>(all[i] - relocated_entries.data())];
+      // Files and links belong to one group and move there; folders may be
+      // repeated in several, so each group gets a copy.
+      if (entry.kind == EntryKind::directory) {
+        entries.push_back(entry);
+      } else {
+        entries.push_back(std::move(entry));
+      }
+    }
+  }
+  relocated_entries.clear();
+  relocated_entries.shrink_to_fit();
+  return std::move(split.groups);
 }
 
 }  // namespace venv2docker
