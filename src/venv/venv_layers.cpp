@@ -50,9 +50,12 @@ bool is_inside(std::string_view path, std::string_view folder) {
 // A RECORD lists every file of one distribution: far below this.
 constexpr std::size_t k_max_record = std::size_t{256} << 20;
 
-std::string read_entry(const LayerEntry& entry) {
+// The entry's bytes: its rewritten content in place (a large venv's RECORD
+// is not copied while the split runs), else read into `buffer`.
+std::string_view read_entry(const LayerEntry& entry, std::string& buffer) {
   if (entry.content) return *entry.content;
-  return read_whole_file(entry.source, k_max_record, "", "check the file's permissions");
+  buffer = read_whole_file(entry.source, k_max_record, "", "check the file's permissions");
+  return buffer;
 }
 
 // "numpy-1.26.4.dist-info" -> "numpy": the project name pip put before the version.
@@ -84,7 +87,11 @@ class Ownership {
   /// `entries` must be in sort_entries() order.
   Ownership(const std::vector<const LayerEntry*>& entries, std::string venv_destination)
       : m_entries(entries), m_venv(std::move(venv_destination)), m_owner(entries.size(), k_skeleton) {
-    for (std::size_t i = 0; i < entries.size(); ++i) m_index.emplace(std::string_view(entries[i]->path), i);
+    m_index.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      m_index.emplace_back(std::hash<std::string_view>()(entries[i]->path), i);
+    }
+    std::sort(m_index.begin(), m_index.end());
   }
 
   std::vector<Distribution> distributions;
@@ -102,15 +109,16 @@ class Ownership {
       distributions.push_back({distribution_name(dist_info), dist_info, 0});
       const int owner = static_cast<int>(distributions.size());
       const std::string site(parent_of(dist_info));
-      for (const std::string& listed : record_paths(read_entry(*m_entries[record]))) {
+      std::string buffer;
+      for (const std::string& listed : record_paths(read_entry(*m_entries[record], buffer))) {
         const std::string path = listed_path(site, listed);
         if (is_inside(path, m_venv)) claim(path, owner);
       }
       // Its own metadata, listed or not (INSTALLER, REQUESTED, RECORD itself).
       // Entries are sorted, so the folder's contents follow it directly.
-      if (auto found = m_index.find(dist_info); found != m_index.end()) {
+      if (auto found = index_of(dist_info)) {
         claim(dist_info, owner);
-        for (std::size_t i = found->second + 1; i < m_entries.size() && is_inside(m_entries[i]->path, dist_info); ++i) {
+        for (std::size_t i = *found + 1; i < m_entries.size() && is_inside(m_entries[i]->path, dist_info); ++i) {
           claim(m_entries[i]->path, owner);
         }
       }
@@ -170,9 +178,9 @@ class Ownership {
 
  private:
   void claim(std::string_view path, int owner) {
-    auto found = m_index.find(path);
+    auto found = index_of(path);
     // The first distribution by name keeps a file two RECORDs list.
-    if (found != m_index.end() && m_owner[found->second] == k_skeleton) m_owner[found->second] = owner;
+    if (found && m_owner[*found] == k_skeleton) m_owner[*found] = owner;
   }
 
   static std::optional<std::string> top_folder(const std::string& path, const std::set<std::string>& sites) {
@@ -188,7 +196,19 @@ class Ownership {
   const std::vector<const LayerEntry*>& m_entries;
   std::string m_venv;
   std::vector<int> m_owner;
-  std::unordered_map<std::string_view, std::size_t> m_index;  // views into m_entries
+  // The first entry at `path`.
+  std::optional<std::size_t> index_of(std::string_view path) const {
+    const std::size_t hash = std::hash<std::string_view>()(path);
+    auto it = std::lower_bound(m_index.begin(), m_index.end(), std::pair<std::size_t, std::size_t>(hash, 0));
+    for (; it != m_index.end() && it->first == hash; ++it) {
+      if (m_entries[it->second]->path == path) return it->second;
+    }
+    return std::nullopt;
+  }
+
+  // (hash of a path, index in m_entries), sorted: a venv's hundreds of
+  // thousands of paths need no map node each while the split runs.
+  std::vector<std::pair<std::size_t, std::size_t>> m_index;
 };
 
 std::string group_name(const std::vector<std::string>& names) {
