@@ -110,10 +110,10 @@ class Ownership {
       const int owner = static_cast<int>(distributions.size());
       const std::string site(parent_of(dist_info));
       std::string buffer;
-      for (const std::string& listed : record_paths(read_entry(*m_entries[record], buffer))) {
+      for_each_record_path(read_entry(*m_entries[record], buffer), [&](const std::string& listed) {
         const std::string path = listed_path(site, listed);
         if (is_inside(path, m_venv)) claim(path, owner);
-      }
+      });
       // Its own metadata, listed or not (INSTALLER, REQUESTED, RECORD itself).
       // Entries are sorted, so the folder's contents follow it directly.
       if (auto found = index_of(dist_info)) {
