@@ -1,5 +1,5 @@
-// The venv's layers, split and written on a thread of their own. build()
-// starts them once relocation is done, before the compatibility checks: the
+// The venv's layers, written on a thread of their own. build() starts them
+// once relocation and the split are done, before the compatibility checks: the
 // checks are one thread's work, and on a cold build compression would
 // otherwise wait for them with a core idle. A check that fails cancels the
 // job; what it wrote stays in the cache only, never in an output.
@@ -15,8 +15,8 @@
 #include "build/venv_stage_record.h"
 #include "layer/layer_writer.h"
 #include "store/blob_store.h"
-#include "tar/layer_entry.h"
 #include "util/reporter.h"
+#include "venv/venv_layers.h"
 
 namespace venv2docker {
 
@@ -27,11 +27,11 @@ struct VenvLayersWritten {
 
 class VenvLayersJob {
  public:
-  /// Starts splitting `relocated_entries` (shared, as the checks read them
-  /// meanwhile) and writing the layers through the layer cache; `store` must
-  /// outlive the job. options.progress and options.cancelled are the job's own.
-  VenvLayersJob(std::shared_ptr<const std::vector<LayerEntry>> relocated_entries, std::string venv_destination,
-                unsigned max_layers, LayerOptions options, const BlobStore& store);
+  /// Starts writing the venv's layers, `groups` (split_venv_layers; shared,
+  /// as the checks read them meanwhile), through the layer cache; `store`
+  /// must outlive the job. options.progress and options.cancelled are the
+  /// job's own.
+  VenvLayersJob(std::shared_ptr<const std::vector<LayerGroup>> groups, LayerOptions options, const BlobStore& store);
   /// Cancels the job if wait() was not called, and waits for its threads.
   ~VenvLayersJob();
   VenvLayersJob(const VenvLayersJob&) = delete;

@@ -2,6 +2,7 @@
 
 #include "compat/elf_memo.h"
 #include "store/cache_record.h"
+#include "tar/entry_order.h"
 
 namespace venv2docker {
 
@@ -19,14 +20,15 @@ RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> wal
                 std::make_move_iterator(relocated.extra_entries.end()));
   std::vector<std::string> cache_warnings;
   if (text_scan_memo.was_damaged()) cache_warnings.push_back(text_scan_memo.damage_warning());
-  return {std::make_shared<const std::vector<LayerEntry>>(std::move(walked)), std::move(relocated.warnings),
+  return {std::move(walked), std::move(relocated.warnings),
           relocated.looked_outside, std::move(cache_warnings)};
 }
 
-std::vector<std::string> elf_files_of(const std::vector<LayerEntry>& entries, FileStatMemo& elf_memo) {
+std::vector<std::string> elf_files_of(const std::vector<const std::vector<LayerEntry>*>& layers,
+                                      FileStatMemo& elf_memo) {
   std::vector<std::string> files;
-  for (const auto& entry : entries) {
-    if (host_elf_of(entry, &elf_memo).info) files.push_back(entry.source);
+  for (const LayerEntry* entry : non_folders_in_order(layers)) {
+    if (host_elf_of(*entry, &elf_memo).info) files.push_back(entry->source);
   }
   return files;
 }

@@ -1,9 +1,8 @@
 // The walked venv moved to its image path (relocate/relocate.h), as the one
-// list of entries that its layers, the interpreter's library closure and the
-// checks all read.
+// list of entries that its layers (once split), the interpreter's library
+// closure and the checks all read.
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,8 +16,8 @@ namespace venv2docker {
 
 struct RelocatedVenv {
   /// The venv as it will be in the image, editable sources copied in
-  /// included. Final: shared with the thread that writes its layers.
-  std::shared_ptr<const std::vector<LayerEntry>> entries;
+  /// included.
+  std::vector<LayerEntry> entries;
   std::vector<std::string> warnings;
   /// Relocation read host folders outside the walk (see RelocationResult).
   bool looked_outside = false;
@@ -33,8 +32,10 @@ struct RelocatedVenv {
 RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> walked, RelocationParams params,
                                    const BlobStore& store);
 
-/// The host paths of the ELF files among `entries`, which the interpreter's
-/// library closure must cover.
-std::vector<std::string> elf_files_of(const std::vector<LayerEntry>& entries, FileStatMemo& elf_memo);
+/// The host paths of the ELF files among the entries of `layers` (the venv's,
+/// in which folders may repeat), in sort_entries() order of their image
+/// paths, which the interpreter's library closure must cover.
+std::vector<std::string> elf_files_of(const std::vector<const std::vector<LayerEntry>*>& layers,
+                                      FileStatMemo& elf_memo);
 
 }  // namespace venv2docker

@@ -10,6 +10,7 @@
 #include "compat/system_site_packages.h"
 #include "store/cache_record.h"
 #include "store/file_stat_memo.h"
+#include "venv/venv_layers.h"
 #include "walk/tree_walk.h"
 
 namespace venv2docker {
@@ -86,7 +87,7 @@ void report_interpreter(const CollectedInterpreter& collected, Reporter& reporte
 }
 
 CompatReport check(const VenvStageInputs& in, const FileIndex& base_files, const VenvStage& stage,
-                   const std::vector<LayerEntry>& venv_entries,
+                   const std::vector<const std::vector<LayerEntry>*>& venv_layers,
                    const std::vector<SystemDistribution>& system_distributions, FileStatMemo& elf_memo) {
   CompatInputs check_inputs;
   check_inputs.venv = &in.venv;
@@ -94,7 +95,7 @@ CompatReport check(const VenvStageInputs& in, const FileIndex& base_files, const
   check_inputs.base_files = &base_files;
   if (in.apt) check_inputs.added_layers.push_back(&in.apt->entries);
   if (stage.host) check_inputs.added_layers.push_back(&stage.host->entries);
-  check_inputs.venv_entries = &venv_entries;
+  check_inputs.venv_layers = venv_layers;
   check_inputs.pip_entries = &stage.pip_entries;
   check_inputs.host_interpreter = stage.host ? std::optional<std::string>(stage.host->executable) : std::nullopt;
   check_inputs.base_name = in.base.is_scratch ? "scratch" : in.base.name;
@@ -103,11 +104,22 @@ CompatReport check(const VenvStageInputs& in, const FileIndex& base_files, const
   return check_compatibility(check_inputs);
 }
 
+// The entries of each of the venv's layers, for the checks.
+std::vector<const std::vector<LayerEntry>*> entries_of(const std::vector<LayerGroup>& groups) {
+  std::vector<const std::vector<LayerEntry>*> lists;
+  for (const LayerGroup& group : groups) lists.push_back(&group.entries);
+  return lists;
+}
+
 }  // namespace
 
 // What begin_venv_stage hands to finish_venv_stage.
 struct VenvStageChecks {
+  /// Its entries moved to venv_layers.
   RelocatedVenv relocated;
+  /// The relocated venv, split into its layers (one group for --check, which
+  /// writes none); shared with the job that writes them.
+  std::shared_ptr<const std::vector<LayerGroup>> venv_layers;
   std::vector<SystemDistribution> system_distributions;
   std::optional<CacheKey> key;
   std::optional<CollectedInterpreter> collected;
@@ -162,13 +174,21 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   for (const std::string& warning : relocated.cache_warnings) reporter.warning(warning);
   // Once relocated, the venv is final: its layers are written from now on,
   // while the base is read, the interpreter is collected and the checks run;
-  // a failed check cancels them.
+  // a failed check cancels them. The entries move into the layers' groups,
+  // which the checks read too, so the venv is held once.
+  std::shared_ptr<const std::vector<LayerGroup>> venv_layers;
   if (settings.write_layers) {
-    stage.layers_job = std::make_unique<VenvLayersJob>(relocated.entries, settings.venv_path, settings.max_layers,
-                                                       settings.layer_options, store);
+    // One layer per large distribution (and a few shared ones), so a bumped
+    // dependency changes one layer; --max-layers 1 keeps a single venv layer.
+    venv_layers = std::make_shared<const std::vector<LayerGroup>>(
+        split_venv_layers(std::move(relocated.entries), settings.venv_path, settings.max_layers));
+    stage.layers_job = std::make_unique<VenvLayersJob>(venv_layers, settings.layer_options, store);
+  } else {
+    venv_layers = std::make_shared<const std::vector<LayerGroup>>(
+        std::vector<LayerGroup>{LayerGroup{"venv", {}, std::move(relocated.entries)}});
   }
-  stage.checks_to_run = std::make_shared<VenvStageChecks>(
-      VenvStageChecks{std::move(relocated), std::move(system_distributions), key, std::move(collected)});
+  stage.checks_to_run = std::make_shared<VenvStageChecks>(VenvStageChecks{
+      std::move(relocated), std::move(venv_layers), std::move(system_distributions), key, std::move(collected)});
   return stage;
 }
 
@@ -184,7 +204,8 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
   FileStatMemo elf_memo(cache_record_path(store.root(), "elf-memos", sha256_of(in.venv.root.string())), k_elf_memo);
   if (elf_memo.was_damaged()) reporter.warning(elf_memo.damage_warning());
   std::vector<std::string> venv_elf_files;
-  if (settings.host_interpreter) venv_elf_files = elf_files_of(*relocated.entries, elf_memo);
+  const std::vector<const std::vector<LayerEntry>*> venv_layers = entries_of(*pending->venv_layers);
+  if (settings.host_interpreter) venv_elf_files = elf_files_of(venv_layers, elf_memo);
   if (in.pip) stage.pip_entries = pip_layer_entries(*in.pip, in.venv, relocation, stage.walk_warnings);
 
   if (settings.host_interpreter) {
@@ -196,7 +217,7 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
     if (stage.shared_key) stage.shared_interpreter_key = interpreter_content_key(collected->interpreter.entries);
     stage.host = std::move(collected->interpreter);
   }
-  CompatReport report = check(in, base_files, stage, *relocated.entries, pending->system_distributions, elf_memo);
+  CompatReport report = check(in, base_files, stage, venv_layers, pending->system_distributions, elf_memo);
   elf_memo.save();
   stage.outcome = {std::move(relocated.warnings), std::move(venv_elf_files),
                    collected ? collected->key : std::string(), std::move(report), {}};

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "compat/elf.h"
 #include "compat/elf_memo.h"
@@ -11,6 +13,7 @@
 #include "compat/library_search.h"
 #include "compat/system_site_packages.h"
 #include "image/platform.h"
+#include "tar/entry_order.h"
 
 namespace venv2docker {
 
@@ -28,8 +31,10 @@ struct ImageView {
   /// entries outlive the view).
   std::unordered_map<std::string, const std::string*> host_sources;
 
-  void add(const std::vector<LayerEntry>& entries, std::size_t layer) {
+  void add(const std::vector<LayerEntry>& entries, std::size_t layer,
+           const std::function<bool(const LayerEntry&)>& asked = nullptr) {
     for (const auto& entry : entries) {
+      if (asked && !asked(entry)) continue;
       // Like a base layer's index, only the few files the checks read keep their bytes.
       static const ContentSelection k_checked = checked_contents();
       std::optional<std::string> content =
@@ -84,13 +89,13 @@ void report_unreadable_elf(const std::string& problem, const std::string& file, 
                              "reinstall the package that provides it, or leave it out with --exclude"});
 }
 
-std::vector<VenvBinary> venv_binaries(const std::vector<LayerEntry>& entries, FileStatMemo* elf_memo,
+std::vector<VenvBinary> venv_binaries(const std::vector<const LayerEntry*>& entries, FileStatMemo* elf_memo,
                                       CompatReport& report) {
   std::vector<VenvBinary> binaries;
-  for (const auto& entry : entries) {
-    auto [info, problem] = host_elf_of(entry, elf_memo);
-    if (problem) report_unreadable_elf(*problem, entry.source, report);
-    if (info) binaries.push_back({entry.path, entry.source, std::move(*info)});
+  for (const LayerEntry* entry : entries) {
+    auto [info, problem] = host_elf_of(*entry, elf_memo);
+    if (problem) report_unreadable_elf(*problem, entry->source, report);
+    if (info) binaries.push_back({entry->path, entry->source, std::move(*info)});
   }
   return binaries;
 }
@@ -142,12 +147,53 @@ void check_system_site(const CompatInputs& in, const FileIndex& below_venv, Comp
   }
 }
 
-void check_binaries(const CompatInputs& in, const ImageView& view, CompatReport& report) {
-  std::vector<VenvBinary> binaries = venv_binaries(*in.venv_entries, in.elf_memo, report);
+// The ELF files of the venv's layers and of --pip's, in that order.
+std::vector<VenvBinary> all_venv_binaries(const CompatInputs& in, CompatReport& report) {
+  std::vector<VenvBinary> binaries = venv_binaries(non_folders_in_order(in.venv_layers), in.elf_memo, report);
   if (in.pip_entries) {
-    std::vector<VenvBinary> from_pip = venv_binaries(*in.pip_entries, in.elf_memo, report);
+    std::vector<const LayerEntry*> pip_files;  // in their own order, as they came
+    for (const LayerEntry& entry : *in.pip_entries) pip_files.push_back(&entry);
+    std::vector<VenvBinary> from_pip = venv_binaries(pip_files, in.elf_memo, report);
     binaries.insert(binaries.end(), from_pip.begin(), from_pip.end());
   }
+  return binaries;
+}
+
+// The last component of a path or link target, "" for "." and "..".
+std::string_view final_name(std::string_view path) {
+  while (path.ends_with('/')) path.remove_suffix(1);
+  std::string_view name = path.substr(path.rfind('/') + 1);
+  return name == "." || name == ".." ? std::string_view() : name;
+}
+
+// Which of the venv's entries the view needs: everything check_binaries can
+// ask about. Paths resolve through folders and links, so all of those; the
+// loader's candidates end in a needed library's name, or in a link target's
+// name when a candidate is a link; the loader's configuration is under /etc
+// and musl's loader under /lib; and a file that replaces one of the image's
+// paths changes what lies below. The rest, most files of a large venv, would
+// only hold memory while the layers are written beside the checks.
+std::function<bool(const LayerEntry&)> asked_by_checks(const CompatInputs& in, const std::vector<VenvBinary>& binaries,
+                                                       const FileIndex& files) {
+  std::unordered_set<std::string> names{"libc.so.6"};
+  for (const auto& binary : binaries) {
+    for (const auto& needed : binary.info.needed) names.emplace(final_name(needed));
+  }
+  auto add_link_targets = [&](const std::vector<LayerEntry>& entries) {
+    for (const auto& entry : entries) {
+      if (entry.kind == EntryKind::symlink) names.emplace(final_name(entry.link_target));
+    }
+  };
+  for (const auto* layer : in.venv_layers) add_link_targets(*layer);
+  if (in.pip_entries) add_link_targets(*in.pip_entries);
+  return [names = std::move(names), &files](const LayerEntry& entry) {
+    return entry.kind != EntryKind::regular || names.contains(std::string(final_name(entry.path))) ||
+           entry.path.starts_with("/etc/") || entry.path.starts_with("/lib/") || files.find(entry.path) != nullptr;
+  };
+}
+
+void check_binaries(const CompatInputs& in, const std::vector<VenvBinary>& binaries, const ImageView& view,
+                    CompatReport& report) {
   if (binaries.empty()) return;
 
   // Architecture.
@@ -311,9 +357,11 @@ CompatReport check_compatibility(const CompatInputs& in) {
   check_interpreter(in, report);
   check_config(in, report);
   check_system_site(in, view.files, report);
-  view.add(*in.venv_entries, layer);
-  if (in.pip_entries) view.add(*in.pip_entries, layer + 1);
-  check_binaries(in, view, report);
+  const std::vector<VenvBinary> binaries = all_venv_binaries(in, report);
+  const auto asked = asked_by_checks(in, binaries, view.files);
+  for (const auto* venv_layer : in.venv_layers) view.add(*venv_layer, layer, asked);
+  if (in.pip_entries) view.add(*in.pip_entries, layer + 1, asked);
+  check_binaries(in, binaries, view, report);
   return report;
 }
 

@@ -59,8 +59,9 @@ struct CompatInputs {
   /// Layers added between the base and the venv, lowest first (--apt
   /// packages, the --python-from host interpreter).
   std::vector<const std::vector<LayerEntry>*> added_layers;
-  /// The relocated venv as it will be in the image.
-  const std::vector<LayerEntry>* venv_entries = nullptr;
+  /// The relocated venv as it will be in the image: its layers' entries (a
+  /// folder may be in several).
+  std::vector<const std::vector<LayerEntry>*> venv_layers;
   /// What --pip adds into the venv, relocated (may be empty).
   const std::vector<LayerEntry>* pip_entries = nullptr;
   /// Set with --python-from host: the interpreter is the venv's own.

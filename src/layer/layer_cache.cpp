@@ -10,6 +10,7 @@
 #include "layer/gzip_parallel.h"
 #include "layer/shared_layers.h"
 #include "store/cache_record.h"
+#include "tar/entry_order.h"
 #include "util/error.h"
 #include "util/parallel_jobs.h"
 
@@ -76,7 +77,7 @@ void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore&
 namespace {
 
 // The local cache, then the layers shared through a registry, then the write.
-Layer write_layer_looked_up(std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store,
+Layer write_layer_looked_up(const std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store,
                             const std::optional<Digest>& content_key, bool* reused) {
   const std::optional<CacheKey> key = layer_cache_key(entries, options);
   if (key) {
@@ -92,10 +93,21 @@ Layer write_layer_looked_up(std::vector<LayerEntry>& entries, const LayerOptions
     }
   }
   if (reused) *reused = false;
-  Layer layer = write_layer(std::move(entries), options, store);
+  Layer layer = write_layer(entries, options, store);
   // write_layer has committed the blob, so a concurrent build that finds this
   // record also finds its blob.
   if (key && key->settled) record_cached_layer(key->digest, layer, store);
+  return layer;
+}
+
+// write_layer_cached() of entries already in sort_entries() order.
+Layer write_sorted_layer_cached(const std::vector<LayerEntry>& entries, const LayerOptions& options,
+                                const BlobStore& store, bool* reused) {
+  // Costs one read of the files.
+  const std::optional<Digest> content_key =
+      options.shared ? content_layer_key(entries, options) : std::optional<Digest>();
+  Layer layer = write_layer_looked_up(entries, options, store, content_key, reused);
+  if (content_key) options.shared->learn(*content_key, layer);
   return layer;
 }
 
@@ -104,16 +116,12 @@ Layer write_layer_looked_up(std::vector<LayerEntry>& entries, const LayerOptions
 Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,
                          bool* reused) {
   sort_entries(entries);
-  // Read before the write consumes the entries; costs one read of the files.
-  const std::optional<Digest> content_key =
-      options.shared ? content_layer_key(entries, options) : std::optional<Digest>();
-  Layer layer = write_layer_looked_up(entries, options, store, content_key, reused);
-  if (content_key) options.shared->learn(*content_key, layer);
-  return layer;
+  return write_sorted_layer_cached(entries, options, store, reused);
 }
 
-std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> layers, const LayerOptions& options,
-                                       const BlobStore& store, std::vector<bool>* reused) {
+std::vector<Layer> write_layers_cached(const std::vector<const std::vector<LayerEntry>*>& layers,
+                                       const LayerOptions& options, const BlobStore& store,
+                                       std::vector<bool>* reused) {
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const unsigned writers = std::min<std::size_t>(threads >= 2 ? 2 : 1, std::max<std::size_t>(layers.size(), 1));
   LayerOptions each = options;
@@ -137,7 +145,7 @@ std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> laye
   std::vector<std::uint64_t> bytes(layers.size(), 0);
   for (std::size_t i = 0; i < layers.size(); ++i) {
     order[i] = i;
-    for (const auto& entry : layers[i]) bytes[i] += entry.content ? entry.content->size() : entry.size;
+    for (const auto& entry : *layers[i]) bytes[i] += entry.content ? entry.content->size() : entry.size;
   }
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
 
@@ -148,7 +156,12 @@ std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> laye
     bool hit = false;
     LayerOptions mine = each;
     mine.progress = progress_of(i);
-    results[i] = write_layer_cached(std::move(layers[i]), mine, store, &hit);
+    const std::vector<LayerEntry>& entries = *layers[i];
+    if (std::is_sorted(entries.begin(), entries.end(), entry_path_less)) {
+      results[i] = write_sorted_layer_cached(entries, mine, store, &hit);
+    } else {
+      results[i] = write_layer_cached(entries, mine, store, &hit);
+    }
     hits[i] = hit;
   });
 

@@ -51,14 +51,16 @@ void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore&
 Layer write_layer_cached(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store,
                          bool* reused = nullptr);
 
-/// write_layer_cached() for several independent layers, two at a time when
+/// write_layer_cached() for several independent layers (each list only
+/// read, never copied when already in sort_entries() order), two at a time when
 /// there are at least two compression threads (one producer thread reads and
 /// tars each layer, so a single layer cannot keep every core busy). Each layer
 /// gets its share of options.threads; the bytes never depend on it. Returns
 /// the layers in input order; `reused`, when given, gets one flag per layer.
 /// options.progress gets the input bytes of all layers so far, from one
 /// thread at a time.
-std::vector<Layer> write_layers_cached(std::vector<std::vector<LayerEntry>> layers, const LayerOptions& options,
-                                       const BlobStore& store, std::vector<bool>* reused = nullptr);
+std::vector<Layer> write_layers_cached(const std::vector<const std::vector<LayerEntry>*>& layers,
+                                       const LayerOptions& options, const BlobStore& store,
+                                       std::vector<bool>* reused = nullptr);
 
 }  // namespace venv2docker

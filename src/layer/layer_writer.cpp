@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "layer/gzip_parallel.h"
+#include "tar/entry_order.h"
 #include "tar/tar_writer.h"
 #include "util/error.h"
 #include "util/unique_fd.h"
@@ -21,28 +22,53 @@ namespace {
 
 constexpr std::size_t k_read_block = std::size_t{1} << 20;
 
-// Adds a folder entry for every parent that the list does not already hold,
-// so tar readers never invent folders with their own modes and times.
-void add_missing_parents(std::vector<LayerEntry>& entries) {
-  // Views of the entries' own paths, not copies: a venv's hundreds of
-  // thousands of paths would otherwise be held twice while its layer is written.
-  std::unordered_set<std::string_view> present;
-  present.reserve(entries.size());
-  for (const auto& entry : entries) present.insert(entry.path);
+const auto k_by_path = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
+
+// Whether `sorted` (in sort_entries() order) holds an entry at `path`.
+bool holds(const std::vector<const LayerEntry*>& sorted, std::string_view path) {
+  const auto found = std::lower_bound(sorted.begin(), sorted.end(), path,
+                                      [](const LayerEntry* entry, std::string_view p) { return path_less(entry->path, p); });
+  return found != sorted.end() && (*found)->path == path;
+}
+
+// A folder entry for every parent that `sorted` does not already hold, so
+// tar readers never invent folders with their own modes and times. Looked up
+// in the sorted list itself, once per run of siblings: a set of a venv's
+// hundreds of thousands of paths would be held while its layer is written.
+std::vector<LayerEntry> missing_parents(const std::vector<const LayerEntry*>& sorted) {
   // The missing parents' paths, where growing never moves them (the set views them).
   std::deque<std::string> missing;
-  for (const auto& entry : entries) {
-    std::string_view path = entry.path;
+  std::unordered_set<std::string_view> added;
+  std::string_view last_parent;
+  for (const LayerEntry* entry : sorted) {
+    std::string_view path = entry->path;
+    const auto last_slash = path.rfind('/');
+    if (last_slash == std::string_view::npos || last_slash == 0) continue;
+    if (path.substr(0, last_slash) == last_parent) continue;  // a sibling: its parents are known
+    last_parent = path.substr(0, last_slash);
     for (auto slash = path.rfind('/'); slash != std::string_view::npos && slash > 0; slash = path.rfind('/')) {
       path = path.substr(0, slash);
-      if (present.contains(path)) break;
+      if (added.contains(path) || holds(sorted, path)) break;
       path = missing.emplace_back(path);
-      present.insert(path);
+      added.insert(path);
     }
   }
+  std::vector<LayerEntry> parents;
   for (std::string& path : missing) {
-    entries.push_back(LayerEntry{std::move(path), EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
+    parents.push_back(LayerEntry{std::move(path), EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
   }
+  return parents;
+}
+
+// The entries, by reference, in sort_entries() order: the layer is written
+// from the caller's list, which other threads may be reading meanwhile,
+// without a copy of it.
+std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& entries) {
+  std::vector<const LayerEntry*> order;
+  order.reserve(entries.size());
+  for (const auto& entry : entries) order.push_back(&entry);
+  if (!std::is_sorted(order.begin(), order.end(), k_by_path)) std::stable_sort(order.begin(), order.end(), k_by_path);
+  return order;
 }
 
 // Where the tar stream goes: hashed for the diff_id, then compressed (or not).
@@ -151,9 +177,13 @@ class LayerEntryWriter {
 
 }  // namespace
 
-Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store) {
-  add_missing_parents(entries);
-  sort_entries(entries);
+Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store) {
+  std::vector<const LayerEntry*> order = sorted_references(entries);
+  const std::vector<LayerEntry> parents = missing_parents(order);
+  if (!parents.empty()) {
+    for (const auto& parent : parents) order.push_back(&parent);
+    std::stable_sort(order.begin(), order.end(), k_by_path);
+  }
 
   BlobWriter blob = store.writer();
   TarSink sink;
@@ -164,9 +194,9 @@ Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, 
   sink.gzip = &gzip;
 
   LayerEntryWriter tar(sink, options.mtime);
-  for (const auto& entry : entries) {
+  for (const LayerEntry* entry : order) {
     if (options.cancelled && options.cancelled->load(std::memory_order_relaxed)) throw Error("layer write cancelled");
-    tar.add(entry);
+    tar.add(*entry);
   }
   tar.close();
   gzip.finish();

@@ -37,7 +37,8 @@ struct LayerOptions {
 /// into the store. Timestamp-based .pyc files get their recorded source mtime
 /// set to `options.mtime` so they stay valid next to their normalised sources.
 /// Throws Error naming the file if a source cannot be read or changed size,
-/// and Error when options.cancelled is set.
-Layer write_layer(std::vector<LayerEntry> entries, const LayerOptions& options, const BlobStore& store);
+/// and Error when options.cancelled is set. `entries` is only read: other
+/// threads may read it meanwhile.
+Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store);
 
 }  // namespace venv2docker

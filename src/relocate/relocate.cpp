@@ -67,13 +67,23 @@ RelocationContext::RelocationContext(const Venv& venv_in, std::vector<LayerEntry
     add_with_canonical(stale_paths, clean_absolute(*venv.project), "");
   }
 
-  for (std::size_t i = 0; i < m_entries.size(); ++i) m_index[m_entries[i].path] = i;
+  m_index.reserve(m_entries.size());
+  for (std::size_t i = 0; i < m_entries.size(); ++i) {
+    m_index.emplace_back(std::hash<std::string_view>()(m_entries[i].path), i);
+  }
+  std::sort(m_index.begin(), m_index.end());
 }
 
 LayerEntry* RelocationContext::find(std::string_view image_path) {
-  const auto it = m_index.find(std::string(image_path));
-  if (it == m_index.end() || m_removed.count(it->first)) return nullptr;
-  return &m_entries[it->second];
+  const std::size_t hash = std::hash<std::string_view>()(image_path);
+  auto it = std::lower_bound(m_index.begin(), m_index.end(), std::pair<std::size_t, std::size_t>(hash, 0));
+  for (; it != m_index.end() && it->first == hash; ++it) {
+    if (it->second >= m_entries.size()) continue;
+    LayerEntry& entry = m_entries[it->second];
+    if (entry.path != image_path) continue;  // another path with the same hash
+    return m_removed.count(entry.path) ? nullptr : &entry;
+  }
+  return nullptr;
 }
 
 std::vector<LayerEntry*> RelocationContext::select(const std::function<bool(const LayerEntry&)>& predicate) {

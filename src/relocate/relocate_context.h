@@ -63,7 +63,9 @@ class RelocationContext {
   void drop_bytecode(const std::string& py_path);
 
   std::vector<LayerEntry>& m_entries;
-  std::unordered_map<std::string, std::size_t> m_index;
+  // (hash of a path, index in m_entries), sorted: a venv's hundreds of
+  // thousands of paths are not copied into a map. find() compares the path.
+  std::vector<std::pair<std::size_t, std::size_t>> m_index;
   std::set<std::string> m_rewritten;
   std::set<std::string> m_removed;
   std::vector<LayerEntry> m_added;

@@ -32,9 +32,13 @@ std::optional<json> read_cache_record(const fs::path& file, const CacheRecordKin
   }
 }
 
-bool write_cache_record(const fs::path& file, const CacheRecordKind& kind, const json& body) {
-  const std::vector<std::uint8_t> bytes =
-      json::to_cbor(json{{"kind", kind.name}, {"version", kind.version}, {"body", body}});
+bool write_cache_record(const fs::path& file, const CacheRecordKind& kind, json body) {
+  json record = json::object();
+  record["kind"] = kind.name;
+  record["version"] = kind.version;
+  record["body"] = std::move(body);
+  const std::vector<std::uint8_t> bytes = json::to_cbor(record);
+  record = nullptr;  // the body's memory back before the file is written
   try {
     write_file_atomically(file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     return true;

@@ -47,8 +47,9 @@ std::optional<nlohmann::json> read_cache_record(const std::filesystem::path& fil
 
 /// Writes `body` as a record of `kind` at `file` atomically, creating its
 /// folder. Returns false (and leaves nothing behind) when the cache refuses
-/// it: a read-only or full cache never fails a build.
-bool write_cache_record(const std::filesystem::path& file, const CacheRecordKind& kind, const nlohmann::json& body);
+/// it: a read-only or full cache never fails a build. `body` is taken by
+/// value so that a large one, moved in, is not copied into the record.
+bool write_cache_record(const std::filesystem::path& file, const CacheRecordKind& kind, nlohmann::json body);
 
 /// `bytes` as a CBOR byte string.
 nlohmann::json cache_bytes(std::string_view bytes);

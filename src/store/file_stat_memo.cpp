@@ -109,16 +109,18 @@ void FileStatMemo::remember(const fs::path& source, const std::optional<SourceSt
   m_next[FileId{now->device, now->inode}] = remembered;
 }
 
-FileStatMemo::Previous FileStatMemo::sorted_next() const {
-  Previous next(m_next.begin(), m_next.end());
-  std::sort(next.begin(), next.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+FileStatMemo::NextInOrder FileStatMemo::sorted_next() const {
+  NextInOrder next;
+  next.reserve(m_next.size());
+  for (const auto& file : m_next) next.push_back(&file);
+  std::sort(next.begin(), next.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
   return next;
 }
 
-bool FileStatMemo::same_as_previous(const Previous& next) const {
+bool FileStatMemo::same_as_previous(const NextInOrder& next) const {
   if (next.size() != m_previous.size()) return false;
   for (std::size_t i = 0; i < next.size(); ++i) {
-    const auto& [id, remembered] = next[i];
+    const auto& [id, remembered] = *next[i];
     const auto& [previous_id, previous] = m_previous[i];
     if (id != previous_id || remembered.size != previous.size || remembered.mtime_ns != previous.mtime_ns ||
         remembered.ctime_ns != previous.ctime_ns || (remembered.value == 0) != (previous.value == 0)) {
@@ -132,13 +134,14 @@ bool FileStatMemo::same_as_previous(const Previous& next) const {
 }
 
 void FileStatMemo::save() const {
-  const Previous next = sorted_next();
+  const NextInOrder next = sorted_next();
   // A rebuild that changed nothing finds what it read: no need to write it again.
   if (same_as_previous(next)) return;
   std::vector<std::uint8_t> files;
   files.reserve(next.size() * k_file_record_size);
   json values = json::array();
-  for (const auto& [id, remembered] : next) {
+  for (const auto* file : next) {
+    const auto& [id, remembered] = *file;
     write_le(files, id.device, 8);
     write_le(files, id.inode, 8);
     write_le(files, remembered.size, 8);

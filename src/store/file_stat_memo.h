@@ -81,8 +81,11 @@ class FileStatMemo {
 
   void load(nlohmann::json& body);
   const nlohmann::json* find(const std::filesystem::path& source, const std::optional<SourceStat>& known) const;
-  Previous sorted_next() const;
-  bool same_as_previous(const Previous& next) const;
+  // The next record's files in FileId order, by reference: a venv's
+  // hundreds of thousands of files are not copied to be sorted.
+  using NextInOrder = std::vector<const std::pair<const FileId, Remembered>*>;
+  NextInOrder sorted_next() const;
+  bool same_as_previous(const NextInOrder& next) const;
 
   std::filesystem::path m_file;
   CacheRecordKind m_kind;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "tar/layer_entry.h"
 
@@ -16,5 +17,11 @@ bool path_less(std::string_view a, std::string_view b);
 
 /// path_less() of the entries' paths.
 inline bool entry_path_less(const LayerEntry& a, const LayerEntry& b) { return path_less(a.path, b.path); }
+
+/// The files and links of several lists (a venv's layers, which may each
+/// repeat the folders above their files) as one list in sort_entries()
+/// order, by reference: what one sorted list of them all would hold, less
+/// its folders.
+std::vector<const LayerEntry*> non_folders_in_order(const std::vector<const std::vector<LayerEntry>*>& lists);
 
 }  // namespace venv2docker

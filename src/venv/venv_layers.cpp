@@ -50,9 +50,12 @@ bool is_inside(std::string_view path, std::string_view folder) {
 // A RECORD lists every file of one distribution: far below this.
 constexpr std::size_t k_max_record = std::size_t{256} << 20;
 
-std::string read_entry(const LayerEntry& entry) {
+// The entry's bytes: its rewritten content in place (a large venv's RECORD
+// is not copied while the split runs), else read into `buffer`.
+std::string_view read_entry(const LayerEntry& entry, std::string& buffer) {
   if (entry.content) return *entry.content;
-  return read_whole_file(entry.source, k_max_record, "", "check the file's permissions");
+  buffer = read_whole_file(entry.source, k_max_record, "", "check the file's permissions");
+  return buffer;
 }
 
 // "numpy-1.26.4.dist-info" -> "numpy": the project name pip put before the version.
@@ -78,21 +81,17 @@ std::uint64_t entry_bytes(const LayerEntry& entry) {
   return entry.content ? entry.content->size() : entry.size;
 }
 
-// Copies of the entries pointed at, in order.
-std::vector<LayerEntry> copies_of(const std::vector<const LayerEntry*>& entries) {
-  std::vector<LayerEntry> copies;
-  copies.reserve(entries.size());
-  for (const LayerEntry* entry : entries) copies.push_back(*entry);
-  return copies;
-}
-
 // Who owns each entry: k_skeleton or 1 + the index of a distribution.
 class Ownership {
  public:
   /// `entries` must be in sort_entries() order.
   Ownership(const std::vector<const LayerEntry*>& entries, std::string venv_destination)
       : m_entries(entries), m_venv(std::move(venv_destination)), m_owner(entries.size(), k_skeleton) {
-    for (std::size_t i = 0; i < entries.size(); ++i) m_index.emplace(std::string_view(entries[i]->path), i);
+    m_index.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      m_index.emplace_back(std::hash<std::string_view>()(entries[i]->path), i);
+    }
+    std::sort(m_index.begin(), m_index.end());
   }
 
   std::vector<Distribution> distributions;
@@ -110,15 +109,16 @@ class Ownership {
       distributions.push_back({distribution_name(dist_info), dist_info, 0});
       const int owner = static_cast<int>(distributions.size());
       const std::string site(parent_of(dist_info));
-      for (const std::string& listed : record_paths(read_entry(*m_entries[record]))) {
+      std::string buffer;
+      for_each_record_path(read_entry(*m_entries[record], buffer), [&](const std::string& listed) {
         const std::string path = listed_path(site, listed);
         if (is_inside(path, m_venv)) claim(path, owner);
-      }
+      });
       // Its own metadata, listed or not (INSTALLER, REQUESTED, RECORD itself).
       // Entries are sorted, so the folder's contents follow it directly.
-      if (auto found = m_index.find(dist_info); found != m_index.end()) {
+      if (auto found = index_of(dist_info)) {
         claim(dist_info, owner);
-        for (std::size_t i = found->second + 1; i < m_entries.size() && is_inside(m_entries[i]->path, dist_info); ++i) {
+        for (std::size_t i = *found + 1; i < m_entries.size() && is_inside(m_entries[i]->path, dist_info); ++i) {
           claim(m_entries[i]->path, owner);
         }
       }
@@ -178,9 +178,9 @@ class Ownership {
 
  private:
   void claim(std::string_view path, int owner) {
-    auto found = m_index.find(path);
+    auto found = index_of(path);
     // The first distribution by name keeps a file two RECORDs list.
-    if (found != m_index.end() && m_owner[found->second] == k_skeleton) m_owner[found->second] = owner;
+    if (found && m_owner[*found] == k_skeleton) m_owner[*found] = owner;
   }
 
   static std::optional<std::string> top_folder(const std::string& path, const std::set<std::string>& sites) {
@@ -196,7 +196,19 @@ class Ownership {
   const std::vector<const LayerEntry*>& m_entries;
   std::string m_venv;
   std::vector<int> m_owner;
-  std::unordered_map<std::string_view, std::size_t> m_index;  // views into m_entries
+  // The first entry at `path`.
+  std::optional<std::size_t> index_of(std::string_view path) const {
+    const std::size_t hash = std::hash<std::string_view>()(path);
+    auto it = std::lower_bound(m_index.begin(), m_index.end(), std::pair<std::size_t, std::size_t>(hash, 0));
+    for (; it != m_index.end() && it->first == hash; ++it) {
+      if (m_entries[it->second]->path == path) return it->second;
+    }
+    return std::nullopt;
+  }
+
+  // (hash of a path, index in m_entries), sorted: a venv's hundreds of
+  // thousands of paths need no map node each while the split runs.
+  std::vector<std::pair<std::size_t, std::size_t>> m_index;
 };
 
 std::string group_name(const std::vector<std::string>& names) {
@@ -240,20 +252,20 @@ std::vector<int> plan_groups(const std::vector<Distribution>& distributions, uns
   return group;
 }
 
-}  // namespace
+// The split as members of `all` (sorted references to the entries): one
+// sorted list of indices per group, and the groups' names.
+struct SplitPlan {
+  std::vector<LayerGroup> groups;  // names and distributions; entries left empty
+  std::vector<std::vector<std::size_t>> members;
+};
 
-std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocated_entries,
-                                          const std::string& venv_destination, unsigned max_layers) {
-  // The entries in order, by reference: each group copies only its own, so
-  // the venv is held at most twice (the relocated entries the checks read
-  // meanwhile, and the groups), never three times.
-  std::vector<const LayerEntry*> all;
-  all.reserve(relocated_entries.size());
-  for (const LayerEntry& entry : relocated_entries) all.push_back(&entry);
-  const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
-  if (!std::is_sorted(all.begin(), all.end(), less)) std::stable_sort(all.begin(), all.end(), less);
-  if (max_layers <= 1) return {LayerGroup{"venv", {}, copies_of(all)}};
-
+SplitPlan plan_split(const std::vector<const LayerEntry*>& all, const std::string& venv_destination,
+                     unsigned max_layers) {
+  if (max_layers <= 1) {
+    std::vector<std::size_t> everything(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) everything[i] = i;
+    return {{LayerGroup{"venv", {}, {}}}, {std::move(everything)}};
+  }
   Ownership ownership(all, venv_destination);
   ownership.claim_from_records();
   ownership.claim_strays();
@@ -272,32 +284,77 @@ std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocat
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (all[i]->kind == EntryKind::directory) folder_index.emplace(std::string_view(all[i]->path), i);
   }
-  std::vector<std::set<std::size_t>> members(groups.size());
+  // One flag per entry and group rather than a set of indices: a venv's
+  // hundreds of thousands of entries would each cost a tree node.
+  std::vector<std::vector<bool>> member(groups.size(), std::vector<bool>(all.size(), false));
   for (std::size_t i = 0; i < all.size(); ++i) {
     const int owner = ownership.owners()[i];
     const auto group = static_cast<std::size_t>(owner == k_skeleton ? 0 : plan[static_cast<std::size_t>(owner - 1)]);
-    members[group].insert(i);
+    member[group][i] = true;
     // Repeat the folders above, as the venv has them, unless this group has them already.
     for (auto folder = parent_of(all[i]->path); !folder.empty(); folder = parent_of(folder)) {
       auto found = folder_index.find(folder);
-      if (found != folder_index.end() && !members[group].insert(found->second).second) break;
+      if (found == folder_index.end()) continue;
+      if (member[group][found->second]) break;
+      member[group][found->second] = true;
     }
   }
 
-  std::vector<LayerGroup> result;
+  SplitPlan split;
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (members[g].empty()) continue;  // a shared layer no distribution hashed to
+    std::vector<std::size_t> indices;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (member[g][i]) indices.push_back(i);
+    }
+    if (indices.empty()) continue;  // a shared layer no distribution hashed to
     LayerGroup& group = groups[g];
     std::sort(group.distributions.begin(), group.distributions.end());
     group.name = group_name(group.distributions);
-    // `all` is sorted, so are these. Files and links belong to one group;
-    // folders may be repeated in several.
-    group.entries.reserve(members[g].size());
-    for (std::size_t i : members[g]) group.entries.push_back(*all[i]);
-    result.push_back(std::move(group));
+    split.groups.push_back(std::move(group));
+    split.members.push_back(std::move(indices));
   }
-  if (result.size() == 1) result.front().name = "venv";
-  return result;
+  if (split.groups.size() == 1) split.groups.front().name = "venv";
+  return split;
+}
+
+// The entries in sort_entries() order, by reference.
+std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& entries) {
+  std::vector<const LayerEntry*> all;
+  all.reserve(entries.size());
+  for (const LayerEntry& entry : entries) all.push_back(&entry);
+  const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
+  if (!std::is_sorted(all.begin(), all.end(), less)) std::stable_sort(all.begin(), all.end(), less);
+  return all;
+}
+
+}  // namespace
+
+std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocated_entries,
+                                          const std::string& venv_destination, unsigned max_layers) {
+  return split_venv_layers(std::vector<LayerEntry>(relocated_entries), venv_destination, max_layers);
+}
+
+std::vector<LayerGroup> split_venv_layers(std::vector<LayerEntry>&& relocated_entries,
+                                          const std::string& venv_destination, unsigned max_layers) {
+  const std::vector<const LayerEntry*> all = sorted_references(relocated_entries);
+  SplitPlan split = plan_split(all, venv_destination, max_layers);
+  for (std::size_t g = 0; g < split.groups.size(); ++g) {
+    std::vector<LayerEntry>& entries = split.groups[g].entries;
+    entries.reserve(split.members[g].size());
+    for (std::size_t i : split.members[g]) {
+      LayerEntry& entry = relocated_entries[static_cast<std::size_t>(all[i] - relocated_entries.data())];
+      // Files and links belong to one group and move there; folders may be
+      // repeated in several, so each group gets a copy.
+      if (entry.kind == EntryKind::directory) {
+        entries.push_back(entry);
+      } else {
+        entries.push_back(std::move(entry));
+      }
+    }
+  }
+  relocated_entries.clear();
+  relocated_entries.shrink_to_fit();
+  return std::move(split.groups);
 }
 
 }  // namespace venv2docker

@@ -48,4 +48,10 @@ struct LayerGroup {
 std::vector<LayerGroup> split_venv_layers(const std::vector<LayerEntry>& relocated_entries,
                                           const std::string& venv_destination, unsigned max_layers);
 
+/// The same groups, made of the entries themselves rather than copies (a
+/// folder repeated in several groups is copied): the venv is then held once.
+/// `relocated_entries` is left empty.
+std::vector<LayerGroup> split_venv_layers(std::vector<LayerEntry>&& relocated_entries,
+                                          const std::string& venv_destination, unsigned max_layers);
+
 }  // namespace venv2docker

@@ -88,8 +88,7 @@ std::optional<std::string> update_record(
   return out;
 }
 
-std::vector<std::string> record_paths(std::string_view record) {
-  std::vector<std::string> paths;
+void for_each_record_path(std::string_view record, const std::function<void(const std::string& path)>& visit) {
   std::size_t start = 0;
   while (start < record.size()) {
     std::size_t end = record.find('\n', start);
@@ -98,9 +97,14 @@ std::vector<std::string> record_paths(std::string_view record) {
     start = end + 1;
     while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
-    std::string path = split_csv_line(line).front();
-    if (!path.empty()) paths.push_back(std::move(path));
+    const std::string path = split_csv_line(line).front();
+    if (!path.empty()) visit(path);
   }
+}
+
+std::vector<std::string> record_paths(std::string_view record) {
+  std::vector<std::string> paths;
+  for_each_record_path(record, [&](const std::string& path) { paths.push_back(path); });
   return paths;
 }
 

@@ -26,4 +26,8 @@ std::optional<std::string> update_record(
 /// site-packages, possibly "../../../bin/tool".
 std::vector<std::string> record_paths(std::string_view record);
 
+/// record_paths() one at a time, none of them kept: a distribution's RECORD
+/// may list hundreds of thousands of files.
+void for_each_record_path(std::string_view record, const std::function<void(const std::string& path)>& visit);
+
 }  // namespace venv2docker

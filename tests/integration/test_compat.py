@@ -44,6 +44,18 @@ def venv_with_hello(python, path, project):
     return path
 
 
+def compile_extension(tmp, so, module, function, link):
+    """A real C extension `module` at `so` whose init calls `function` of a library that
+    `link` (gcc's arguments) names, as a wheel built against extra libraries would be."""
+    ext_c = os.path.join(tmp, module + ".c")
+    with open(ext_c, "w") as f:
+        f.write(f'#include <Python.h>\nint {function}(void);\n'
+                f'static struct PyModuleDef m = {{PyModuleDef_HEAD_INIT, "{module}", NULL, -1, NULL}};\n'
+                f'PyMODINIT_FUNC PyInit_{module}(void) {{ {function}(); return PyModule_Create(&m); }}\n')
+    include = run([h.HOST_PYTHON, "-c", "import sysconfig; print(sysconfig.get_path('include'))"]).strip()
+    run(["gcc", "-shared", "-fPIC", f"-I{include}", "-o", so, ext_c] + link)
+
+
 class CheckAndRun(h.Case):
     @classmethod
     def setUpClass(cls):
@@ -112,14 +124,8 @@ class CheckAndRun(h.Case):
         run(["gcc", "-shared", "-fPIC", "-o", os.path.join(libdir, "libv2dneeded.so.1"),
              "-Wl,-soname,libv2dneeded.so.1", os.path.join(libdir, "v2dneeded.c")])
         os.symlink("libv2dneeded.so.1", os.path.join(libdir, "libv2dneeded.so"))
-        ext_c = os.path.join(self.tmp, "needy.c")
-        with open(ext_c, "w") as f:
-            f.write('#include <Python.h>\nint v2d_needed(void);\n'
-                    'static struct PyModuleDef m = {PyModuleDef_HEAD_INIT, "needy", NULL, -1, NULL};\n'
-                    'PyMODINIT_FUNC PyInit_needy(void) { v2d_needed(); return PyModule_Create(&m); }\n')
-        include = run([h.HOST_PYTHON, "-c", "import sysconfig; print(sysconfig.get_path('include'))"]).strip()
         so = os.path.join(venv, "lib", "python3.11", "site-packages", "needy.cpython-311-x86_64-linux-gnu.so")
-        run(["gcc", "-shared", "-fPIC", f"-I{include}", "-o", so, ext_c, f"-L{libdir}", "-lv2dneeded"])
+        compile_extension(self.tmp, so, "needy", "v2d_needed", [f"-L{libdir}", "-lv2dneeded"])
 
         r = h.v2d("--check", "--json", "-b", h.bookworm_oci_ref(), venv, expect=1)
         errors = [f for f in r.json()["findings"] if f["severity"] == "error"]
@@ -136,6 +142,39 @@ class CheckAndRun(h.Case):
         self.assertIn("libv2dneeded.so.1", r.stderr)
         self.assertIn("needy.cpython-311-x86_64-linux-gnu.so", r.stderr)
         self.assertFalse(os.path.exists(out))
+
+    def test_library_bundled_in_the_venv_is_found_through_its_link(self):
+        # As auditwheel bundles them: the extension's RUNPATH is $ORIGIN/../pkg.libs, where
+        # the needed name is a link to a file of another name. The checks look at only the
+        # venv files a library search can reach, so the link's target must be among them.
+        venv = os.path.join(self.tmp, "bundled-venv")
+        run([h.HOST_PYTHON, "-m", "venv", "--without-pip", venv])
+        site = os.path.join(venv, "lib", "python3.11", "site-packages")
+        libs = os.path.join(site, "pkg.libs")
+        os.makedirs(os.path.join(site, "pkg"))
+        os.makedirs(libs)
+        with open(os.path.join(self.tmp, "v2dbundled.c"), "w") as f:
+            f.write("int v2d_bundled(void) { return 7; }\n")
+        real = os.path.join(libs, "v2dbundled-0a1b2c3d.so.1.0")
+        run(["gcc", "-shared", "-fPIC", "-o", real, "-Wl,-soname,libv2dbundled.so.1",
+             os.path.join(self.tmp, "v2dbundled.c")])
+        os.symlink("v2dbundled-0a1b2c3d.so.1.0", os.path.join(libs, "libv2dbundled.so.1"))
+        so = os.path.join(site, "pkg", "ext.cpython-311-x86_64-linux-gnu.so")
+        compile_extension(self.tmp, so, "ext", "v2d_bundled",
+                          [f"-L{libs}", "-l:libv2dbundled.so.1", "-Wl,--enable-new-dtags,-rpath,$ORIGIN/../pkg.libs"])
+
+        r = h.v2d("--check", "--json", "-b", h.bookworm_oci_ref(), venv)
+        self.assertEqual([f for f in r.json()["findings"] if f["severity"] == "error"], [], r.describe())
+        # A build splits the venv into layers, which the checks then read.
+        out = self.path("bundled-out")
+        h.v2d("-b", h.bookworm_oci_ref(), "-o", f"oci:{out}:t", venv)
+        validate_image(out, tag="t")
+
+        # Without the file behind the link, the library is missing: the checks do look.
+        os.remove(real)
+        r = h.v2d("-b", h.bookworm_oci_ref(), "-o", f"oci:{self.path('missing-out')}:t", venv, expect=1)
+        self.assertIn("libv2dbundled.so.1", r.stderr)
+        self.assertIn("ext.cpython-311-x86_64-linux-gnu.so", r.stderr)
 
     def test_python_from_host_on_scratch_runs_its_console_script(self):
         archive = self.path("scratch.tar")

@@ -254,6 +254,13 @@ TEST_CASE("layer cache: concurrent builds sharing one store agree and leave vali
   }
 }
 
+// write_layers_cached's argument: the lists by reference.
+static std::vector<const std::vector<LayerEntry>*> references(const std::vector<std::vector<LayerEntry>>& layers) {
+  std::vector<const std::vector<LayerEntry>*> lists;
+  for (const auto& entries : layers) lists.push_back(&entries);
+  return lists;
+}
+
 TEST_CASE("layer cache: several layers at once give the layers written one by one, in order", "[layer_cache]") {
   test::TempDir tmp;
   std::vector<std::vector<LayerEntry>> layers;
@@ -270,7 +277,7 @@ TEST_CASE("layer cache: several layers at once give the layers written one by on
     LayerOptions options = quick_options();
     options.threads = threads;
     std::vector<bool> reused;
-    const auto written = write_layers_cached(layers, options, store, &reused);
+    const auto written = write_layers_cached(references(layers), options, store, &reused);
     REQUIRE(written.size() == layers.size());
     REQUIRE(reused.size() == layers.size());
     for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -287,11 +294,11 @@ TEST_CASE("layer cache: several layers at once give the layers written one by on
     monotonic = monotonic && bytes >= last;
     last = bytes;
   };
-  write_layers_cached(layers, options, fresh);
+  write_layers_cached(references(layers), options, fresh);
   CHECK(monotonic);
   CHECK(last >= 5 * 1000 + 5 * 512);  // at least the contents and a tar header each
 
   std::vector<std::vector<LayerEntry>> failing = layers;
   failing[2].push_back(LayerEntry{"/missing", EntryKind::regular, 0644, {}, tmp / "missing", std::nullopt, 1, std::nullopt});
-  CHECK_THROWS_WITH(write_layers_cached(failing, quick_options(), store), Catch::Matchers::Contains("missing"));
+  CHECK_THROWS_WITH(write_layers_cached(references(failing), quick_options(), store), Catch::Matchers::Contains("missing"));
 }

@@ -169,6 +169,40 @@ TEST_CASE("venv layers: the layer budget holds and the split is deterministic", 
   CHECK(group_holding(sixteen, std::string(k_site) + "/pkg3/__init__.py")->name == "venv packages pkg3");
 }
 
+TEST_CASE("venv layers: split from the entries themselves, the groups are the copying split's", "[venv_layers]") {
+  std::vector<std::pair<std::string, std::uint64_t>> distributions;
+  for (int i = 0; i < 12; ++i) distributions.emplace_back("pkg" + std::to_string(i), i % 4 == 0 ? 6'000'000 : 100 + i);
+  auto entries = synthetic_venv(distributions);
+  entries[3].source_stat = SourceStat{1, 2, 3, 4, 5};
+  std::reverse(entries.begin(), entries.end());  // not sorted: the split sorts references
+  for (unsigned budget : {1u, 3u, 16u}) {
+    INFO("--max-layers " << budget);
+    const auto copied = split_venv_layers(entries, k_venv, budget);
+    std::vector<LayerEntry> moved_from = entries;
+    const auto moved = split_venv_layers(std::move(moved_from), k_venv, budget);
+    CHECK(moved_from.empty());
+    REQUIRE(moved.size() == copied.size());
+    for (std::size_t g = 0; g < copied.size(); ++g) {
+      CHECK(moved[g].name == copied[g].name);
+      CHECK(moved[g].distributions == copied[g].distributions);
+      REQUIRE(moved[g].entries.size() == copied[g].entries.size());
+      for (std::size_t e = 0; e < copied[g].entries.size(); ++e) {
+        const LayerEntry& a = moved[g].entries[e];
+        const LayerEntry& b = copied[g].entries[e];
+        INFO(b.path);
+        CHECK(a.path == b.path);
+        CHECK(a.kind == b.kind);
+        CHECK(a.mode == b.mode);
+        CHECK(a.link_target == b.link_target);
+        CHECK(a.source == b.source);
+        CHECK(a.content == b.content);
+        CHECK(a.size == b.size);
+        CHECK(a.source_stat == b.source_stat);
+      }
+    }
+  }
+}
+
 TEST_CASE("venv layers: adding a small distribution leaves the other shared layers alone", "[venv_layers]") {
   std::vector<std::pair<std::string, std::uint64_t>> distributions;
   for (int i = 0; i < 12; ++i) distributions.emplace_back("small" + std::to_string(i), 100);
@@ -253,7 +287,8 @@ TEST_CASE("venv layers job: the layers of split and write, written in the backgr
     BlobStore store(tmp / "cache");
     const auto groups = split_venv_layers(entries, k_venv, 16);
     const auto direct = digests_of(groups, store);
-    VenvLayersJob job(std::make_shared<const std::vector<LayerEntry>>(entries), k_venv, 16, options, store);
+    VenvLayersJob job(std::make_shared<const std::vector<LayerGroup>>(split_venv_layers(entries, k_venv, 16)), options,
+                      store);
     Reporter quiet(Verbosity::quiet);
     const VenvLayersWritten written = job.wait("venv layers", quiet);
     REQUIRE(written.layers.size() == groups.size());
@@ -266,7 +301,10 @@ TEST_CASE("venv layers job: the layers of split and write, written in the backgr
 
   SECTION("destroyed before wait: cancelled, with no half-written blob left") {
     BlobStore store(tmp / "cancelled-cache");
-    { VenvLayersJob job(std::make_shared<const std::vector<LayerEntry>>(entries), k_venv, 16, options, store); }
+    {
+      VenvLayersJob job(std::make_shared<const std::vector<LayerGroup>>(split_venv_layers(entries, k_venv, 16)),
+                        options, store);
+    }
     CHECK(fs::is_empty(store.root() / "tmp"));
     // Whatever completed before the cancellation is whole: every blob stored
     // has the digest it is named by.
