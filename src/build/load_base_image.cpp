@@ -45,7 +45,7 @@ ContentSelection base_content_selection() {
 }
 
 FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
-  return FileIndex::of_image(base.image, base_content_selection(), store, watch);
+  return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files);
 }
 
 }  // namespace venv2docker

@@ -116,7 +116,7 @@ BaseImage pull_image(const Reference& reference, const RegistryOptions& options,
   }
   shared.detail(where + ": " + std::to_string(missing.size()) + " of " + std::to_string(image.layers.size()) +
                 " layers downloaded, manifest " + image.manifest_digest().str());
-  return BaseImage{std::move(image), reference.full(), false};
+  return BaseImage{std::move(image), reference.full(), false, {}};
 }
 
 }  // namespace venv2docker
