@@ -3,8 +3,10 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "tar/archive_reader.h"
+#include "util/byte_channel.h"
 #include "util/byte_source.h"
 #include "util/error.h"
 
@@ -37,7 +39,51 @@ class StoringSource : public ByteSource {
   BlobWriter& m_out;
 };
 
+class ListingTap : public ByteTap {
+ public:
+  ListingTap(const Descriptor& layer, const ContentSelection& contents, const BlobStore& store)
+      : m_digest(layer.digest), m_contents(contents), m_store(store), m_thread([this] { list(); }) {}
+
+  ~ListingTap() override {
+    if (!m_thread.joinable()) return;
+    m_channel.abandon("the download of layer " + m_digest.str() + " stopped");
+    m_thread.join();
+  }
+
+  void write(const char* data, std::size_t size) override { m_channel.write(data, size); }
+
+  void verified() override {
+    m_channel.close();
+    m_thread.join();
+    if (m_listing) keep_layer_listing(m_digest, *m_listing, m_contents, m_store);
+  }
+
+ private:
+  void list() {
+    try {
+      ArchiveReader reader(m_channel, ArchiveFormat::tar, "layer " + m_digest.str() + " of the base image");
+      m_listing = list_members(reader, m_contents, {});
+    } catch (const std::exception&) {
+      // Not listed here (an error cannot leave this thread): the file index
+      // reads the stored blob and reports why.
+    }
+    m_channel.stop_reading();  // the download goes on without waiting for us
+  }
+
+  Digest m_digest;
+  ContentSelection m_contents;
+  const BlobStore& m_store;
+  ByteChannel m_channel;
+  std::optional<LayerListing> m_listing;
+  std::thread m_thread;  // last: it starts once the rest is ready
+};
+
 }  // namespace
+
+std::unique_ptr<ByteTap> listing_tap(const Descriptor& layer, const ContentSelection& contents, const BlobStore& store) {
+  if (cached_layer_listing(layer.digest, contents, store)) return nullptr;
+  return std::make_unique<ListingTap>(layer, contents, store);
+}
 
 LayerListing import_and_list_layer(const Descriptor& layer, const std::filesystem::path& file, const std::string& what,
                                    const ContentSelection& contents, const BlobStore& store, const ReadWatch& watch) {

@@ -1,11 +1,12 @@
-// A base layer that is not in the store yet (a blob of an OCI layout), copied
-// into it and listed in one read: each chunk is hashed, written to the store
-// and inflated as it passes, instead of being copied and hashed first and
-// read again to be listed. Nothing unverified is trusted: the listing is kept
-// only once the bytes match the layer's digest and size.
+// A base layer that is not in the store yet, listed as it gets there rather
+// than read back afterwards: a blob of an OCI layout copied into the store and
+// listed in one read (each chunk hashed, written and inflated as it passes),
+// and a registry's layer listed while it downloads. Nothing unverified is
+// trusted: a listing is kept only once the bytes match the layer's digest and size.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "image/image.h"
@@ -13,6 +14,7 @@
 #include "layer/file_index.h"
 #include "layer/layer_listing.h"
 #include "store/blob_store.h"
+#include "util/byte_tap.h"
 
 namespace venv2docker {
 
@@ -25,5 +27,12 @@ namespace venv2docker {
 /// the layer's own bytes are no readable tar.
 LayerListing import_and_list_layer(const Descriptor& layer, const std::filesystem::path& file, const std::string& what,
                                    const ContentSelection& contents, const BlobStore& store, const ReadWatch& watch);
+
+/// A tap (util/byte_tap.h) that lists the layer `layer` from the bytes of a
+/// download, on a thread of its own, and caches the listing when told the
+/// bytes were verified; nothing when the download failed, or when they are no
+/// readable tar (the file index then reads the stored blob and says why).
+/// nullptr when a listing for `contents` is cached already.
+std::unique_ptr<ByteTap> listing_tap(const Descriptor& layer, const ContentSelection& contents, const BlobStore& store);
 
 }  // namespace venv2docker

@@ -27,7 +27,6 @@ import pty
 import shutil
 import subprocess
 import sys
-import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -176,25 +175,6 @@ class BaseReading(h.Case):
         self.assertEqual([d["digest"] for d in venv_layers],
                          [d["digest"] for d in built["plain"].manifest["layers"][1:]])
 
-    def bytes_read_by(self, *args):
-        """Runs venv2docker; returns its result and the bytes its read calls returned
-        (/proc/PID/io rchar, read while the exited process is not yet reaped)."""
-        with subprocess.Popen([h.v2d_bin(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              env=h.scrubbed_env()) as p:
-            # Both pipes drained by threads, so a full pipe never blocks the run.
-            out, err = [], []
-            readers = [threading.Thread(target=lambda s, b: b.append(s.read()), args=(s, b))
-                       for s, b in ((p.stdout, out), (p.stderr, err))]
-            for t in readers:
-                t.start()
-            os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)
-            with open(f"/proc/{p.pid}/io") as f:
-                io = dict(line.split(": ") for line in f.read().splitlines())
-            p.wait()
-            for t in readers:
-                t.join()
-        return p.returncode, err[0].decode(errors="replace"), int(io["rchar"])
-
     def test_a_layer_of_an_oci_layout_is_stored_and_listed_in_one_read(self):
         venv = self.path("venv")
         h.run_tool(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
@@ -202,7 +182,7 @@ class BaseReading(h.Case):
         layers = sum(layer.size for layer in base.layers)
         self.assertGreater(layers, 20 << 20, "the test needs a base whose layers dwarf everything else read")
         cache = self.path("cache")
-        status, stderr, read = self.bytes_read_by("--no-project", "--cache-dir", cache, "-b", h.bookworm_oci_ref(),
+        status, stderr, read = h.v2d_bytes_read("--no-project", "--cache-dir", cache, "-b", h.bookworm_oci_ref(),
                                                   "--check", "--json", venv)
         self.assertIn(status, (0, 1), stderr)
         # Copied and hashed, then read again to be listed, the layers would be read twice.
