@@ -10,11 +10,21 @@ namespace venv2docker {
 void ByteChannel::write(const char* data, std::size_t size) {
   if (size == 0) return;
   std::unique_lock lock(m_mutex);
-  m_changed.wait(lock, [&] { return m_reader_stopped || m_queued < k_capacity; });
+  if (!m_reader_stopped && m_queued >= k_capacity) {
+    m_writer_waiting = true;
+    m_changed.wait(lock, [&] { return m_reader_stopped || m_queued < k_capacity; });
+    m_writer_waiting = false;
+  }
   if (m_reader_stopped) return;
-  m_chunks.emplace_back(data, size);
+  // Small writes (a download's) join the last chunk: fewer chunks to hand over.
+  if (!m_chunks.empty() && m_chunks.back().size() < k_chunk) {
+    m_chunks.back().append(data, size);
+  } else {
+    m_chunks.emplace_back(data, size);
+  }
   m_queued += size;
-  m_changed.notify_all();
+  // Woken only when it waits: a download's many small writes cost no wake-up each.
+  if (m_reader_waiting) m_changed.notify_all();
 }
 
 void ByteChannel::close() {
@@ -32,7 +42,11 @@ void ByteChannel::abandon(const std::string& why) {
 
 std::size_t ByteChannel::read(char* buffer, std::size_t capacity) {
   std::unique_lock lock(m_mutex);
-  m_changed.wait(lock, [&] { return !m_chunks.empty() || m_closed; });
+  if (m_chunks.empty() && !m_closed) {
+    m_reader_waiting = true;
+    m_changed.wait(lock, [&] { return !m_chunks.empty() || m_closed; });
+    m_reader_waiting = false;
+  }
   if (!m_abandoned.empty()) throw Error(m_abandoned);
   if (m_chunks.empty()) return 0;
   const std::string& front = m_chunks.front();
@@ -44,7 +58,7 @@ std::size_t ByteChannel::read(char* buffer, std::size_t capacity) {
     m_chunks.pop_front();
     m_offset = 0;
   }
-  m_changed.notify_all();
+  if (m_writer_waiting) m_changed.notify_all();
   return count;
 }
 

@@ -34,6 +34,7 @@ class ByteChannel : public ByteSource {
 
  private:
   static constexpr std::size_t k_capacity = std::size_t{8} << 20;
+  static constexpr std::size_t k_chunk = std::size_t{256} << 10;
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::deque<std::string> m_chunks;
@@ -41,6 +42,8 @@ class ByteChannel : public ByteSource {
   std::size_t m_queued = 0;
   bool m_closed = false;
   bool m_reader_stopped = false;
+  bool m_reader_waiting = false;
+  bool m_writer_waiting = false;
   std::string m_abandoned;
 };
 
