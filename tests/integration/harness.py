@@ -443,7 +443,7 @@ def v2d(*args, env=None, expect=0, cwd=None, timeout=900):
 
 
 def v2d_bytes_read(*args, env=None):
-    """Run the binary; return its exit status, its stderr and the bytes its read calls
+    """Run the binary; return its exit status, its stdout, its stderr and the bytes its read calls
     returned (/proc/PID/io `rchar`, read while the exited process is not yet reaped;
     socket receives are not counted)."""
     with subprocess.Popen([v2d_bin(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -460,7 +460,7 @@ def v2d_bytes_read(*args, env=None):
         p.wait()
         for t in readers:
             t.join()
-    return p.returncode, err[0].decode(errors="replace"), int(counters["rchar"])
+    return p.returncode, out[0].decode(errors="replace"), err[0].decode(errors="replace"), int(counters["rchar"])
 
 
 def build(*args, venv=None, project=None, base=None, env=None):

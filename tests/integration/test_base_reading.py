@@ -182,7 +182,7 @@ class BaseReading(h.Case):
         layers = sum(layer.size for layer in base.layers)
         self.assertGreater(layers, 20 << 20, "the test needs a base whose layers dwarf everything else read")
         cache = self.path("cache")
-        status, stderr, read = h.v2d_bytes_read("--no-project", "--cache-dir", cache, "-b", h.bookworm_oci_ref(),
+        status, _, stderr, read = h.v2d_bytes_read("--no-project", "--cache-dir", cache, "-b", h.bookworm_oci_ref(),
                                                   "--check", "--json", venv)
         self.assertIn(status, (0, 1), stderr)
         # Copied and hashed, then read again to be listed, the layers would be read twice.
