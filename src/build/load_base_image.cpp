@@ -6,6 +6,7 @@
 #include "image/layout_reference.h"
 #include "image/oci_layout_source.h"
 #include "image/reference.h"
+#include "layer/layer_import.h"
 #include "remote/registry_pull.h"
 #include "util/error.h"
 
@@ -31,7 +32,10 @@ BaseImage load_base_image(const std::string& base, const PlatformRequest& platfo
                      "use a registry reference (python:3.11-slim, localhost:5000/x:tag, name@sha256:...), "
                      "oci:DIR[:TAG], docker-archive:FILE or scratch");
   }
-  return pull_image(*reference, registry, platform, store, reporter, skip_layer);
+  // Each layer listed while it downloads, so the file index finds it cached.
+  const ContentSelection contents = base_content_selection();
+  return pull_image(*reference, registry, platform, store, reporter, skip_layer,
+                    [&](const Descriptor& layer) { return listing_tap(layer, contents, store); });
 }
 
 bool is_registry_base(const std::string& base) {
@@ -45,7 +49,7 @@ ContentSelection base_content_selection() {
 }
 
 FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
-  return FileIndex::of_image(base.image, base_content_selection(), store, watch);
+  return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files);
 }
 
 }  // namespace venv2docker

@@ -13,7 +13,7 @@ BaseImage scratch_image(const BlobStore& store, const Platform& platform) {
   std::string raw_config = canonical_json(config);
   store.put(raw_config);
   return BaseImage{image_from_documents(image_manifest(MediaFamily::oci, raw_config, {}), raw_config, "scratch"), "",
-                   true};
+                   true, {}};
 }
 
 }  // namespace venv2docker

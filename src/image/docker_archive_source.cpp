@@ -131,7 +131,7 @@ BaseImage read_docker_archive(const fs::path& file, const PlatformRequest& platf
       }
     };
     std::optional<std::string> tag;  // an archive normally holds one image: take it whatever its tag
-    base.image = resolve_layout_image(contents.documents["index.json"], tag, platform, fetch, store, where, reporter);
+    base.image = resolve_layout_image(contents.documents["index.json"], tag, platform, fetch, fetch, store, where, reporter);
     return base;
   }
   if (!contents.documents.contains("manifest.json")) {

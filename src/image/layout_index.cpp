@@ -65,8 +65,8 @@ std::string read_verified(const Descriptor& descriptor, const BlobFetcher& fetch
 }  // namespace
 
 Image resolve_layout_image(const std::string& index_json, const std::optional<std::string>& tag,
-                           const PlatformRequest& platform, const BlobFetcher& fetch, const BlobStore& store,
-                           const std::string& where, Reporter& reporter) {
+                           const PlatformRequest& platform, const BlobFetcher& fetch, const BlobFetcher& fetch_layer,
+                           const BlobStore& store, const std::string& where, Reporter& reporter) {
   const Platform& wanted = platform.platform;
   json index = parse_json(index_json, "index.json of " + where);
   check_index_shape(index, "index.json of " + where);
@@ -80,7 +80,7 @@ Image resolve_layout_image(const std::string& index_json, const std::optional<st
       read_verified(descriptor_from_json(manifest.value["config"], "the manifest of " + where), fetch, store);
   Image image = image_from_documents(std::move(manifest.raw), std::move(raw_config), where);
   check_base_platform(image, platform, where, reporter);
-  for (const auto& layer : image.layers) fetch(layer.blob);
+  for (const auto& layer : image.layers) fetch_layer(layer.blob);
   store.put(image.raw_manifest);
   return image;
 }

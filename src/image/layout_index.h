@@ -24,11 +24,12 @@ using BlobFetcher = std::function<void(const Descriptor&)>;
 /// image manifest, descending into nested indexes for the platform that
 /// best serves the request, checks its config against the request
 /// (check_base_platform, before any layer is fetched) and returns the Image
-/// with every blob fetched into `store`. `where` names the layout in
+/// with every document fetched into `store`, and every layer handed to
+/// `fetch_layer` (which may leave it for later). `where` names the layout in
 /// errors. Throws Error for an unknown tag, several images and no tag to
 /// tell them apart, or no image for the platform.
 Image resolve_layout_image(const std::string& index_json, const std::optional<std::string>& tag,
-                           const PlatformRequest& platform, const BlobFetcher& fetch, const BlobStore& store,
-                           const std::string& where, Reporter& reporter);
+                           const PlatformRequest& platform, const BlobFetcher& fetch, const BlobFetcher& fetch_layer,
+                           const BlobStore& store, const std::string& where, Reporter& reporter);
 
 }  // namespace venv2docker

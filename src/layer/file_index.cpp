@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "layer/layer_import.h"
 #include "layer/layer_listing.h"
 #include "layer/path_resolution.h"
 #include "tar/image_path.h"
@@ -45,12 +46,17 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
 }
 
 FileIndex FileIndex::of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
-                              const ReadWatch& watch) {
+                              const ReadWatch& watch, const std::map<Digest, LayerFile>& layer_files) {
   FileIndex index;
   std::uint64_t entries = 0, content_bytes = 0;
   for (std::size_t layer = 0; layer < image.layers.size(); ++layer) {
-    const Digest& digest = image.layers[layer].blob.digest;
-    LayerListing listing = read_layer_listing(digest, contents, store, watch);
+    const Descriptor& blob = image.layers[layer].blob;
+    const Digest& digest = blob.digest;
+    const auto file = layer_files.find(digest);
+    // A layer twice in the image was stored the first time.
+    LayerListing listing = file != layer_files.end() && !store.has(digest)
+                               ? import_and_list_layer(blob, file->second.path, file->second.what, contents, store, watch)
+                               : read_layer_listing(digest, contents, store, watch);
     entries += listing.size();
     if (entries > k_max_indexed_entries) {
       throw Error("the base image's layers list more than " + std::to_string(k_max_indexed_entries) +

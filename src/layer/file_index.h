@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "image/base_image.h"
 #include "image/image.h"
 #include "layer/content_selection.h"
 #include "store/blob_store.h"
@@ -43,12 +44,14 @@ inline constexpr std::uint64_t k_max_indexed_entries = std::uint64_t{4} << 20;
 class FileIndex {
  public:
   /// Reads the headers of every layer of `image` from `store`, and the bytes
-  /// of the files `contents` selects. Throws Error naming the layer when one
-  /// is not a readable tar, or when the layers up to it list more than
+  /// of the files `contents` selects; a layer `layer_files` holds is read from
+  /// its file instead and stored on the way (layer/layer_import.h). Throws
+  /// Error naming the layer when one is not a readable tar or not the bytes
+  /// its digest names, or when the layers up to it list more than
   /// k_max_indexed_entries files or select more than k_max_selected_bytes,
   /// or once watch.cancelled is set.
   static FileIndex of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
-                            const ReadWatch& watch = {});
+                            const ReadWatch& watch = {}, const std::map<Digest, LayerFile>& layer_files = {});
 
   /// The entry at exactly `path` ("/usr/bin/python3"), links not followed.
   const IndexedFile* find(const std::string& path) const;

@@ -24,45 +24,6 @@ constexpr CacheRecordKind k_listing_record{"layer-listing", 6, std::size_t{1} <<
 // A tar header's block, counted with each member's data for progress.
 constexpr std::uint64_t k_tar_block = 512;
 
-LayerListing scan_layer(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
-                        const ReadWatch& watch) {
-  ArchiveReader reader(store.path_of(digest), ArchiveFormat::tar, "layer " + digest.str() + " of the base image");
-  LayerListing listing;
-  std::map<std::string, std::size_t> position;  // for hard links, which name earlier members
-  std::uint64_t content_bytes = 0;
-  while (std::optional<ArchiveMember> member = reader.next()) {
-    if (watch.cancelled && watch.cancelled->load(std::memory_order_relaxed)) {
-      throw Error("reading " + reader.what() + " cancelled");
-    }
-    if (watch.bytes_read) watch.bytes_read->fetch_add(k_tar_block + member->size, std::memory_order_relaxed);
-    IndexedFile file;
-    if (member->kind == ArchiveMember::Kind::hardlink) {
-      // A hard link shares its target's data and metadata; a target in a
-      // lower layer (as Docker writes them) is for the index to resolve.
-      if (auto target = position.find(member->link_target); target != position.end()) {
-        file = listing[target->second].second;
-      } else {
-        file.hardlink_to = image_path_of(member->link_target);
-      }
-    } else {
-      file.kind = member->kind == ArchiveMember::Kind::directory ? EntryKind::directory
-                  : member->kind == ArchiveMember::Kind::symlink ? EntryKind::symlink
-                                                                 : EntryKind::regular;
-      file.link_target = member->link_target;
-      file.size = member->size;
-      file.mode = member->mode;
-      if (file.kind == EntryKind::regular && contents.selects(image_path_of(member->path), file.size)) {
-        file.content = reader.read_all(file.size, member->path + " in " + reader.what());
-        content_bytes += file.content->size();
-        require_selected_bytes_within(content_bytes, reader.what());
-      }
-    }
-    position[member->path] = listing.size();
-    listing.emplace_back(std::move(member->path), std::move(file));
-  }
-  return listing;
-}
-
 // Names, link targets and contents are bytes as the layer stores them. The
 // record keeps the selection its contents follow: another one lists again.
 json encode(const LayerListing& listing, const ContentSelection& contents) {
@@ -102,6 +63,43 @@ void require_selected_bytes_within(std::uint64_t bytes, const std::string& where
               "a base with this much apt configuration is broken or hostile; use another base");
 }
 
+LayerListing list_members(ArchiveReader& reader, const ContentSelection& contents, const ReadWatch& watch) {
+  LayerListing listing;
+  std::map<std::string, std::size_t> position;  // for hard links, which name earlier members
+  std::uint64_t content_bytes = 0;
+  while (std::optional<ArchiveMember> member = reader.next()) {
+    if (watch.cancelled && watch.cancelled->load(std::memory_order_relaxed)) {
+      throw Error("reading " + reader.what() + " cancelled");
+    }
+    if (watch.bytes_read) watch.bytes_read->fetch_add(k_tar_block + member->size, std::memory_order_relaxed);
+    IndexedFile file;
+    if (member->kind == ArchiveMember::Kind::hardlink) {
+      // A hard link shares its target's data and metadata; a target in a
+      // lower layer (as Docker writes them) is for the index to resolve.
+      if (auto target = position.find(member->link_target); target != position.end()) {
+        file = listing[target->second].second;
+      } else {
+        file.hardlink_to = image_path_of(member->link_target);
+      }
+    } else {
+      file.kind = member->kind == ArchiveMember::Kind::directory ? EntryKind::directory
+                  : member->kind == ArchiveMember::Kind::symlink ? EntryKind::symlink
+                                                                 : EntryKind::regular;
+      file.link_target = member->link_target;
+      file.size = member->size;
+      file.mode = member->mode;
+      if (file.kind == EntryKind::regular && contents.selects(image_path_of(member->path), file.size)) {
+        file.content = reader.read_all(file.size, member->path + " in " + reader.what());
+        content_bytes += file.content->size();
+        require_selected_bytes_within(content_bytes, reader.what());
+      }
+    }
+    position[member->path] = listing.size();
+    listing.emplace_back(std::move(member->path), std::move(file));
+  }
+  return listing;
+}
+
 std::optional<json> cached_listing_body(const Digest& digest, const ContentSelection& contents,
                                        const BlobStore& store) {
   std::optional<json> body = read_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record);
@@ -117,14 +115,24 @@ bool adopt_listing_body(const Digest& digest, const json& body, const ContentSel
   return write_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record, body);
 }
 
+std::optional<LayerListing> cached_layer_listing(const Digest& digest, const ContentSelection& contents,
+                                                 const BlobStore& store) {
+  std::optional<json> body = read_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record);
+  if (!body) return std::nullopt;
+  return decode(*body, contents);
+}
+
+void keep_layer_listing(const Digest& digest, const LayerListing& listing, const ContentSelection& contents,
+                        const BlobStore& store) {
+  write_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record, encode(listing, contents));
+}
+
 LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
                                 const ReadWatch& watch) {
-  const fs::path cached = cache_record_path(store.root(), "listings", digest);
-  if (std::optional<json> body = read_cache_record(cached, k_listing_record)) {
-    if (auto listing = decode(*body, contents)) return std::move(*listing);
-  }
-  LayerListing listing = scan_layer(digest, contents, store, watch);
-  write_cache_record(cached, k_listing_record, encode(listing, contents));
+  if (std::optional<LayerListing> cached = cached_layer_listing(digest, contents, store)) return std::move(*cached);
+  ArchiveReader reader(store.path_of(digest), ArchiveFormat::tar, "layer " + digest.str() + " of the base image");
+  LayerListing listing = list_members(reader, contents, watch);
+  keep_layer_listing(digest, listing, contents, store);
   return listing;
 }
 

@@ -19,6 +19,8 @@
 
 namespace venv2docker {
 
+class ArchiveReader;
+
 using LayerListing = std::vector<std::pair<std::string, IndexedFile>>;
 
 /// Lists the layer blob `digest` (gzip or plain tar) from `store`, with the
@@ -26,6 +28,19 @@ using LayerListing = std::vector<std::pair<std::string, IndexedFile>>;
 /// Error naming the layer when it is not a tar, or once watch.cancelled is set.
 LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
                                 const ReadWatch& watch = {});
+
+/// The members `reader` (a layer's tar) holds, with the bytes of the files
+/// `contents` selects. Throws Error naming the reader's archive when it is not
+/// a tar, or once watch.cancelled is set.
+LayerListing list_members(ArchiveReader& reader, const ContentSelection& contents, const ReadWatch& watch);
+
+/// The listing cached for layer `digest` with `contents`' selection, when there is one.
+std::optional<LayerListing> cached_layer_listing(const Digest& digest, const ContentSelection& contents,
+                                                 const BlobStore& store);
+
+/// Caches `listing` as that of layer `digest` (only ever of verified bytes).
+void keep_layer_listing(const Digest& digest, const LayerListing& listing, const ContentSelection& contents,
+                        const BlobStore& store);
 
 /// The body of the listing cached for layer `digest` with `contents`'
 /// selection, as it is kept (for a registry cache record), when there is one.

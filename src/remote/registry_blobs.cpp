@@ -209,15 +209,18 @@ bool registry_has(RegistrySession& session, const std::string& repository, const
 }  // namespace
 
 void fetch_blob(RegistrySession& session, const std::string& repository, const Descriptor& blob,
-                const BlobStore& store, SharedReporter& reporter, const std::string& where) {
+                const BlobStore& store, SharedReporter& reporter, const std::string& where, const BlobTaps& taps) {
   if (store.has(blob.digest)) return;
   std::optional<BlobWriter> writer;
+  std::unique_ptr<ByteTap> tap;
   std::uint64_t received = 0;
   bool too_long = false;
   RegistryRequest request;
   // The digest was validated when its descriptor was parsed: safe in a URL.
   request.target = "/v2/" + repository + "/blobs/" + blob.digest.str();
   request.before_attempt = [&] {
+    tap.reset();  // what it saw of the last try is discarded
+    if (taps) tap = taps(blob);
     writer.emplace(store.writer());
     received = 0;
     too_long = false;
@@ -228,6 +231,7 @@ void fetch_blob(RegistrySession& session, const std::string& repository, const D
       return false;
     }
     writer->write(data, size);
+    if (tap) tap->write(data, size);
     received += size;
     reporter.add_progress(size);
     return true;
@@ -250,6 +254,7 @@ void fetch_blob(RegistrySession& session, const std::string& repository, const D
                 std::to_string(blob.size));
   }
   writer->commit(blob.digest, blob.size, what);
+  if (tap) tap->verified();
 }
 
 BlobPush push_blob(RegistrySession& session, const std::string& repository, const std::string& mount_from,

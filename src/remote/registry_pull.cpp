@@ -74,7 +74,8 @@ ManifestDocument fetch_manifest(RegistrySession& session, const std::string& rep
 }  // namespace
 
 BaseImage pull_image(const Reference& reference, const RegistryOptions& options, const PlatformRequest& platform,
-                     const BlobStore& store, Reporter& reporter, const std::function<bool(const Digest&)>& skip_layer) {
+                     const BlobStore& store, Reporter& reporter, const std::function<bool(const Digest&)>& skip_layer,
+                     const BlobTaps& layer_taps) {
   std::string where = reference.familiar();
   ScopeSet scopes;
   scopes.add(pull_scope(reference.repository));
@@ -111,12 +112,12 @@ BaseImage pull_image(const Reference& reference, const RegistryOptions& options,
   }
   if (!missing.empty()) {
     run_jobs(missing.size(), options.parallelism,
-             [&](std::size_t i) { fetch_blob(session, reference.repository, missing[i], store, shared, where); });
+             [&](std::size_t i) { fetch_blob(session, reference.repository, missing[i], store, shared, where, layer_taps); });
     shared.end_progress();
   }
   shared.detail(where + ": " + std::to_string(missing.size()) + " of " + std::to_string(image.layers.size()) +
                 " layers downloaded, manifest " + image.manifest_digest().str());
-  return BaseImage{std::move(image), reference.full(), false};
+  return BaseImage{std::move(image), reference.full(), false, {}};
 }
 
 }  // namespace venv2docker

@@ -3,10 +3,14 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+#include <cstring>
+#include <limits>
 #include <string_view>
 
 #include "tar/gzip_inflater.h"
 #include "tar/name_charset.h"
+#include "util/byte_source.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
 
@@ -17,6 +21,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t k_block = std::size_t{1} << 16;
+// As archive_read_open_filename reads a file: few, large reads.
+constexpr std::size_t k_plain_block = std::size_t{1} << 20;
 
 // libarchive's error text, which it may leave unset.
 std::string reason(archive* a) {
@@ -76,15 +82,60 @@ struct ArchiveReader::Outer {
   }
 };
 
+// A ByteSource whose first bytes were looked at (the gzip magic) and are
+// handed out again before the rest; and the block libarchive reads plain data into.
+struct ArchiveReader::Input : ByteSource {
+  ByteSource& source;
+  std::string head;
+  std::size_t head_used = 0;
+  std::unique_ptr<char[]> block;
+
+  explicit Input(ByteSource& from) : source(from) {}
+
+  std::string_view peek(std::size_t count) {
+    char buffer[16];
+    while (head.size() < count) {
+      const std::size_t got = source.read(buffer, std::min(sizeof buffer, count - head.size()));
+      if (got == 0) break;
+      head.append(buffer, got);
+    }
+    return head;
+  }
+
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    if (head_used == head.size()) return source.read(buffer, capacity);
+    const std::size_t count = std::min(capacity, head.size() - head_used);
+    std::memcpy(buffer, head.data() + head_used, count);
+    head_used += count;
+    return count;
+  }
+};
+
 ArchiveReader::ArchiveReader(const fs::path& file, ArchiveFormat format, std::string what)
     : m_what(std::move(what)), m_archive(archive_read_new()) {
   if (!m_archive) throw Error("cannot read " + m_what + ": libarchive is out of memory");
   support(m_archive, format);
   if (std::optional<std::string> head = read_file_head(file, 2); head && is_gzip_magic(*head)) {
-    m_inflater = std::make_unique<GzipInflater>(file, m_what);
+    m_file = std::make_unique<FileByteSource>(file, std::numeric_limits<std::uint64_t>::max(), m_what);
+    m_input = std::make_unique<Input>(*m_file);
+    m_inflater = std::make_unique<GzipInflater>(*m_input, m_what);
     opened(archive_read_open(m_archive, this, nullptr, &ArchiveReader::read_inflated, nullptr));
   } else {
+    // By name, so libarchive can seek past the data of a plain tar's members.
     opened(archive_read_open_filename(m_archive, file.c_str(), 1 << 20));
+  }
+}
+
+ArchiveReader::ArchiveReader(ByteSource& source, ArchiveFormat format, std::string what)
+    : m_what(std::move(what)), m_input(std::make_unique<Input>(source)), m_archive(archive_read_new()) {
+  if (!m_archive) throw Error("cannot read " + m_what + ": libarchive is out of memory");
+  support(m_archive, format);
+  if (is_gzip_magic(m_input->peek(2))) {
+    m_inflater = std::make_unique<GzipInflater>(*m_input, m_what);
+    opened(archive_read_open(m_archive, this, nullptr, &ArchiveReader::read_inflated, nullptr));
+  } else {
+    m_input->block = std::make_unique<char[]>(k_plain_block);
+    opened(archive_read_open(m_archive, this, nullptr, &ArchiveReader::read_plain, nullptr));
   }
 }
 
@@ -96,6 +147,18 @@ long ArchiveReader::read_inflated(archive*, void* client, const void** block) {
     const std::string_view bytes = self->m_inflater->next();
     *block = bytes.data();
     return static_cast<long>(bytes.size());
+  } catch (...) {
+    self->m_failure = std::current_exception();
+    return ARCHIVE_FATAL;
+  }
+}
+
+// The same over plain bytes.
+long ArchiveReader::read_plain(archive*, void* client, const void** block) {
+  auto* self = static_cast<ArchiveReader*>(client);
+  try {
+    *block = self->m_input->block.get();
+    return static_cast<long>(self->m_input->read(self->m_input->block.get(), k_plain_block));
   } catch (...) {
     self->m_failure = std::current_exception();
     return ARCHIVE_FATAL;

@@ -17,6 +17,7 @@
 struct archive;
 
 namespace venv2docker {
+class ByteSource;
 class GzipInflater;
 }
 
@@ -49,6 +50,9 @@ class ArchiveReader {
   /// never by libarchive's slower zlib filter. Throws Error when it cannot be
   /// opened.
   ArchiveReader(const std::filesystem::path& file, ArchiveFormat format, std::string what);
+  /// Reads what `source` gives (which must outlive the reader), gzip or not,
+  /// as it comes: no seeking, every byte pulled once.
+  ArchiveReader(ByteSource& source, ArchiveFormat format, std::string what);
   /// Reads the member `outer` is on (a .deb's data.tar.xz) as an archive of
   /// its own, streamed, without a temporary file.
   ArchiveReader(ArchiveReader& outer, ArchiveFormat format, std::string what);
@@ -69,13 +73,17 @@ class ArchiveReader {
 
  private:
   struct Outer;
+  struct Input;
   static long read_inflated(archive*, void* client, const void** block);
+  static long read_plain(archive*, void* client, const void** block);
   [[noreturn]] void fail(const std::string& doing);
   void opened(int status);
 
   std::string m_what;
   std::uint64_t m_members = 0;
   std::unique_ptr<Outer> m_outer;  // set when reading another reader's member
+  std::unique_ptr<ByteSource> m_file;  // set when reading a gzip file by name
+  std::unique_ptr<Input> m_input;  // set when reading a gzip file or a ByteSource
   std::unique_ptr<GzipInflater> m_inflater;  // set when reading a gzip file
   std::exception_ptr m_failure;  // the inflater's error, carried across libarchive
   archive* m_archive;

@@ -1,11 +1,9 @@
 #include "tar/gzip_inflater.h"
 
-#include <cerrno>
 #include <cstring>
 
 #include "util/cancellation.h"
 #include "util/error.h"
-#include "util/file_bytes.h"
 
 namespace venv2docker {
 
@@ -34,13 +32,12 @@ std::string describe(int status) {
 
 bool is_gzip_magic(std::string_view head) { return head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b'; }
 
-GzipInflater::GzipInflater(const std::filesystem::path& file, std::string what)
+GzipInflater::GzipInflater(ByteSource& source, std::string what)
     : m_what(std::move(what)),
-      m_fd(open_for_reading(file)),
+      m_source(source),
       m_state(std::make_unique<inflate_state>()),
       m_in(std::make_unique<unsigned char[]>(k_input_size)),
       m_out(std::make_unique<unsigned char[]>(k_output_size)) {
-  if (!m_fd) throw Error("cannot read " + m_what + " (" + file.string() + "): " + std::strerror(errno));
   isal_inflate_init(m_state.get());
   m_state->next_in = m_in.get();
   m_state->avail_in = 0;
@@ -61,14 +58,10 @@ bool GzipInflater::fill_input() {
   const std::size_t kept = m_state->avail_in;
   std::memmove(m_in.get(), m_state->next_in, kept);
   m_state->next_in = m_in.get();
-  for (;;) {
-    const ssize_t got = ::read(m_fd.get(), m_in.get() + kept, k_input_size - kept);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) fail(std::strerror(errno));
-    m_state->avail_in = static_cast<std::uint32_t>(kept + static_cast<std::size_t>(got));
-    if (got == 0) m_input_ended = true;
-    return got > 0;
-  }
+  const std::size_t got = m_source.read(reinterpret_cast<char*>(m_in.get()) + kept, k_input_size - kept);
+  m_state->avail_in = static_cast<std::uint32_t>(kept + got);
+  if (got == 0) m_input_ended = true;
+  return got > 0;
 }
 
 // Starts the member the input is at. False when there is none: the end of

@@ -9,12 +9,11 @@
 #include <isa-l/igzip_lib.h>
 
 #include <cstddef>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "util/unique_fd.h"
+#include "util/byte_source.h"
 
 namespace venv2docker {
 
@@ -23,9 +22,9 @@ bool is_gzip_magic(std::string_view head);
 
 class GzipInflater {
  public:
-  /// Opens `file`. `what` names it in errors ("layer sha256:… of the base
-  /// image"). Throws Error when it cannot be opened.
-  GzipInflater(const std::filesystem::path& file, std::string what);
+  /// Inflates what `source` gives (which must outlive the inflater). `what`
+  /// names it in errors ("layer sha256:… of the base image").
+  GzipInflater(ByteSource& source, std::string what);
   ~GzipInflater();
   GzipInflater(const GzipInflater&) = delete;
   GzipInflater& operator=(const GzipInflater&) = delete;
@@ -41,7 +40,7 @@ class GzipInflater {
   [[noreturn]] void fail(const std::string& why) const;
 
   std::string m_what;
-  UniqueFd m_fd;
+  ByteSource& m_source;
   std::unique_ptr<inflate_state> m_state;
   std::unique_ptr<unsigned char[]> m_in;
   std::unique_ptr<unsigned char[]> m_out;

@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string index(fuzz::as_text(data, size));
   for (const std::optional<std::string>& tag : {std::optional<std::string>(), std::optional<std::string>("latest")}) {
     fuzz::refusal_allowed([&] {
-      (void)resolve_layout_image(index, tag, PlatformRequest{}, absent, store, "fuzz layout", reporter);
+      (void)resolve_layout_image(index, tag, PlatformRequest{}, absent, absent, store, "fuzz layout", reporter);
     });
   }
   return 0;

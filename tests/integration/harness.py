@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import unittest
 
@@ -439,6 +440,27 @@ def v2d(*args, env=None, expect=0, cwd=None, timeout=900):
     if isinstance(expect, int) and r.returncode != expect:
         raise AssertionError(f"expected exit {expect}\n" + r.describe())
     return r
+
+
+def v2d_bytes_read(*args, env=None):
+    """Run the binary; return its exit status, its stdout, its stderr and the bytes its read calls
+    returned (/proc/PID/io `rchar`, read while the exited process is not yet reaped;
+    socket receives are not counted)."""
+    with subprocess.Popen([v2d_bin(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env if env is not None else scrubbed_env(), cwd=STATE) as p:
+        # Both pipes drained by threads, so a full pipe never blocks the run.
+        out, err = [], []
+        readers = [threading.Thread(target=lambda s, b: b.append(s.read()), args=(s, b))
+                   for s, b in ((p.stdout, out), (p.stderr, err))]
+        for t in readers:
+            t.start()
+        os.waitid(os.P_PID, p.pid, os.WEXITED | os.WNOWAIT)
+        with open(f"/proc/{p.pid}/io") as f:
+            counters = dict(line.split(": ") for line in f.read().splitlines())
+        p.wait()
+        for t in readers:
+            t.join()
+    return p.returncode, out[0].decode(errors="replace"), err[0].decode(errors="replace"), int(counters["rchar"])
 
 
 def build(*args, venv=None, project=None, base=None, env=None):

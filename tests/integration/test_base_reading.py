@@ -12,12 +12,19 @@ venv is relocated and packed, for the interpreter the base most likely has.
 - a cold build on a terminal shows the base's reading as progress, not silence;
 - a base that makes the guess wrong (PYTHON_VERSION set, Python in /usr/bin) still gets
   a venv pointing at /usr/bin/python3.11, and venv layers equal to those built on the
-  unchanged base.
+  unchanged base;
+- a layer of an OCI layout is read once with a fresh cache: copied into the store, hashed
+  and listed in the same pass (the process reads fewer bytes than twice the layers),
+  and the store then holds it and its listing;
+- a layer of an OCI layout with the right size and wrong bytes (a gzip header whose
+  tar still lists, or a damaged deflate stream) is refused naming the file, with nothing
+  of it kept: no blob, no listing, no output, no temporary.
 """
 import gzip
 import hashlib
 import os
 import pty
+import shutil
 import subprocess
 import sys
 import unittest
@@ -167,6 +174,58 @@ class BaseReading(h.Case):
         self.assertIn(b"home = /usr/bin\n", cfg)
         self.assertEqual([d["digest"] for d in venv_layers],
                          [d["digest"] for d in built["plain"].manifest["layers"][1:]])
+
+    def test_a_layer_of_an_oci_layout_is_stored_and_listed_in_one_read(self):
+        venv = self.path("venv")
+        h.run_tool(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
+        base = bookworm()
+        layers = sum(layer.size for layer in base.layers)
+        self.assertGreater(layers, 20 << 20, "the test needs a base whose layers dwarf everything else read")
+        cache = self.path("cache")
+        status, _, stderr, read = h.v2d_bytes_read("--no-project", "--cache-dir", cache, "-b", h.bookworm_oci_ref(),
+                                                  "--check", "--json", venv)
+        self.assertIn(status, (0, 1), stderr)
+        # Copied and hashed, then read again to be listed, the layers would be read twice.
+        self.assertGreaterEqual(read, layers)
+        self.assertLess(read, layers * 3 // 2, f"{read} bytes read for {layers} bytes of layers")
+        for layer in base.layers:
+            hexdigest = layer.digest.split(":", 1)[1]
+            with open(os.path.join(cache, "blobs", "sha256", hexdigest), "rb") as f:
+                self.assertEqual(sha256(f.read()), layer.digest)
+            self.assertTrue(os.path.isfile(os.path.join(cache, "listings", hexdigest + ".cbor")))
+
+    def test_a_corrupt_layer_of_the_right_size_is_refused_and_nothing_of_it_is_kept(self):
+        base = bookworm()
+        good = self.layout("good", with_layers(base, [base.layers[0]]))
+        digest = base.layers[0].digest
+        hexdigest = digest.split(":", 1)[1]
+        size = base.layers[0].size
+        # Byte 4 is the gzip header's MTIME: the tar inflates and lists as before. The
+        # middle is deflate data: inflating fails, or the member's CRC does not match.
+        for name, offset in (("header", 4), ("middle", size // 2)):
+            with self.subTest(name):
+                layout = self.path("layout-" + name)
+                shutil.copytree(good, layout)
+                blob = os.path.join(layout, "blobs", "sha256", hexdigest)
+                with open(blob, "r+b") as f:
+                    f.seek(offset)
+                    byte = f.read(1)
+                    f.seek(offset)
+                    f.write(bytes([byte[0] ^ 0x55]))
+                self.assertEqual(os.path.getsize(blob), size)
+                out = self.path("out-" + name)
+                cache = "cache-" + name
+                r = self.run_v2d(layout, "-o", f"oci:{out}:t", cache=cache, expect=3)
+                self.assertIn(blob, r.stderr, r.describe())
+                self.assertIn("has digest sha256:", r.stderr, r.describe())
+                self.assertIn("expected " + digest, r.stderr, r.describe())
+                self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
+                self.assertEqual(r.stdout, "", r.describe())
+                self.assertFalse(os.path.exists(out), "an output was written")
+                kept = [os.path.join(root, f) for root, dirs, files in os.walk(self.path(cache))
+                        for f in files if hexdigest in f]
+                self.assertEqual(kept, [], "something of the corrupt layer was kept")
+                self.assert_no_temporaries(cache)
 
 
 if __name__ == "__main__":

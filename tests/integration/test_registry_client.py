@@ -168,6 +168,54 @@ class RegistryClient(h.Case):
             self.assertNotIn(digest.split(":")[1], stored, "a tampered blob must not be cached")
         leftovers = os.listdir(os.path.join(cache, "tmp")) if os.path.isdir(os.path.join(cache, "tmp")) else []
         self.assertEqual(leftovers, [], "no partial downloads left behind")
+        # Listed while they downloaded, the tampered bytes leave no listing either.
+        listings = os.listdir(os.path.join(cache, "listings")) if os.path.isdir(os.path.join(cache, "listings")) else []
+        for digest in self.base_layers:
+            self.assertNotIn(digest.split(":")[1] + ".cbor", listings, "a listing of a tampered blob must not be kept")
+
+    def test_a_layer_download_cut_short_is_listed_from_its_retry(self):
+        # The first try of every base layer is cut mid-body: what its listing thread saw is
+        # discarded, and the retry's bytes alone are listed (the same report as without
+        # faults), as they arrive: nothing is read back from the store.
+        venv = self.path("venv")
+        h.run_tool(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
+        manifest = h.skopeo_inspect(f"docker://{self.plain.addr}/{BASE_REPO}:{BASE_TAG}", "--tls-verify=false", "--raw")
+        layers = sum(layer["size"] for layer in manifest["layers"])
+        reports = {}
+        for name, faults in (("clean", []), ("cut", [{"method": "GET", "path": "/blobs/" + digest, "nth": 1,
+                                                      "action": "truncate"} for digest in self.base_layers])):
+            r.set_plan(self.proxy, {"faults": faults})
+            status, stdout, stderr, read = h.v2d_bytes_read(
+                "--no-project", "--json", "--cache-dir", self.path("cache-" + name), "--check", "-b",
+                f"{self.proxy.addr}/{BASE_REPO}:{BASE_TAG}", venv, env=self.env)
+            self.assertIn(status, (0, 1), stderr)
+            self.assertLess(read, layers // 2, f"{name}: {read} bytes read from files for {layers} bytes of layers")
+            reports[name] = json.loads(stdout)
+        cut = [e for e in r.read_log(self.proxy.requests) if e["fault"] == "truncate"]
+        self.assertEqual(len(cut), len(self.base_layers), "every layer's first try was cut")
+        for digest in self.base_layers:
+            self.assertTrue(os.path.isfile(os.path.join(self.path("cache-cut"), "listings",
+                                                        digest.split(":")[1] + ".cbor")))
+        self.assertEqual(reports["cut"], reports["clean"])
+        self.assertEqual(reports["cut"]["interpreter"], "/usr/bin/python3.11")
+
+    def test_a_base_is_listed_while_it_downloads(self):
+        # A fresh cache: each layer is inflated and listed as its bytes arrive, not read
+        # back from the store once downloaded (socket receives are not in rchar).
+        manifest = h.skopeo_inspect(f"docker://{self.plain.addr}/{BASE_REPO}:{BASE_TAG}", "--tls-verify=false", "--raw")
+        layers = sum(layer["size"] for layer in manifest["layers"])
+        self.assertGreater(layers, 20 << 20, "the test needs a base whose layers dwarf everything else read")
+        cache = self.path("cache")
+        venv = self.path("venv")
+        h.run_tool(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
+        status, _, stderr, read = h.v2d_bytes_read("--no-project", "--cache-dir", cache, "-b",
+                                                f"{self.plain.addr}/{BASE_REPO}:{BASE_TAG}", "--check", "--json", venv)
+        self.assertIn(status, (0, 1), stderr)
+        self.assertLess(read, layers // 2, f"{read} bytes read from files for {layers} bytes of layers downloaded")
+        for digest in self.base_layers:
+            hexdigest = digest.split(":")[1]
+            self.assertTrue(os.path.isfile(os.path.join(cache, "blobs", "sha256", hexdigest)))
+            self.assertTrue(os.path.isfile(os.path.join(cache, "listings", hexdigest + ".cbor")))
 
     # ------------------------------------------------------------------ push
 

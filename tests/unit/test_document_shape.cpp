@@ -128,7 +128,7 @@ TEST_CASE("document shape: malformed indexes, in a layout too, are errors naming
   auto layout_error = [&](const json& index_json) {
     try {
       resolve_layout_image(index_json.dump(), std::nullopt, PlatformRequest{Platform::host(), false},
-                           [](const Descriptor&) {}, valid.store, "oci:/layout", reporter);
+                           [](const Descriptor&) {}, [](const Descriptor&) {}, valid.store, "oci:/layout", reporter);
     } catch (const Error& error) {
       return std::string(error.what());
     }

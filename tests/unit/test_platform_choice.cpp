@@ -179,7 +179,7 @@ TEST_CASE("a layout's entries sharing a tag are one image for several platforms"
                           .dump();
   BlobFetcher present = [](const Descriptor&) {};
   auto pick = [&](std::optional<std::string> tag, const char* platform) {
-    return resolve_layout_image(index, tag, PlatformRequest::from_option(platform), present, store, "the layout",
+    return resolve_layout_image(index, tag, PlatformRequest::from_option(platform), present, present, store, "the layout",
                                 images.reporter);
   };
   CHECK(pick("multi", "linux/arm").config_digest() == arm.config_digest());
