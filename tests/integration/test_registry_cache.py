@@ -202,6 +202,12 @@ class RegistryCache(h.Case):
         # The record holds the venv stage by content: the fresh runner neither relocates the
         # venv (no text scan) nor checks it (no ELF read), it reuses the first runner's outcome.
         self.assertEqual(stage_work(cache), [], "the fresh runner relocated or checked the venv again")
+        if not creds:
+            # One ping for the whole build, whatever the number of sessions (the push check, the
+            # record read, the image's, the SBOM's and the record's pushes): how the registry
+            # answered is kept for the process. The other GET /v2/ is the push check's own
+            # authorised request (test_output_safety).
+            self.assertEqual(len([e for e in log if e["path"] == "/v2/"]), 2, log)
         blob_heads = [e for e in log if e["method"] == "HEAD" and "/blobs/" in e["path"]]
         self.assertEqual(blob_heads, [], "both manifests were there already: one manifest HEAD each, no blob HEAD")
         manifest_puts = sorted(e["path"] for e in log if e["method"] == "PUT")
