@@ -60,14 +60,25 @@ std::optional<json> observe(const std::string& path, HostInput::Check check, Fil
   return seen;
 }
 
-json entry_json(const LayerEntry& entry, const std::optional<Digest>& bytes) {
+// Whether an observation (observe's) is of a file, with its bytes' digest.
+bool holds_bytes(const json& observation) { return observation.is_array() && observation.size() == 3; }
+
+json entry_json(const LayerEntry& entry) {
   return json::array({cache_bytes(entry.path), static_cast<int>(entry.kind), entry.mode, cache_bytes(entry.link_target),
-                      cache_bytes(entry.source), entry.content ? cache_bytes(*entry.content) : json(), entry.size,
-                      bytes ? json(bytes->str()) : json()});
+                      cache_bytes(entry.source), entry.content ? cache_bytes(*entry.content) : json(), entry.size});
 }
 
-// The entry `value` records, when its file (if any) still holds those bytes.
-std::optional<LayerEntry> verified_entry(const json& value, FileDigests& digests) {
+// One digest of what every input showed: a record stays small (a digest per
+// file would be most of it, and hashes do not compress), and a fresh runner
+// compares the whole.
+std::string observations_digest(const json& observations) {
+  const std::vector<std::uint8_t> cbor = json::to_cbor(observations);
+  return sha256_of(std::string_view(reinterpret_cast<const char*>(cbor.data()), cbor.size())).str();
+}
+
+// The entry `value` records, when its file (if any) still has that size; its
+// bytes are an input's, verified with the others.
+std::optional<LayerEntry> verified_entry(const json& value) {
   LayerEntry entry;
   entry.path = bytes_from_cache(value.at(0));
   const int kind = value.at(1).get<int>();
@@ -82,8 +93,6 @@ std::optional<LayerEntry> verified_entry(const json& value, FileDigests& digests
   if (entry.source.empty()) return std::nullopt;
   entry.source_stat = lstat_source(entry.source);
   if (!entry.source_stat || entry.source_stat->size != entry.size) return std::nullopt;
-  const std::optional<Digest> bytes = digests.of(entry.source, *entry.source_stat);
-  if (!bytes || bytes->str() != value.at(7).get<std::string>()) return std::nullopt;
   return entry;
 }
 
@@ -91,26 +100,28 @@ std::optional<LayerEntry> verified_entry(const json& value, FileDigests& digests
 
 std::optional<json> host_interpreter_content(const HostInterpreter& host, FileDigests& digests) {
   json inputs = json::array();
+  json observations = json::array();
   std::set<std::pair<std::string, HostInput::Check>> seen;
+  std::set<std::string> hashed;
   for (const HostInput& input : host.inputs) {
     if (!seen.insert({input.path, input.check}).second) continue;
     std::optional<json> observed = observe(input.path, input.check, digests);
     if (!observed) return std::nullopt;
-    inputs.push_back(json::array({cache_bytes(input.path), static_cast<int>(input.check), std::move(*observed)}));
+    if (input.check == HostInput::Check::lstat && holds_bytes(*observed)) hashed.insert(input.path);
+    inputs.push_back(json::array({cache_bytes(input.path), static_cast<int>(input.check)}));
+    observations.push_back(std::move(*observed));
   }
   json entries = json::array();
   for (const LayerEntry& entry : host.entries) {
-    std::optional<Digest> bytes;
-    if (entry.kind == EntryKind::regular && !entry.content) {
-      if (!entry.source_stat) return std::nullopt;
-      bytes = digests.of(entry.source, *entry.source_stat);
-      if (!bytes) return std::nullopt;
-    }
-    entries.push_back(entry_json(entry, bytes));
+    // A packed file must be an input seen with its bytes, so that they are among those verified.
+    const bool packs_file = entry.kind == EntryKind::regular && !entry.content;
+    if (packs_file && !hashed.contains(entry.source)) return std::nullopt;
+    entries.push_back(entry_json(entry));
   }
   return json{{"executable", cache_bytes(host.executable)},
               {"warnings", cache_bytes_list(host.warnings)},
               {"inputs", std::move(inputs)},
+              {"observed", observations_digest(observations)},
               {"entries", std::move(entries)}};
 }
 
@@ -121,21 +132,25 @@ std::optional<HostInterpreter> verified_host_interpreter(const json& recorded, c
     host.executable = bytes_from_cache(recorded.at("executable"));
     if (host.executable != executable) return std::nullopt;
     host.warnings = bytes_list_from_cache(recorded.at("warnings"));
-    std::set<std::string> looked_at;
+    std::set<std::string> read_whole;  // paths observed with their bytes
+    json observations = json::array();
     for (const json& input : recorded.at("inputs")) {
       const int check = input.at(1).get<int>();
       if (check < static_cast<int>(HostInput::Check::lstat) || check > static_cast<int>(HostInput::Check::folder)) {
         return std::nullopt;
       }
-      const std::string& path = *looked_at.insert(bytes_from_cache(input.at(0))).first;
-      const std::optional<json> now = observe(path, static_cast<HostInput::Check>(check), digests);
-      if (!now || *now != input.at(2)) return std::nullopt;
+      const std::string path = bytes_from_cache(input.at(0));
+      std::optional<json> now = observe(path, static_cast<HostInput::Check>(check), digests);
+      if (!now) return std::nullopt;
+      if (check == static_cast<int>(HostInput::Check::lstat) && holds_bytes(*now)) read_whole.insert(path);
+      observations.push_back(std::move(*now));
     }
+    if (observations_digest(observations) != recorded.at("observed").get<std::string>()) return std::nullopt;
     for (const json& value : recorded.at("entries")) {
-      std::optional<LayerEntry> entry = verified_entry(value, digests);
-      // A file the collection packs is one it looked at: a record cannot
-      // add others of this host's files to the layer.
-      if (!entry || (!entry->source.empty() && !looked_at.contains(entry->source))) return std::nullopt;
+      std::optional<LayerEntry> entry = verified_entry(value);
+      // A file the collection packs is one whose bytes were just verified: a
+      // record cannot add others of this host's files to the layer.
+      if (!entry || (!entry->source.empty() && !read_whole.contains(entry->source))) return std::nullopt;
       host.entries.push_back(std::move(*entry));
     }
     return host;

@@ -18,8 +18,10 @@
 
 namespace venv2docker {
 
-/// `host` (as collected here, its inputs observed) by content; nullopt when
-/// one of its files cannot be read whole.
+/// `host` (as collected here, its inputs observed now) by content: the
+/// paths, one digest of what they showed, the entries; nullopt when one of
+/// its files cannot be read whole, or a file it packs is not among the
+/// paths it looked at.
 std::optional<nlohmann::json> host_interpreter_content(const HostInterpreter& host, FileDigests& digests);
 
 /// The collection `recorded` (host_interpreter_content's) describes, when it
