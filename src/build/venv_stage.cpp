@@ -173,7 +173,10 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   std::optional<CollectedInterpreter> collected;
   if (recorded && settings.host_interpreter) {
     reporter.step("Collecting the venv's interpreter " + in.interpreter);
-    if (shared) collected = verified_interpreter(in, *recorded, file_digests(settings));
+    if (shared) {
+      collected = verified_interpreter(in, *recorded, file_digests(settings));
+      if (!collected) reporter.detail("interpreter files: not as the cache record lists them; collecting them");
+    }
     if (!collected) collected = collect_interpreter(in, recorded->venv_elf_files, store);
     const std::string seen = shared ? interpreter_content_key(collected->interpreter.entries, file_digests(settings)) : collected->key;
     if (seen != recorded->interpreter_layer_key) recorded.reset();
