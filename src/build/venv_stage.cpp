@@ -7,6 +7,7 @@
 #include "compat/compat_check.h"
 #include "compat/elf_memo.h"
 #include "compat/host_interpreter_cache.h"
+#include "compat/host_interpreter_content.h"
 #include "compat/system_site_packages.h"
 #include "store/cache_record.h"
 #include "store/file_stat_memo.h"
@@ -56,6 +57,11 @@ std::optional<Digest> shared_stage_key(const VenvStageInputs& in, const VenvStag
   return venv_stage_content_key(key_inputs);
 }
 
+// The build's file digests, when it shares through a registry.
+FileDigests* file_digests(const VenvStageSettings& settings) {
+  return settings.layer_options.shared ? &settings.layer_options.shared->file_digests() : nullptr;
+}
+
 // Whether every file in `files` is the source of a walked entry.
 bool all_walked(const std::vector<std::string>& files, const std::vector<LayerEntry>& walked) {
   std::unordered_set<std::string> sources;
@@ -69,6 +75,7 @@ struct CollectedInterpreter {
   std::vector<std::string> venv_elf_files;  // what it was collected for
   std::string key;                          // interpreter_layer_key of its entries
   bool reused = false;                      // taken from the interpreter cache
+  bool verified = false;                    // taken from a registry cache record, verified by content
 };
 
 CollectedInterpreter collect_interpreter(const VenvStageInputs& in, std::vector<std::string> venv_elf_files,
@@ -81,9 +88,35 @@ CollectedInterpreter collect_interpreter(const VenvStageInputs& in, std::vector<
   return collected;
 }
 
+// The collection a shared stage holds, when this host shows what it lists
+// (compat/host_interpreter_content.h): nothing run, walked or resolved.
+std::optional<CollectedInterpreter> verified_interpreter(const VenvStageInputs& in, const VenvStageRecord& recorded,
+                                                         FileDigests* digests) {
+  if (!recorded.interpreter_collection || !digests) return std::nullopt;
+  std::optional<HostInterpreter> host =
+      verified_host_interpreter(*recorded.interpreter_collection, host_interpreter_path(in.venv), *digests);
+  if (!host) return std::nullopt;
+  CollectedInterpreter collected;
+  collected.key = interpreter_layer_key(host->entries);
+  collected.interpreter = std::move(*host);
+  collected.venv_elf_files = recorded.venv_elf_files;
+  collected.verified = true;
+  return collected;
+}
+
 void report_interpreter(const CollectedInterpreter& collected, Reporter& reporter) {
   if (collected.reused) reporter.detail("interpreter files: unchanged, reused from the cache");
+  if (collected.verified) reporter.detail("interpreter files: as the cache record lists them, verified by content");
   for (const auto& warning : collected.interpreter.warnings) reporter.warning(warning);
+}
+
+// The collection by content for a shared stage; nullopt when a file cannot
+// be hashed.
+std::optional<nlohmann::json> shared_collection(const CollectedInterpreter& collected,
+                                                const VenvStageSettings& settings) {
+  FileDigests* digests = file_digests(settings);
+  if (!digests) return std::nullopt;
+  return host_interpreter_content(collected.interpreter, *digests);
 }
 
 CompatReport check(const VenvStageInputs& in, const FileIndex& base_files, const VenvStage& stage,
@@ -156,14 +189,22 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   std::optional<CollectedInterpreter> collected;
   if (recorded && settings.host_interpreter) {
     reporter.step("Collecting the venv's interpreter " + in.interpreter);
-    collected = collect_interpreter(in, recorded->venv_elf_files, store);
-    const std::string seen = shared ? interpreter_content_key(collected->interpreter.entries) : collected->key;
+    if (shared) {
+      collected = verified_interpreter(in, *recorded, file_digests(settings));
+      if (!collected) reporter.detail("interpreter files: not as the cache record lists them; collecting them");
+    }
+    if (!collected) collected = collect_interpreter(in, recorded->venv_elf_files, store);
+    const std::string seen = shared ? interpreter_content_key(collected->interpreter.entries, file_digests(settings)) : collected->key;
     if (seen != recorded->interpreter_layer_key) recorded.reset();
   }
   if (recorded) {
     if (collected) {
       report_interpreter(*collected, reporter);
-      if (stage.shared_key) stage.shared_interpreter_key = interpreter_content_key(collected->interpreter.entries);
+      if (stage.shared_key) {
+        stage.shared_interpreter_key = interpreter_content_key(collected->interpreter.entries, file_digests(settings));
+        stage.shared_interpreter_collection =
+            collected->verified ? recorded->interpreter_collection : shared_collection(*collected, settings);
+      }
       stage.host = std::move(collected->interpreter);
     }
     stage.outcome = std::move(*recorded);
@@ -214,7 +255,10 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
       collected = collect_interpreter(in, venv_elf_files, store);
     }
     report_interpreter(*collected, reporter);
-    if (stage.shared_key) stage.shared_interpreter_key = interpreter_content_key(collected->interpreter.entries);
+    if (stage.shared_key) {
+      stage.shared_interpreter_key = interpreter_content_key(collected->interpreter.entries, file_digests(settings));
+      stage.shared_interpreter_collection = shared_collection(*collected, settings);
+    }
     stage.host = std::move(collected->interpreter);
   }
   CompatReport report = check(in, base_files, stage, venv_layers, pending->system_distributions, elf_memo);
@@ -228,6 +272,7 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
 VenvStageRecord shared_outcome(const VenvStage& stage) {
   VenvStageRecord outcome = stage.outcome;
   outcome.interpreter_layer_key = stage.shared_interpreter_key;
+  outcome.interpreter_collection = stage.shared_interpreter_collection;
   return outcome;
 }
 

@@ -78,6 +78,8 @@ struct VenvStage {
   std::optional<Digest> shared_key;
   /// interpreter_content_key() of the --python-from host layer, with shared_key.
   std::string shared_interpreter_key;
+  /// host_interpreter_content() of its collection, with shared_key.
+  std::optional<nlohmann::json> shared_interpreter_collection;
   /// Between the halves: the relocated venv and what the checks still need;
   /// null once finished, or when the outcome was recorded.
   std::shared_ptr<VenvStageChecks> checks_to_run;

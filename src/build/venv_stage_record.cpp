@@ -6,6 +6,7 @@
 
 #include "layer/content_layer_key.h"
 #include "layer/key_hasher.h"
+#include "layer/shared_layers.h"
 #include "store/cache_record.h"
 
 namespace venv2docker {
@@ -134,10 +135,11 @@ std::optional<Digest> venv_stage_content_key(const VenvStageKeyInputs& in) {
   KeyHasher key;
   key.add("by content");  // never equal to a key by lstat
   add_stage_inputs(key, in);
+  FileDigests* digests = in.layer_options.shared ? &in.layer_options.shared->file_digests() : nullptr;
   for (const auto* layer : in.layers_below) {
-    if (!add_entries_content_key(key, *layer)) return std::nullopt;
+    if (!add_entries_content_key(key, *layer, digests)) return std::nullopt;
   }
-  if (!add_entries_content_key(key, *in.walked)) return std::nullopt;
+  if (!add_entries_content_key(key, *in.walked, digests)) return std::nullopt;
   return key.finish();
 }
 
@@ -148,10 +150,10 @@ std::string interpreter_layer_key(const std::vector<LayerEntry>& entries) {
   return key.finish().str();
 }
 
-std::string interpreter_content_key(const std::vector<LayerEntry>& entries) {
+std::string interpreter_content_key(const std::vector<LayerEntry>& entries, FileDigests* digests) {
   KeyHasher key;
   key.add("by content");
-  if (!add_entries_content_key(key, entries)) return "unreadable";
+  if (!add_entries_content_key(key, entries, digests)) return "unreadable";
   return key.finish().str();
 }
 
@@ -172,6 +174,8 @@ std::optional<VenvStageRecord> venv_stage_from_json(const nlohmann::json& json,
       if (!layer || !usable(layer->layer)) return std::nullopt;
       record.layers.push_back(std::move(*layer));
     }
+    // Checked when used (verified_host_interpreter): here only kept.
+    if (json.contains("interpreter_collection")) record.interpreter_collection = json.at("interpreter_collection");
     return record;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
@@ -183,7 +187,7 @@ nlohmann::json venv_stage_json(const VenvStageRecord& record) {
   for (const auto& finding : record.report.findings) findings.push_back(finding_json(finding));
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& layer : record.layers) layers.push_back(layer_json(layer));
-  return {{"relocation_warnings", cache_bytes_list(record.relocation_warnings)},
+  nlohmann::json body = {{"relocation_warnings", cache_bytes_list(record.relocation_warnings)},
           {"venv_elf_files", cache_bytes_list(record.venv_elf_files)},
           {"interpreter_layer_key", record.interpreter_layer_key},
           {"report",
@@ -192,6 +196,8 @@ nlohmann::json venv_stage_json(const VenvStageRecord& record) {
             {"interpreter", record.report.interpreter ? cache_bytes(*record.report.interpreter) : nlohmann::json()},
             {"findings", findings}}},
           {"layers", layers}};
+  if (record.interpreter_collection) body["interpreter_collection"] = *record.interpreter_collection;
+  return body;
 }
 
 std::optional<VenvStageRecord> find_venv_stage(const Digest& key, const BlobStore& store) {

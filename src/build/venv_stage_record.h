@@ -19,6 +19,7 @@
 #include "compat/compat_check.h"
 #include "compat/system_site_packages.h"
 #include "image/image.h"
+#include "layer/file_digests.h"
 #include "layer/layer_cache.h"
 #include "relocate/relocate.h"
 #include "store/blob_store.h"
@@ -58,8 +59,9 @@ std::optional<Digest> venv_stage_content_key(const VenvStageKeyInputs& inputs);
 std::string interpreter_layer_key(const std::vector<LayerEntry>& entries);
 
 /// interpreter_layer_key() by content: what a record shared between machines
-/// holds, as their interpreters' files differ in lstat.
-std::string interpreter_content_key(const std::vector<LayerEntry>& entries);
+/// holds, as their interpreters' files differ in lstat. Hashes through
+/// `digests` (may be null), as the interpreter layer's content key does.
+std::string interpreter_content_key(const std::vector<LayerEntry>& entries, FileDigests* digests);
 
 struct VenvStageLayer {
   std::string name;  // the group's name, as split_venv_layers gave it
@@ -75,6 +77,10 @@ struct VenvStageRecord {
   /// The checks' report, before relocation warnings and --apt suggestions are added.
   CompatReport report;
   std::vector<VenvStageLayer> layers;
+  /// --python-from host's collection by content
+  /// (compat/host_interpreter_content.h), in stages shared through a
+  /// registry: a fresh runner verifies it instead of collecting again.
+  std::optional<nlohmann::json> interpreter_collection;
 };
 
 /// The record `json` (venv_stage_json's), when it is of that shape and

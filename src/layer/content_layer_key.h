@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "layer/file_digests.h"
 #include "layer/key_hasher.h"
 #include "layer/layer_writer.h"
 #include "store/digest.h"
@@ -17,14 +18,16 @@ namespace venv2docker {
 /// The SHA-256 of everything that decides write_layer(entries, options)'s
 /// bytes: the options that change them (add_layer_options_key), and per entry
 /// its image path, kind, mode, link target, size and the SHA-256 of its bytes
-/// (`content`, else the source file read now). `entries` must be sorted
+/// (`content`, else the source file read now, or once per build through
+/// options.shared's file digests). `entries` must be sorted
 /// (sort_entries), as write_layer_cached sorts them. Nullopt when a source
 /// cannot be read or no longer has its listed size (the write then reports it).
 std::optional<Digest> content_layer_key(const std::vector<LayerEntry>& entries, const LayerOptions& options);
 
 /// Adds the entries' count, then per entry what content_layer_key covers of
-/// it (not the options). False when a source cannot be read or no longer has
-/// its listed size.
-bool add_entries_content_key(KeyHasher& key, const std::vector<LayerEntry>& entries);
+/// it (not the options), each file hashed through `digests` (may be null) on
+/// every core. False when a source cannot be read or no longer has its
+/// listed size.
+bool add_entries_content_key(KeyHasher& key, const std::vector<LayerEntry>& entries, FileDigests* digests);
 
 }  // namespace venv2docker

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "image/image.h"
+#include "layer/file_digests.h"
 #include "store/digest.h"
 
 namespace venv2docker {
@@ -32,6 +33,9 @@ class SharedLayers {
   std::map<Digest, Layer> learned() const;
   /// The digests of the offered layers find() returned.
   std::vector<Digest> found() const;
+  /// The build's file digests: the content keys of its stage, its
+  /// interpreter and its layers hash each file once.
+  FileDigests& file_digests() { return m_file_digests; }
 
  private:
   const bool m_lookups;
@@ -39,6 +43,7 @@ class SharedLayers {
   std::map<Digest, Layer> m_offered;
   std::map<Digest, Layer> m_learned;
   mutable std::vector<Digest> m_found;
+  FileDigests m_file_digests;
 };
 
 }  // namespace venv2docker

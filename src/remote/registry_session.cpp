@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +18,34 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+// How a registry answered its /v2/ ping, kept for the rest of the process:
+// a build opens a session for each push (the image, its SBOM, the referrers
+// tag, the cache record) besides those that read the base and the records,
+// and each would ping again (https first, parsing the CA bundle, then plain
+// http for a loopback or listed registry). Keyed by everything the choice
+// depends on; only answers that settled the way are kept. Sessions that
+// connect at once (the base and the records are read on their own threads)
+// ping one at a time, so the later ones take the first one's answer.
+struct RegistryWay {
+  std::string base;
+  bool verify_tls = true;
+  bool plain_http = false;
+  std::optional<Challenge> challenge;
+};
+
+struct KnownWay {
+  std::mutex pinging;               // held while one session pings
+  std::optional<RegistryWay> way;   // read and written with `pinging` held
+};
+
+std::mutex g_ways_mutex;
+std::map<std::string, KnownWay> g_ways;  // a map's nodes stay where they are
+
+KnownWay& known_way(const std::string& key) {
+  std::lock_guard lock(g_ways_mutex);
+  return g_ways[key];
+}
 
 constexpr int k_max_redirects = 10;
 // A registry's reason (an error's code, message or detail, a Warning) is one
@@ -178,6 +208,19 @@ void RegistrySession::connect() {
   registry_cas.insert(registry_cas.end(), m_options.ca_certs.begin(), m_options.ca_certs.end());
   m_registry_ca_pem = ca_pem(registry_cas);
   m_general_ca_pem = ca_pem(m_options.ca_certs);
+  const std::string way_key = m_registry + '\n' + m_api_host + '\n' + (insecure ? "insecure" : "secure") + '\n' +
+                              m_registry_ca_pem;
+  KnownWay& known = known_way(way_key);
+  std::lock_guard pinging(known.pinging);
+  if (known.way) {
+    m_base = known.way->base;
+    m_origin = url_origin(m_base);
+    m_verify_tls = known.way->verify_tls;
+    m_plain_http = known.way->plain_http;
+    m_challenge = known.way->challenge;
+    m_connected = true;
+    return;
+  }
 
   // Docker's order: https first; plain http only for loopback and listed
   // registries, and only when https does not work at all (a certificate that
@@ -251,6 +294,7 @@ void RegistrySession::connect() {
     }
     m_reporter.detail("registry " + m_registry + ": " + m_base +
                       (m_challenge ? " (" + m_challenge->scheme + " auth)" : " (no auth)"));
+    known.way = RegistryWay{m_base, m_verify_tls, m_plain_http, m_challenge};
     m_connected = true;
     return;
   }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "util/error.h"
@@ -90,15 +91,19 @@ std::uint64_t stream_file(const std::filesystem::path& file, std::uint64_t limit
   const UniqueFd fd = open_for_reading(file);
   auto fail = [&] { throw Error("cannot read " + std::string(what) + " at " + file.string() + ": " + std::strerror(errno)); };
   if (!fd) fail();
-  std::vector<char> buffer(std::size_t{1} << 20);
+  // Sized by the limit and left uninitialised: callers hash thousands of
+  // small files, where zeroing (and faulting in) a whole 1 MiB buffer for
+  // each cost more than reading them.
+  const std::size_t buffer_size = static_cast<std::size_t>(std::min<std::uint64_t>(std::uint64_t{1} << 20, limit));
+  const std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(std::max<std::size_t>(buffer_size, 1));
   std::uint64_t passed = 0;
   while (passed < limit) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), limit - passed));
-    const ssize_t got = ::read(fd.get(), buffer.data(), want);
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_size, limit - passed));
+    const ssize_t got = ::read(fd.get(), buffer.get(), want);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) fail();
     if (got == 0) break;
-    sink(buffer.data(), static_cast<std::size_t>(got));
+    sink(buffer.get(), static_cast<std::size_t>(got));
     passed += static_cast<std::uint64_t>(got);
   }
   return passed;

@@ -11,8 +11,11 @@ content, so the fresh runner neither relocates nor checks the venv again. A bump
 uploads its own layer and the config only (and the SBOM, which names the new version), and its
 stage runs again. A missing, foreign or corrupt record is a warning and a normal build of the
 same image. Basic (plain registry) and Bearer (token service) registries both."""
+import contextlib
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -67,6 +70,59 @@ def blob_reads(log):
     return [e for e in log if e["method"] == "GET" and "/blobs/" in e["path"]]
 
 
+@contextlib.contextmanager
+def strace_wrapper(folder, log):
+    """With `log`: the binary runs under strace (every process, its execve and openat calls,
+    whole strings) writing to `log`, through a wrapper script given as $V2D_BIN."""
+    if log is None:
+        yield
+        return
+    os.makedirs(folder)
+    wrapper = os.path.join(folder, "venv2docker")
+    with open(wrapper, "w") as f:
+        f.write(f'#!/bin/sh\nexec strace -f -qq -s 4096 -e trace=execve,openat -o {shlex.quote(log)} '
+                f'{shlex.quote(h.v2d_bin())} "$@"\n')
+    os.chmod(wrapper, 0o755)
+    before = os.environ.get("V2D_BIN")
+    os.environ["V2D_BIN"] = wrapper
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["V2D_BIN"]
+        else:
+            os.environ["V2D_BIN"] = before
+
+
+TRACED = re.compile(r'^\d+ +(execve|openat)\((?:AT_FDCWD, )?"((?:[^"\\]|\\.)*)", (?:\[[^]]*\]|([A-Z_|]+))')
+
+
+def traced_calls(log):
+    """(programs executed, files opened for reading) in a strace log: each successful call once."""
+    executed, opened = [], []
+    with open(log, encoding="utf-8", errors="surrogateescape") as f:
+        for line in f:
+            m = TRACED.match(line)
+            if not m or line.rstrip().endswith(")") or " = -1 " in line:
+                continue
+            if m.group(1) == "execve":
+                executed.append(m.group(2))
+            elif "O_DIRECTORY" not in (m.group(3) or "") and "O_WRONLY" not in (m.group(3) or "") \
+                    and "O_RDWR" not in (m.group(3) or ""):
+                opened.append(m.group(2))
+    return executed, opened
+
+
+def copied_interpreter(folder):
+    """Debian's python3.11 and its standard library copied under `folder` (it finds its
+    standard library beside itself), so a test may change the interpreter's files."""
+    os.makedirs(os.path.join(folder, "bin"))
+    shutil.copy2("/usr/bin/python3.11", os.path.join(folder, "bin", "python3.11"))
+    shutil.copytree("/usr/lib/python3.11", os.path.join(folder, "lib", "python3.11"), symlinks=True,
+                    ignore=shutil.ignore_patterns("test", "idlelib", "tkinter", "turtledemo", "ensurepip"))
+    return os.path.join(folder, "bin", "python3.11")
+
+
 class RegistryCache(h.Case):
     @classmethod
     def setUpClass(cls):
@@ -97,8 +153,9 @@ class RegistryCache(h.Case):
         self.repo = f"app/{self.id().rsplit('.', 1)[-1].replace('_', '-')}-{os.getpid()}"
         self.runners = 0
 
-    def runner(self, registry, *args, venv=None, creds=False):
-        """One CI runner: a new empty HOME and cache, the image pushed to REGISTRY/repo:v1.
+    def runner(self, registry, *args, venv=None, creds=False, base=None, traced=None):
+        """One CI runner: a new empty HOME and cache, the image pushed to REGISTRY/repo:v1
+        (onto the bookworm base there, or `base`); under strace writing to `traced` if given.
         Returns (json, result, cache folder)."""
         self.runners += 1
         home, cache = self.path(f"home{self.runners}"), self.path(f"cache{self.runners}")
@@ -108,8 +165,9 @@ class RegistryCache(h.Case):
         for k in ("VENV2DOCKER_REGISTRY_USER", "VENV2DOCKER_REGISTRY_PASSWORD", "DOCKER_AUTH_CONFIG"):
             env.pop(k, None)
         extra = ["--creds", f"{r.USER}:{r.PASSWORD}"] if creds else []
-        js, res = h.build("-v", "--cache-dir", cache, "-n", f"{registry}/{self.repo}", "-t", "v1", "-p", *extra, *args,
-                          base=f"{registry}/{BASE_REPO}:{BASE_TAG}", venv=venv, env=env)
+        with strace_wrapper(self.path(f"strace{self.runners}"), traced):
+            js, res = h.build("-v", "--cache-dir", cache, "-n", f"{registry}/{self.repo}", "-t", "v1", "-p", *extra,
+                              *args, base=base or f"{registry}/{BASE_REPO}:{BASE_TAG}", venv=venv, env=env)
         return js, res, cache
 
     def stored_layers(self, cache, js):
@@ -144,6 +202,12 @@ class RegistryCache(h.Case):
         # The record holds the venv stage by content: the fresh runner neither relocates the
         # venv (no text scan) nor checks it (no ELF read), it reuses the first runner's outcome.
         self.assertEqual(stage_work(cache), [], "the fresh runner relocated or checked the venv again")
+        if not creds:
+            # One ping for the whole build, whatever the number of sessions (the push check, the
+            # record read, the image's, the SBOM's and the record's pushes): how the registry
+            # answered is kept for the process. The other GET /v2/ is the push check's own
+            # authorised request (test_output_safety).
+            self.assertEqual(len([e for e in log if e["path"] == "/v2/"]), 2, log)
         blob_heads = [e for e in log if e["method"] == "HEAD" and "/blobs/" in e["path"]]
         self.assertEqual(blob_heads, [], "both manifests were there already: one manifest HEAD each, no blob HEAD")
         manifest_puts = sorted(e["path"] for e in log if e["method"] == "PUT")
@@ -191,6 +255,54 @@ class RegistryCache(h.Case):
                          "\n".join(json.dumps(e) for e in log))
         info = h.skopeo_inspect(f"docker://{self.plain.addr}/{self.repo}:v1", "--tls-verify=false")
         self.assertEqual(info["Layers"], [l["digest"] for l in js["layers"]])
+
+    def test_fresh_runner_verifies_the_interpreter_instead_of_collecting_it(self):
+        """--python-from host on scratch: the record holds the interpreter's collection by content
+        (its files' hashes, what its library search saw), so a fresh runner runs no interpreter
+        (nor anything else), and opens each of the interpreter's, the venv's and the project's
+        files once (hashed once for the stage's and the layers' keys). Once a module is added to
+        the interpreter's standard library, the record's collection no longer matches: a fresh
+        runner collects again and its image holds the new module."""
+        prefix = self.path("python")
+        python = copied_interpreter(prefix)
+        venv = self.path("venv")
+        subprocess.run([python, "-m", "venv", "--without-pip", venv], check=True)
+        site = os.path.join(venv, "lib", "python3.11", "site-packages")
+        make_distribution(site, "alpha", "1.0", "A = 1\n")
+        cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
+        args = ["--python-from", "host", "--cache-to", cache_ref]
+        first, _, _ = self.runner(self.proxy.addr, *args, venv=venv, base="scratch")
+        r.read_log(self.proxy.requests)
+
+        log = self.path("fresh.strace")
+        js, res, cache = self.runner(self.proxy.addr, *args, "--cache-from", cache_ref, venv=venv, base="scratch",
+                                     traced=log)
+        self.assertEqual(js["manifest_digest"], first["manifest_digest"], res.stderr)
+        self.assertNotIn("warning", res.stderr)
+        self.assert_moved_nothing(r.read_log(self.proxy.requests), js)
+        self.assertEqual(self.stored_layers(cache, js), [], "nothing compressed")
+        executed, opened = traced_calls(log)
+        self.assertEqual([p for p in executed if os.path.basename(p) != "venv2docker"], [],
+                         "the fresh runner ran no interpreter")
+        # The interpreter's files, and the venv's modules (its metadata files are read by other
+        # parts of a build too: pyvenv.cfg to find the venv, METADATA for the SBOM).
+        watched = [p for p in opened if p.startswith(prefix + "/") or (p.startswith(venv + "/") and p.endswith(".py"))]
+        self.assertTrue(any(p.startswith(prefix + "/lib/") for p in watched), "the interpreter's files are hashed")
+        self.assertIn(os.path.join(site, "alpha", "__init__.py"), watched, "the venv's files are hashed")
+        twice = sorted({p for p in watched if watched.count(p) > 1})
+        self.assertEqual(twice, [], "files the fresh runner opened more than once")
+
+        added = os.path.join(prefix, "lib", "python3.11", "added_module.py")
+        with open(added, "w") as f:
+            f.write("ADDED = True\n")
+        js, res, _ = self.runner(self.proxy.addr, *args, "--cache-from", cache_ref, venv=venv, base="scratch")
+        self.assertNotEqual(js["manifest_digest"], first["manifest_digest"], res.stderr)
+        pushed = validate_image(f"docker://{self.plain.addr}/{self.repo}:v1")
+        self.assertEqual(pushed.digest, js["manifest_digest"])
+        names = set()
+        for layer in pushed.manifest["layers"]:
+            names |= set(pushed.layout.layer_members(layer))
+        self.assertIn(h.norm(added), names, "the added module is in the interpreter's layer")
 
     def test_apt_suggestions_come_from_the_record(self):
         """Debian's numpy in a venv lacks libblas.so.3 on the bookworm base: the checks suggest
