@@ -264,7 +264,7 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& in, const VenvSt
   CompatReport report = check(in, base_files, stage, venv_layers, pending->system_distributions, elf_memo);
   elf_memo.save();
   stage.outcome = {std::move(relocated.warnings), std::move(venv_elf_files),
-                   collected ? collected->key : std::string(), std::move(report), {}};
+                   collected ? collected->key : std::string(), std::move(report), {}, std::nullopt};
   if (pending->key && pending->key->settled && !relocated.looked_outside) stage.record_key = pending->key->digest;
   if (relocated.looked_outside) stage.shared_key.reset();
 }
