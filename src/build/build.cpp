@@ -92,7 +92,8 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   std::optional<AptArchives> apt_archives;
   std::string interpreter = likely_image_interpreter(host_interpreter, venv, base.image);
   std::string release = likely_interpreter_release(host_interpreter, venv, base.image, store);
-  if (!options.apt.requests.empty()) {
+  const bool base_read_first = !options.apt.requests.empty();
+  if (base_read_first) {
     const FileIndex& base_files = base_files_job.wait(reporter);
     apt = apt_archives.emplace(options.apt, base.image, base_files, store, reporter).prepare_layer();
     interpreter = image_interpreter(host_interpreter, venv, base_files);
@@ -107,14 +108,17 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   VenvStageInputs stage_inputs{venv, project, base, apt, pip, interpreter, release};
   VenvStage venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
   const FileIndex& base_files = base_files_job.wait(reporter);
-  const std::string found = image_interpreter(host_interpreter, venv, base_files);
-  const std::string found_release = interpreter_release(host_interpreter, venv, base.image, base_files, found, store);
+  const std::string found = base_read_first ? interpreter : image_interpreter(host_interpreter, venv, base_files);
+  const std::string found_release =
+      base_read_first ? release : interpreter_release(host_interpreter, venv, base.image, base_files, found, store);
   if (found != interpreter || found_release != release) {
     // A wrong guess: relocate again for the interpreter the base has (the
     // packages' layers already written come back from the layer cache).
-    reporter.detail("the base's interpreter is " + found + " " + (found_release.empty() ? "(release unknown)" : found_release) +
-                    ", not " + interpreter + " " + (release.empty() ? "(release unknown)" : release) +
-                    ": relocating the venv again");
+    const auto described = [](const std::string& path, const std::string& release_named) {
+      return path + (release_named.empty() ? " (pyvenv.cfg's release kept)" : " " + release_named);
+    };
+    reporter.detail("the base's interpreter is " + described(found, found_release) + ", not " +
+                    described(interpreter, release) + ": relocating the venv again");
     venv_stage = VenvStage{};  // cancels the layers written for the guess
     interpreter = found;
     release = found_release;

@@ -6,6 +6,16 @@
 
 namespace venv2docker {
 
+std::optional<std::string> python_version_variable(const Image& base) {
+  const auto& env = base.config.value("config", nlohmann::json::object()).value("Env", nlohmann::json::array());
+  for (const auto& entry : env) {
+    if (!entry.is_string()) continue;
+    const std::string& text = entry.get_ref<const std::string&>();
+    if (text.starts_with("PYTHON_VERSION=")) return text.substr(15);
+  }
+  return std::nullopt;
+}
+
 bool wants_host_interpreter(const std::optional<std::string>& python_from) {
   if (python_from && *python_from != "host") {
     throw UsageError("--python-from " + *python_from + " is not supported", "use --python-from host");
@@ -31,13 +41,7 @@ std::string likely_image_interpreter(bool from_host, const Venv& venv, const Ima
   // A base without layers (scratch) has no files, hence no interpreter: the
   // answer is certain, and guessing otherwise would relocate every build twice.
   if (base.layers.empty()) return interpreter_of_python_images(venv);
-  const auto& env = base.config.value("config", nlohmann::json::object()).value("Env", nlohmann::json::array());
-  for (const auto& entry : env) {
-    if (entry.is_string() && entry.get<std::string>().starts_with("PYTHON_VERSION=")) {
-      return "/usr/local/bin/python" + venv.python_tag();
-    }
-  }
-  return "/usr/bin/python" + venv.python_tag();
+  return (python_version_variable(base) ? "/usr/local/bin/python" : "/usr/bin/python") + venv.python_tag();
 }
 
 }  // namespace venv2docker

@@ -11,6 +11,10 @@
 
 namespace venv2docker {
 
+/// The value of PYTHON_VERSION in the base's config (the python:* images set
+/// it), if it is set.
+std::optional<std::string> python_version_variable(const Image& base);
+
 /// Whether --python-from asks for the host's interpreter. Throws UsageError
 /// for a value other than "host".
 bool wants_host_interpreter(const std::optional<std::string>& python_from);

@@ -2,7 +2,10 @@
 
 #include <cctype>
 
+#include "build/image_interpreter.h"
 #include "debian/deb822.h"
+#include "debian/package.h"
+#include "debian/version.h"
 #include "store/cache_record.h"
 #include "util/error.h"
 
@@ -23,23 +26,6 @@ bool is_release_of(const std::string& release, const Venv& venv) {
   return true;
 }
 
-std::string python_version_variable(const Image& base) {
-  const auto& env = base.config.value("config", nlohmann::json::object()).value("Env", nlohmann::json::array());
-  for (const auto& entry : env) {
-    if (!entry.is_string()) continue;
-    const std::string& text = entry.get_ref<const std::string&>();
-    if (text.starts_with("PYTHON_VERSION=")) return text.substr(15);
-  }
-  return {};
-}
-
-// Debian's "3.11.2-6+deb12u5" (an epoch before ':', a revision after the last '-').
-std::string upstream_part(std::string_view version) {
-  if (const auto colon = version.find(':'); colon != std::string_view::npos) version.remove_prefix(colon + 1);
-  if (const auto dash = version.rfind('-'); dash != std::string_view::npos) version = version.substr(0, dash);
-  return std::string(version);
-}
-
 std::string dpkg_release(const FileIndex& base_files, const Venv& venv) {
   const IndexedFile* status = base_files.find("/var/lib/dpkg/status");
   if (!status || !status->content) return {};
@@ -47,9 +33,8 @@ std::string dpkg_release(const FileIndex& base_files, const Venv& venv) {
   std::string release;
   try {
     debian::for_each_paragraph(*status->content, "/var/lib/dpkg/status", [&](debian::Paragraph&& paragraph) {
-      if (paragraph.value_or_empty("Package") != package) return;
-      if (!paragraph.value_or_empty("Status").ends_with(" installed")) return;
-      release = upstream_part(paragraph.value_or_empty("Version"));
+      if (paragraph.value_or_empty("Package") != package || !debian::is_installed(paragraph)) return;
+      release = std::string(debian::upstream_version(paragraph.value_or_empty("Version")));
     });
   } catch (const Error&) {
     // A status file dpkg could not read either: the release stays unknown and
@@ -89,7 +74,9 @@ std::filesystem::path release_record(const Image& base, const Venv& venv, const 
 
 std::string likely_interpreter_release(bool from_host, const Venv& venv, const Image& base, const BlobStore& store) {
   if (from_host) return {};
-  if (std::string release = python_version_variable(base); is_release_of(release, venv)) return change_for(venv, release);
+  if (std::string release = python_version_variable(base).value_or(""); is_release_of(release, venv)) {
+    return change_for(venv, release);
+  }
   const std::optional<nlohmann::json> record = read_cache_record(release_record(base, venv, store), k_release_record);
   if (!record || !record->is_string()) return {};
   std::string release = record->get<std::string>();
@@ -99,7 +86,7 @@ std::string likely_interpreter_release(bool from_host, const Venv& venv, const I
 std::string interpreter_release(bool from_host, const Venv& venv, const Image& base, const FileIndex& base_files,
                                 const std::string& interpreter, const BlobStore& store) {
   if (from_host) return {};
-  std::string release = python_version_variable(base);
+  std::string release = python_version_variable(base).value_or("");
   if (!is_release_of(release, venv)) {
     release = interpreter.starts_with("/usr/bin/") ? dpkg_release(base_files, venv) : std::string();
     if (!is_release_of(release, venv)) release.clear();

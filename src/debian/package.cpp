@@ -124,11 +124,15 @@ Package package_from_paragraph(const Paragraph& paragraph, std::string_view host
   return package;
 }
 
+bool is_installed(const Paragraph& status_paragraph) {
+  // "want flag status": "install ok installed", "hold ok installed"...
+  const auto words = split_nonempty(status_paragraph.value_or_empty("Status"), ' ');
+  return words.size() == 3 && words[2] == "installed";
+}
+
 std::vector<Package> parse_dpkg_status(std::string_view text, std::string_view host_arch, std::string_view origin) {
   return packages_of(text, host_arch, origin, [&](const Paragraph& paragraph) {
-    // "want flag status": "install ok installed", "hold ok installed"...
-    const auto words = split_nonempty(paragraph.value_or_empty("Status"), ' ');
-    return words.size() == 3 && words[2] == "installed" && keeps_architecture(paragraph, host_arch);
+    return is_installed(paragraph) && keeps_architecture(paragraph, host_arch);
   });
 }
 

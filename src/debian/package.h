@@ -58,6 +58,10 @@ bool provides_for(const Package& provider, const Relation& relation);
 /// missing or malformed, or a relationship or size field cannot be read.
 Package package_from_paragraph(const Paragraph& paragraph, std::string_view host_arch, std::string_view origin);
 
+/// Whether a stanza of dpkg's status file is an installed package: its Status
+/// ("want flag status") ends in "installed", whatever the selection.
+bool is_installed(const Paragraph& status_paragraph);
+
 /// The installed packages of dpkg's status file: entries whose Status says
 /// "installed" (whatever the selection, so held packages count), for
 /// `host_arch` or "all" (foreign-architecture multiarch packages are left out).

@@ -100,4 +100,6 @@ bool is_valid_version(std::string_view version) {
   return all_of(parts.upstream, upstream_char) && all_of(parts.revision, revision_char);
 }
 
+std::string_view upstream_version(std::string_view version) { return split_version(version).upstream; }
+
 }  // namespace venv2docker::debian

@@ -17,4 +17,8 @@ int compare_versions(std::string_view a, std::string_view b);
 /// ".+~-:" where each may appear).
 bool is_valid_version(std::string_view version);
 
+/// The upstream part of `version`: "3.11.2" of "3.11.2-6+deb12u5", "2.1.5" of
+/// "1:2.1.5-2".
+std::string_view upstream_version(std::string_view version);
+
 }  // namespace venv2docker::debian
