@@ -4,6 +4,7 @@
 #include <set>
 
 #include "image/artifact_manifest.h"
+#include "image/oci_layout_writer.h"
 #include "remote/registry_referrers.h"
 #include "sbom/sbom_sources.h"
 #include "sbom/spdx_document.h"
@@ -53,8 +54,15 @@ std::string deliver_sbom(const Image& image, const Reference& name, std::int64_t
   const Image artifact = artifact_manifest(
       k_spdx_media_type, {Descriptor{std::string(k_spdx_media_type), blob, document.size(), {}, std::nullopt}},
       image.manifest_descriptor(), store);
-  std::set<std::string> attached_to;  // a referrer belongs to a repository, not to a tag
+  std::set<std::string> attached_to;  // a referrer belongs to a repository or a layout, not to a tag
   for (const WrittenOutput& output : outputs) {
+    if (output.type == "oci") {
+      if (!attached_to.insert("oci:" + output.path.string()).second) continue;
+      add_layout_referrer(artifact, store, output.path);
+      reporter.step("Attached the SBOM to the OCI layout " + output.path.string() + ": " +
+                    artifact.manifest_digest().str());
+      continue;
+    }
     if (output.type != "registry") continue;  // a docker-archive has no place for a referrer
     const Reference pushed_to = Reference::parse_or_throw(output.path.string(), "the pushed image");
     if (!attached_to.insert(pushed_to.name()).second) continue;

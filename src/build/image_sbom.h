@@ -35,7 +35,7 @@ struct SbomDelivery {
 
 /// Makes the SPDX document of `image` (named `name`, built at `epoch`),
 /// writes it to `delivery.file` atomically, and attaches it as a referrer to
-/// each registry output. Returns the document. Throws Error when the file
+/// each registry and OCI layout output. Returns the document. Throws Error when the file
 /// cannot be written or a registry refuses the referrer.
 std::string deliver_sbom(const Image& image, const Reference& name, std::int64_t epoch,
                          const std::vector<SbomPackage>& packages, const std::vector<WrittenOutput>& outputs,

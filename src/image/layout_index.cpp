@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "image/document_shape.h"
+#include "image/layout_referrers.h"
 #include "image/platform_choice.h"
 #include "util/error.h"
 
@@ -33,15 +34,17 @@ bool any_names_a_platform(const json& entries) {
   return std::any_of(entries.begin(), entries.end(), [](const json& entry) { return entry.contains("platform"); });
 }
 
-// The entry `tag` names, or the only one. Several entries under one tag (or
+// The entry `tag` names, or the only image. Several entries under one tag (or
 // several untagged) are one image for several platforms when they say
 // their platforms, as `ctr export` and some registries' layouts write them.
+// Referrers (an image's SBOM) sit beside the images untagged and are no
+// image to pick.
 Descriptor pick_entry(const json& index, const std::optional<std::string>& tag, const Platform& wanted,
                       const std::string& where) {
   const json& manifests = index.at("manifests");
   json candidates = json::array();
   for (const auto& entry : manifests) {
-    if (!tag || tag_of(entry) == *tag) candidates.push_back(entry);
+    if (tag ? tag_of(entry) == *tag : !is_referrer_entry(entry)) candidates.push_back(entry);
   }
   if (candidates.empty() && tag) {
     throw Error(where + " has no image tagged \"" + *tag + "\"", "tags in it: " + list_tags(manifests));

@@ -4,10 +4,13 @@
 // by their digest: adding one changes nothing a reader relies on. The index is
 // the one file whose change matters, and one rename replaces it, so a reader
 // or a killed run sees the old index or the new one, never none. A new layout
-// is built aside and moved in whole (AtomicDirectory).
+// is built aside and moved in whole (AtomicDirectory). A referrer (the
+// image's SBOM) is one more index entry, written as an image is.
 #include <system_error>
 
+#include "image/artifact_manifest.h"
 #include "image/document_shape.h"
+#include "image/layout_referrers.h"
 #include "image/oci_index.h"
 #include "image/oci_layout_writer.h"
 #include "image/reference.h"
@@ -40,7 +43,8 @@ void refuse_to_replace(const fs::path& dir, const std::string& why) {
               "write the OCI layout to a new or empty folder, or move this one away");
 }
 
-ExistingLayout read_existing_layout(const fs::path& dir, const std::string& tag) {
+// `tag`: the entry under it is being replaced; nullopt keeps every entry.
+ExistingLayout read_existing_layout(const fs::path& dir, const std::optional<std::string>& tag) {
   ExistingLayout existing;
   std::error_code ec;
   fs::file_status status = fs::status(dir, ec);
@@ -63,7 +67,7 @@ ExistingLayout read_existing_layout(const fs::path& dir, const std::string& tag)
     // The entry under our tag is the one being replaced; all others stay as
     // they are, fields we do not know included.
     const json annotations = entry.value("annotations", json::object());
-    if (annotations.is_object() && annotations.value(annotation::ref_name, json()) == tag) continue;
+    if (tag && annotations.is_object() && annotations.value(annotation::ref_name, json()) == *tag) continue;
     existing.other_manifests.push_back(entry);
   }
   return existing;
@@ -114,19 +118,31 @@ void write_contents(const fs::path& folder, const std::map<Digest, std::uint64_t
 
 namespace {
 
-// Writes `blobs` (all in the store) and, under `tag`, the index entry `entry`.
-void write_tagged_entry(json entry, const std::map<Digest, std::uint64_t>& blobs, const BlobStore& store,
-                        const fs::path& dir, const std::string& tag) {
+// Under the layout's lock: writes `blobs` (all in the store) and the index
+// with `entry` added, replacing the one under `tag` (for a referrer: none,
+// and the same referrer listed before), and dropping referrers whose image
+// is gone.
+void write_entry(json entry, const std::map<Digest, std::uint64_t>& blobs, const BlobStore& store,
+                 const fs::path& dir, const std::optional<std::string>& tag) {
   std::error_code ec;
   fs::create_directories(parent_or_current(dir), ec);
   if (ec) throw Error("cannot create the folder of the OCI layout " + dir.string() + ": " + ec.message());
   FileLock lock(parent_or_current(dir) / (dir.filename().string() + ".lock"));
   sweep_layout_temporaries(dir);
   ExistingLayout existing = read_existing_layout(dir, tag);
-  json manifests = std::move(existing.other_manifests);
+  if (!tag && !existing.present) {
+    throw Error("the OCI layout " + dir.string() + " is gone: its image's SBOM has nowhere to go",
+                "was the layout moved or deleted while venv2docker ran? run the build again");
+  }
+  json manifests = json::array();
+  for (json& kept : existing.other_manifests) {
+    // A referrer listed again (the same image built again) is listed once.
+    if (is_referrer_entry(kept) && kept.value("digest", "") == entry.value("digest", "")) continue;
+    manifests.push_back(std::move(kept));
+  }
   manifests.push_back(std::move(entry));
   if (existing.present) {
-    write_contents(dir, blobs, store, manifests);
+    write_contents(dir, blobs, store, without_orphaned_referrers(manifests, dir / "blobs" / "sha256"));
     return;
   }
   AtomicDirectory fresh(dir);
@@ -141,7 +157,7 @@ void write_oci_layout(const Image& image, const BlobStore& store, const fs::path
   check_tag(tag, dir);
   // Everything that can fail for lack of input fails before the disk is touched.
   std::map<Digest, std::uint64_t> blobs = stage_image_blobs(image, store);
-  write_tagged_entry(index_entry(image, {{annotation::ref_name, tag}}), blobs, store, dir, tag);
+  write_entry(index_entry(image, {{annotation::ref_name, tag}}), blobs, store, dir, tag);
 }
 
 void write_oci_layout_index(const ImageIndex& index, const BlobStore& store, const fs::path& requested,
@@ -153,7 +169,12 @@ void write_oci_layout_index(const ImageIndex& index, const BlobStore& store, con
   blobs.emplace(store.put(index.raw), index.raw.size());
   Descriptor entry = index.descriptor();
   entry.annotations = {{annotation::ref_name, tag}};
-  write_tagged_entry(to_json(entry), blobs, store, dir, tag);
+  write_entry(to_json(entry), blobs, store, dir, tag);
+}
+
+void add_layout_referrer(const Image& artifact, const BlobStore& store, const fs::path& requested) {
+  write_entry(referrer_descriptor(artifact), stage_image_blobs(artifact, store), store, folder_itself(requested),
+              std::nullopt);
 }
 
 }  // namespace venv2docker

@@ -24,4 +24,10 @@ void write_oci_layout(const Image& image, const BlobStore& store, const std::fil
 void write_oci_layout_index(const ImageIndex& index, const BlobStore& store, const std::filesystem::path& dir,
                             const std::string& tag);
 
+/// Lists `artifact` (its blobs in `store`; its subject an image already in
+/// the layout at `dir`) in the layout's index.json as a referrer: untagged,
+/// with its artifactType (layout_referrers.h). Throws Error when the layout
+/// is gone.
+void add_layout_referrer(const Image& artifact, const BlobStore& store, const std::filesystem::path& dir);
+
 }  // namespace venv2docker

@@ -347,10 +347,17 @@ class ImageLayout:
     def index(self):
         return json.loads(self.read("index.json"))
 
+    def referrers(self):
+        """index.json's entries that list an artifact about an image (an SBOM): they say
+        an artifactType and are no image to pick."""
+        return [d for d in self.index()["manifests"] if "artifactType" in d]
+
     def manifest_descriptor(self, tag=None):
         descs = self.index()["manifests"]
         if tag is not None:
             descs = [d for d in descs if d.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag]
+        else:
+            descs = [d for d in descs if "artifactType" not in d]
         if len(descs) != 1:
             raise AssertionError(f"expected one manifest for tag {tag!r} in {self.path}, found {len(descs)}")
         return descs[0]

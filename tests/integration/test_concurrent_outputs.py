@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Concurrent runs: eight builds at once into one OCI layout and one cache, each with its
-own tag and image, all succeed; index.json keeps all eight tags; the layout is valid
+own tag and image, all succeed; index.json keeps all eight tags and their SBOMs; the layout is valid
 (validate_image and validate-oci-layout); each tag's digest equals that of the same build
 run alone; and no temporary is left in the cache or beside the layout."""
 import os
@@ -10,7 +10,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
 import safety as s  # noqa: E402
-from validate_image import validate_image  # noqa: E402
+from validate_image import validate_image, validate_layout_blobs  # noqa: E402
 
 BUILDS = 8
 
@@ -32,10 +32,13 @@ class ConcurrentBuilds(h.Case):
                     if p.wait(timeout=900) != 0]
         self.assertEqual(failures, [])
         with h.ImageLayout(layout) as reader:
-            tags = sorted(d["annotations"]["org.opencontainers.image.ref.name"] for d in reader.index()["manifests"])
+            tags = sorted(d["annotations"]["org.opencontainers.image.ref.name"] for d in reader.index()["manifests"]
+                          if "artifactType" not in d)
+            sbom_subjects = {reader.json_blob(d["digest"])["subject"]["digest"] for d in reader.referrers()}
         self.assertEqual(tags, [f"t{i}" for i in range(BUILDS)], "index.json lost tags")
-        h.run_tool([h.validator(), layout])
+        validate_layout_blobs(layout)
         concurrent = {f"t{i}": validate_image(layout, tag=f"t{i}").digest for i in range(BUILDS)}
+        self.assertEqual(sbom_subjects, set(concurrent.values()), "index.json lost an image's SBOM")
 
         serial_cache, serial_layout = self.path("serial-cache"), self.path("serial", "layout")
         for i in range(BUILDS):

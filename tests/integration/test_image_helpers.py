@@ -5,7 +5,8 @@ fixtures every other test builds on pass validate_image, and validate_image refu
 it must: a corrupted blob, a wrong diff_id, a config another manifest's, an index whose
 platform is not the config's, history that does not count the layers, a layer whose
 bytes are not the compression its media type says, a docker-archive whose manifest.json
-disagrees with its index.json, and a --json report that is not of this image.
+disagrees with its index.json, a referrer (an SBOM listed beside its image) that is no
+artifact of an image in the layout, and a --json report that is not of this image.
 
 The broken images here are made by hand on purpose: each is one valid image with one
 thing changed."""
@@ -170,6 +171,49 @@ class ValidatorRefuses(h.Case):
         twice = Layer.from_tar(layer_tar([Entry("etc"), Entry("etc/x", data=b"1"), Entry("etc/x", data=b"2")]))
         self.assertRefused(self.layout({"t": Image(ri.random_config(seed=17, layers=1), [twice])}),
                            "holds etc/x more than once")
+
+    def add_referrer(self, layout, subject, layer_type="application/spdx+json", payload=b'{"spdxVersion":"SPDX-2.3"}'):
+        """Lists in `layout` an artifact about `subject` (an Image) the way an SBOM is listed:
+        untagged, with its artifactType; returns `layout`."""
+        blobs = os.path.join(layout, "blobs", "sha256")
+        for data in (b"{}", payload):
+            with open(os.path.join(blobs, sha256(data).split(":", 1)[1]), "wb") as f:
+                f.write(data)
+        manifest = canonical({
+            "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "artifactType": "application/spdx+json",
+            "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": sha256(b"{}"), "size": 2},
+            "layers": [{"mediaType": layer_type, "digest": sha256(payload), "size": len(payload)}],
+            "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": subject.digest,
+                        "size": len(subject.raw)}})
+        with open(os.path.join(blobs, sha256(manifest).split(":", 1)[1]), "wb") as f:
+            f.write(manifest)
+        with open(os.path.join(layout, "index.json")) as f:
+            index = json.load(f)
+        index["manifests"].append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": sha256(manifest),
+                                   "size": len(manifest), "artifactType": "application/spdx+json"})
+        with open(os.path.join(layout, "index.json"), "w") as f:
+            json.dump(index, f)
+        return layout
+
+    def test_referrers(self):
+        """An SBOM listed beside its image passes (validate-oci-layout's family line about
+        it is the one it misreads); a referrer about nothing in the layout, one whose
+        layers are image layers, and one whose blob is corrupt do not."""
+        image, other = ri.random_image(seed=21), ri.random_image(seed=22)
+        good = self.layout({"t": image}, "good")
+        self.assertEqual(image.digest, validate_image(self.add_referrer(good, image)).digest,
+                         "the referrer is no image to pick")
+        self.assertRefused(self.add_referrer(self.layout({"t": image}, "orphan"), other), "is no image in the layout")
+        disguised = self.layout({"t": image}, "disguised")
+        self.add_referrer(disguised, image, layer_type="application/vnd.oci.image.layer.v1.tar")
+        self.assertRefused(disguised, "are not an artifact's blobs")
+        payload = b'{"spdxVersion":"SPDX-2.3","name":"x"}'
+        corrupt = self.layout({"t": image}, "corrupt")
+        self.add_referrer(corrupt, image, payload=payload)
+        with open(self.blob_path(corrupt, sha256(payload)), "wb") as f:
+            f.write(payload.replace(b"x", b"y"))
+        self.assertRefused(corrupt, "validate-oci-layout", "hashes to")
 
     def test_docker_archive_whose_manifest_json_disagrees(self):
         image = ri.random_image(seed=18, layers=2)

@@ -78,10 +78,14 @@ class MultiPlatform(h.Case):
         r = self.v2d("-v", "--platform", BOTH, "-o", f"oci:{out}:v1", cache=self.path("fresh-cache"))
         validate_image(out)
         with h.ImageLayout(out) as layout:
-            [entry] = layout.index()["manifests"]
+            entry = layout.manifest_descriptor()
             self.assertEqual((entry["mediaType"], entry["annotations"]["org.opencontainers.image.ref.name"]),
                              (INDEX, "v1"))
+            sboms = {layout.json_blob(r["digest"])["subject"]["digest"]: r for r in layout.referrers()}
         index = self.index_of(f"oci:{out}:v1")
+        # Each platform's image has its SBOM beside the index; the index has none.
+        self.assertEqual(sorted(m["digest"] for m in index["manifests"]), sorted(sboms), r.describe())
+        self.assertEqual({"application/spdx+json"}, {e["artifactType"] for e in sboms.values()})
         self.assertEqual(entry["digest"].split(":")[1],
                          h.run_tool(["sha256sum", os.path.join(out, "blobs", "sha256", entry["digest"][7:])])
                          .stdout.split()[0])

@@ -7,7 +7,9 @@ tests/data/spdx) and its packages compared with the truth: the venv's distributi
 own interpreter's importlib.metadata sees them, and the installed packages of the base's
 dpkg status read from the base's layers. In the test registry (docker-registry 2.8, with
 no referrers API) the referrer is found through the referrers tag sha256-<hex>, whose other
-entries a push keeps. --no-sbom attaches nothing."""
+entries a push keeps. In an OCI layout it is listed in index.json beside its image
+(untagged, with its artifactType): skopeo and venv2docker still read the image, and
+replacing the tag drops the old image's SBOM. --no-sbom attaches nothing."""
 import json
 import os
 import subprocess
@@ -18,6 +20,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from validate_image import validate_image  # noqa: E402
 
 import jsonschema  # noqa: E402
 
@@ -186,6 +189,42 @@ class Sbom(h.Case):
         h.build("-o", "oci:" + self.path("layout"), "--sbom", again)
         with open(again, "rb") as f:
             self.assertEqual(raw, f.read())
+
+    def layout_sboms(self, out):
+        """{subject digest: (artifactType, layer media types, document bytes)} of the
+        referrers listed in the layout `out`, after validate_image passed it."""
+        validate_image(out)
+        sboms = {}
+        with h.ImageLayout(out) as layout:
+            for entry in layout.referrers():
+                manifest = layout.json_blob(entry["digest"])
+                self.assertEqual(SPDX, manifest["artifactType"])
+                sboms[manifest["subject"]["digest"]] = (entry["artifactType"],
+                                                        [layer["mediaType"] for layer in manifest["layers"]],
+                                                        layout.blob(manifest["layers"][0]["digest"]))
+        return sboms
+
+    def test_oci_layout_lists_the_sbom_beside_the_image(self):
+        out = self.path("layout")
+        sbom_file = self.path("sbom.spdx.json")
+        js, r = h.build("-o", f"oci:{out}:1", "--sbom", sbom_file)
+        first = js["manifest_digest"]
+        with open(sbom_file, "rb") as f:
+            self.assertEqual({first: (SPDX, [SPDX], f.read())}, self.layout_sboms(out), r.describe())
+        # Readers still find the image: skopeo by its tag, venv2docker with no tag.
+        self.assertEqual(first, h.skopeo_inspect(f"oci:{out}:1")["Digest"])
+        h.v2d("-q", "--check", "-b", f"oci:{out}", h.fixtures()["V2D_VENV_DEMO"])
+        # A new image under the tag takes its SBOM with it; another tag keeps its own.
+        js, r = h.build("-o", f"oci:{out}:1", "--label", "rev=2")
+        second = js["manifest_digest"]
+        self.assertNotEqual(first, second)
+        self.assertEqual([second], list(self.layout_sboms(out)), r.describe())
+        h.build("-o", f"oci:{out}:2")
+        self.assertEqual({first, second}, set(self.layout_sboms(out)))
+        # --no-sbom lists none.
+        none = self.path("none")
+        h.build("-o", f"oci:{none}:1", "--no-sbom")
+        self.assertEqual({}, self.layout_sboms(none))
 
     def test_referrers_tag_keeps_other_entries(self):
         repo = self.repo("keep")

@@ -8,6 +8,13 @@ First validate-oci-layout (../shared/tools: the image-spec schemas, every blob p
 with its size and sha256, as many diff_ids as layers, no mixed media-type families), then
 what that tool leaves out, as go-containerregistry's validate.Image does:
 
+- a referrer listed in index.json (the image's SBOM: an OCI 1.1 artifact manifest, its
+  artifactType in the entry) is an artifact: the empty config, layers that are no image
+  layers, a subject that is an image of the layout. validate-oci-layout counts every
+  layer type outside application/vnd.oci* as Docker, so for such a manifest, and only
+  for it, its "mixes OCI and Docker media types" line is no problem; every other line
+  it prints about it (schema, blobs) still is;
+
 - each layer is a readable tar compressed as its media type says, with no path twice,
   and its diff_id in the config is the sha256 of that tar;
 - the manifest, its config and its layers are of one family (OCI or Docker); the config's
@@ -35,7 +42,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
-from image_model import INDEX_TYPES, MANIFEST_TYPES, REF_NAME, compression_of, family_of  # noqa: E402
+from image_model import INDEX_TYPES, MANIFEST_TYPES, MEDIA_TYPES, REF_NAME, compression_of, family_of  # noqa: E402
 
 CONFIG_TYPES = {"application/vnd.oci.image.config.v1+json", "application/vnd.docker.container.image.v1+json"}
 _layer_facts = {}  # layer digest -> (diff_id, problem or None): the tool checks each blob's bytes first
@@ -61,7 +68,8 @@ def validate_image(target, tag=None, report=None):
     problems = []
     layout = h.ImageLayout(path)  # left open: the caller reads the image through checked.layout
     if layout.exists("index.json"):
-        _run_tool(path, problems)
+        artifacts = _check_referrers(layout, problems)
+        _run_tool(path, problems, artifacts)
         checked = _check_layout(layout, tag, problems)
     elif layout.exists("manifest.json"):
         checked = _check_classic_archive(layout, problems)
@@ -76,6 +84,16 @@ def validate_image(target, tag=None, report=None):
     return checked
 
 
+def validate_layout_blobs(path):
+    """Only validate-oci-layout's checks (schemas, every blob's size and sha256) and the
+    referrers', for a quick look at a layout; raises AssertionError listing the problems."""
+    problems = []
+    with h.ImageLayout(path) as layout:
+        _run_tool(path, problems, _check_referrers(layout, problems))
+    if problems:
+        raise AssertionError(f"{path} is not a valid layout:\n  " + "\n  ".join(problems))
+
+
 def _local_path(target, tag):
     for prefix in ("oci:", "docker-archive:", "oci-archive:"):
         if target.startswith(prefix):
@@ -87,16 +105,81 @@ def _local_path(target, tag):
     return target, tag
 
 
-def _run_tool(path, problems):
+def _run_tool(path, problems, artifacts=()):
+    """validate-oci-layout's verdict; `artifacts`: digests of manifests _check_referrers
+    found to be OCI 1.1 artifacts, whose layers the tool takes for Docker's."""
     p = h.run_tool([h.validator(), path], check=False)
-    if p.returncode != 0:
+    if p.returncode == 0:
+        return
+    misread = {f"invalid: {digest}: mixes OCI and Docker media types" for digest in artifacts}
+    lines = [line for line in p.stdout.splitlines() if line.strip() and line not in misread]
+    if p.returncode != 1 or lines or p.stderr.strip():
         problems.append(f"validate-oci-layout ({p.returncode}): {p.stdout.strip()} {p.stderr.strip()}")
+
+
+# ---------------------------------------------------------------------------- referrers
+
+EMPTY_CONFIG = {"mediaType": "application/vnd.oci.empty.v1+json", "size": 2,
+                "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"}
+IMAGE_LAYER_PREFIXES = ("application/vnd.oci.image.layer.", "application/vnd.docker.image.rootfs.")
+OCI_MANIFEST = MEDIA_TYPES["oci"]["manifest"]
+
+
+def _image_digests(layout):
+    """The digests the layout's images are known by: each entry that is no referrer, and
+    the manifests of each index among them."""
+    digests = set()
+    for entry in layout.index().get("manifests", []):
+        if "artifactType" in entry:
+            continue
+        digests.add(entry["digest"])
+        if entry.get("mediaType") in INDEX_TYPES:
+            digests |= {child["digest"] for child in layout.json_blob(entry["digest"]).get("manifests", [])}
+    return digests
+
+
+def _check_referrers(layout, problems):
+    """Checks each referrer entry as an OCI 1.1 artifact (image-spec manifest.md,
+    "Guidelines for Artifact Usage") and returns the digests of those that are."""
+    artifacts = []
+    images = _image_digests(layout)
+    for entry in layout.referrers():
+        where = f"index.json referrer {entry.get('digest')}"
+        found = len(problems)
+        try:
+            _check_artifact(layout, entry, images, where, problems)
+        except (KeyError, AssertionError, ValueError) as e:
+            problems.append(f"{where}: unreadable ({e})")
+        if len(problems) == found:
+            artifacts.append(entry["digest"])
+    return artifacts
+
+
+def _check_artifact(layout, entry, images, where, problems):
+    manifest = layout.json_blob(entry["digest"])
+    if entry.get("mediaType") != OCI_MANIFEST or manifest.get("mediaType") != OCI_MANIFEST:
+        problems.append(f"{where}: not an OCI image manifest ({entry.get('mediaType')})")
+    if manifest.get("artifactType") != entry["artifactType"]:
+        problems.append(f"{where}: the entry says artifactType {entry['artifactType']!r}, "
+                        f"the manifest {manifest.get('artifactType')!r}")
+    config = {k: manifest.get("config", {}).get(k) for k in EMPTY_CONFIG}
+    if config != EMPTY_CONFIG or layout.blob(EMPTY_CONFIG["digest"]) != b"{}":
+        problems.append(f"{where}: its config is not the empty descriptor: {manifest.get('config')}")
+    layer_types = [layer.get("mediaType", "") for layer in manifest.get("layers", [])]
+    if not layer_types or any(t.startswith(IMAGE_LAYER_PREFIXES) for t in layer_types):
+        problems.append(f"{where}: its layers {layer_types} are not an artifact's blobs")
+    for layer in manifest.get("layers", []):
+        if len(layout.blob(layer["digest"])) != layer["size"]:
+            problems.append(f"{where}: blob {layer['digest']} is not {layer['size']} bytes")
+    subject = manifest.get("subject", {}).get("digest")
+    if subject not in images:
+        problems.append(f"{where}: its subject {subject} is no image in the layout")
 
 
 # ---------------------------------------------------------------------------- OCI layouts
 
 def _check_layout(layout, tag, problems):
-    entries = layout.index().get("manifests", [])
+    entries = [e for e in layout.index().get("manifests", []) if "artifactType" not in e]  # referrers: above
     for entry in entries:
         _check_node(layout, entry, f"index.json {entry.get('annotations', {}).get(REF_NAME, entry['digest'])}",
                     problems)

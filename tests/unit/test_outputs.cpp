@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "external_tools.h"
+#include "image/artifact_manifest.h"
 #include "image/docker_archive_writer.h"
 #include "image/oci_layout_writer.h"
 #include "layer/layer_writer.h"
@@ -217,6 +218,57 @@ TEST_CASE("OCI layout: other tags survive an update, the same tag is replaced", 
     CHECK(read_bytes(layout / "index.json") == before);
     CHECK(check_layout_blobs(layout) == expected);
     CHECK(folder_names(dir / "out") == std::set<std::string>{"layout", "layout.lock"});
+  }
+}
+
+TEST_CASE("OCI layout: a referrer is listed beside its image, once, and leaves with it", "[outputs][oci-layout]") {
+  test::TempDir dir;
+  BlobStore store(dir / "store");
+  Image first = make_image(store, dir / "src1", "first");
+  Image second = make_image(store, dir / "src2", "second");
+  fs::path layout = dir / "layout";
+  write_oci_layout(first, store, layout, "a");
+  const std::string document = R"({"spdxVersion":"SPDX-2.3"})";
+  const Descriptor blob{"application/spdx+json", store.put(document), document.size(), {}, std::nullopt};
+  const Image sbom = artifact_manifest("application/spdx+json", {blob}, first.manifest_descriptor(), store);
+
+  add_layout_referrer(sbom, store, layout);
+  add_layout_referrer(sbom, store, layout);
+  json index = json::parse(read_bytes(layout / "index.json"));
+  REQUIRE(index["manifests"].size() == 2);
+  const json& listed = index["manifests"][1];
+  CHECK(listed == referrer_descriptor(sbom));
+  CHECK_FALSE(listed.contains("annotations"));  // no tag: tools that read by tag never see it
+  CHECK(read_bytes(layout / "blobs" / "sha256" / std::string(blob.digest.hex())) == document);
+  check_image(layout, "a");
+  check_skopeo_oci(layout, "a", first);
+
+  SECTION("another tag beside it keeps it") {
+    write_oci_layout(second, store, layout, "b");
+    CHECK(json::parse(read_bytes(layout / "index.json"))["manifests"].size() == 3);
+  }
+  SECTION("a new image under the tag drops the old image's referrer") {
+    write_oci_layout(second, store, layout, "a");
+    json replaced = json::parse(read_bytes(layout / "index.json"));
+    REQUIRE(replaced["manifests"].size() == 1);
+    CHECK(entry_tagged(replaced, "a")["digest"] == second.manifest_digest().str());
+  }
+  SECTION("another tool's referrer whose manifest is not in the layout is kept") {
+    json foreign = listed;
+    const std::string elsewhere = R"({"subject":"in a blob this layout lacks"})";
+    foreign["digest"] = store.put(elsewhere).str();  // in the store, never written to the layout
+    foreign["size"] = elsewhere.size();
+    index["manifests"].push_back(foreign);
+    write_bytes(layout / "index.json", index.dump());
+    write_oci_layout(second, store, layout, "a");
+    json replaced = json::parse(read_bytes(layout / "index.json"));
+    REQUIRE(replaced["manifests"].size() == 2);
+    CHECK(replaced["manifests"][0] == foreign);
+  }
+  SECTION("a layout gone before the referrer is added is an error, and nothing is made") {
+    fs::remove_all(layout);
+    CHECK_THROWS_AS(add_layout_referrer(sbom, store, layout), Error);
+    CHECK_FALSE(fs::exists(layout));
   }
 }
 
