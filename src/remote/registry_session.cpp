@@ -73,7 +73,10 @@ std::string system_ca_bundle() {
 std::string ca_pem(const std::vector<fs::path>& extra) {
   if (extra.empty()) return {};
   std::string pem = system_ca_bundle();
-  for (const auto& file : extra) pem += "\n" + read_text(file, "the CA certificate");
+  for (const auto& file : extra) {
+    pem += '\n';
+    pem += read_text(file, "the CA certificate");
+  }
   return pem;
 }
 
@@ -208,8 +211,9 @@ void RegistrySession::connect() {
   registry_cas.insert(registry_cas.end(), m_options.ca_certs.begin(), m_options.ca_certs.end());
   m_registry_ca_pem = ca_pem(registry_cas);
   m_general_ca_pem = ca_pem(m_options.ca_certs);
-  const std::string way_key = m_registry + '\n' + m_api_host + '\n' + (insecure ? "insecure" : "secure") + '\n' +
-                              m_registry_ca_pem;
+  // The CA files stand for the bundle made of them: the same files in one process, the same trust.
+  std::string way_key = m_registry + '\n' + m_api_host + '\n' + (insecure ? "insecure" : "secure");
+  for (const fs::path& file : registry_cas) way_key += '\n' + file.string();
   KnownWay& known = known_way(way_key);
   std::lock_guard pinging(known.pinging);
   if (known.way) {

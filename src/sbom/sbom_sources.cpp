@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "debian/deb822.h"
+#include "debian/package.h"
 #include "sbom/purl.h"
 #include "sbom/python_license.h"
 #include "venv/core_metadata.h"
@@ -44,8 +45,7 @@ std::vector<SbomPackage> python_packages(const fs::path& site_packages) {
 std::vector<SbomPackage> dpkg_packages(std::string_view status, std::string_view origin) {
   std::vector<std::pair<std::string, SbomPackage>> found;  // keyed by architecture, for the order
   debian::for_each_paragraph(status, origin, [&](debian::Paragraph&& paragraph) {
-    const std::string_view state = paragraph.value_or_empty("Status");
-    if (!state.ends_with(" installed")) return;  // config-files, half-installed, ... hold no package
+    if (!debian::is_installed(paragraph)) return;  // config-files, half-installed, ... hold no package
     const std::string_view name = paragraph.value_or_empty("Package");
     const std::string_view version = paragraph.value_or_empty("Version");
     if (name.empty() || version.empty()) return;
@@ -65,11 +65,24 @@ std::vector<SbomPackage> dpkg_packages(std::string_view status, std::string_view
   return packages;
 }
 
+namespace {
+
+// virtualenv's "3.11.2.final.0" names the release 3.11.2, as `version` does.
+std::string release_of(std::string_view version_info) {
+  std::size_t dots = 0;
+  for (std::size_t i = 0; i < version_info.size(); ++i) {
+    if (version_info[i] == '.' && ++dots == 3) return std::string(version_info.substr(0, i));
+  }
+  return std::string(version_info);
+}
+
+}  // namespace
+
 SbomPackage interpreter_package(const Venv& venv) {
   std::string version = venv.python_version;
   for (const char* key : {"version", "version_info"}) {
     if (auto it = venv.config.find(key); it != venv.config.end() && !it->second.empty()) {
-      version = it->second;
+      version = release_of(it->second);
       break;
     }
   }

@@ -70,6 +70,18 @@ TEST_CASE("dpkg packages: the installed entries only, sorted", "[sbom]") {
   CHECK(packages[1].purl == "pkg:deb/debian/zlib1g@1%3A1.2.13?arch=amd64");
 }
 
+TEST_CASE("interpreter package: the release, in whichever spelling pyvenv.cfg has it", "[sbom]") {
+  Venv venv;
+  venv.python_version = "3.11";
+  CHECK(interpreter_package(venv).version == "3.11");  // no version in pyvenv.cfg: lib/python3.X's
+  venv.config["version_info"] = "3.11.2.final.0";     // virtualenv's
+  CHECK(interpreter_package(venv).purl == "pkg:generic/python@3.11.2");
+  venv.config["version_info"] = "3.12.0rc1";
+  CHECK(interpreter_package(venv).version == "3.12.0rc1");
+  venv.config["version"] = "3.11.7";  // python -m venv's, preferred
+  CHECK(interpreter_package(venv).version == "3.11.7");
+}
+
 TEST_CASE("spdx document: same inputs, same bytes; license texts extracted once", "[sbom]") {
   SbomPackage a{"a", "1", pypi_purl("a", "1"), license_ref_for("Mine"), "Mine", "python"};
   SbomPackage b{"b", "2", pypi_purl("b", "2"), license_ref_for("Mine"), "Mine", "python"};
