@@ -7,6 +7,7 @@
 #include "build/output_targets.h"
 #include "layer/layer_listing.h"
 #include "remote/registry_artifact.h"
+#include "tar/xz_bytes.h"
 #include "util/error.h"
 
 namespace venv2docker {
@@ -73,9 +74,13 @@ std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& 
       m_reporter.warning("--cache-from " + ref + ": the registry has no cache record there; building without it");
       return std::nullopt;
     }
-    ReadRecord read{where, decode_cache_record(m_store.path_of(artifact->wanted),
-                                               "the cache record of " + where.familiar()),
-                    {}};
+    CacheRecord record =
+        decode_cache_record(m_store.path_of(artifact->wanted), "the cache record of " + where.familiar());
+    const Digest body = sha256_of(cache_record_body(record));
+    ReadRecord read{where, std::move(record), {},
+                    Descriptor{std::string(k_cache_record_media_type), artifact->wanted,
+                               m_store.size_of(artifact->wanted), {}, {}},
+                    body};
     // A layer the record names must be one the artifact holds, with its size:
     // the registry checked those exist when the record was pushed.
     for (const Descriptor& blob : artifact->blobs) read.blobs.push_back(blob.digest);
@@ -155,6 +160,19 @@ std::vector<MountSource> RegistryCache::mount_sources() const {
   return sources;
 }
 
+// A fresh runner that found everything in the record it read writes that
+// record again: its blob is reused rather than compressed again (xz is most
+// of such a runner's CPU), and the push uploads nothing.
+Descriptor RegistryCache::record_blob(const CacheRecord& record) const {
+  const std::string body = cache_record_body(record);
+  const Digest body_digest = sha256_of(body);
+  for (const ReadRecord& read : m_records) {
+    if (read.body == body_digest && m_store.has(read.blob.digest)) return read.blob;
+  }
+  const std::string blob = xz_compressed(body);
+  return Descriptor{std::string(k_cache_record_media_type), m_store.put(blob), blob.size(), {}, {}};
+}
+
 void RegistryCache::write(const Image& image, const BaseImage& base, const std::vector<MountSource>& mount_from) {
   if (!m_settings.to) return;
   const Reference where = cache_reference(*m_settings.to, "--cache-to");
@@ -192,8 +210,7 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
     }
   }
 
-  std::string blob = encode_cache_record(record);
-  std::vector<Descriptor> blobs{Descriptor{std::string(k_cache_record_media_type), m_store.put(blob), blob.size(), {}, {}}};
+  std::vector<Descriptor> blobs{record_blob(record)};
   std::set<Digest> listed;
   for (const auto& [key, layer] : record.layers) {
     if (listed.insert(layer.blob.digest).second) blobs.push_back(layer.blob);
@@ -212,7 +229,7 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
                       std::to_string(record.layers.size()) + " layers, " + std::to_string(record.listings.size()) +
                       " base layer listings, " + std::to_string(record.stages.size()) + " venv stages, " +
                       std::to_string(record.apt.size()) + " apt answers, " +
-                      std::to_string(blob.size()) + " bytes");
+                      std::to_string(blobs.front().size) + " bytes");
   } catch (const Error& error) {
     m_reporter.warning("--cache-to " + *m_settings.to + ": the cache record was not written: " + error.what());
   }

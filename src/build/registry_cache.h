@@ -87,8 +87,11 @@ class RegistryCache {
     Reference where;
     CacheRecord record;
     std::vector<Digest> blobs;  // the artifact's layers
+    Descriptor blob;            // the record's own blob, in the store
+    Digest body;                // of cache_record_body(record)
   };
   std::optional<ReadRecord> read(const std::string& ref);
+  Descriptor record_blob(const CacheRecord& record) const;
 
   const RegistryCacheSettings m_settings;  // its references are to the caller's options
   const RegistryOptions& m_registry;

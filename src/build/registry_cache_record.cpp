@@ -25,7 +25,7 @@ Digest digest_from(const json& value, const std::string& where) {
 
 }  // namespace
 
-std::string encode_cache_record(const CacheRecord& record) {
+std::string cache_record_body(const CacheRecord& record) {
   json layers = json::array();
   for (const auto& [key, layer] : record.layers) {
     layers.push_back({key.str(), layer.blob.media_type, layer.blob.digest.str(), layer.blob.size, layer.diff_id.str()});
@@ -39,8 +39,10 @@ std::string encode_cache_record(const CacheRecord& record) {
   const json body = {{"version", k_record_version}, {"layers", layers}, {"listings", listings}, {"stages", stages},
                      {"apt", apt}};
   const std::vector<std::uint8_t> cbor = json::to_cbor(body);
-  return xz_compressed(std::string_view(reinterpret_cast<const char*>(cbor.data()), cbor.size()));
+  return std::string(reinterpret_cast<const char*>(cbor.data()), cbor.size());
 }
+
+std::string encode_cache_record(const CacheRecord& record) { return xz_compressed(cache_record_body(record)); }
 
 CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::string& where) {
   ArchiveReader reader(blob, ArchiveFormat::raw, where);

@@ -40,7 +40,11 @@ struct CacheRecord {
   std::vector<std::pair<Digest, nlohmann::json>> apt;
 };
 
-/// The record's blob.
+/// The record's body: CBOR, the same bytes for the same record, whoever
+/// made it and whether it was decoded from a blob or built.
+std::string cache_record_body(const CacheRecord& record);
+
+/// The record's blob: its body, xz-compressed.
 std::string encode_cache_record(const CacheRecord& record);
 
 /// The record in the file `blob`. Throws Error naming `where` when it is not

@@ -37,6 +37,8 @@ void use(const CacheRecord& record, const BlobStore& store) {
       decoded.stages.size() != record.stages.size() || decoded.apt.size() != record.apt.size()) {
     std::abort();  // what was encoded must decode whole
   }
+  // A runner recognises the record it read by its body: decoding must not change it.
+  if (cache_record_body(decoded) != cache_record_body(record)) std::abort();
 }
 
 }  // namespace

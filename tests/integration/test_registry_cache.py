@@ -10,9 +10,11 @@ most 1 MiB of blobs: the record and configs). The record holds the venv stage's 
 content, so the fresh runner neither relocates nor checks the venv again. A bumped package
 uploads its own layer and the config only (and the SBOM, which names the new version), and its
 stage runs again. A missing, foreign or corrupt record is a warning and a normal build of the
-same image. Basic (plain registry) and Bearer (token service) registries both."""
+same image. A fresh runner writes back the record it read without compressing it again.
+Basic (plain registry) and Bearer (token service) registries both."""
 import contextlib
 import json
+import lzma
 import os
 import re
 import shlex
@@ -20,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apt_archive as aa  # noqa: E402
@@ -29,6 +32,7 @@ import registries as r  # noqa: E402
 
 BASE_REPO, BASE_TAG = "base/bookworm", "py"
 RECORD_TYPE = "application/vnd.venv2docker.cache.record.v1.cbor+xz"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 ONE_MIB = 1 << 20
 
 
@@ -230,6 +234,31 @@ class RegistryCache(h.Case):
         info = h.skopeo_inspect(f"docker://{self.tokreg.addr}/{self.repo}:v1", "--tls-verify=false",
                                 f"--creds={r.USER}:{r.PASSWORD}")
         self.assertEqual(info["Digest"], js["manifest_digest"])
+
+    def test_fresh_runner_writes_back_the_record_it_read(self):
+        """A fresh runner that found everything in the record writes that record back as it
+        read it, without compressing it again: here the record's body was recompressed by
+        another xz encoder (Python's lzma, preset 0), which venv2docker's never reproduces,
+        and the fresh runner's push still names that blob and uploads nothing."""
+        base_url = f"http://{self.plain.addr}"
+        cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
+        first, _, _ = self.runner(self.proxy.addr, "--cache-to", cache_ref)
+        manifest, _ = r.get_json(base_url, f"/v2/{self.repo}-cache/manifests/main", OCI_MANIFEST)
+        record = next(l for l in manifest["layers"] if l["mediaType"] == RECORD_TYPE)
+        with urllib.request.urlopen(f"{base_url}/v2/{self.repo}-cache/blobs/{record['digest']}") as f:
+            written = f.read()
+        other = lzma.compress(lzma.decompress(written), preset=0)
+        self.assertNotEqual(other, written)
+        record.update(digest=r.put_blob(base_url, f"{self.repo}-cache", other), size=len(other))
+        r.put_manifest(base_url, f"{self.repo}-cache", "other", json.dumps(manifest).encode(), OCI_MANIFEST)
+        other_ref = f"{self.proxy.addr}/{self.repo}-cache:other"
+        r.read_log(self.proxy.requests)
+
+        js, res, cache = self.runner(self.proxy.addr, "--cache-from", other_ref, "--cache-to", other_ref)
+        self.assertEqual(js["manifest_digest"], first["manifest_digest"], res.stderr)
+        self.assert_moved_nothing(r.read_log(self.proxy.requests), js)
+        after, _ = r.get_json(base_url, f"/v2/{self.repo}-cache/manifests/other", OCI_MANIFEST)
+        self.assertEqual([l for l in after["layers"] if l["mediaType"] == RECORD_TYPE], [record], res.stderr)
 
     def test_bumped_package_uploads_only_its_layer(self):
         venv = self.path("venv")
