@@ -207,10 +207,10 @@ namespace {
 void add_sbom_flags(CLI::App& app, BuildOptions& options) {
   CLI::Option* file = app.add_option("--sbom", options.sbom_file,
                                      "Also write the image's SPDX 2.3 JSON SBOM to FILE (it is attached to every pushed "
-                                     "image as an OCI referrer either way)")
+                                     "image and OCI layout as an OCI referrer either way)")
                           ->type_name("FILE")->group(k_image_group);
   app.add_flag_callback("--no-sbom", [&options] { options.sbom = false; },
-                        "Make no SBOM: attach none to pushed images")
+                        "Make no SBOM: attach none to pushed images or OCI layouts")
       ->excludes(file)->group(k_image_group);
 }
 
