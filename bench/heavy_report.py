@@ -1,5 +1,6 @@
-"""The rows of bench/heavy_rows.sh (the full run only): on a real base, and at scale on
---base scratch. Used by report.py; each row is timed against its peer in the same run."""
+"""The rows of bench/heavy_rows.sh and bench/cache_rows.sh (the full run only): on a real
+base, at scale on --base scratch, and a fresh CI runner against the first. Used by
+report.py; each row is timed against its peer in the same run."""
 from report_rows import fastest, layers, number, row
 
 
@@ -74,8 +75,29 @@ def scale_rows(work, values):
     return out
 
 
+def cache_rows(values):
+    """A fresh CI runner (--cache-from) against the first runner (bench/cache_rows.sh)."""
+    out = []
+    for label, title, base in (("cache", "--base scratch --python-from host", "scratch"),
+                               ("cache_base", "the real base from the registry", "real")):
+        first, fresh = number(values, f"{label}_first.seconds"), number(values, f"{label}_fresh.seconds")
+        if fresh is None:
+            out.append(row(f"fresh CI runner (--cache-from), {title}", None, "s",
+                           note="n/a (" + values.get(f"{label}.note", values.get("cache.note", "not measured")) + ")",
+                           base=base))
+            continue
+        added = number(values, f"{label}_fresh.blob_bytes_added")
+        same = values.get(f"{label}_fresh.same_manifest") == "True"
+        note = (f"{added / 1e3:.0f} kB of blobs added to the registry by the fresh runner" if added is not None else "")
+        note += "; the same manifest as the first runner" if same else "; A DIFFERENT MANIFEST from the first runner"
+        out.append(row(f"fresh CI runner (--cache-from), {title}", fresh, "s", "the first runner (cold, --cache-to)",
+                       first, "<= 0.15 x", first is not None and fresh <= 0.15 * first and same, note,
+                       number(values, f"{label}_fresh.cpu"), number(values, f"{label}_first.cpu"), base=base))
+    return out
+
+
 def heavy_rows(work, values):
-    """The real-base and scale rows, when this run measured them (not --small)."""
+    """The real-base, scale and registry-cache rows, when this run measured them (not --small)."""
     if "real_cold1.seconds" not in values and "many_cold.seconds" not in values:
         return []
-    return real_base_rows(work, values) + scale_rows(work, values)
+    return real_base_rows(work, values) + scale_rows(work, values) + cache_rows(values)
