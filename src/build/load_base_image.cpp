@@ -48,8 +48,9 @@ ContentSelection base_content_selection() {
   return contents;
 }
 
-FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
-  return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files);
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch,
+                          DeferredListings* deferred) {
+  return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files, deferred);
 }
 
 }  // namespace venv2docker
