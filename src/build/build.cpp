@@ -163,7 +163,6 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
                                {options.sbom_file, registry}, store, reporter);
   }
   if (options.load) result.loaded = load_into_docker(image, name, result.outputs, store, reporter);
-  base_files_job.wait_for_records();  // the record holds the base's listings
   cache.write(image, base, push.mount_from);
   return result;
 }

@@ -48,9 +48,8 @@ ContentSelection base_content_selection() {
   return contents;
 }
 
-FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch,
-                          DeferredListings* deferred) {
-  return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files, deferred);
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
+  return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files);
 }
 
 }  // namespace venv2docker

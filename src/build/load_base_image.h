@@ -33,9 +33,7 @@ ContentSelection base_content_selection();
 
 /// The file index of `base`, with the bytes of the files the checks and
 /// --apt read (checked_contents, apt_config_contents). Throws Error as
-/// FileIndex::of_image does; the listings it stores are cached later by
-/// `deferred` when given.
-FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch = {},
-                          DeferredListings* deferred = nullptr);
+/// FileIndex::of_image does.
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch = {});
 
 }  // namespace venv2docker

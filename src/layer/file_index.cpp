@@ -46,8 +46,7 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
 }
 
 FileIndex FileIndex::of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
-                              const ReadWatch& watch, const std::map<Digest, LayerFile>& layer_files,
-                              DeferredListings* deferred) {
+                              const ReadWatch& watch, const std::map<Digest, LayerFile>& layer_files) {
   FileIndex index;
   std::uint64_t entries = 0, content_bytes = 0;
   for (std::size_t layer = 0; layer < image.layers.size(); ++layer) {
@@ -56,7 +55,7 @@ FileIndex FileIndex::of_image(const Image& image, const ContentSelection& conten
     const auto file = layer_files.find(digest);
     // A layer twice in the image was stored the first time.
     LayerListing listing = file != layer_files.end() && !store.has(digest)
-                               ? import_and_list_layer(blob, file->second.path, file->second.what, contents, store, watch, deferred)
+                               ? import_and_list_layer(blob, file->second.path, file->second.what, contents, store, watch)
                                : read_layer_listing(digest, contents, store, watch);
     entries += listing.size();
     if (entries > k_max_indexed_entries) {

@@ -17,8 +17,6 @@
 
 namespace venv2docker {
 
-class DeferredListings;  // layer/layer_listing.h
-
 struct IndexedFile {
   EntryKind kind = EntryKind::regular;
   std::string link_target;
@@ -51,11 +49,9 @@ class FileIndex {
   /// Error naming the layer when one is not a readable tar or not the bytes
   /// its digest names, or when the layers up to it list more than
   /// k_max_indexed_entries files or select more than k_max_selected_bytes,
-  /// or once watch.cancelled is set. The listings of the layers it stores
-  /// are cached later by `deferred` when given (import_and_list_layer).
+  /// or once watch.cancelled is set.
   static FileIndex of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
-                            const ReadWatch& watch = {}, const std::map<Digest, LayerFile>& layer_files = {},
-                            DeferredListings* deferred = nullptr);
+                            const ReadWatch& watch = {}, const std::map<Digest, LayerFile>& layer_files = {});
 
   /// The entry at exactly `path` ("/usr/bin/python3"), links not followed.
   const IndexedFile* find(const std::string& path) const;

@@ -45,8 +45,7 @@ std::unique_ptr<ByteTap> listing_tap(const Descriptor& layer, const ContentSelec
 }
 
 LayerListing import_and_list_layer(const Descriptor& layer, const std::filesystem::path& file, const std::string& what,
-                                   const ContentSelection& contents, const BlobStore& store, const ReadWatch& watch,
-                                   DeferredListings* deferred) {
+                                   const ContentSelection& contents, const BlobStore& store, const ReadWatch& watch) {
   const std::string where = what + " (" + file.string() + ")";
   if (std::optional<LayerListing> cached = cached_layer_listing(layer.digest, contents, store)) {
     store.import_file(file, layer.digest, layer.size, what);
@@ -68,11 +67,7 @@ LayerListing import_and_list_layer(const Descriptor& layer, const std::filesyste
   // Reported only now that the bytes are known to be the layer's: wrong bytes
   // are the error to report, not what they made the tar reader say.
   if (outcome.failure) std::rethrow_exception(outcome.failure);
-  if (deferred) {
-    deferred->add(layer.digest, *outcome.listing, contents);
-  } else {
-    keep_layer_listing(layer.digest, *outcome.listing, contents, store);
-  }
+  keep_layer_listing(layer.digest, *outcome.listing, contents, store);
   return std::move(*outcome.listing);
 }
 

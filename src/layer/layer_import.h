@@ -20,15 +20,13 @@ namespace venv2docker {
 
 /// Copies `file` into `store` as the blob `layer` names (verified by digest and
 /// size) and returns its listing, with the bytes of the files `contents`
-/// selects; a listing already cached is reused and the file only copied. The
-/// listing is cached now, or added to `deferred` when given.
+/// selects; a listing already cached is reused and the file only copied.
 /// Throws Error naming `what` and `file` when its bytes are not the layer's
 /// (then nothing is stored or cached from it, and a tar or gzip error its
 /// wrong bytes caused is not the one reported), or as list_members does when
 /// the layer's own bytes are no readable tar.
 LayerListing import_and_list_layer(const Descriptor& layer, const std::filesystem::path& file, const std::string& what,
-                                   const ContentSelection& contents, const BlobStore& store, const ReadWatch& watch,
-                                   DeferredListings* deferred = nullptr);
+                                   const ContentSelection& contents, const BlobStore& store, const ReadWatch& watch);
 
 /// A tap (util/byte_tap.h) that lists the layer `layer` from the bytes of a
 /// download, on a thread of its own, and caches the listing when told the

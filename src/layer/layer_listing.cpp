@@ -127,15 +127,6 @@ void keep_layer_listing(const Digest& digest, const LayerListing& listing, const
   write_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record, encode(listing, contents));
 }
 
-void DeferredListings::add(const Digest& digest, const LayerListing& listing, const ContentSelection& contents) {
-  m_pending.push_back(Pending{digest, listing, contents});
-}
-
-void DeferredListings::keep_all(const BlobStore& store) {
-  for (const Pending& pending : m_pending) keep_layer_listing(pending.digest, pending.listing, pending.contents, store);
-  m_pending.clear();
-}
-
 LayerListing read_layer_listing(const Digest& digest, const ContentSelection& contents, const BlobStore& store,
                                 const ReadWatch& watch) {
   if (std::optional<LayerListing> cached = cached_layer_listing(digest, contents, store)) return std::move(*cached);

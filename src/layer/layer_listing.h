@@ -42,25 +42,6 @@ std::optional<LayerListing> cached_layer_listing(const Digest& digest, const Con
 void keep_layer_listing(const Digest& digest, const LayerListing& listing, const ContentSelection& contents,
                         const BlobStore& store);
 
-/// Listings of verified layers whose cache records are written later: the
-/// file index goes to the checks first, and the records are written on the
-/// reading thread while they run (build/base_files_job), off their path.
-class DeferredListings {
- public:
-  /// Keeps a copy of `listing`, of layer `digest` with `contents`' selection.
-  void add(const Digest& digest, const LayerListing& listing, const ContentSelection& contents);
-  /// Caches each listing kept (keep_layer_listing), then forgets them.
-  void keep_all(const BlobStore& store);
-
- private:
-  struct Pending {
-    Digest digest;
-    LayerListing listing;
-    ContentSelection contents;
-  };
-  std::vector<Pending> m_pending;
-};
-
 /// The body of the listing cached for layer `digest` with `contents`'
 /// selection, as it is kept (for a registry cache record), when there is one.
 std::optional<nlohmann::json> cached_listing_body(const Digest& digest, const ContentSelection& contents,
