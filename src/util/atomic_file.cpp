@@ -79,6 +79,19 @@ void AtomicFile::write(const void* data, std::size_t size) {
     throw Error("cannot write " + m_destination.string() + ": " + system_message(errno),
                 "is the disk full?");
   }
+  m_written += size;
+  if (m_written - m_written_back >= k_writeback_step) start_writeback();
+}
+
+// The disk starts on what was written so far, without waiting for it: the
+// fsync at commit then waits for the last few MiB of a large file (a base
+// layer stored while it is listed) rather than for all of it at once. An error
+// here is left for that fsync to report.
+void AtomicFile::start_writeback() {
+  if (std::fflush(m_file) != 0) return;
+  ::sync_file_range(::fileno(m_file), static_cast<off_t>(m_written_back), static_cast<off_t>(m_written - m_written_back),
+                    SYNC_FILE_RANGE_WRITE);
+  m_written_back = m_written;
 }
 
 void AtomicFile::commit() { commit_as(m_destination); }

@@ -5,6 +5,7 @@
 // interrupted run leaves the old output intact.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string_view>
@@ -32,9 +33,14 @@ class AtomicFile {
   const std::filesystem::path& destination() const { return m_destination; }
 
  private:
+  static constexpr std::uint64_t k_writeback_step = std::uint64_t{8} << 20;
+  void start_writeback();
+
   std::filesystem::path m_destination;
   std::filesystem::path m_temporary;
   std::FILE* m_file = nullptr;
+  std::uint64_t m_written = 0;
+  std::uint64_t m_written_back = 0;  // the disk was told to write everything before this
 };
 
 /// A folder built aside and swapped into place on commit() with no moment

@@ -18,7 +18,14 @@ venv is relocated and packed, for the interpreter the base most likely has.
   and the store then holds it and its listing;
 - a layer of an OCI layout with the right size and wrong bytes (a gzip header whose
   tar still lists, or a damaged deflate stream) is refused naming the file, with nothing
-  of it kept: no blob, no listing, no output, no temporary.
+  of it kept: no blob, no listing, no output, no temporary;
+- a layer file shorter or longer than its descriptor says is refused naming the file and
+  both sizes, with nothing of it kept, although the listing thread saw a tar that ends
+  early or stopped reading at the tar's end;
+- a layer whose bytes are right but whose tar is not readable from its first block, with
+  tens of MB behind it, is refused naming the layer: the listing thread fails at once,
+  the reading thread still reads, hashes and stores the rest without waiting for it, and
+  no listing is kept.
 """
 import gzip
 import hashlib
@@ -64,14 +71,45 @@ class BaseReading(h.Case):
     def layout(self, name, image):
         return write_oci_layout(self.path(name), {"t": image})
 
-    def run_v2d(self, layout, *args, expect=0, cache="cache", env=None):
+    def run_v2d(self, layout, *args, expect=0, cache="cache", env=None, timeout=900):
         return h.v2d("--no-project", "--cache-dir", self.path(cache), "-b", f"oci:{layout}:t", *args, self.venv,
-                     expect=expect, env=env)
+                     expect=expect, env=env, timeout=timeout)
 
     def assert_no_temporaries(self, cache):
         left = [os.path.join(root, name) for root, dirs, files in os.walk(self.path(cache))
                 for name in files + dirs if ".v2dtmp-" in name]
         self.assertEqual(left, [], "temporaries left in the cache")
+
+    def one_layer_layout(self):
+        """The bookworm base's first layer alone, as the layout "good"; its digest and size."""
+        base = bookworm()
+        return self.layout("good", with_layers(base, [base.layers[0]])), base.layers[0].digest, base.layers[0].size
+
+    def damaged_copy(self, good, name, hexdigest, damage):
+        """A copy of the layout `good` named `name`, its layer `hexdigest` changed by
+        damage(file); returns the layout and the layer's file."""
+        layout = self.path("layout-" + name)
+        shutil.copytree(good, layout)
+        blob = os.path.join(layout, "blobs", "sha256", hexdigest)
+        with open(blob, "r+b") as f:
+            damage(f)
+        return layout, blob
+
+    def refused_keeping_nothing(self, layout, name, hexdigest):
+        """Builds onto `layout`, whose layer `hexdigest` is damaged: one error, and nothing
+        of that layer kept (no blob, no listing, no output, no temporary). A hang (a thread
+        waiting for bytes or for a reader) fails here, not at the suite's timeout."""
+        out = self.path("out-" + name)
+        cache = "cache-" + name
+        r = self.run_v2d(layout, "-o", f"oci:{out}:t", cache=cache, expect=3, timeout=300)
+        self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
+        self.assertEqual(r.stdout, "", r.describe())
+        self.assertFalse(os.path.exists(out), "an output was written")
+        kept = [os.path.join(root, f) for root, dirs, files in os.walk(self.path(cache))
+                for f in files if hexdigest in f]
+        self.assertEqual(kept, [], "something of the damaged layer was kept")
+        self.assert_no_temporaries(cache)
+        return r
 
     def test_a_truncated_layer_is_named_and_nothing_is_written(self):
         base = bookworm()
@@ -195,37 +233,54 @@ class BaseReading(h.Case):
             self.assertTrue(os.path.isfile(os.path.join(cache, "listings", hexdigest + ".cbor")))
 
     def test_a_corrupt_layer_of_the_right_size_is_refused_and_nothing_of_it_is_kept(self):
-        base = bookworm()
-        good = self.layout("good", with_layers(base, [base.layers[0]]))
-        digest = base.layers[0].digest
+        good, digest, size = self.one_layer_layout()
         hexdigest = digest.split(":", 1)[1]
-        size = base.layers[0].size
         # Byte 4 is the gzip header's MTIME: the tar inflates and lists as before. The
         # middle is deflate data: inflating fails, or the member's CRC does not match.
         for name, offset in (("header", 4), ("middle", size // 2)):
             with self.subTest(name):
-                layout = self.path("layout-" + name)
-                shutil.copytree(good, layout)
-                blob = os.path.join(layout, "blobs", "sha256", hexdigest)
-                with open(blob, "r+b") as f:
+                def flip(f):
                     f.seek(offset)
                     byte = f.read(1)
                     f.seek(offset)
                     f.write(bytes([byte[0] ^ 0x55]))
+                layout, blob = self.damaged_copy(good, name, hexdigest, flip)
                 self.assertEqual(os.path.getsize(blob), size)
-                out = self.path("out-" + name)
-                cache = "cache-" + name
-                r = self.run_v2d(layout, "-o", f"oci:{out}:t", cache=cache, expect=3)
+                r = self.refused_keeping_nothing(layout, name, hexdigest)
                 self.assertIn(blob, r.stderr, r.describe())
                 self.assertIn("has digest sha256:", r.stderr, r.describe())
                 self.assertIn("expected " + digest, r.stderr, r.describe())
-                self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
-                self.assertEqual(r.stdout, "", r.describe())
-                self.assertFalse(os.path.exists(out), "an output was written")
-                kept = [os.path.join(root, f) for root, dirs, files in os.walk(self.path(cache))
-                        for f in files if hexdigest in f]
-                self.assertEqual(kept, [], "something of the corrupt layer was kept")
-                self.assert_no_temporaries(cache)
+
+    def test_a_layer_file_of_the_wrong_length_is_refused_and_nothing_of_it_is_kept(self):
+        good, digest, size = self.one_layer_layout()
+        hexdigest = digest.split(":", 1)[1]
+        # Cut in the middle of the deflate stream; or the whole layer and 64 MiB more,
+        # of which one byte past the size is read.
+        for name, change in (("shorter", lambda f: f.truncate(size // 2)),
+                             ("longer", lambda f: (f.seek(0, os.SEEK_END), f.write(bytes(64 << 20))))):
+            with self.subTest(name):
+                layout, blob = self.damaged_copy(good, name, hexdigest, change)
+                r = self.refused_keeping_nothing(layout, name, hexdigest)
+                got = size // 2 if name == "shorter" else size + 1
+                self.assertIn(f"({blob}) has {got} bytes, expected {size} ({digest})", r.stderr, r.describe())
+
+    def test_a_layer_whose_tar_is_unreadable_is_refused_without_a_listing(self):
+        base = bookworm()
+        # Not a tar from its first block on; incompressible behind it, so that the bytes
+        # the reading thread still has to pass dwarf what the channel between them holds.
+        tar = b"\x01" * 512 + os.urandom(40 << 20)
+        blob = gzip.compress(tar, compresslevel=1)
+        layer = gzip_layer(base, blob, tar)
+        layout = self.layout("unreadable", with_layers(base, [layer]))
+        r = self.run_v2d(layout, "--check", cache="cache", expect=3, timeout=300)
+        self.assertIn("layer " + layer.digest, r.stderr, r.describe())
+        self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
+        hexdigest = layer.digest.split(":", 1)[1]
+        # The bytes are the layer's, so the blob is stored; what they list is not.
+        with open(os.path.join(self.path("cache"), "blobs", "sha256", hexdigest), "rb") as f:
+            self.assertEqual(sha256(f.read()), layer.digest)
+        self.assertFalse(os.path.exists(os.path.join(self.path("cache"), "listings", hexdigest + ".cbor")))
+        self.assert_no_temporaries("cache")
 
 
 if __name__ == "__main__":
