@@ -40,6 +40,13 @@ std::vector<SbomPackage> image_packages(const Venv& venv, const FileIndex& base_
   return packages;
 }
 
+bool sbom_delivered(bool wanted, bool to_file, bool outputs_later, const std::vector<std::string>& destinations) {
+  if (!wanted) return false;
+  return to_file || outputs_later ||
+         std::any_of(destinations.begin(), destinations.end(),
+                     [](const std::string& destination) { return registry_destination(destination).has_value(); });
+}
+
 std::string deliver_sbom(const Image& image, const Reference& name, std::int64_t epoch,
                          const std::vector<SbomPackage>& packages, const std::vector<WrittenOutput>& outputs,
                          const SbomDelivery& delivery, const BlobStore& store, Reporter& reporter) {

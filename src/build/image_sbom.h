@@ -28,6 +28,13 @@ namespace venv2docker {
 std::vector<SbomPackage> image_packages(const Venv& venv, const FileIndex& base_files,
                                         const std::optional<AptLayerContents>& apt, bool host_interpreter);
 
+/// Whether the build makes an SBOM (`wanted`: not --no-sbom): only when it goes
+/// somewhere, to --sbom FILE (`to_file`), a registry among `destinations` (as
+/// a referrer) or, when the outputs are written later (`outputs_later`: one
+/// platform of several), to theirs. An OCI layout or a docker-archive holds
+/// none: making one for them would read the base's files for nothing.
+bool sbom_delivered(bool wanted, bool to_file, bool outputs_later, const std::vector<std::string>& destinations);
+
 struct SbomDelivery {
   std::optional<std::filesystem::path> file;  // --sbom FILE
   const RegistryOptions& registry;

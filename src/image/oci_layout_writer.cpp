@@ -29,6 +29,7 @@ namespace {
 struct ExistingLayout {
   bool present = false;                  // an OCI layout is there (not nothing, not an empty folder)
   json other_manifests = json::array();  // index.json entries under other tags (or none)
+  std::string index_bytes;               // its index.json as it is
 };
 
 std::string read_layout_document(const fs::path& file) {
@@ -56,7 +57,8 @@ ExistingLayout read_existing_layout(const fs::path& dir, const std::string& tag)
     refuse_to_replace(dir, "its oci-layout file does not say imageLayoutVersion 1.0.0");
   }
   if (!fs::is_regular_file(dir / "index.json")) refuse_to_replace(dir, "it has an oci-layout file but no index.json");
-  const json index = parse_json(read_layout_document(dir / "index.json"), (dir / "index.json").string());
+  existing.index_bytes = read_layout_document(dir / "index.json");
+  const json index = parse_json(existing.index_bytes, (dir / "index.json").string());
   // Checked as every index we read is, so the entries kept verbatim are descriptors.
   check_index_shape(index, (dir / "index.json").string());
   for (const auto& entry : index["manifests"]) {
@@ -96,16 +98,21 @@ void sweep_layout_temporaries(const fs::path& dir) {
 }
 
 // The blobs first, the index last: until its rename, the old index stands.
+// An index that already says what the new one would (a rebuild with nothing
+// changed) is left as it is: rewriting it would change nothing but its
+// timestamps, at the price of a write, a rename and two syncs.
 void write_contents(const fs::path& folder, const std::map<Digest, std::uint64_t>& blobs, const BlobStore& store,
-                    const json& manifests) {
+                    const json& manifests, const std::string& index_bytes = {}) {
   fs::path blob_folder = folder / "blobs" / "sha256";
   std::error_code ec;
   fs::create_directories(blob_folder, ec);
   if (ec) throw Error("cannot create " + blob_folder.string() + ": " + ec.message());
   for (const auto& [digest, size] : blobs) store.link_to(digest, blob_folder / std::string(digest.hex()));
   if (!fs::is_regular_file(folder / "oci-layout")) write_file_atomically(folder / "oci-layout", k_oci_layout_document);
+  const std::string document = index_document(manifests);
+  if (document == index_bytes) return;
   AtomicFile index(folder / "index.json");
-  index.write(index_document(manifests));
+  index.write(document);
   test_kill_point("layout-index");
   index.commit();
 }
@@ -126,7 +133,7 @@ void write_tagged_entry(json entry, const std::map<Digest, std::uint64_t>& blobs
   json manifests = std::move(existing.other_manifests);
   manifests.push_back(std::move(entry));
   if (existing.present) {
-    write_contents(dir, blobs, store, manifests);
+    write_contents(dir, blobs, store, manifests, existing.index_bytes);
     return;
   }
   AtomicDirectory fresh(dir);

@@ -112,6 +112,11 @@ std::optional<LayerListing> cached_layer_listing(const Digest& digest, const Con
   return decode(*body, contents);
 }
 
+bool listing_record_exists(const Digest& digest, const BlobStore& store) {
+  std::error_code error;
+  return fs::is_regular_file(fs::symlink_status(cache_record_path(store.root(), "listings", digest), error));
+}
+
 void keep_layer_listing(const Digest& digest, const LayerListing& listing, const ContentSelection& contents,
                         const BlobStore& store) {
   write_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record, encode(listing, contents));
