@@ -4,10 +4,8 @@
 
 namespace venv2docker {
 
-BaseFilesJob::BaseFilesJob(const BaseImage& base, const BlobStore& store) {
-  m_result = std::async(std::launch::async, [this, &base, &store] {
-    return base_file_index(base, store, ReadWatch{&m_bytes, &m_cancelled});
-  });
+BaseFilesJob::BaseFilesJob(const BaseImage& base, const BlobStore& store) : m_base(base), m_store(store) {
+  if (!base_files_recorded(base, store)) start();
 }
 
 BaseFilesJob::~BaseFilesJob() {
@@ -16,8 +14,16 @@ BaseFilesJob::~BaseFilesJob() {
   m_result.wait();  // its error, if any, is the cancellation: the caller's own error is the one to report
 }
 
+void BaseFilesJob::start() {
+  if (m_result.valid() || m_index) return;
+  m_result = std::async(std::launch::async, [this] {
+    return base_file_index(m_base, m_store, ReadWatch{&m_bytes, &m_cancelled});
+  });
+}
+
 const FileIndex& BaseFilesJob::wait(Reporter& reporter) {
   if (m_index) return *m_index;
+  start();
   using namespace std::chrono_literals;
   if (m_result.wait_for(0s) != std::future_status::ready) {
     while (m_result.wait_for(100ms) != std::future_status::ready) {

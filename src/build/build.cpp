@@ -93,11 +93,13 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   std::string interpreter = likely_image_interpreter(host_interpreter, venv, base.image);
   std::string release = likely_interpreter_release(host_interpreter, venv, base.image, store);
   const bool base_read_first = !options.apt.requests.empty();
+  // Asked for where needed: a rebuild with its venv stage recorded and no
+  // --apt, missing library or SBOM to deliver never reads the base's files.
+  const auto base_files = [&]() -> const FileIndex& { return base_files_job.wait(reporter); };
   if (base_read_first) {
-    const FileIndex& base_files = base_files_job.wait(reporter);
     apt = apt_archives.emplace(options.apt, base.image, base_files, store, reporter).prepare_layer();
-    interpreter = image_interpreter(host_interpreter, venv, base_files);
-    release = interpreter_release(host_interpreter, venv, base.image, base_files, interpreter, store);
+    interpreter = image_interpreter(host_interpreter, venv, base_files());
+    release = interpreter_release(host_interpreter, venv, base.image, base_files(), interpreter, store);
   }
   const std::vector<std::string> apt_installed = apt ? apt->installed : std::vector<std::string>{};
 
@@ -107,10 +109,15 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
                                          options.max_layers, layer_options, !options.check_only, &cache};
   VenvStageInputs stage_inputs{venv, project, base, apt, pip, interpreter, release};
   VenvStage venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
-  const FileIndex& base_files = base_files_job.wait(reporter);
-  const std::string found = base_read_first ? interpreter : image_interpreter(host_interpreter, venv, base_files);
+  // A recorded stage was recorded for the interpreter and release this base
+  // was found to have (build/venv_stage.h): the guess needs no checking.
+  const std::string found = base_read_first || venv_stage.recorded
+                                ? interpreter
+                                : image_interpreter(host_interpreter, venv, base_files());
   const std::string found_release =
-      base_read_first ? release : interpreter_release(host_interpreter, venv, base.image, base_files, found, store);
+      base_read_first || venv_stage.recorded
+          ? release
+          : interpreter_release(host_interpreter, venv, base.image, base_files(), found, store);
   if (found != interpreter || found_release != release) {
     // A wrong guess: relocate again for the interpreter the base has (the
     // packages' layers already written come back from the layer cache).
@@ -124,7 +131,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
     release = found_release;
     venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
   }
-  finish_venv_stage(venv_stage, stage_inputs, stage_settings, base_files, store, reporter);
+  if (!venv_stage.recorded) finish_venv_stage(venv_stage, stage_inputs, stage_settings, base_files(), store, reporter);
   // Read once, whether --apt installs from them or the checks ask which package has a missing library.
   if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter);
   const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
@@ -132,8 +139,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed, std::nullopt, std::nullopt, std::nullopt};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);
-  const std::vector<SbomPackage> sbom_packages =
-      options.sbom ? image_packages(venv, base_files, apt, host_interpreter) : std::vector<SbomPackage>{};
+  const std::optional<std::string> apt_status = apt_dpkg_status(apt);  // the apt layer takes `apt`
 
   const LayerWriting writing{layer_options, store, reporter};
   std::vector<NewLayer> layers = apt_layer(std::move(apt), writing);
@@ -148,6 +154,10 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   const Image image = assemble_image(base, layers, with_project_command(options.runtime, pyproject, venv, reporter),
                                      {options.venv_path, project ? std::optional(options.project_path) : std::nullopt},
                                      options.epoch, options.annotations, store);
+  const bool sbom = sbom_delivered(options.sbom, options.sbom_file.has_value(), !options.write_outputs, destinations,
+                                   image, name);
+  const std::vector<SbomPackage> sbom_packages =
+      sbom ? image_packages(venv, base_files(), apt_status, host_interpreter) : std::vector<SbomPackage>{};
 
   PushSettings push{registry, cache.mount_sources()};
   if (std::optional<MountSource> base_layers = mount_source_for(base_ref, base)) push.mount_from.push_back(*base_layers);
@@ -158,7 +168,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   if (writes_to_build_folder(options.outputs, options.push, options.load)) make_build_folder(build_dir);
   BuildResult result{name, image, write_outputs(destinations, image, name, push, store, reporter), std::nullopt,
                      report, apt_installed, std::nullopt, std::nullopt, std::nullopt};
-  if (options.sbom) {
+  if (sbom) {
     result.sbom = deliver_sbom(image, name, options.epoch, sbom_packages, result.outputs,
                                {options.sbom_file, registry}, store, reporter);
   }

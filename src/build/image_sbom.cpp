@@ -4,6 +4,7 @@
 #include <set>
 
 #include "image/artifact_manifest.h"
+#include "image/layout_referrers.h"
 #include "image/oci_layout_writer.h"
 #include "remote/registry_referrers.h"
 #include "sbom/sbom_sources.h"
@@ -12,33 +13,44 @@
 
 namespace venv2docker {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 constexpr const char* k_dpkg_status = "/var/lib/dpkg/status";
 
-std::optional<std::string> dpkg_status(const FileIndex& base_files, const std::optional<AptLayerContents>& apt) {
-  if (apt) {
-    const auto written = std::find_if(apt->entries.begin(), apt->entries.end(),
-                                      [](const LayerEntry& entry) { return entry.path == k_dpkg_status; });
-    if (written != apt->entries.end() && written->content) return written->content;
-  }
-  const IndexedFile* base = base_files.find(k_dpkg_status);
-  if (base && base->content) return base->content;
-  return std::nullopt;
-}
-
 }  // namespace
 
+std::optional<std::string> apt_dpkg_status(const std::optional<AptLayerContents>& apt) {
+  if (!apt) return std::nullopt;
+  const auto written = std::find_if(apt->entries.begin(), apt->entries.end(),
+                                    [](const LayerEntry& entry) { return entry.path == k_dpkg_status; });
+  if (written == apt->entries.end()) return std::nullopt;
+  return written->content;
+}
+
 std::vector<SbomPackage> image_packages(const Venv& venv, const FileIndex& base_files,
-                                        const std::optional<AptLayerContents>& apt, bool host_interpreter) {
+                                        const std::optional<std::string>& apt_status, bool host_interpreter) {
   std::vector<SbomPackage> packages;
-  if (const std::optional<std::string> status = dpkg_status(base_files, apt)) {
-    packages = dpkg_packages(*status, std::string("the image's ") + k_dpkg_status);
-  }
+  std::optional<std::string> status = apt_status;  // it lists the base's packages and the new ones
+  if (const IndexedFile* base = base_files.find(k_dpkg_status); !status && base) status = base->content;
+  if (status) packages = dpkg_packages(*status, std::string("the image's ") + k_dpkg_status);
   if (host_interpreter) packages.push_back(interpreter_package(venv));
   std::vector<SbomPackage> python = python_packages(venv.site_packages);
   packages.insert(packages.end(), std::make_move_iterator(python.begin()), std::make_move_iterator(python.end()));
   return packages;
+}
+
+bool sbom_delivered(bool wanted, bool to_file, bool outputs_later, const std::vector<std::string>& destinations,
+                    const Image& image, const Reference& name) {
+  if (!wanted) return false;
+  if (to_file || outputs_later) return true;
+  return std::any_of(destinations.begin(), destinations.end(), [&](const std::string& destination) {
+    if (registry_destination(destination)) return true;
+    if (!destination.starts_with("oci:")) return false;
+    const fs::path dir = layout_destination(destination.substr(4), name).dir;
+    return !layout_has_referrer(dir, image.manifest_digest().str(), k_spdx_media_type);
+  });
 }
 
 std::string deliver_sbom(const Image& image, const Reference& name, std::int64_t epoch,

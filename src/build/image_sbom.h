@@ -22,11 +22,25 @@
 
 namespace venv2docker {
 
+/// The dpkg status file the apt layer writes (it lists the base's packages
+/// and the new ones), taken before the layer is written.
+std::optional<std::string> apt_dpkg_status(const std::optional<AptLayerContents>& apt);
+
 /// The packages the image holds besides its files: the venv's distributions,
-/// dpkg's packages (the base's, or with --apt the status file the apt layer
-/// writes, which lists both) and, with --python-from host, the interpreter.
+/// dpkg's packages (`apt_status`, else the base's) and, with --python-from
+/// host, the interpreter.
 std::vector<SbomPackage> image_packages(const Venv& venv, const FileIndex& base_files,
-                                        const std::optional<AptLayerContents>& apt, bool host_interpreter);
+                                        const std::optional<std::string>& apt_status, bool host_interpreter);
+
+/// Whether the build makes an SBOM for `image` (`wanted`: not --no-sbom):
+/// only when it goes somewhere, to --sbom FILE (`to_file`), a registry among
+/// `destinations` (as a referrer), an OCI layout among them that does not
+/// list this image's SBOM yet, or, when the outputs are written later
+/// (`outputs_later`: one platform of several), to theirs. A docker-archive
+/// holds none, and a rebuild of an image whose layout has its SBOM makes none:
+/// making one would read the base's files for nothing.
+bool sbom_delivered(bool wanted, bool to_file, bool outputs_later, const std::vector<std::string>& destinations,
+                    const Image& image, const Reference& name);
 
 struct SbomDelivery {
   std::optional<std::filesystem::path> file;  // --sbom FILE

@@ -1,5 +1,7 @@
 #include "build/load_base_image.h"
 
+#include <algorithm>
+
 #include "compat/compat_check.h"
 #include "debian/apt_base_config.h"
 #include "image/docker_archive_source.h"
@@ -7,6 +9,7 @@
 #include "image/oci_layout_source.h"
 #include "image/reference.h"
 #include "layer/layer_import.h"
+#include "layer/layer_listing.h"
 #include "remote/registry_pull.h"
 #include "util/error.h"
 
@@ -50,6 +53,15 @@ ContentSelection base_content_selection() {
 
 FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
   return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files);
+}
+
+bool base_files_recorded(const BaseImage& base, const BlobStore& store) {
+  return std::all_of(base.image.layers.begin(), base.image.layers.end(), [&](const Layer& layer) {
+    const Digest& digest = layer.blob.digest;
+    // A layer of a local source not yet in the store is imported as it is listed.
+    const bool to_import = base.layer_files.contains(digest) && !store.has(digest);
+    return !to_import && listing_record_exists(digest, store);
+  });
 }
 
 }  // namespace venv2docker

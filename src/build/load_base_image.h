@@ -36,4 +36,8 @@ ContentSelection base_content_selection();
 /// FileIndex::of_image does.
 FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch = {});
 
+/// Whether base_file_index would read only cache records: every layer is in
+/// the store with a listing recorded. Stats files, reads none.
+bool base_files_recorded(const BaseImage& base, const BlobStore& store);
+
 }  // namespace venv2docker

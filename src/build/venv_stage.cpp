@@ -208,6 +208,7 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
       stage.host = std::move(collected->interpreter);
     }
     stage.outcome = std::move(*recorded);
+    stage.recorded = true;
     return stage;
   }
 

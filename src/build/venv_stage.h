@@ -83,6 +83,11 @@ struct VenvStage {
   /// Between the halves: the relocated venv and what the checks still need;
   /// null once finished, or when the outcome was recorded.
   std::shared_ptr<VenvStageChecks> checks_to_run;
+  /// The outcome is a recorded one. Its key holds the base's manifest and the
+  /// interpreter and release relocation used, and a stage is recorded only
+  /// once the base's files confirmed both and the checks ran on them: nothing
+  /// of the base's files is needed again.
+  bool recorded = false;
 };
 
 /// The first half (see above): the walk, the recorded outcome if any, else

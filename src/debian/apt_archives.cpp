@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "debian/apt_archives.h"
 #include "debian/apt_catalog.h"
@@ -158,14 +159,14 @@ std::vector<std::string> apt_request_names(const std::vector<std::string>& reque
   return names;
 }
 
-AptArchives::AptArchives(const AptOptions& options, const Image& base, const FileIndex& base_files,
+AptArchives::AptArchives(const AptOptions& options, const Image& base, std::function<const FileIndex&()> base_files,
                          const BlobStore& store, Reporter& reporter)
-    : m_options(options), m_base(base), m_base_files(base_files), m_store(store), m_reporter(reporter) {}
+    : m_options(options), m_base(base), m_base_files(std::move(base_files)), m_store(store), m_reporter(reporter) {}
 
 AptArchives::~AptArchives() = default;
 
 AptArchives::Session& AptArchives::session() {
-  if (!m_session) m_session = std::make_unique<Session>(m_options, m_base, m_base_files, m_store, m_reporter);
+  if (!m_session) m_session = std::make_unique<Session>(m_options, m_base, m_base_files(), m_store, m_reporter);
   return *m_session;
 }
 

@@ -3,6 +3,7 @@
 // in that image without running anything in it (see docs/apt.md).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,9 +44,11 @@ std::vector<std::string> apt_request_names(const std::vector<std::string>& reque
 class AptArchives {
  public:
   /// Reads nothing yet (a build that never needs apt reads nothing at all).
-  /// `base_files` lists the base image's files. All must outlive this.
-  AptArchives(const AptOptions& options, const Image& base, const FileIndex& base_files, const BlobStore& store,
-              Reporter& reporter);
+  /// `base_files` gives the list of the base image's files, asked for only
+  /// when apt is first needed: a build that never needs apt never waits for
+  /// the base's files either. All must outlive this.
+  AptArchives(const AptOptions& options, const Image& base, std::function<const FileIndex&()> base_files,
+              const BlobStore& store, Reporter& reporter);
   ~AptArchives();
   AptArchives(const AptArchives&) = delete;
   AptArchives& operator=(const AptArchives&) = delete;
@@ -87,7 +90,7 @@ class AptArchives {
 
   const AptOptions& m_options;
   const Image& m_base;
-  const FileIndex& m_base_files;
+  std::function<const FileIndex&()> m_base_files;
   const BlobStore& m_store;
   Reporter& m_reporter;
   std::unique_ptr<Session> m_session;

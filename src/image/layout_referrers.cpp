@@ -30,9 +30,16 @@ std::optional<json> read_document(const Descriptor& descriptor, const fs::path& 
 // An entry's media type and digest; nothing for a digest of another
 // algorithm (kept as it is: the layout's readers judge it).
 std::optional<Descriptor> descriptor_of(const json& entry) {
-  const std::optional<Digest> digest = Digest::parse(entry.value("digest", ""));
+  const auto text = [&](const char* key) {
+    const auto found = entry.find(key);
+    return found != entry.end() && found->is_string() ? found->get<std::string>() : std::string();
+  };
+  if (!entry.is_object()) return std::nullopt;
+  const std::optional<Digest> digest = Digest::parse(text("digest"));
   if (!digest) return std::nullopt;
-  return Descriptor{entry.value("mediaType", ""), *digest, entry.value("size", std::uint64_t{0}), {}, std::nullopt};
+  const auto size = entry.find("size");
+  const std::uint64_t bytes = size != entry.end() && size->is_number_unsigned() ? size->get<std::uint64_t>() : 0;
+  return Descriptor{text("mediaType"), *digest, bytes, {}, std::nullopt};
 }
 
 // The digests the layout's images are known by: each entry's, and the
@@ -83,6 +90,18 @@ json without_orphaned_referrers(const json& manifests, const fs::path& blob_fold
     kept.push_back(entry);
   }
   return kept;
+}
+
+bool layout_has_referrer(const fs::path& dir, const std::string& subject, std::string_view artifact_type) {
+  const std::optional<std::string> bytes = read_file_bytes(dir / "index.json", k_max_json_document);
+  if (!bytes) return false;
+  const json index = json::parse(*bytes, nullptr, false);
+  if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array()) return false;
+  for (const json& entry : index["manifests"]) {
+    if (!is_referrer_entry(entry) || entry["artifactType"].get<std::string>() != artifact_type) continue;
+    if (subject_of(entry, dir / "blobs" / "sha256") == subject) return true;
+  }
+  return false;
 }
 
 }  // namespace venv2docker

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -22,5 +24,10 @@ bool is_referrer_entry(const nlohmann::json& entry);
 /// (blobs/sha256 of the layout), bounded; an entry whose manifest cannot be
 /// read or names no subject is kept, since it is not ours to judge.
 nlohmann::json without_orphaned_referrers(const nlohmann::json& manifests, const std::filesystem::path& blob_folder);
+
+/// Whether the layout at `dir` lists a referrer of `artifact_type` about
+/// `subject`. Read without the layout's lock: it tells a build its SBOM is
+/// already there, and the writer keeps what it finds in any case.
+bool layout_has_referrer(const std::filesystem::path& dir, const std::string& subject, std::string_view artifact_type);
 
 }  // namespace venv2docker

@@ -30,8 +30,9 @@ namespace {
 
 // What an existing layout at the destination holds that the new index keeps.
 struct ExistingLayout {
-  bool present = false;                  // an OCI layout is there (not nothing, not an empty folder)
-  json other_manifests = json::array();  // index.json entries under other tags (or none)
+  bool present = false;            // an OCI layout is there (not nothing, not an empty folder)
+  json manifests = json::array();  // index.json's entries, as they are
+  std::string index_bytes;         // its index.json as it is
 };
 
 std::string read_layout_document(const fs::path& file) {
@@ -43,8 +44,7 @@ void refuse_to_replace(const fs::path& dir, const std::string& why) {
               "write the OCI layout to a new or empty folder, or move this one away");
 }
 
-// `tag`: the entry under it is being replaced; nullopt keeps every entry.
-ExistingLayout read_existing_layout(const fs::path& dir, const std::optional<std::string>& tag) {
+ExistingLayout read_existing_layout(const fs::path& dir) {
   ExistingLayout existing;
   std::error_code ec;
   fs::file_status status = fs::status(dir, ec);
@@ -60,17 +60,38 @@ ExistingLayout read_existing_layout(const fs::path& dir, const std::optional<std
     refuse_to_replace(dir, "its oci-layout file does not say imageLayoutVersion 1.0.0");
   }
   if (!fs::is_regular_file(dir / "index.json")) refuse_to_replace(dir, "it has an oci-layout file but no index.json");
-  const json index = parse_json(read_layout_document(dir / "index.json"), (dir / "index.json").string());
+  existing.index_bytes = read_layout_document(dir / "index.json");
+  const json index = parse_json(existing.index_bytes, (dir / "index.json").string());
   // Checked as every index we read is, so the entries kept verbatim are descriptors.
   check_index_shape(index, (dir / "index.json").string());
-  for (const auto& entry : index["manifests"]) {
-    // The entry under our tag is the one being replaced; all others stay as
-    // they are, fields we do not know included.
-    const json annotations = entry.value("annotations", json::object());
-    if (tag && annotations.is_object() && annotations.value(annotation::ref_name, json()) == *tag) continue;
-    existing.other_manifests.push_back(entry);
-  }
+  existing.manifests = index["manifests"];
   return existing;
+}
+
+// Whether `kept` is what `entry` replaces: the entry under `tag`, or for a
+// referrer (no tag) the same referrer listed before.
+bool is_replaced(const json& kept, const json& entry, const std::optional<std::string>& tag) {
+  if (!tag) return is_referrer_entry(kept) && kept.value("digest", "") == entry.value("digest", "");
+  const json annotations = kept.value("annotations", json::object());
+  return annotations.is_object() && annotations.value(annotation::ref_name, json()) == *tag;
+}
+
+// The entries with `entry` in the place of the one it replaces (others under
+// the same tag dropped), or after them all: a rebuild of the same image gives
+// the same index. Every other entry stays as it is, fields we do not know included.
+json with_entry(json existing, json entry, const std::optional<std::string>& tag) {
+  json manifests = json::array();
+  bool placed = false;
+  for (json& kept : existing) {
+    if (!is_replaced(kept, entry, tag)) {
+      manifests.push_back(std::move(kept));
+    } else if (!placed) {
+      manifests.push_back(entry);
+      placed = true;
+    }
+  }
+  if (!placed) manifests.push_back(std::move(entry));
+  return manifests;
 }
 
 // The tag becomes a JSON value only, but anything Docker would not accept as
@@ -100,16 +121,21 @@ void sweep_layout_temporaries(const fs::path& dir) {
 }
 
 // The blobs first, the index last: until its rename, the old index stands.
+// An index that already says what the new one would (a rebuild with nothing
+// changed) is left as it is: rewriting it would change nothing but its
+// timestamps, at the price of a write, a rename and two syncs.
 void write_contents(const fs::path& folder, const std::map<Digest, std::uint64_t>& blobs, const BlobStore& store,
-                    const json& manifests) {
+                    const json& manifests, const std::string& index_bytes = {}) {
   fs::path blob_folder = folder / "blobs" / "sha256";
   std::error_code ec;
   fs::create_directories(blob_folder, ec);
   if (ec) throw Error("cannot create " + blob_folder.string() + ": " + ec.message());
   for (const auto& [digest, size] : blobs) store.link_to(digest, blob_folder / std::string(digest.hex()));
   if (!fs::is_regular_file(folder / "oci-layout")) write_file_atomically(folder / "oci-layout", k_oci_layout_document);
+  const std::string document = index_document(manifests);
+  if (document == index_bytes) return;
   AtomicFile index(folder / "index.json");
-  index.write(index_document(manifests));
+  index.write(document);
   test_kill_point("layout-index");
   index.commit();
 }
@@ -119,9 +145,7 @@ void write_contents(const fs::path& folder, const std::map<Digest, std::uint64_t
 namespace {
 
 // Under the layout's lock: writes `blobs` (all in the store) and the index
-// with `entry` added, replacing the one under `tag` (for a referrer: none,
-// and the same referrer listed before), and dropping referrers whose image
-// is gone.
+// with `entry` (with_entry), dropping referrers whose image is gone.
 void write_entry(json entry, const std::map<Digest, std::uint64_t>& blobs, const BlobStore& store,
                  const fs::path& dir, const std::optional<std::string>& tag) {
   std::error_code ec;
@@ -129,20 +153,15 @@ void write_entry(json entry, const std::map<Digest, std::uint64_t>& blobs, const
   if (ec) throw Error("cannot create the folder of the OCI layout " + dir.string() + ": " + ec.message());
   FileLock lock(parent_or_current(dir) / (dir.filename().string() + ".lock"));
   sweep_layout_temporaries(dir);
-  ExistingLayout existing = read_existing_layout(dir, tag);
+  ExistingLayout existing = read_existing_layout(dir);
   if (!tag && !existing.present) {
     throw Error("the OCI layout " + dir.string() + " is gone: its image's SBOM has nowhere to go",
                 "was the layout moved or deleted while venv2docker ran? run the build again");
   }
-  json manifests = json::array();
-  for (json& kept : existing.other_manifests) {
-    // A referrer listed again (the same image built again) is listed once.
-    if (is_referrer_entry(kept) && kept.value("digest", "") == entry.value("digest", "")) continue;
-    manifests.push_back(std::move(kept));
-  }
-  manifests.push_back(std::move(entry));
+  json manifests = with_entry(std::move(existing.manifests), std::move(entry), tag);
   if (existing.present) {
-    write_contents(dir, blobs, store, without_orphaned_referrers(manifests, dir / "blobs" / "sha256"));
+    write_contents(dir, blobs, store, without_orphaned_referrers(manifests, dir / "blobs" / "sha256"),
+                   existing.index_bytes);
     return;
   }
   AtomicDirectory fresh(dir);

@@ -24,14 +24,17 @@ void FileIndex::remove_lower(const std::string& path, bool contents_only, std::s
 
 void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
   path = image_path_of(std::move(path));
-  std::string parent = image_parent_of(path);
-  std::string base = path.substr(path.rfind('/') + 1);
-  if (base == k_opaque_whiteout) {
-    remove_lower(parent, /*contents_only=*/true, layer);
-    return;
-  }
+  const std::string_view base = std::string_view(path).substr(path.rfind('/') + 1);
   if (is_whiteout_name(base)) {
-    remove_lower((parent == "/" ? "" : parent) + "/" + base.substr(k_whiteout_prefix.size()), false, layer);
+    // The first layer has nothing below it to delete or hide.
+    if (layer == 0) return;
+    const std::string parent = image_parent_of(path);
+    if (base == k_opaque_whiteout) {
+      remove_lower(parent, /*contents_only=*/true, layer);
+    } else {
+      remove_lower((parent == "/" ? "" : parent) + "/" + std::string(base.substr(k_whiteout_prefix.size())), false,
+                   layer);
+    }
     return;
   }
   if (file.hardlink_to) {
@@ -41,8 +44,8 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
     file = target->second.file;
   }
   // A non-folder replacing a folder hides everything below it.
-  if (file.kind != EntryKind::directory) remove_lower(path, true, layer);
-  m_files[path] = Stored{std::move(file), layer};
+  if (file.kind != EntryKind::directory && layer != 0) remove_lower(path, true, layer);
+  m_files.insert_or_assign(std::move(path), Stored{std::move(file), layer});
 }
 
 FileIndex FileIndex::of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
@@ -65,7 +68,7 @@ FileIndex FileIndex::of_image(const Image& image, const ContentSelection& conten
     }
     for (const auto& [path, file] : listing) content_bytes += file.content ? file.content->size() : 0;
     require_selected_bytes_within(content_bytes, "the layers up to " + digest.str());
-    for (auto& [path, file] : listing) index.apply(path, std::move(file), layer);
+    for (auto& [path, file] : listing) index.apply(std::move(path), std::move(file), layer);
   }
   return index;
 }

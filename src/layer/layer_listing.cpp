@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "layer/listing_table.h"
 #include "store/cache_record.h"
 #include "tar/archive_reader.h"
 #include "tar/image_path.h"
@@ -19,39 +20,28 @@ namespace {
 
 // Bump when the listing's content or meaning changes: old records are ignored.
 // As large as a layer's names and the contents the index keeps can be.
-constexpr CacheRecordKind k_listing_record{"layer-listing", 6, std::size_t{1} << 30};
+constexpr CacheRecordKind k_listing_record{"layer-listing", 7, std::size_t{1} << 30};
 
 // A tar header's block, counted with each member's data for progress.
 constexpr std::uint64_t k_tar_block = 512;
 
-// Names, link targets and contents are bytes as the layer stores them. The
-// record keeps the selection its contents follow: another one lists again.
+// The record keeps the selection its contents follow (another one lists
+// again) and the entries packed (layer/listing_table.h).
 json encode(const LayerListing& listing, const ContentSelection& contents) {
-  json entries = json::array();
-  for (const auto& [path, file] : listing) {
-    json item = {cache_bytes(path), static_cast<int>(file.kind), cache_bytes(file.link_target), file.size, file.mode,
-                 file.hardlink_to ? cache_bytes(*file.hardlink_to) : json(nullptr)};
-    if (file.content) item.push_back(cache_bytes(*file.content));
-    entries.push_back(std::move(item));
-  }
-  return json{{"contents", cache_bytes_list(contents.patterns())}, {"entries", std::move(entries)}};
+  return json{{"contents", cache_bytes_list(contents.patterns())}, {"table", cache_bytes(pack_listing(listing))}};
 }
 
 std::optional<LayerListing> decode(const json& body, const ContentSelection& contents) {
+  if (!body.is_object() || !body.contains("contents") || !body.contains("table")) return std::nullopt;
+  const json& table = body.at("table");
+  if (!table.is_binary()) return std::nullopt;
   try {
     if (bytes_list_from_cache(body.at("contents")) != contents.patterns()) return std::nullopt;
-    LayerListing listing;
-    for (const auto& item : body.at("entries").get_ref<const json::array_t&>()) {
-      IndexedFile file{static_cast<EntryKind>(item.at(1).get<int>()), bytes_from_cache(item.at(2)),
-                       item.at(3).get<std::uint64_t>(), item.at(4).get<std::uint32_t>(), std::nullopt, std::nullopt};
-      if (!item.at(5).is_null()) file.hardlink_to = bytes_from_cache(item.at(5));
-      if (item.size() > 6) file.content = bytes_from_cache(item.at(6));
-      listing.emplace_back(bytes_from_cache(item.at(0)), std::move(file));
-    }
-    return listing;
   } catch (const json::exception&) {
     return std::nullopt;  // a damaged record is rebuilt
   }
+  const json::binary_t& bytes = table.get_binary();
+  return unpack_listing(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 }  // namespace
@@ -120,6 +110,11 @@ std::optional<LayerListing> cached_layer_listing(const Digest& digest, const Con
   std::optional<json> body = read_cache_record(cache_record_path(store.root(), "listings", digest), k_listing_record);
   if (!body) return std::nullopt;
   return decode(*body, contents);
+}
+
+bool listing_record_exists(const Digest& digest, const BlobStore& store) {
+  std::error_code error;
+  return fs::is_regular_file(fs::symlink_status(cache_record_path(store.root(), "listings", digest), error));
 }
 
 void keep_layer_listing(const Digest& digest, const LayerListing& listing, const ContentSelection& contents,

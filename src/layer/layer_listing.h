@@ -38,6 +38,10 @@ LayerListing list_members(ArchiveReader& reader, const ContentSelection& content
 std::optional<LayerListing> cached_layer_listing(const Digest& digest, const ContentSelection& contents,
                                                  const BlobStore& store);
 
+/// Whether a listing record of layer `digest` is in the cache: one lstat, no
+/// read (an older or damaged record is still a miss when read).
+bool listing_record_exists(const Digest& digest, const BlobStore& store);
+
 /// Caches `listing` as that of layer `digest` (only ever of verified bytes).
 void keep_layer_listing(const Digest& digest, const LayerListing& listing, const ContentSelection& contents,
                         const BlobStore& store);

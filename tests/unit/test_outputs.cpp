@@ -13,6 +13,7 @@
 #include "external_tools.h"
 #include "image/artifact_manifest.h"
 #include "image/docker_archive_writer.h"
+#include "image/layout_referrers.h"
 #include "image/oci_layout_writer.h"
 #include "layer/layer_writer.h"
 #include "temp_dir.h"
@@ -200,12 +201,13 @@ TEST_CASE("OCI layout: other tags survive an update, the same tag is replaced", 
   check_umoci(layout, "a");
   check_umoci(layout, "b");
 
-  SECTION("writing an existing tag replaces that entry only, and keeps the old blobs") {
+  SECTION("writing an existing tag replaces that entry only, in its place, and keeps the old blobs") {
     write_oci_layout(second, store, layout, "a");
     json replaced = json::parse(read_bytes(layout / "index.json"));
     REQUIRE(replaced["manifests"].size() == 3);
-    CHECK(names_of(json::array({replaced["manifests"][1], replaced["manifests"][2]})) == std::set<std::string>{"a", "b"});
-    CHECK(entry_tagged(replaced, "a")["digest"] == second.manifest_digest().str());
+    CHECK(names_of(json::array({replaced["manifests"][0], replaced["manifests"][2]})) == std::set<std::string>{"a", "b"});
+    CHECK(replaced["manifests"][0]["digest"] == second.manifest_digest().str());
+    CHECK(replaced["manifests"][1] == untagged);
     CHECK(check_layout_blobs(layout) == expected);
     check_skopeo_oci(layout, "a", second);
   }
@@ -240,6 +242,9 @@ TEST_CASE("OCI layout: a referrer is listed beside its image, once, and leaves w
   CHECK(listed == referrer_descriptor(sbom));
   CHECK_FALSE(listed.contains("annotations"));  // no tag: tools that read by tag never see it
   CHECK(read_bytes(layout / "blobs" / "sha256" / std::string(blob.digest.hex())) == document);
+  CHECK(layout_has_referrer(layout, first.manifest_digest().str(), "application/spdx+json"));
+  CHECK_FALSE(layout_has_referrer(layout, second.manifest_digest().str(), "application/spdx+json"));
+  CHECK_FALSE(layout_has_referrer(layout, first.manifest_digest().str(), "application/vnd.example.other"));
   check_image(layout, "a");
   check_skopeo_oci(layout, "a", first);
 
@@ -263,7 +268,8 @@ TEST_CASE("OCI layout: a referrer is listed beside its image, once, and leaves w
     write_oci_layout(second, store, layout, "a");
     json replaced = json::parse(read_bytes(layout / "index.json"));
     REQUIRE(replaced["manifests"].size() == 2);
-    CHECK(replaced["manifests"][0] == foreign);
+    CHECK(replaced["manifests"][0]["digest"] == second.manifest_digest().str());  // in the old image's place
+    CHECK(replaced["manifests"][1] == foreign);
   }
   SECTION("a layout gone before the referrer is added is an error, and nothing is made") {
     fs::remove_all(layout);

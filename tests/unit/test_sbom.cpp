@@ -118,7 +118,7 @@ TEST_CASE("image packages: --apt's status replaces the base's, the venv's distri
   merged.path = "/var/lib/dpkg/status";
   merged.content = *status.content + "\nPackage: jq\nStatus: install ok installed\nVersion: 1.6-2.1\nArchitecture: amd64\n";
   apt.entries.push_back(merged);
-  const std::vector<SbomPackage> with_apt = image_packages(venv, base, apt, false);
+  const std::vector<SbomPackage> with_apt = image_packages(venv, base, apt_dpkg_status(apt), false);
   REQUIRE(with_apt.size() == 3);
   CHECK(with_apt[1].purl == "pkg:deb/debian/jq@1.6-2.1?arch=amd64");
 }
