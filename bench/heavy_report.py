@@ -27,9 +27,13 @@ def real_base_rows(work, values):
     check_run, check_note = fastest(values, "real_check")
     dc_run, dc_note = fastest(values, "real_pigz_dc")
     check, dc = number(values, f"{check_run}.seconds"), number(values, f"{dc_run}.seconds")
+    check_thread = number(values, "real_check_threads.busiest_thread_cpu")
+    dc_thread = number(values, "real_pigz_dc_threads.busiest_thread_cpu")
+    threads_note = (f"; busiest thread {check_thread:.2f} s cpu vs pigz -dc's {dc_thread:.2f} s "
+                    f"({check_thread / dc_thread:.2f} x)" if check_thread and dc_thread else "")
     out.append(row("real base: read for the checks (--check, fresh cache)", check, "s", "pigz -dc of its layer", dc,
                    "<= 0.5 x", check is not None and dc is not None and check <= 0.5 * dc,
-                   f"{check_note}; pigz -dc {dc_note}", number(values, f"{check_run}.cpu"),
+                   f"{check_note}; pigz -dc {dc_note}{threads_note}", number(values, f"{check_run}.cpu"),
                    number(values, f"{dc_run}.cpu"), base="real"))
 
     best, runs_note = fastest(values, "real_unchanged")

@@ -6,7 +6,8 @@
 #   real base (bench/real_base.sh: mmdebstrap bookworm + Debian's numpy, scipy, pandas,
 #   matplotlib; one gzip layer; an OCI layout, also pushed to the benchmark's registry):
 #     cold build, base from the OCI layout    vs  tar | pigz -6 | sha256sum of the venv
-#     base read (--check, fresh cache)        vs  pigz -dc of its layer
+#     base read (--check, fresh cache)        vs  pigz -dc of its layer (and, with perf, the
+#                                                 busiest thread of each)
 #     rebuild, nothing changed / one project file changed
 #     cold build                              vs  buildah from the OCI layout + copy + commit
 #   scale, on --base scratch (bench/scale_fixture.py):
@@ -64,6 +65,26 @@ for run in $(seq "$RUNS"); do
   echo "bench/run: real base: pigz -dc of its layer ($run of $RUNS)" >&2
   measured "real_pigz_dc$run" bash -c 'pigz -dc "$1" > /dev/null' bash "$REAL_LAYER"
 done
+# The busiest thread's CPU seconds (perf: one sample per CPU millisecond, per thread) of
+# one more run of each: the thread that bounds the wall time on an idle machine, which a
+# loaded one stretches least (the check reads on two threads, pigz -dc inflates on one).
+busiest_thread() {  # busiest_thread LABEL CMD...
+  local label=$1 samples; shift
+  perf record -q -F 1000 -o "$WORK/$label.perf" "$@" > /dev/null 2>&1 || true
+  samples=$(perf report -i "$WORK/$label.perf" --sort pid --stdio -g none -n 2>/dev/null |
+            awk '/^ +[0-9.]+%/ {print $2; exit}') || true
+  if [ -n "$samples" ]; then
+    record "$label.busiest_thread_cpu" "$(awk -v s="$samples" 'BEGIN {print s / 1000}')"
+  fi
+  rm -f "$WORK/$label.perf"
+}
+if command -v perf >/dev/null; then
+  echo "bench/run: real base: --check and pigz -dc, busiest thread (perf)" >&2
+  rm -rf "$WORK/real-check-cache"
+  busiest_thread real_check_threads env XDG_CACHE_HOME="$WORK/xdg" "$BIN" "$VENV" -b "$REAL_BASE" --check \
+    --cache-dir "$WORK/real-check-cache"
+  busiest_thread real_pigz_dc_threads pigz -dc "$REAL_LAYER"
+fi
 rm -rf "$WORK/real-check-cache"
 
 echo "bench/run: real base: rebuilds" >&2
