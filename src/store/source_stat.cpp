@@ -1,5 +1,7 @@
 #include "store/source_stat.h"
 
+#include <sys/sysmacros.h>
+
 #include <ctime>
 
 namespace venv2docker {
@@ -15,6 +17,14 @@ std::int64_t nanoseconds(const struct timespec& time) {
 SourceStat source_stat_of(const struct stat& info) {
   return SourceStat{static_cast<std::uint64_t>(info.st_size), nanoseconds(info.st_mtim), nanoseconds(info.st_ctim),
                     static_cast<std::uint64_t>(info.st_ino), static_cast<std::uint64_t>(info.st_dev)};
+}
+
+SourceStat source_stat_of(const struct statx& info) {
+  const auto nanoseconds_of = [](const struct statx_timestamp& time) {
+    return static_cast<std::int64_t>(time.tv_sec) * 1000000000 + time.tv_nsec;
+  };
+  return SourceStat{info.stx_size, nanoseconds_of(info.stx_mtime), nanoseconds_of(info.stx_ctime), info.stx_ino,
+                    static_cast<std::uint64_t>(makedev(info.stx_dev_major, info.stx_dev_minor))};
 }
 
 std::optional<SourceStat> lstat_source(const std::filesystem::path& path) {

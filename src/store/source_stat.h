@@ -29,6 +29,14 @@ struct SourceStat {
 /// The fields of a stat result.
 SourceStat source_stat_of(const struct stat& info);
 
+/// The statx fields a SourceStat holds (and the file's type and mode), as a
+/// walk asks for them: nothing more is filled in.
+inline constexpr unsigned k_source_statx_mask =
+    STATX_TYPE | STATX_MODE | STATX_SIZE | STATX_MTIME | STATX_CTIME | STATX_INO;
+
+/// The fields of a statx result that holds k_source_statx_mask.
+SourceStat source_stat_of(const struct statx& info);
+
 /// lstat of `path`; std::nullopt when it cannot be read.
 std::optional<SourceStat> lstat_source(const std::filesystem::path& path);
 

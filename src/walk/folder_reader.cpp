@@ -127,37 +127,47 @@ void FolderReader::read_sorted_names(int fd, const std::string& folder, FolderLi
 bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child) {
   const std::string_view name = listing.name(child);
   const char* c_name = listing.names.data() + child.name_offset;
-  struct stat info {};
-  if (::fstatat(fd, c_name, &info, AT_SYMLINK_NOFOLLOW) != 0) throw cannot_read(child_path(folder.host_path, name), errno);
-  m_relative.assign(folder.relative);
-  if (!m_relative.empty()) m_relative += '/';
-  m_relative += name;
-  const bool excluded = m_excludes.excludes(m_relative);
+  // Only what the walk and a rebuild's comparison use: a file system may
+  // skip work for the fields left out. A field it cannot give holds the
+  // same stand-in stat(2) would.
+  struct statx info {};
+  if (::statx(fd, c_name, AT_SYMLINK_NOFOLLOW, k_source_statx_mask, &info) != 0) {
+    throw cannot_read(child_path(folder.host_path, name), errno);
+  }
+  const mode_t mode = info.stx_mode;
+  if (m_excludes.empty()) {
+    m_relative.clear();
+  } else {
+    m_relative.assign(folder.relative);
+    if (!m_relative.empty()) m_relative += '/';
+    m_relative += name;
+  }
+  const bool excluded = !m_excludes.empty() && m_excludes.excludes(m_relative);
   if (is_whiteout_name(name)) {
     child.kind = ListedChild::Kind::whiteout;
     return !excluded;
   }
   const bool look_inside =
-      S_ISDIR(info.st_mode) && m_look_inside_excluded && ::faccessat(fd, c_name, R_OK | X_OK, 0) == 0;
+      S_ISDIR(mode) && m_look_inside_excluded && ::faccessat(fd, c_name, R_OK | X_OK, 0) == 0;
   if (excluded && !look_inside) return false;
-  if (S_ISDIR(info.st_mode)) {
+  if (S_ISDIR(mode)) {
     child.kind = ListedChild::Kind::folder;
   } else if (excluded) {
     return false;
-  } else if (S_ISREG(info.st_mode)) {
+  } else if (S_ISREG(mode)) {
     // access(2) grants root R_OK whatever the mode: asking costs a system
     // call per file for nothing.
     if (!m_root && ::faccessat(fd, c_name, R_OK, 0) != 0) throw cannot_read(child_path(folder.host_path, name), errno);
     child.kind = ListedChild::Kind::regular;
-  } else if (S_ISLNK(info.st_mode)) {
+  } else if (S_ISLNK(mode)) {
     child.kind = ListedChild::Kind::symlink;
   } else {
-    throw Error(child_path(folder.host_path, name) + " is " + describe_file_type(info.st_mode) +
+    throw Error(child_path(folder.host_path, name) + " is " + describe_file_type(mode) +
                     ", which a container image cannot hold",
                 "remove it or exclude it (.dockerignore)");
   }
   child.excluded = excluded;
-  child.mode = info.st_mode & 0777;
+  child.mode = mode & 0777;
   child.stat = source_stat_of(info);
   return true;
 }

@@ -1,6 +1,6 @@
 // Reads one folder for a tree walk: opens it, reads and sorts its names and
-// lstat's every child, keeping what the exclude rules keep and refusing what
-// an image cannot hold. This is the part of a walk that waits on the kernel;
+// stats every child (as lstat does, asking statx for the fields used only),
+// keeping what the exclude rules keep and refusing what an image cannot hold. This is the part of a walk that waits on the kernel;
 // the walk itself (tree_walk.cpp) turns listings into layer entries.
 #pragma once
 

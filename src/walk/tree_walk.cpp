@@ -18,10 +18,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Room reserved up front for the entries. The pages of a reserved but unused
+// Room reserved up front for the entries, enough for the largest venvs
+// (torch, jupyter: 50-100k files) and more. The pages of a reserved but unused
 // tail are never touched, while growing by doubling would copy every 200-byte
 // entry again into fresh memory, each page of which costs a fault.
-constexpr std::size_t k_expected_entries = 1 << 15;
+constexpr std::size_t k_expected_entries = 1 << 18;
 
 LayerEntry directory_entry(const std::string& path, std::uint32_t mode) {
   LayerEntry entry;
