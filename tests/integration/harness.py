@@ -250,12 +250,15 @@ def _cgroups_hybrid():
 
 
 def podman(storage, *args):
-    """Output of podman with private vfs storage under `storage` (must exit 0); `run`
-    gets --rm and no network."""
+    """Output of podman with private overlay storage under `storage` (must exit 0);
+    `run` gets --rm and no network. Overlay, not vfs: vfs copies the whole image for
+    every layer, container and removal. Overlay, like Docker's overlay2, refuses a layer
+    holding a hard link to a lower layer's file; the tests give podman no such image
+    (dockerd, which gets one, keeps vfs: services.sh)."""
     if not shutil.which("podman"):
         raise SetupError("podman is not installed (scripts/test installs it)")
     cmd = ["podman", "--root", os.path.join(storage, "root"), "--runroot", _podman_runroot(storage),
-           "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
+           "--storage-driver", "overlay", "--cgroup-manager", "cgroupfs", "--events-backend", "file"]
     if _cgroups_hybrid():
         # crun, podman's default runtime, refuses hybrid cgroups; runc (docker.io's) runs there.
         cmd += ["--runtime", "runc"]

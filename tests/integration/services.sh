@@ -80,6 +80,9 @@ start_dockerd() {
   echo '{}' >"$DOCKER_DIR/daemon.json"   # ignore any host /etc/docker/daemon.json
   local pid t
   # --containerd-namespace keeps us apart from a system dockerd sharing a system containerd.
+  # vfs, not overlay2 (which would be faster): overlay2 unpacks a layer on its own, so it
+  # refuses a layer holding a hard link to a file of a lower layer (as rules_docker's
+  # build_tar.py writes them), which the corpus's gnu-tar base has on purpose.
   pid=$(spawn "$DOCKER_DIR/log" dockerd --config-file="$DOCKER_DIR/daemon.json" \
     --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
     --data-root="$DOCKER_DIR/root" --exec-root="$DOCKER_DIR/exec" \

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Podman, a second independent runtime, runs the image straight from the OCI layout and
-from the docker-archive (`podman load`), with its own private storage (vfs) and no network."""
+from the docker-archive (`podman load`), with its own private storage (overlay) and no network."""
 import os
 import sys
 import unittest
@@ -22,7 +22,7 @@ class Podman(h.Case):
         cls.addClassCleanup(h.remove_tmp, lower)
         cls.layout = os.path.join(lower, "oci")
         cls.archive = os.path.join(cls.ctmp, "image.tar")
-        # The venv's own interpreter on scratch: a small image, since vfs copies every layer.
+        # The venv's own interpreter on scratch: a small image to load and run.
         cls.js, _ = h.build("-n", cls.name, "-t", "p1", "--python-from", "host", "-o", f"oci:{cls.layout}:p1",
                             "-o", f"docker-archive:{cls.archive}", base="scratch")
         cls.storage = os.path.join(cls.ctmp, "podman")

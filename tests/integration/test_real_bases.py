@@ -98,7 +98,7 @@ class RealBase:
     """The checks every base gets; a test class is this, h.Case and a TAG."""
     TAG = None
     CORPUS_ROOT = "/corpus"
-    # How podman runs the image, if at all (each run copies the whole image under vfs):
+    # How podman runs the image, if at all (each run unpacks the whole image again):
     # "oci" from the OCI layout, "archive" after `podman load` of the docker-archive.
     PODMAN = None
 
