@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "image/document_shape.h"
 #include "image/image.h"
 #include "image/platform_choice.h"
 #include "util/file_bytes.h"
