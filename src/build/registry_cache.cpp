@@ -138,10 +138,10 @@ void RegistryCache::learn_apt_answers(const Digest& key, const nlohmann::json& a
   m_learned_apt.emplace(key, answers);
 }
 
-std::optional<nlohmann::json> RegistryCache::find_apt_plan(const Digest& key) const {
+std::optional<debian::SharedPlan> RegistryCache::find_apt_plan(const Digest& key) const {
   for (const ReadRecord& read : m_records) {
     for (const auto& [plan_key, plan] : read.record.apt_plans) {
-      if (plan_key == key) return plan;
+      if (plan_key == key) return debian::SharedPlan{plan, "the cache record of " + read.where.familiar()};
     }
   }
   return std::nullopt;

@@ -70,8 +70,8 @@ class RegistryCache {
   void learn_apt_answers(const Digest& key, const nlohmann::json& answers);
 
   /// The --apt plan a record holds under `key` (debian::install_plan_key),
-  /// any record's; nullopt otherwise. The caller checks it.
-  std::optional<nlohmann::json> find_apt_plan(const Digest& key) const;
+  /// the first record's that has one; nullopt otherwise. The caller checks it.
+  std::optional<debian::SharedPlan> find_apt_plan(const Digest& key) const;
 
   /// For --cache-to: this build's --apt plan under `key`.
   void learn_apt_plan(const Digest& key, const nlohmann::json& plan);

@@ -115,11 +115,11 @@ void report_plan(const std::vector<Package>& plan, Reporter& reporter) {
 // not is a warning, and the build resolves as without it.
 std::optional<std::vector<Package>> shared_plan(AptArchives::Session& session, const SharedPlans& shared,
                                                 const Digest& key) {
-  const std::optional<nlohmann::json> recorded = shared.find(key);
+  const std::optional<SharedPlan> recorded = shared.find(key);
   if (!recorded) return std::nullopt;
   try {
-    return install_plan_from_json(*recorded, session.releases(), session.config.arch(),
-                                  "the --apt plan in the cache record");
+    return install_plan_from_json(recorded->plan, session.releases(), session.config.arch(),
+                                  "the --apt plan in " + recorded->where);
   } catch (const Error& error) {
     session.reporter.warning(std::string(error.what()) + "; resolving the --apt request again");
     return std::nullopt;

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -14,10 +15,17 @@
 
 namespace venv2docker::debian {
 
-/// `find`: the plan a record holds under a key, unchecked; `learn`: this
-/// build's plan, for the record it writes.
+/// A plan as a record holds it, unchecked, and which record that is ("the
+/// cache record of registry.example.com/team/app-cache:main"), for messages.
+struct SharedPlan {
+  nlohmann::json plan;
+  std::string where;
+};
+
+/// `find`: the plan a record holds under a key; `learn`: this build's plan,
+/// for the record it writes.
 struct SharedPlans {
-  std::function<std::optional<nlohmann::json>(const Digest&)> find;
+  std::function<std::optional<SharedPlan>(const Digest&)> find;
   std::function<void(const Digest&, const nlohmann::json&)> learn;
 };
 

@@ -120,7 +120,7 @@ class AptPlanInTheRecord(Runners):
                 changed["apt_plans"][0][1]["packages"][0][field] = value
                 ref = self.put_changed_record(manifest, changed, tag)
                 js, res, cache, log, _ = self.apt_runner("--cache-from", ref)
-                self.assertIn("the --apt plan in the cache record", res.stderr)
+                self.assertIn(f"the --apt plan in the cache record of {ref}", res.stderr)
                 self.assertIn(message, res.stderr)
                 self.assertIn("resolving the --apt request again", res.stderr)
                 self.assertTrue(index_requests(log), "planned again from the Packages index")
