@@ -1,12 +1,12 @@
 #include "build/apt_suggestions.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "debian/package_naming.h"
 #include "util/error.h"
 #include "util/text_util.h"
 
@@ -62,15 +62,6 @@ nlohmann::json answers_json(const AptAnswers& answers) {
   return {{"libraries", answers.libraries}, {"distributions", answers.distributions}};
 }
 
-// A Debian package name (Debian Policy 5.6.1): what a record may suggest, as
-// the suggestion is printed.
-bool is_package_name(const std::string& name) {
-  if (name.size() < 2 || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
-  });
-}
-
 // The answers a record holds, when of answers_json's shape with package names only.
 std::optional<AptAnswers> answers_from(const nlohmann::json& json) {
   AptAnswers answers;
@@ -84,7 +75,7 @@ std::optional<AptAnswers> answers_from(const nlohmann::json& json) {
   }
   for (const auto* map : {&answers.libraries, &answers.distributions}) {
     for (const auto& [name, package] : *map) {
-      if (!is_package_name(package)) return std::nullopt;
+      if (!debian::is_debian_package_name(package)) return std::nullopt;
     }
   }
   return answers;

@@ -97,7 +97,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   // --apt, missing library or SBOM to deliver never reads the base's files.
   const auto base_files = [&]() -> const FileIndex& { return base_files_job.wait(reporter); };
   if (base_read_first) {
-    apt = apt_archives.emplace(options.apt, base.image, base_files, store, reporter).prepare_layer();
+    apt = apt_archives.emplace(options.apt, base.image, base_files, store, reporter, cache.apt_plans()).prepare_layer();
     interpreter = image_interpreter(host_interpreter, venv, base_files());
     release = interpreter_release(host_interpreter, venv, base.image, base_files(), interpreter, store);
   }
@@ -133,7 +133,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   }
   if (!venv_stage.recorded) finish_venv_stage(venv_stage, stage_inputs, stage_settings, base_files(), store, reporter);
   // Read once, whether --apt installs from them or the checks ask which package has a missing library.
-  if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter);
+  if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter, cache.apt_plans());
   const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
                                           *apt_archives, reporter, cache.in_use() ? &cache : nullptr);
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed, std::nullopt, std::nullopt, std::nullopt};

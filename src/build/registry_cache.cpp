@@ -96,7 +96,8 @@ std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& 
     }
     m_reporter.detail("cache record " + where.familiar() + ": " + std::to_string(read.record.layers.size()) +
                       " layers, " + std::to_string(read.record.listings.size()) + " base layer listings, " + std::to_string(read.record.stages.size()) + " venv stages, " +
-                      std::to_string(read.record.apt.size()) + " apt answers");
+                      std::to_string(read.record.apt.size()) + " apt answers, " +
+                      std::to_string(read.record.apt_plans.size()) + " apt plans");
     return read;
   } catch (const Error& error) {
     // The record is an optimisation: without it the build is the same, only slower.
@@ -135,6 +136,23 @@ std::optional<nlohmann::json> RegistryCache::find_apt_answers(const Digest& key)
 
 void RegistryCache::learn_apt_answers(const Digest& key, const nlohmann::json& answers) {
   m_learned_apt.emplace(key, answers);
+}
+
+std::optional<debian::SharedPlan> RegistryCache::find_apt_plan(const Digest& key) const {
+  for (const ReadRecord& read : m_records) {
+    for (const auto& [plan_key, plan] : read.record.apt_plans) {
+      if (plan_key == key) return debian::SharedPlan{plan, "the cache record of " + read.where.familiar()};
+    }
+  }
+  return std::nullopt;
+}
+
+void RegistryCache::learn_apt_plan(const Digest& key, const nlohmann::json& plan) { m_learned_plan.emplace(key, plan); }
+
+std::optional<debian::SharedPlans> RegistryCache::apt_plans() {
+  if (!in_use()) return std::nullopt;
+  return debian::SharedPlans{[this](const Digest& key) { return find_apt_plan(key); },
+                             [this](const Digest& key, const nlohmann::json& plan) { learn_apt_plan(key, plan); }};
 }
 
 void RegistryCache::learn_stage(const Digest& key, const VenvStageRecord& stage) {
@@ -203,6 +221,7 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
   // The stage's layers are the image's, so they are among record.layers.
   if (m_learned_stage) record.stages.push_back(*m_learned_stage);
   if (m_learned_apt) record.apt.push_back(*m_learned_apt);
+  if (m_learned_plan) record.apt_plans.push_back(*m_learned_plan);
   const ContentSelection contents = base_content_selection();
   for (const Digest& layer : base_layers) {
     if (std::optional<nlohmann::json> body = cached_listing_body(layer, contents, m_store)) {
@@ -229,6 +248,7 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
                       std::to_string(record.layers.size()) + " layers, " + std::to_string(record.listings.size()) +
                       " base layer listings, " + std::to_string(record.stages.size()) + " venv stages, " +
                       std::to_string(record.apt.size()) + " apt answers, " +
+                      std::to_string(record.apt_plans.size()) + " apt plans, " +
                       std::to_string(blobs.front().size) + " bytes");
   } catch (const Error& error) {
     m_reporter.warning("--cache-to " + *m_settings.to + ": the cache record was not written: " + error.what());

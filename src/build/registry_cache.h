@@ -14,6 +14,7 @@
 
 #include "build/registry_cache_record.h"
 #include "build/venv_stage_record.h"
+#include "debian/shared_plans.h"
 #include "image/base_image.h"
 #include "image/image.h"
 #include "image/reference.h"
@@ -68,6 +69,16 @@ class RegistryCache {
   /// For --cache-to: this build's apt suggestions' answers under `key`.
   void learn_apt_answers(const Digest& key, const nlohmann::json& answers);
 
+  /// The --apt plan a record holds under `key` (debian::install_plan_key),
+  /// the first record's that has one; nullopt otherwise. The caller checks it.
+  std::optional<debian::SharedPlan> find_apt_plan(const Digest& key) const;
+
+  /// For --cache-to: this build's --apt plan under `key`.
+  void learn_apt_plan(const Digest& key, const nlohmann::json& plan);
+
+  /// find_apt_plan and learn_apt_plan, for AptArchives, when in_use().
+  std::optional<debian::SharedPlans> apt_plans();
+
   /// Which layers of the base `base_ref` need not be downloaded: those a
   /// record listed, when the outputs need no base bytes here (pushes that can
   /// mount them from the base's repository, or --check).
@@ -102,6 +113,7 @@ class RegistryCache {
   std::unique_ptr<SharedLayers> m_shared;
   std::optional<std::pair<Digest, nlohmann::json>> m_learned_stage;
   std::optional<std::pair<Digest, nlohmann::json>> m_learned_apt;
+  std::optional<std::pair<Digest, nlohmann::json>> m_learned_plan;
 };
 
 }  // namespace venv2docker

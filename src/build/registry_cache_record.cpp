@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 
 // Bumped when the body's content or meaning changes: older records are refused.
-constexpr std::uint64_t k_record_version = 2;
+constexpr std::uint64_t k_record_version = 3;
 bool is_gzip_layer_type(const std::string& type) {
   return type == gzip_layer_media_type(MediaFamily::oci) || type == gzip_layer_media_type(MediaFamily::docker);
 }
@@ -36,8 +36,10 @@ std::string cache_record_body(const CacheRecord& record) {
   for (const auto& [key, stage] : record.stages) stages.push_back({key.str(), stage});
   json apt = json::array();
   for (const auto& [key, answers] : record.apt) apt.push_back({key.str(), answers});
+  json apt_plans = json::array();
+  for (const auto& [key, plan] : record.apt_plans) apt_plans.push_back({key.str(), plan});
   const json body = {{"version", k_record_version}, {"layers", layers}, {"listings", listings}, {"stages", stages},
-                     {"apt", apt}};
+                     {"apt", apt}, {"apt_plans", apt_plans}};
   const std::vector<std::uint8_t> cbor = json::to_cbor(body);
   return std::string(reinterpret_cast<const char*>(cbor.data()), cbor.size());
 }
@@ -71,6 +73,9 @@ CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::st
     }
     for (const json& item : body.at("apt").get_ref<const json::array_t&>()) {
       record.apt.emplace_back(digest_from(item.at(0), where), item.at(1));
+    }
+    for (const json& item : body.at("apt_plans").get_ref<const json::array_t&>()) {
+      record.apt_plans.emplace_back(digest_from(item.at(0), where), item.at(1));
     }
     return record;
   } catch (const json::exception& error) {

@@ -1,6 +1,7 @@
 // The registry cache's record (docs/registry-cache.md): the layers this
 // build's inputs made, by content key, the base layers' listings, by layer
-// digest, and the venv stages' outcomes, by content key. One blob: CBOR, xz-compressed (listings are large and
+// digest, the venv stages' outcomes, by content key, and the apt suggestions
+// and --apt plans, by a key of the signed Releases. One blob: CBOR, xz-compressed (listings are large and
 // repetitive, and every fresh runner downloads the record). Pure encoding and decoding; build/registry_cache.h moves it.
 #pragma once
 
@@ -38,6 +39,9 @@ struct CacheRecord {
   /// AptArchives::answers_key() → which packages provide what the checks
   /// found missing (build/apt_suggestions.h), checked when used.
   std::vector<std::pair<Digest, nlohmann::json>> apt;
+  /// debian::install_plan_key() → the resolved --apt plan, with the Date of
+  /// each Release it was made from (debian/install_plan_json.h), checked when used.
+  std::vector<std::pair<Digest, nlohmann::json>> apt_plans;
 };
 
 /// The record's body: CBOR, the same bytes for the same record, whoever

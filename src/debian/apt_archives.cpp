@@ -12,6 +12,7 @@
 #include "debian/deb_file.h"
 #include "debian/dpkg_database.h"
 #include "debian/install_plan_cache.h"
+#include "debian/install_plan_json.h"
 #include "debian/maintainer_scripts.h"
 #include "debian/package_naming.h"
 #include "debian/resolver.h"
@@ -109,20 +110,44 @@ void report_plan(const std::vector<Package>& plan, Reporter& reporter) {
                 " (" + human_bytes(download) + " to download, " + human_bytes(installed) + " installed):" + lines);
 }
 
-// The packages to unpack: a recorded plan when the sources' Releases, the
-// base and the request are those it was made for, else resolved afresh.
-std::vector<Package> plan_packages(AptArchives::Session& session, const std::vector<std::string>& requested) {
-  Digest key = install_plan_key(session.releases(), session.config, requested);
-  if (auto recorded = find_install_plan(key, session.store)) {
-    session.reporter.detail("Same sources, base and request as before: reusing the resolved plan");
-    return *recorded;
+// A plan another runner recorded under `key` (a registry cache record), when
+// it is one these Releases and this base could have given; a plan that is
+// not is a warning, and the build resolves as without it.
+std::optional<std::vector<Package>> shared_plan(AptArchives::Session& session, const SharedPlans& shared,
+                                                const Digest& key) {
+  const std::optional<SharedPlan> recorded = shared.find(key);
+  if (!recorded) return std::nullopt;
+  try {
+    return install_plan_from_json(recorded->plan, session.releases(), session.config.arch(),
+                                  "the --apt plan in " + recorded->where);
+  } catch (const Error& error) {
+    session.reporter.warning(std::string(error.what()) + "; resolving the --apt request again");
+    return std::nullopt;
   }
-  InstallPlan plan = resolve_install(session.catalog(), requested);
-  for (const auto& note : plan.notes) session.reporter.detail(note);
-  std::vector<Package> packages;
-  for (const Package* package : plan.packages) packages.push_back(*package);
-  record_install_plan(key, packages, session.store);
-  return packages;
+}
+
+// The packages to unpack: a recorded plan (this machine's, else a shared
+// record's) when the sources' Releases, the base and the request are those it
+// was made for, else resolved afresh.
+std::vector<Package> plan_packages(AptArchives::Session& session, const std::vector<std::string>& requested,
+                                   const std::optional<SharedPlans>& shared) {
+  const std::vector<SourceRelease>& releases = session.releases();
+  const Digest key = install_plan_key(releases, session.config, requested);
+  std::optional<std::vector<Package>> packages = find_install_plan(key, session.store, releases, session.config.arch());
+  if (packages) {
+    session.reporter.detail("Same sources, base and request as before: reusing the resolved plan");
+  } else if (shared && (packages = shared_plan(session, *shared, key))) {
+    session.reporter.detail("Same sources, base and request as the cache record's: reusing its resolved plan");
+    record_install_plan(key, *packages, releases, session.store);
+  } else {
+    InstallPlan plan = resolve_install(session.catalog(), requested);
+    for (const auto& note : plan.notes) session.reporter.detail(note);
+    packages.emplace();
+    for (const Package* package : plan.packages) packages->push_back(*package);
+    record_install_plan(key, *packages, releases, session.store);
+  }
+  if (shared) shared->learn(key, install_plan_json(*packages, releases));
+  return *packages;
 }
 
 Paragraph control_paragraph(const UnpackedDeb& deb, const Package& package) {
@@ -160,8 +185,13 @@ std::vector<std::string> apt_request_names(const std::vector<std::string>& reque
 }
 
 AptArchives::AptArchives(const AptOptions& options, const Image& base, std::function<const FileIndex&()> base_files,
-                         const BlobStore& store, Reporter& reporter)
-    : m_options(options), m_base(base), m_base_files(std::move(base_files)), m_store(store), m_reporter(reporter) {}
+                         const BlobStore& store, Reporter& reporter, std::optional<SharedPlans> shared)
+    : m_options(options),
+      m_base(base),
+      m_base_files(std::move(base_files)),
+      m_store(store),
+      m_reporter(reporter),
+      m_shared(std::move(shared)) {}
 
 AptArchives::~AptArchives() = default;
 
@@ -189,7 +219,7 @@ AptLayerContents AptArchives::prepare_layer() {
     throw Error("the base image has no dpkg database (/var/lib/dpkg/status), so --apt cannot install into it",
                 "use a Debian or Ubuntu base image");
   }
-  std::vector<Package> plan = plan_packages(session, apt_request_names(session.options.requests));
+  std::vector<Package> plan = plan_packages(session, apt_request_names(session.options.requests), m_shared);
   AptLayerContents contents;
   if (plan.empty()) {
     reporter.step("The requested Debian packages are already in the base image");

@@ -6,9 +6,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "debian/shared_plans.h"
 #include "image/image.h"
 #include "layer/file_index.h"
 #include "store/blob_store.h"
@@ -47,8 +49,11 @@ class AptArchives {
   /// `base_files` gives the list of the base image's files, asked for only
   /// when apt is first needed: a build that never needs apt never waits for
   /// the base's files either. All must outlive this.
+  /// With `shared`, a plan another runner made for the same key is taken
+  /// (checked as install_plan_from_json checks it), and this build's plan is
+  /// given to it.
   AptArchives(const AptOptions& options, const Image& base, std::function<const FileIndex&()> base_files,
-              const BlobStore& store, Reporter& reporter);
+              const BlobStore& store, Reporter& reporter, std::optional<debian::SharedPlans> shared = std::nullopt);
   ~AptArchives();
   AptArchives(const AptArchives&) = delete;
   AptArchives& operator=(const AptArchives&) = delete;
@@ -57,7 +62,8 @@ class AptArchives {
   /// for a Debian architecture.
   bool usable();
 
-  /// Resolves, prints the plan, downloads (verified, cached in the store) and
+  /// Resolves (or takes the plan recorded for the same Releases, base and
+  /// request, locally or in a shared record), prints the plan, downloads (verified, cached in the store) and
   /// unpacks the requested packages, returning the layer's entries: the
   /// packages' files (under the base's own directory symlinks, minus dpkg's
   /// path-exclude rules), dpkg's updated status and info files, and the links
@@ -93,6 +99,7 @@ class AptArchives {
   std::function<const FileIndex&()> m_base_files;
   const BlobStore& m_store;
   Reporter& m_reporter;
+  std::optional<debian::SharedPlans> m_shared;
   std::unique_ptr<Session> m_session;
 };
 

@@ -39,4 +39,11 @@ std::vector<std::string> python_package_names(std::string_view distribution) {
   return packages;
 }
 
+bool is_debian_package_name(std::string_view name) {
+  if (name.size() < 2 || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+  });
+}
+
 }  // namespace venv2docker::debian

@@ -22,4 +22,9 @@ std::optional<std::string> library_package_name(std::string_view soname);
 /// form, then each without those affixes.
 std::vector<std::string> python_package_names(std::string_view distribution);
 
+/// Whether `name` is a Debian package name (policy 5.6.1: at least two of
+/// a-z, 0-9, "+-.", starting with a letter or digit): what a cache record
+/// may name, as the build prints and fetches it.
+bool is_debian_package_name(std::string_view name);
+
 }  // namespace venv2docker::debian

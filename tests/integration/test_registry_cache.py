@@ -127,17 +127,16 @@ def copied_interpreter(folder):
     return os.path.join(folder, "bin", "python3.11")
 
 
-class RegistryCache(h.Case):
+class Runners(h.Case):
+    """Fresh CI runners against a plain registry (HTTP, no auth) holding the bookworm base,
+    behind the counting proxy. No tests of its own: test_registry_cache_apt shares it."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.services = []
         cls.addClassCleanup(lambda: [s.stop() for s in cls.services])
-        # Plain HTTP without auth, and token auth (Bearer) with a token service as the realm.
         cls.plain, cls.proxy = cls.registry_behind_proxy("plain")
-        cls.tokens, token_config = r.start_token_service(os.path.join(cls.ctmp, "tokens"))
-        cls.services.append(cls.tokens)
-        cls.tokreg, cls.tokproxy = cls.registry_behind_proxy("tokreg", token=token_config)
 
     @classmethod
     def registry_behind_proxy(cls, name, token=None):
@@ -153,7 +152,6 @@ class RegistryCache(h.Case):
     def setUp(self):
         super().setUp()
         r.read_log(self.proxy.requests)
-        r.read_log(self.tokproxy.requests)
         self.repo = f"app/{self.id().rsplit('.', 1)[-1].replace('_', '-')}-{os.getpid()}"
         self.runners = 0
 
@@ -187,6 +185,37 @@ class RegistryCache(h.Case):
         self.assertEqual([e for e in reads if any(e["path"].endswith(p) for p in layer_paths)], [],
                          "no layer downloaded")
         self.assertLessEqual(sum(e.get("sent", 0) for e in reads), ONE_MIB, reads)
+
+    def record_manifest(self, tag):
+        """The record artifact's manifest under REPO-cache:TAG, read straight from the registry,
+        and its record blob's descriptor."""
+        manifest, _ = r.get_json(f"http://{self.plain.addr}", f"/v2/{self.repo}-cache/manifests/{tag}", OCI_MANIFEST)
+        return manifest, next(l for l in manifest["layers"] if l["mediaType"] == RECORD_TYPE)
+
+    def record_blob(self, descriptor):
+        with urllib.request.urlopen(f"http://{self.plain.addr}/v2/{self.repo}-cache/blobs/{descriptor['digest']}") as f:
+            return f.read()
+
+    def put_record(self, manifest, descriptor, blob, tag):
+        """REPO-cache:TAG: `manifest` with its record blob replaced by `blob`; returns its reference."""
+        base_url = f"http://{self.plain.addr}"
+        descriptor.update(digest=r.put_blob(base_url, f"{self.repo}-cache", blob), size=len(blob))
+        r.put_manifest(base_url, f"{self.repo}-cache", tag, json.dumps(manifest).encode(), OCI_MANIFEST)
+        return f"{self.proxy.addr}/{self.repo}-cache:{tag}"
+
+
+class RegistryCache(Runners):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Besides the plain registry: token auth (Bearer) with a token service as the realm.
+        cls.tokens, token_config = r.start_token_service(os.path.join(cls.ctmp, "tokens"))
+        cls.services.append(cls.tokens)
+        cls.tokreg, cls.tokproxy = cls.registry_behind_proxy("tokreg", token=token_config)
+
+    def setUp(self):
+        super().setUp()
+        r.read_log(self.tokproxy.requests)
 
     # ------------------------------------------------------------------ round trips
 
@@ -244,15 +273,11 @@ class RegistryCache(h.Case):
         base_url = f"http://{self.plain.addr}"
         cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
         first, _, _ = self.runner(self.proxy.addr, "--cache-to", cache_ref)
-        manifest, _ = r.get_json(base_url, f"/v2/{self.repo}-cache/manifests/main", OCI_MANIFEST)
-        record = next(l for l in manifest["layers"] if l["mediaType"] == RECORD_TYPE)
-        with urllib.request.urlopen(f"{base_url}/v2/{self.repo}-cache/blobs/{record['digest']}") as f:
-            written = f.read()
+        manifest, record = self.record_manifest("main")
+        written = self.record_blob(record)
         other = lzma.compress(lzma.decompress(written), check=lzma.CHECK_CRC32)
         self.assertNotEqual(other, written)
-        record.update(digest=r.put_blob(base_url, f"{self.repo}-cache", other), size=len(other))
-        r.put_manifest(base_url, f"{self.repo}-cache", "other", json.dumps(manifest).encode(), OCI_MANIFEST)
-        other_ref = f"{self.proxy.addr}/{self.repo}-cache:other"
+        other_ref = self.put_record(manifest, record, other, "other")
         r.read_log(self.proxy.requests)
 
         js, res, cache = self.runner(self.proxy.addr, "--cache-from", other_ref, "--cache-to", other_ref)

@@ -217,7 +217,7 @@ TEST_CASE("install plans: recorded and found by a key that changes with the Rele
   newer[0].release.text_sha256 = std::string(64, 'b');
   CHECK(key != install_plan_key(newer, config, {"jq"}));
 
-  CHECK_FALSE(find_install_plan(key, store));
+  CHECK_FALSE(find_install_plan(key, store, releases, "amd64"));
   Package jq;
   jq.name = "jq";
   jq.version = "1.6-2.1+deb12u3";
@@ -227,8 +227,8 @@ TEST_CASE("install plans: recorded and found by a key that changes with the Rele
   jq.sha256 = std::string(64, 'c');
   jq.installed_size = 100;
   jq.archive_uri = source.uri;
-  record_install_plan(key, {jq}, store);
-  auto found = find_install_plan(key, store);
+  record_install_plan(key, {jq}, releases, store);
+  auto found = find_install_plan(key, store, releases, "amd64");
   REQUIRE(found);
   REQUIRE(found->size() == 1);
   CHECK(found->front().label() == jq.label());
@@ -240,9 +240,9 @@ TEST_CASE("install plans: recorded and found by a key that changes with the Rele
   const std::vector<fs::path> records = test::cache_records_under(dir / "cache" / "apt" / "plans");
   REQUIRE(records.size() == 1);
   test::make_record_older(records[0]);
-  CHECK_FALSE(find_install_plan(key, store));
-  record_install_plan(key, {jq}, store);
-  REQUIRE(find_install_plan(key, store));
+  CHECK_FALSE(find_install_plan(key, store, releases, "amd64"));
+  record_install_plan(key, {jq}, releases, store);
+  REQUIRE(find_install_plan(key, store, releases, "amd64"));
   test::make_record_foreign(records[0]);
-  CHECK_FALSE(find_install_plan(key, store));
+  CHECK_FALSE(find_install_plan(key, store, releases, "amd64"));
 }

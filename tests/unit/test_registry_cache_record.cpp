@@ -29,12 +29,13 @@ std::string record_of(const json& body) {
 }
 
 json valid_body() {
-  return {{"version", 2},
+  return {{"version", 3},
           {"layers", json::array({json::array({digest_of("key").str(), "application/vnd.oci.image.layer.v1.tar+gzip",
                                                digest_of("blob").str(), 10, digest_of("tar").str()})})},
           {"listings", json::array()},
           {"stages", json::array()},
-          {"apt", json::array()}};
+          {"apt", json::array()},
+          {"apt_plans", json::array()}};
 }
 
 struct BlobFile {
@@ -60,6 +61,8 @@ TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[reg
   record.stages.emplace_back(digest_of("stage key"), stage);
   const json apt = {{"libraries", {{"libblas.so.3", "libblas3"}}}, {"distributions", json::object()}};
   record.apt.emplace_back(digest_of("apt key"), apt);
+  const json plan = {{"packages", json::array()}, {"releases", json::array({{{"uri", "http://x"}, {"date", 1}}})}};
+  record.apt_plans.emplace_back(digest_of("plan key"), plan);
 
   const std::string blob = encode_cache_record(record);
   CHECK(encode_cache_record(record) == blob);  // the same record, the same bytes: a re-push uploads nothing
@@ -82,6 +85,9 @@ TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[reg
   CHECK(back.stages[0].second == stage);
   REQUIRE(back.apt.size() == 1);
   CHECK(back.apt[0].second == apt);
+  REQUIRE(back.apt_plans.size() == 1);
+  CHECK(back.apt_plans[0].first == digest_of("plan key"));
+  CHECK(back.apt_plans[0].second == plan);
   CHECK(decode_cache_record(file.write(record_of(valid_body())), "the record").layers.size() == 1);
 }
 
@@ -103,6 +109,12 @@ TEST_CASE("registry cache record: what is not a record is an Error naming it", "
   body = valid_body();
   body["version"] = 1;  // without the venv stages: refused, not read as a record with none
   refused(record_of(body), "another version");
+  body = valid_body();
+  body["version"] = 2;  // without the --apt plans: refused, not read as a record with none
+  refused(record_of(body), "another version");
+  body = valid_body();
+  body["apt_plans"] = json::array({json::array({"sha256:zz", json::object()})});
+  refused(record_of(body), "invalid digest");
   body = valid_body();
   body["stages"] = json::array({json::array({"sha256:zz", json::object()})});
   refused(record_of(body), "invalid digest");
