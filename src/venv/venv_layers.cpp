@@ -323,7 +323,7 @@ std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& 
   all.reserve(entries.size());
   for (const LayerEntry& entry : entries) all.push_back(&entry);
   const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
-  if (!std::is_sorted(all.begin(), all.end(), less)) std::stable_sort(all.begin(), all.end(), less);
+  sort_mostly_sorted(all.begin(), all.end(), less);
   return all;
 }
 
@@ -338,7 +338,19 @@ std::vector<LayerGroup> split_venv_layers(std::vector<LayerEntry>&& relocated_en
                                           const std::string& venv_destination, unsigned max_layers) {
   const std::vector<const LayerEntry*> all = sorted_references(relocated_entries);
   SplitPlan split = plan_split(all, venv_destination, max_layers);
+  // The largest group keeps the list itself, its entries moved down in place,
+  // when the list is in order: a venv of one large distribution (hundreds of
+  // thousands of files) is then never held twice while it is split.
+  const bool in_order = std::equal(all.begin(), all.end(), relocated_entries.begin(), relocated_entries.end(),
+                                   [](const LayerEntry* a, const LayerEntry& b) { return a == &b; });
+  std::size_t largest = split.groups.size();
+  if (in_order && !split.groups.empty()) {
+    largest = static_cast<std::size_t>(std::max_element(split.members.begin(), split.members.end(),
+                                                        [](const auto& a, const auto& b) { return a.size() < b.size(); }) -
+                                       split.members.begin());
+  }
   for (std::size_t g = 0; g < split.groups.size(); ++g) {
+    if (g == largest) continue;
     std::vector<LayerEntry>& entries = split.groups[g].entries;
     entries.reserve(split.members[g].size());
     for (std::size_t i : split.members[g]) {
@@ -351,6 +363,16 @@ std::vector<LayerGroup> split_venv_layers(std::vector<LayerEntry>&& relocated_en
         entries.push_back(std::move(entry));
       }
     }
+  }
+  if (largest < split.groups.size()) {
+    // Its members are ascending indices of the list: each moves down or stays.
+    std::size_t kept = 0;
+    for (std::size_t i : split.members[largest]) {
+      if (i != kept) relocated_entries[kept] = std::move(relocated_entries[i]);
+      ++kept;
+    }
+    relocated_entries.erase(relocated_entries.begin() + static_cast<std::ptrdiff_t>(kept), relocated_entries.end());
+    split.groups[largest].entries = std::move(relocated_entries);
   }
   relocated_entries.clear();
   relocated_entries.shrink_to_fit();
