@@ -165,6 +165,7 @@ class LayerEntryWriter {
     if (file.bytes.size() != entry.size) changed_size(entry);
     patch_pyc_header(entry, file.bytes.data(), file.bytes.size());
     m_tar.write_data(file.bytes.data(), file.bytes.size(), entry.path);
+    m_read_ahead.give_back(std::move(file.bytes));
   }
 
   void copy_file(const LayerEntry& entry) {

@@ -5,8 +5,8 @@
 
 #include <cerrno>
 #include <new>
-#include <string_view>
 
+#include "util/sibling_opener.h"
 #include "util/unique_fd.h"
 
 namespace venv2docker {
@@ -15,38 +15,17 @@ namespace {
 
 // Files not taken yet, at most: each costs a little beyond its bytes.
 constexpr std::size_t k_max_queued_files = 4096;
+// Buffers kept for reuse, at most, and the largest kept.
+constexpr std::size_t k_max_spare = 64;
+constexpr std::size_t k_max_spare_capacity = 64 * 1024;
 
-// Opens files by their folder's descriptor and their last name: siblings come
-// one after another, and the kernel then looks up one name per file instead
-// of every component of its path. The same file is opened as by its whole
-// path (the folder is found by following its path once, as open() would).
-class SiblingOpener {
- public:
-  int open(const std::string& path) {
-    const auto slash = path.rfind('/');
-    if (slash == std::string::npos || slash == 0) return ::open(path.c_str(), k_flags);
-    const std::string_view parent(path.data(), slash);
-    if (parent != m_parent) {
-      m_parent.assign(parent);
-      m_folder = UniqueFd(::open(m_parent.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    }
-    // Without its folder, the whole path gives the errno to report.
-    if (!m_folder) return ::open(path.c_str(), k_flags);
-    return ::openat(m_folder.get(), path.c_str() + slash + 1, k_flags);
-  }
-
- private:
-  static constexpr int k_flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
-  std::string m_parent;
-  UniqueFd m_folder;
-};
-
-ReadAheadResult read_one(SiblingOpener& opener, const ReadAheadFile& file) {
-  ReadAheadResult result;
+// `result.bytes` may hold a used buffer: its capacity is reused.
+void read_one(SiblingOpener& opener, const ReadAheadFile& file, ReadAheadResult& result) {
   const UniqueFd fd(opener.open(*file.path));
   if (!fd) {
     result.open_error = errno;
-    return result;
+    result.bytes.clear();
+    return;
   }
   // One byte more than expected, so the read that brings the last bytes also
   // shows whether the file grew; a short read ends a regular file.
@@ -65,7 +44,6 @@ ReadAheadResult read_one(SiblingOpener& opener, const ReadAheadFile& file) {
     if (static_cast<std::size_t>(got) < asked) break;
   }
   result.bytes.resize(filled);
-  return result;
 }
 
 }  // namespace
@@ -85,8 +63,9 @@ ReadAhead::~ReadAhead() {
 }
 
 void ReadAhead::read_all() {
-  SiblingOpener opener;
+  SiblingOpener opener(O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   for (const ReadAheadFile& file : m_files) {
+    ReadAheadResult result;
     {
       std::unique_lock lock(m_mutex);
       // Room for this file: the budget, unless nothing is queued (a file
@@ -98,10 +77,13 @@ void ReadAhead::read_all() {
       });
       m_reader_waiting = false;
       if (m_stopping) return;
+      if (!m_spare.empty()) {
+        result.bytes = std::move(m_spare.back());
+        m_spare.pop_back();
+      }
     }
-    ReadAheadResult result;
     try {
-      result = read_one(opener, file);
+      read_one(opener, file, result);
     } catch (const std::bad_alloc&) {
       result = ReadAheadResult{{}, 0, ENOMEM};  // reported by the asker, as a failed read
     }
@@ -110,6 +92,12 @@ void ReadAhead::read_all() {
     m_queue.push_back(std::move(result));
     if (m_asker_waiting) m_ready.notify_one();
   }
+}
+
+void ReadAhead::give_back(std::string bytes) {
+  if (bytes.capacity() > k_max_spare_capacity) return;
+  std::lock_guard lock(m_mutex);
+  if (m_spare.size() < k_max_spare) m_spare.push_back(std::move(bytes));
 }
 
 ReadAheadResult ReadAhead::next() {

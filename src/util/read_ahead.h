@@ -43,6 +43,10 @@ class ReadAhead {
   /// The next file in the order given; waits while it is being read. Must
   /// not be called more often than there are files.
   ReadAheadResult next();
+  /// Hands back a result's bytes once used, for the reader to fill again: no
+  /// allocation per file, and none freed on another thread than made it
+  /// (both threads would then contend for malloc's locks on every file).
+  void give_back(std::string bytes);
 
  private:
   void read_all();
@@ -53,6 +57,7 @@ class ReadAhead {
   std::condition_variable m_taken;  // the reader waits here for room
   std::condition_variable m_ready;  // the asker waits here for a file
   std::deque<ReadAheadResult> m_queue;
+  std::vector<std::string> m_spare;  // handed back, to be filled again
   std::size_t m_queued_bytes = 0;
   bool m_stopping = false;
   bool m_asker_waiting = false;

@@ -11,6 +11,7 @@
 #include "tar/entry_order.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
+#include "util/lexical_path.h"
 #include "venv/wheel_record.h"
 
 namespace venv2docker {
@@ -34,14 +35,6 @@ std::string_view parent_of(std::string_view path) {
   return path.substr(0, slash == std::string_view::npos ? 0 : slash);
 }
 
-// RECORD paths are relative to site-packages and only sometimes climb out of
-// it ("../../../bin/tool"): the common case needs no path arithmetic.
-std::string listed_path(const std::string& site, const std::string& listed) {
-  const bool plain = !listed.starts_with('.') && !listed.starts_with('/') && listed.find("/.") == std::string::npos &&
-                     listed.find("//") == std::string::npos;
-  if (plain) return site + "/" + listed;
-  return fs::path(site + "/" + listed).lexically_normal().generic_string();
-}
 
 bool is_inside(std::string_view path, std::string_view folder) {
   return path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/';
@@ -111,7 +104,7 @@ class Ownership {
       const std::string site(parent_of(dist_info));
       std::string buffer;
       for_each_record_path(read_entry(*m_entries[record], buffer), [&](const std::string& listed) {
-        const std::string path = listed_path(site, listed);
+        const std::string path = joined_lexically_normal(site, listed);
         if (is_inside(path, m_venv)) claim(path, owner);
       });
       // Its own metadata, listed or not (INSTALLER, REQUESTED, RECORD itself).
