@@ -19,6 +19,9 @@ class ParallelGzipWriter {
   using Sink = std::function<void(const unsigned char* data, std::size_t size)>;
 
   static constexpr std::size_t k_chunk_size = std::size_t{1} << 21;  // 2 MiB of input per member
+  /// The name of each compressing thread (threads > 1; one thread compresses
+  /// on the caller's).
+  static constexpr const char* k_thread_name = "v2d-gzip";
 
   /// `threads` 0 means one per core. `sink` receives the compressed bytes in
   /// order, always on the calling thread.

@@ -124,8 +124,11 @@ std::vector<Layer> write_layers_cached(const std::vector<const std::vector<Layer
                                        std::vector<bool>* reused) {
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const unsigned writers = std::min<std::size_t>(threads >= 2 ? 2 : 1, std::max<std::size_t>(layers.size(), 1));
+  // Every layer may compress on every core: when one layer ends first (a venv
+  // is often one large layer and a few small ones), the other still has them
+  // all, and the bytes never depend on the thread count.
   LayerOptions each = options;
-  each.threads = std::max(1u, threads / writers);
+  each.threads = threads;
   // Progress is the sum over all layers, reported by one thread at a time.
   std::mutex progress_mutex;
   std::vector<std::uint64_t> done(layers.size(), 0);

@@ -14,6 +14,7 @@
 #include "tar/entry_order.h"
 #include "tar/tar_writer.h"
 #include "util/error.h"
+#include "util/read_ahead.h"
 #include "util/unique_fd.h"
 
 namespace venv2docker {
@@ -21,6 +22,25 @@ namespace venv2docker {
 namespace {
 
 constexpr std::size_t k_read_block = std::size_t{1} << 20;
+
+// Files up to this size are read ahead on their own thread (util/read_ahead):
+// for them the system calls, not the bytes, are the cost. Larger ones stream
+// through k_read_block as they are written.
+constexpr std::uint64_t k_read_ahead_size = 64 * 1024;
+// The bytes read ahead and not yet written, at most.
+constexpr std::size_t k_read_ahead_budget = std::size_t{2} << 20;
+
+bool is_read_ahead(const LayerEntry& entry) {
+  return entry.kind == EntryKind::regular && !entry.content && entry.size <= k_read_ahead_size;
+}
+
+std::vector<ReadAheadFile> files_to_read_ahead(const std::vector<const LayerEntry*>& order) {
+  std::vector<ReadAheadFile> files;
+  for (const LayerEntry* entry : order) {
+    if (is_read_ahead(*entry)) files.push_back(ReadAheadFile{&entry->source, entry->size});
+  }
+  return files;
+}
 
 const auto k_by_path = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
 
@@ -67,7 +87,7 @@ std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& 
   std::vector<const LayerEntry*> order;
   order.reserve(entries.size());
   for (const auto& entry : entries) order.push_back(&entry);
-  if (!std::is_sorted(order.begin(), order.end(), k_by_path)) std::stable_sort(order.begin(), order.end(), k_by_path);
+  sort_mostly_sorted(order.begin(), order.end(), k_by_path);
   return order;
 }
 
@@ -99,8 +119,10 @@ struct TarSink {
 // host files (or their rewritten bytes).
 class LayerEntryWriter {
  public:
-  LayerEntryWriter(TarSink& sink, std::int64_t mtime)
-      : m_tar([&sink](const void* data, std::size_t size) { sink.take(data, size); }, "a layer"), m_mtime(mtime) {}
+  LayerEntryWriter(TarSink& sink, std::int64_t mtime, ReadAhead& read_ahead)
+      : m_tar([&sink](const void* data, std::size_t size) { sink.take(data, size); }, "a layer"),
+        m_mtime(mtime),
+        m_read_ahead(read_ahead) {}
 
   void add(const LayerEntry& entry) {
     TarHeader header;
@@ -115,6 +137,8 @@ class LayerEntryWriter {
     if (entry.kind != EntryKind::regular) return;
     if (entry.content) {
       m_tar.write_data(entry.content->data(), entry.content->size(), entry.path);
+    } else if (is_read_ahead(entry)) {
+      copy_read_ahead(entry);
     } else {
       copy_file(entry);
     }
@@ -123,12 +147,30 @@ class LayerEntryWriter {
   void close() { m_tar.finish(); }
 
  private:
+  [[noreturn]] static void cannot_open(const LayerEntry& entry, int error) {
+    throw Error("cannot read " + entry.source + ": " + std::strerror(error),
+                "check the file's permissions, or exclude it with --exclude");
+  }
+  [[noreturn]] static void changed_size(const LayerEntry& entry) {
+    throw Error(entry.source + " changed size while the layer was being written",
+                "run the build again once nothing is writing into the venv or project");
+  }
+
+  // A small file, as the read-ahead thread read it (the header already says
+  // the size the walk saw).
+  void copy_read_ahead(const LayerEntry& entry) {
+    ReadAheadResult file = m_read_ahead.next();
+    if (file.open_error != 0) cannot_open(entry, file.open_error);
+    if (file.read_error != 0) throw Error("cannot read " + entry.source + ": " + std::strerror(file.read_error));
+    if (file.bytes.size() != entry.size) changed_size(entry);
+    patch_pyc_header(entry, file.bytes.data(), file.bytes.size());
+    m_tar.write_data(file.bytes.data(), file.bytes.size(), entry.path);
+    m_read_ahead.give_back(std::move(file.bytes));
+  }
+
   void copy_file(const LayerEntry& entry) {
     UniqueFd fd(::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) {
-      throw Error("cannot read " + entry.source + ": " + std::strerror(errno),
-                  "check the file's permissions, or exclude it with --exclude");
-    }
+    if (!fd) cannot_open(entry, errno);
     std::uint64_t copied = 0;
     bool first_block = true;
     while (true) {
@@ -147,24 +189,21 @@ class LayerEntryWriter {
         copied += static_cast<std::uint64_t>(got);
         break;
       }
-      if (first_block) patch_pyc_header(entry, got);
+      if (first_block) patch_pyc_header(entry, m_buffer.data(), static_cast<std::size_t>(got));
       first_block = false;
       m_tar.write_data(m_buffer.data(), static_cast<std::size_t>(got), entry.path);
       copied += static_cast<std::uint64_t>(got);
       if (static_cast<std::size_t>(got) < want) break;
     }
-    if (copied != entry.size) {
-      throw Error(entry.source + " changed size while the layer was being written",
-                  "run the build again once nothing is writing into the venv or project");
-    }
+    if (copied != entry.size) changed_size(entry);
   }
 
   // A timestamp-based .pyc (PEP 552 flags == 0) records its source's mtime;
   // the layer gives every file m_mtime, so the record must say the same or
   // Python would treat the .pyc as stale and recompile it on every start.
-  void patch_pyc_header(const LayerEntry& entry, ssize_t got) {
+  void patch_pyc_header(const LayerEntry& entry, char* bytes, std::size_t got) {
     if (got < 16 || !entry.path.ends_with(".pyc")) return;
-    auto* header = reinterpret_cast<unsigned char*>(m_buffer.data());
+    auto* header = reinterpret_cast<unsigned char*>(bytes);
     if (header[4] != 0 || header[5] != 0 || header[6] != 0 || header[7] != 0) return;
     auto mtime = static_cast<std::uint32_t>(m_mtime);
     for (int i = 0; i < 4; ++i) header[8 + i] = static_cast<unsigned char>(mtime >> (8 * i));
@@ -172,6 +211,7 @@ class LayerEntryWriter {
 
   TarWriter m_tar;
   std::int64_t m_mtime;
+  ReadAhead& m_read_ahead;
   std::vector<char> m_buffer = std::vector<char>(k_read_block);
 };
 
@@ -182,7 +222,7 @@ Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& op
   const std::vector<LayerEntry> parents = missing_parents(order);
   if (!parents.empty()) {
     for (const auto& parent : parents) order.push_back(&parent);
-    std::stable_sort(order.begin(), order.end(), k_by_path);
+    sort_mostly_sorted(order.begin(), order.end(), k_by_path);
   }
 
   BlobWriter blob = store.writer();
@@ -193,7 +233,8 @@ Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& op
                           options.threads, options.level);
   sink.gzip = &gzip;
 
-  LayerEntryWriter tar(sink, options.mtime);
+  ReadAhead read_ahead(files_to_read_ahead(order), k_read_ahead_budget);
+  LayerEntryWriter tar(sink, options.mtime, read_ahead);
   for (const LayerEntry* entry : order) {
     if (options.cancelled && options.cancelled->load(std::memory_order_relaxed)) throw Error("layer write cancelled");
     tar.add(*entry);

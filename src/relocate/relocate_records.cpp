@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "relocate/relocate_records.h"
+#include "util/lexical_path.h"
 #include "venv/wheel_record.h"
 
 namespace venv2docker {
@@ -19,8 +20,8 @@ void update_wheel_records(RelocationContext& context) {
     // RECORD paths are relative to site-packages ("../../../bin/tool"), or
     // absolute (Poetry's editable installs), by now image paths.
     auto new_content = [&](const std::string& listed) -> std::optional<std::string> {
-      const fs::path path = listed.starts_with('/') ? fs::path(listed) : fs::path(context.site_packages + "/" + listed);
-      const std::string image = path.lexically_normal().generic_string();
+      const std::string image = listed.starts_with('/') ? fs::path(listed).lexically_normal().generic_string()
+                                                        : joined_lexically_normal(context.site_packages, listed);
       const LayerEntry* entry = context.find(image);
       if (!entry || entry == record || !context.was_rewritten(*entry)) return std::nullopt;
       return *entry->content;

@@ -17,6 +17,7 @@
 #include "store/file_stat_memo.h"
 #include "util/error.h"
 #include "util/parallel_jobs.h"
+#include "util/sibling_opener.h"
 #include "util/unique_fd.h"
 
 namespace venv2docker {
@@ -38,9 +39,9 @@ constexpr std::size_t whole_read_size = 64 * 1024;
 // under max_text_size are bytecode and shared objects, and their first block
 // already says so. A short read ends the file, as it does for regular files,
 // which saves asking again only to be told so.
-std::optional<std::string_view> read_if_text(const LayerEntry& entry, std::string& buffer) {
+std::optional<std::string_view> read_if_text(const LayerEntry& entry, std::string& buffer, SiblingOpener& opener) {
   if (entry.content) return looks_like_text(*entry.content) ? std::optional<std::string_view>(*entry.content) : std::nullopt;
-  const UniqueFd fd(::open(entry.source.c_str(), O_RDONLY | O_CLOEXEC));
+  const UniqueFd fd(opener.open(entry.source));
   if (!fd) throw Error("cannot read " + entry.source + ": " + std::strerror(errno), "check the file's permissions");
   // One byte more than the walk saw, so a file that grew is read whole too.
   buffer.resize(std::max<std::size_t>(entry.size, text_sniff_size) + 1);
@@ -129,7 +130,9 @@ void relocate_remaining_text(RelocationContext& context) {
   std::vector<Found> found(to_scan.size(), Found::nothing);
   run_jobs(to_scan.size(), std::max(1u, std::thread::hardware_concurrency()), [&](std::size_t i) {
     thread_local std::string buffer;
-    const std::optional<std::string_view> text = read_if_text(*to_scan[i], buffer);
+    // Each thread takes the next file, mostly a sibling of its last one.
+    thread_local SiblingOpener opener(O_RDONLY | O_CLOEXEC);
+    const std::optional<std::string_view> text = read_if_text(*to_scan[i], buffer, opener);
     if (!text) {
       found[i] = Found::not_text;
     } else if (plain_moves.find_in(*text) || stale.find_in(*text)) {

@@ -1,5 +1,7 @@
 #include "store/cache_record.h"
 
+#include <ostream>
+#include <streambuf>
 #include <system_error>
 
 #include "util/atomic_file.h"
@@ -32,15 +34,46 @@ std::optional<json> read_cache_record(const fs::path& file, const CacheRecordKin
   }
 }
 
+namespace {
+
+// The bytes nlohmann's CBOR writer makes, straight into the atomic file: a
+// large record (a memo of a venv's hundreds of thousands of files) then never
+// exists twice in memory, as its document and as its encoding.
+class AtomicFileBuffer : public std::streambuf {
+ public:
+  explicit AtomicFileBuffer(AtomicFile& file) : m_file(file) {}
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    const char byte = traits_type::to_char_type(c);
+    m_file.write(&byte, 1);
+    return c;
+  }
+  std::streamsize xsputn(const char* data, std::streamsize size) override {
+    m_file.write(data, static_cast<std::size_t>(size));
+    return size;
+  }
+
+ private:
+  AtomicFile& m_file;
+};
+
+}  // namespace
+
 bool write_cache_record(const fs::path& file, const CacheRecordKind& kind, json body) {
   json record = json::object();
   record["kind"] = kind.name;
   record["version"] = kind.version;
   record["body"] = std::move(body);
-  const std::vector<std::uint8_t> bytes = json::to_cbor(record);
-  record = nullptr;  // the body's memory back before the file is written
   try {
-    write_file_atomically(file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    AtomicFile out(file);
+    AtomicFileBuffer buffer(out);
+    std::ostream stream(&buffer);
+    // The file's own Error (a full disk, a cancelled run) comes back out of the stream.
+    stream.exceptions(std::ios::badbit);
+    json::to_cbor(record, stream);
+    out.commit();
     return true;
   } catch (const Error&) {
     return false;

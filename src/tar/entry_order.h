@@ -3,6 +3,7 @@
 // it; code that orders references to entries (the venv's split) uses it too.
 #pragma once
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,20 @@ namespace venv2docker {
 /// other byte, so "/a/b" comes before "/a-b" (plain string order would put
 /// '-' before '/').
 bool path_less(std::string_view a, std::string_view b);
+
+/// Sorts [first, last) stably by `less`, as std::stable_sort would, in about
+/// linear time when only a tail is out of order (entries appended to a sorted
+/// list, a venv's layers one after another): the sorted head is kept, the
+/// rest sorted and merged into it. A venv's list holds hundreds of thousands
+/// of entries with long common prefixes, which a full sort compares many
+/// times over.
+template <class Iterator, class Less>
+void sort_mostly_sorted(Iterator first, Iterator last, Less less) {
+  const Iterator head_end = std::is_sorted_until(first, last, less);
+  if (head_end == last) return;
+  std::stable_sort(head_end, last, less);
+  std::inplace_merge(first, head_end, last, less);
+}
 
 /// path_less() of the entries' paths.
 inline bool entry_path_less(const LayerEntry& a, const LayerEntry& b) { return path_less(a.path, b.path); }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace venv2docker {
 
@@ -18,6 +19,18 @@ inline std::optional<std::filesystem::path> relative_within(const std::filesyste
 
 inline bool is_within(const std::filesystem::path& path, const std::filesystem::path& folder) {
   return relative_within(path, folder).has_value();
+}
+
+/// `folder` + "/" + `relative`, lexically normal (as a generic string), for a
+/// `folder` that already is. A RECORD's lines name paths relative to
+/// site-packages and only sometimes climb out of it ("../../../bin/tool"):
+/// the common case makes no std::filesystem::path, which splits every path
+/// into components (a venv's hundreds of thousands of lines, read twice).
+inline std::string joined_lexically_normal(const std::string& folder, const std::string& relative) {
+  const bool plain = !relative.empty() && !relative.starts_with('.') && !relative.starts_with('/') &&
+                     relative.find("/.") == std::string::npos && relative.find("//") == std::string::npos;
+  if (plain) return folder + "/" + relative;
+  return (std::filesystem::path(folder + "/" + relative)).lexically_normal().generic_string();
 }
 
 /// Absolute and lexically normal, without the trailing slash lexically_normal()

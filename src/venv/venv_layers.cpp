@@ -11,6 +11,7 @@
 #include "tar/entry_order.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
+#include "util/lexical_path.h"
 #include "venv/wheel_record.h"
 
 namespace venv2docker {
@@ -34,14 +35,6 @@ std::string_view parent_of(std::string_view path) {
   return path.substr(0, slash == std::string_view::npos ? 0 : slash);
 }
 
-// RECORD paths are relative to site-packages and only sometimes climb out of
-// it ("../../../bin/tool"): the common case needs no path arithmetic.
-std::string listed_path(const std::string& site, const std::string& listed) {
-  const bool plain = !listed.starts_with('.') && !listed.starts_with('/') && listed.find("/.") == std::string::npos &&
-                     listed.find("//") == std::string::npos;
-  if (plain) return site + "/" + listed;
-  return fs::path(site + "/" + listed).lexically_normal().generic_string();
-}
 
 bool is_inside(std::string_view path, std::string_view folder) {
   return path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/';
@@ -111,7 +104,7 @@ class Ownership {
       const std::string site(parent_of(dist_info));
       std::string buffer;
       for_each_record_path(read_entry(*m_entries[record], buffer), [&](const std::string& listed) {
-        const std::string path = listed_path(site, listed);
+        const std::string path = joined_lexically_normal(site, listed);
         if (is_inside(path, m_venv)) claim(path, owner);
       });
       // Its own metadata, listed or not (INSTALLER, REQUESTED, RECORD itself).
@@ -323,7 +316,7 @@ std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& 
   all.reserve(entries.size());
   for (const LayerEntry& entry : entries) all.push_back(&entry);
   const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
-  if (!std::is_sorted(all.begin(), all.end(), less)) std::stable_sort(all.begin(), all.end(), less);
+  sort_mostly_sorted(all.begin(), all.end(), less);
   return all;
 }
 
@@ -338,7 +331,19 @@ std::vector<LayerGroup> split_venv_layers(std::vector<LayerEntry>&& relocated_en
                                           const std::string& venv_destination, unsigned max_layers) {
   const std::vector<const LayerEntry*> all = sorted_references(relocated_entries);
   SplitPlan split = plan_split(all, venv_destination, max_layers);
+  // The largest group keeps the list itself, its entries moved down in place,
+  // when the list is in order: a venv of one large distribution (hundreds of
+  // thousands of files) is then never held twice while it is split.
+  const bool in_order = std::equal(all.begin(), all.end(), relocated_entries.begin(), relocated_entries.end(),
+                                   [](const LayerEntry* a, const LayerEntry& b) { return a == &b; });
+  std::size_t largest = split.groups.size();
+  if (in_order && !split.groups.empty()) {
+    largest = static_cast<std::size_t>(std::max_element(split.members.begin(), split.members.end(),
+                                                        [](const auto& a, const auto& b) { return a.size() < b.size(); }) -
+                                       split.members.begin());
+  }
   for (std::size_t g = 0; g < split.groups.size(); ++g) {
+    if (g == largest) continue;
     std::vector<LayerEntry>& entries = split.groups[g].entries;
     entries.reserve(split.members[g].size());
     for (std::size_t i : split.members[g]) {
@@ -351,6 +356,16 @@ std::vector<LayerGroup> split_venv_layers(std::vector<LayerEntry>&& relocated_en
         entries.push_back(std::move(entry));
       }
     }
+  }
+  if (largest < split.groups.size()) {
+    // Its members are ascending indices of the list: each moves down or stays.
+    std::size_t kept = 0;
+    for (std::size_t i : split.members[largest]) {
+      if (i != kept) relocated_entries[kept] = std::move(relocated_entries[i]);
+      ++kept;
+    }
+    relocated_entries.erase(relocated_entries.begin() + static_cast<std::ptrdiff_t>(kept), relocated_entries.end());
+    split.groups[largest].entries = std::move(relocated_entries);
   }
   relocated_entries.clear();
   relocated_entries.shrink_to_fit();

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "layer/gzip_parallel.h"
 #include "layer/layer_cache.h"
 #include "temp_dir.h"
 #include "util/error.h"
@@ -301,4 +302,37 @@ TEST_CASE("layer cache: several layers at once give the layers written one by on
   std::vector<std::vector<LayerEntry>> failing = layers;
   failing[2].push_back(LayerEntry{"/missing", EntryKind::regular, 0644, {}, tmp / "missing", std::nullopt, 1, std::nullopt});
   CHECK_THROWS_WITH(write_layers_cached(references(failing), quick_options(), store), Catch::Matchers::Contains("missing"));
+}
+
+// The threads of this process now named `name`.
+static int threads_named(const std::string& name) {
+  int count = 0;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string line;
+    if (std::getline(comm, line) && line == name) ++count;
+  }
+  return count;
+}
+
+TEST_CASE("layer cache: a large layer written beside a small one compresses on every core", "[layer_cache]") {
+  test::TempDir tmp;
+  BlobStore store(tmp / "store");
+  // A venv is often one large layer and a few small ones: the large one must
+  // not be left with a share of the threads, compressing on its own writer's.
+  std::vector<std::vector<LayerEntry>> layers = {
+      {text_entry("/small.txt", "small")},
+      {text_entry("/large.bin", std::string(std::size_t{20} << 20, 'x'))},
+  };
+  LayerOptions options = quick_options();
+  options.threads = 2;
+  int most = 0;
+  options.progress = [&](std::uint64_t) { most = std::max(most, threads_named(ParallelGzipWriter::k_thread_name)); };
+  const auto written = write_layers_cached(references(layers), options, store);
+  REQUIRE(written.size() == 2);
+  CHECK(most >= 2);
+  // The bytes are those of one writer on one thread.
+  LayerOptions one = quick_options();
+  one.threads = 1;
+  CHECK(written[1].blob.digest == write_layer(layers[1], one, BlobStore(tmp / "one")).blob.digest);
 }

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -313,5 +315,39 @@ TEST_CASE("venv layers job: the layers of split and write, written in the backgr
       std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       CHECK(sha256_of(bytes).hex() == blob.path().filename().string());
     }
+  }
+}
+
+TEST_CASE("venv layers: the largest group keeps the list it was split from, with the groups of any order", "[venv_layers]") {
+  // One large distribution (a venv of many small files is mostly one) and small ones.
+  std::vector<std::pair<std::string, std::uint64_t>> distributions;
+  for (int i = 0; i < 12; ++i) distributions.emplace_back("pkg" + std::to_string(i), i == 5 ? 9'000'000 : 100 + i);
+  auto sorted = synthetic_venv(distributions);
+  for (int i = 0; i < 300; ++i) sorted.push_back(sized(std::string(k_site) + "/pkg5/m" + std::to_string(i) + ".py", 90));
+  sort_entries(sorted);
+  for (unsigned budget : {1u, 3u, 16u}) {
+    INFO("--max-layers " << budget);
+    std::vector<LayerEntry> reversed(sorted.rbegin(), sorted.rend());  // split by the copying path
+    const auto expected = split_venv_layers(std::move(reversed), k_venv, budget);
+    std::vector<LayerEntry> list = sorted;
+    const LayerEntry* storage = list.data();
+    const auto groups = split_venv_layers(std::move(list), k_venv, budget);
+    REQUIRE(groups.size() == expected.size());
+    const auto largest = std::max_element(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+      return a.entries.size() < b.entries.size();
+    });
+    // Not a copy: the venv is held once while it is split.
+    CHECK(largest->entries.data() == storage);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      CHECK(groups[g].name == expected[g].name);
+      REQUIRE(groups[g].entries.size() == expected[g].entries.size());
+      for (std::size_t e = 0; e < groups[g].entries.size(); ++e) {
+        INFO(expected[g].entries[e].path);
+        CHECK(groups[g].entries[e].path == expected[g].entries[e].path);
+        CHECK(groups[g].entries[e].content == expected[g].entries[e].content);
+        CHECK(groups[g].entries[e].size == expected[g].entries[e].size);
+      }
+    }
+    check_partition(sorted, groups);
   }
 }
