@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -161,6 +162,7 @@ bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& l
     child.kind = ListedChild::Kind::regular;
   } else if (S_ISLNK(mode)) {
     child.kind = ListedChild::Kind::symlink;
+    read_link(fd, folder, listing, child);
   } else {
     throw Error(child_path(folder.host_path, name) + " is " + describe_file_type(mode) +
                     ", which a container image cannot hold",
@@ -170,6 +172,31 @@ bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& l
   child.mode = mode & 0777;
   child.stat = source_stat_of(info);
   return true;
+}
+
+// Appends the target of the symlink `child` after its name.
+void FolderReader::read_link(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child) {
+  // Linux keeps no target longer than PATH_MAX - 1 bytes: one more byte
+  // read tells a target cut short.
+  if (m_link.empty()) m_link.resize(PATH_MAX + 1);
+  const char* c_name = listing.names.data() + child.name_offset;
+  const ssize_t got = ::readlinkat(fd, c_name, m_link.data(), m_link.size());
+  const std::string path = got < 0 || static_cast<std::size_t>(got) == m_link.size()
+                               ? child_path(folder.host_path, listing.name(child))
+                               : std::string();
+  if (got < 0) throw Error("cannot read the symlink " + path + ": " + std::strerror(errno), "fix or remove it");
+  if (static_cast<std::size_t>(got) == m_link.size()) {
+    throw Error("cannot read the symlink " + path + ": its target is longer than PATH_MAX", "fix or remove it");
+  }
+  // The name must stay where it is: the target goes at the end of the
+  // names, so it can follow this child's name only if this name is last.
+  const std::string name(listing.name(child));
+  child.name_offset = static_cast<std::uint32_t>(listing.names.size());
+  listing.names.append(name);
+  listing.names.push_back('\0');
+  listing.names.append(m_link.data(), static_cast<std::size_t>(got));
+  listing.names.push_back('\0');
+  child.link_size = static_cast<std::uint32_t>(got);
 }
 
 }  // namespace venv2docker
