@@ -59,9 +59,18 @@ void FolderReader::read(const PendingFolder& folder, FolderListing& listing, std
   std::size_t kept = 0;
   try {
     open_folder = open(folder);
-    read_sorted_names(open_folder->fd.get(), folder.host_path, listing);
-    for (ListedChild& child : listing.children) {
-      if (examine(open_folder->fd.get(), folder, listing, child)) listing.children[kept++] = child;
+    const int fd = open_folder->fd.get();
+    read_sorted_names(fd, folder.host_path, listing);
+    // Only what the walk and a rebuild's comparison use: a file system may
+    // skip work for the fields left out. A field it cannot give holds the
+    // same stand-in stat(2) would.
+    m_names.clear();
+    for (const ListedChild& child : listing.children) m_names.push_back(listing.names.data() + child.name_offset);
+    m_statx.stat(fd, m_names, k_source_statx_mask, m_stats, m_stat_errors);
+    for (std::size_t i = 0; i < listing.children.size(); ++i) {
+      ListedChild& child = listing.children[i];
+      if (m_stat_errors[i] != 0) throw cannot_read(child_path(folder.host_path, listing.name(child)), m_stat_errors[i]);
+      if (examine(fd, folder, listing, child, m_stats[i])) listing.children[kept++] = child;
     }
   } catch (...) {
     // The children before the error stay, with all they hold: the walk
@@ -125,16 +134,10 @@ void FolderReader::read_sorted_names(int fd, const std::string& folder, FolderLi
 
 // Fills in `child` of the folder open as `fd`; false when the walk skips it.
 // Throws what the walk must stop at, naming the file.
-bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child) {
+bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child,
+                           const struct statx& info) {
   const std::string_view name = listing.name(child);
   const char* c_name = listing.names.data() + child.name_offset;
-  // Only what the walk and a rebuild's comparison use: a file system may
-  // skip work for the fields left out. A field it cannot give holds the
-  // same stand-in stat(2) would.
-  struct statx info {};
-  if (::statx(fd, c_name, AT_SYMLINK_NOFOLLOW, k_source_statx_mask, &info) != 0) {
-    throw cannot_read(child_path(folder.host_path, name), errno);
-  }
   const mode_t mode = info.stx_mode;
   if (m_excludes.empty()) {
     m_relative.clear();

@@ -13,6 +13,7 @@
 
 #include "store/source_stat.h"
 #include "walk/exclude_rules.h"
+#include "walk/statx_batch.h"
 
 namespace venv2docker {
 
@@ -75,7 +76,8 @@ class FolderReader {
  private:
   std::shared_ptr<const OpenFolder> open(const PendingFolder& folder) const;
   void read_sorted_names(int fd, const std::string& folder, FolderListing& listing);
-  bool examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child);
+  bool examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child,
+               const struct statx& info);
   void read_link(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child);
 
   const ExcludeRules& m_excludes;
@@ -85,6 +87,10 @@ class FolderReader {
   std::string m_relative;  // of the child being examined
   std::vector<char> m_dirents;
   std::vector<char> m_link;
+  StatxBatch m_statx;
+  std::vector<const char*> m_names;  // of the folder being read, for m_statx
+  std::vector<struct statx> m_stats;
+  std::vector<int> m_stat_errors;
 };
 
 }  // namespace venv2docker
