@@ -63,11 +63,12 @@ class EntryVisit {
     m_link.mode = 0777;
   }
 
-  void run(std::uint32_t source_mode, const FolderListing& root) {
+  void run(std::uint32_t source_mode, FolderListings& listings) {
+    m_listings = &listings;
     m_host_path = m_source.string();
     m_image_path = m_destination;
     emit_folder(source_mode & 0777);
-    add_contents(root);
+    add_contents(listings.root());
   }
 
  private:
@@ -84,7 +85,7 @@ class EntryVisit {
       const auto [host_size, image_size] = enter(listing.name(child));
       switch (child.kind) {
         case ListedChild::Kind::folder:
-          add_folder(child, *listing.subfolders.at(folders++));
+          add_folder(child, m_listings->subfolder(listing, folders++));
           break;
         case ListedChild::Kind::regular:
           m_file.path = m_image_path;
@@ -188,6 +189,7 @@ class EntryVisit {
 
   const std::function<void(const LayerEntry&)>& m_visit;
   std::vector<std::string>* m_warnings;
+  FolderListings* m_listings = nullptr;
   const fs::path& m_source;
   std::string m_destination;
   std::vector<fs::path> m_source_roots;
@@ -221,7 +223,7 @@ WalkedTree::WalkedTree(WalkedTree&&) noexcept = default;
 WalkedTree& WalkedTree::operator=(WalkedTree&&) noexcept = default;
 
 void WalkedTree::visit(const std::function<void(const LayerEntry&)>& visit, std::vector<std::string>* warnings) const {
-  EntryVisit(m_read->options, m_read->source, visit, warnings).run(m_read->source_mode, m_read->listings->root());
+  EntryVisit(m_read->options, m_read->source, visit, warnings).run(m_read->source_mode, *m_read->listings);
 }
 
 std::vector<LayerEntry> WalkedTree::entries(std::vector<std::string>* warnings) const {

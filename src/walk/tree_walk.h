@@ -28,14 +28,15 @@ struct WalkOptions {
 };
 
 /// A host folder read whole: every folder listed and every name stat'ed (and
-/// every symlink read) once, and then visited as layer entries as often as
-/// needed without asking the disk again. A no-change rebuild only needs the
+/// every symlink read) once, and visited as layer entries as often as needed
+/// without asking the disk again; the first visit goes on while the folders
+/// are read. A no-change rebuild only needs the
 /// entries hashed into its key, never held: 200k entries would each cost a
 /// few hundred bytes of fresh memory, and each page of it a fault.
 class WalkedTree {
  public:
-  /// Reads `options.source` and below. Throws Error when it is not a folder;
-  /// what is found below is thrown by visit().
+  /// Starts reading `options.source` and below. Throws Error when it is not
+  /// a folder; what is found below is thrown by visit().
   explicit WalkedTree(WalkOptions options);
   ~WalkedTree();
   WalkedTree(WalkedTree&&) noexcept;
@@ -48,7 +49,7 @@ class WalkedTree {
   /// the entries before it. Names and link targets are kept as bytes,
   /// whatever their encoding. Symlinks are never followed; when `warnings` is
   /// given, links that leave the allowed roots or dangle, and names of
-  /// whiteouts, are reported to it in sorted order.
+  /// whiteouts, are reported to it in sorted order. One visit at a time.
   void visit(const std::function<void(const LayerEntry&)>& visit, std::vector<std::string>* warnings) const;
 
   /// The entries visit() visits, as a list.
