@@ -20,15 +20,14 @@ namespace venv2docker {
 
 namespace {
 
-std::vector<LayerEntry> walk_venv(const VenvStageInputs& in, const VenvStageSettings& settings,
-                                  std::vector<std::string>& warnings) {
+WalkedTree walk_venv(const VenvStageInputs& in, const VenvStageSettings& settings) {
   ExcludeRules user_excludes;
   for (const auto& pattern : settings.excludes) user_excludes.add(pattern);
   WalkOptions walk{in.venv.root, settings.venv_path, user_excludes, {}};
   if (in.project) walk.allowed_roots.push_back(*in.project);
   // bin/python* point at the host interpreter; relocation repoints them.
   walk.allowed_roots.push_back(in.venv.home);
-  return walk_tree(walk, warnings);
+  return WalkedTree(std::move(walk));
 }
 
 RelocationParams relocation_params(const VenvStageInputs& in, const VenvStageSettings& settings) {
@@ -38,22 +37,26 @@ RelocationParams relocation_params(const VenvStageInputs& in, const VenvStageSet
 // --pip adds files from outside the venv, so those builds have no key: they
 // run the stage every time.
 std::optional<CacheKey> stage_key(const VenvStageInputs& in, const VenvStageSettings& settings,
-                                       const std::vector<LayerEntry>& walked, const RelocationParams& relocation,
-                                       const std::vector<SystemDistribution>& system_distributions) {
+                                  const CacheKey& walked_key, const RelocationParams& relocation,
+                                  const std::vector<SystemDistribution>& system_distributions) {
   if (in.pip) return std::nullopt;
-  VenvStageKeyInputs key_inputs{&in.venv, &walked, &relocation, &in.base, {}, &system_distributions,
+  VenvStageKeyInputs key_inputs{&in.venv, &walked_key, nullptr, &relocation, &in.base, {}, &system_distributions,
                                 settings.host_interpreter, settings.max_layers, settings.layer_options};
   if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
   return venv_stage_key(key_inputs);
 }
 
-// The key a registry cache record holds the outcome under, when it shares
-// stages; as stage_key, --pip builds have none.
+// Whether a registry cache record may hold the stage's outcome by content;
+// as stage_key, --pip builds have no key.
+bool shares_stage(const VenvStageInputs& in, const VenvStageSettings& settings) {
+  return !in.pip && settings.registry_cache && settings.registry_cache->in_use();
+}
+
+// The key a registry cache record holds the outcome under, when shares_stage.
 std::optional<Digest> shared_stage_key(const VenvStageInputs& in, const VenvStageSettings& settings,
                                        const std::vector<LayerEntry>& walked, const RelocationParams& relocation,
                                        const std::vector<SystemDistribution>& system_distributions) {
-  if (in.pip || !settings.registry_cache || !settings.registry_cache->in_use()) return std::nullopt;
-  VenvStageKeyInputs key_inputs{&in.venv, &walked, &relocation, &in.base, {}, &system_distributions,
+  VenvStageKeyInputs key_inputs{&in.venv, nullptr, &walked, &relocation, &in.base, {}, &system_distributions,
                                 settings.host_interpreter, settings.max_layers, settings.layer_options};
   if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
   return venv_stage_content_key(key_inputs);
@@ -163,11 +166,20 @@ struct VenvStageChecks {
 VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& settings, const BlobStore& store,
                            Reporter& reporter) {
   VenvStage stage;
-  std::vector<LayerEntry> walked = walk_venv(in, settings, stage.walk_warnings);
+  const WalkedTree tree = walk_venv(in, settings);
+  // The walk's entries are hashed as they are visited, never held: a
+  // recorded stage needs nothing else of them. They are listed only when
+  // something reads them (a registry cache's key by content, relocation).
+  const CacheKey walked_key = walked_entries_key(tree, stage.walk_warnings);
+  std::optional<std::vector<LayerEntry>> walked_entries;
+  auto walked = [&]() -> std::vector<LayerEntry>& {
+    if (!walked_entries) walked_entries = tree.entries(nullptr);
+    return *walked_entries;
+  };
   const RelocationParams relocation = relocation_params(in, settings);
   // Outside the venv, so listed on every build and part of the stage's key.
   std::vector<SystemDistribution> system_distributions = host_system_distributions(in.venv);
-  const std::optional<CacheKey> key = stage_key(in, settings, walked, relocation, system_distributions);
+  const std::optional<CacheKey> key = stage_key(in, settings, walked_key, relocation, system_distributions);
 
   // A venv unchanged since a recorded build gets that build's relocation,
   // checks and layers without running them, unless the interpreter changed
@@ -175,8 +187,8 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   std::optional<VenvStageRecord> recorded = key ? find_venv_stage(key->digest, store) : std::nullopt;
   if (recorded) reporter.detail("venv: unchanged since a recorded build, its relocation and checks reused");
   // The key by content reads every file: only to look the stage up, or to write it.
-  if (!recorded || (settings.registry_cache && settings.registry_cache->writes_record())) {
-    stage.shared_key = shared_stage_key(in, settings, walked, relocation, system_distributions);
+  if (shares_stage(in, settings) && (!recorded || settings.registry_cache->writes_record())) {
+    stage.shared_key = shared_stage_key(in, settings, walked(), relocation, system_distributions);
   }
   // A fresh runner: a registry cache record may hold the outcome by content
   // (its layers are in the registry, not here).
@@ -184,7 +196,7 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   if (!recorded && stage.shared_key) {
     recorded = settings.registry_cache->find_stage(*stage.shared_key);
     // Its ELF files lead the interpreter's collection: they must be the venv's.
-    if (recorded && !all_walked(recorded->venv_elf_files, walked)) recorded.reset();
+    if (recorded && !all_walked(recorded->venv_elf_files, walked())) recorded.reset();
     shared = recorded.has_value();
   }
   if (shared) reporter.detail("venv: found by content in a cache record, its relocation, checks and layers reused");
@@ -214,7 +226,7 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
     return stage;
   }
 
-  RelocatedVenv relocated = relocate_walked_venv(in.venv, std::move(walked), relocation, store);
+  RelocatedVenv relocated = relocate_walked_venv(in.venv, std::move(walked()), relocation, store);
   for (const std::string& warning : relocated.cache_warnings) reporter.warning(warning);
   // Once relocated, the venv is final: its layers are written from now on,
   // while the base is read, the interpreter is collected and the checks run;

@@ -18,7 +18,7 @@ namespace {
 // Bump whenever relocation, the checks or the split decide differently for
 // the same inputs: records made by older code then stop matching. The
 // program's version is part of the key too, for releases.
-constexpr std::uint64_t k_stage_format_version = 3;
+constexpr std::uint64_t k_stage_format_version = 4;
 
 constexpr CacheRecordKind k_venv_stage_record{"venv-stage", 3, std::size_t{256} << 20};
 
@@ -119,15 +119,31 @@ void add_stage_inputs(KeyHasher& key, const VenvStageKeyInputs& in) {
 
 }  // namespace
 
+CacheKey walked_entries_key(const WalkedTree& walked, std::vector<std::string>& warnings) {
+  KeyHasher key;
+  bool settled = true;
+  const std::int64_t settled_before = nanoseconds_ago(k_settle_seconds);
+  std::uint64_t count = 0;
+  walked.visit(
+      [&](const LayerEntry& entry) {
+        // Every walked file carries the walk's lstat: nothing to stat again.
+        add_entry_key(key, entry, settled_before, settled);
+        ++count;
+      },
+      &warnings);
+  key.add(count);
+  return CacheKey{key.finish(), settled};
+}
+
 std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
   KeyHasher key;
   add_stage_inputs(key, in);
-  bool settled = true;
+  bool settled = in.walked_key->settled;
   const std::int64_t settled_before = nanoseconds_ago(k_settle_seconds);
   for (const auto* layer : in.layers_below) {
     if (!add_entries_key(key, *layer, settled_before, settled)) return std::nullopt;
   }
-  if (!add_entries_key(key, *in.walked, settled_before, settled)) return std::nullopt;
+  key.add(in.walked_key->digest.str());
   return CacheKey{key.finish(), settled};
 }
 

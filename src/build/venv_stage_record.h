@@ -25,12 +25,16 @@
 #include "store/blob_store.h"
 #include "tar/layer_entry.h"
 #include "venv/venv.h"
+#include "walk/tree_walk.h"
 
 namespace venv2docker {
 
 struct VenvStageKeyInputs {
   const Venv* venv = nullptr;
-  const std::vector<LayerEntry>* walked = nullptr;  // the venv as walk_tree listed it
+  /// walked_entries_key of the venv's walk, for venv_stage_key.
+  const CacheKey* walked_key = nullptr;
+  /// The venv's walked entries, for venv_stage_content_key only.
+  const std::vector<LayerEntry>* walked = nullptr;
   const RelocationParams* relocation = nullptr;
   const BaseImage* base = nullptr;
   /// Layers between the base and the venv known before the venv stage (--apt).
@@ -43,8 +47,14 @@ struct VenvStageKeyInputs {
   LayerOptions layer_options;
 };
 
+/// The walked entries' share of venv_stage_key, made on their first visit
+/// (which reports the walk's warnings to `warnings`): their paths, kinds,
+/// modes, link targets and sources with the walk's lstat, as add_entry_key
+/// adds them, without ever holding them.
+CacheKey walked_entries_key(const WalkedTree& walked, std::vector<std::string>& warnings);
+
 /// The record's key (settled as the layer cache decides it), or nullopt when
-/// a walked source can no longer be stat'ed.
+/// a source of a layer below can no longer be stat'ed.
 std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& inputs);
 
 /// The key of the same inputs by content (the walk's files' bytes, as

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -58,9 +59,18 @@ void FolderReader::read(const PendingFolder& folder, FolderListing& listing, std
   std::size_t kept = 0;
   try {
     open_folder = open(folder);
-    read_sorted_names(open_folder->fd.get(), folder.host_path, listing);
-    for (ListedChild& child : listing.children) {
-      if (examine(open_folder->fd.get(), folder, listing, child)) listing.children[kept++] = child;
+    const int fd = open_folder->fd.get();
+    read_sorted_names(fd, folder.host_path, listing);
+    // Only what the walk and a rebuild's comparison use: a file system may
+    // skip work for the fields left out. A field it cannot give holds the
+    // same stand-in stat(2) would.
+    m_names.clear();
+    for (const ListedChild& child : listing.children) m_names.push_back(listing.names.data() + child.name_offset);
+    m_statx.stat(fd, m_names, k_source_statx_mask, m_stats, m_stat_errors);
+    for (std::size_t i = 0; i < listing.children.size(); ++i) {
+      ListedChild& child = listing.children[i];
+      if (m_stat_errors[i] != 0) throw cannot_read(child_path(folder.host_path, listing.name(child)), m_stat_errors[i]);
+      if (examine(fd, folder, listing, child, m_stats[i])) listing.children[kept++] = child;
     }
   } catch (...) {
     // The children before the error stay, with all they hold: the walk
@@ -124,16 +134,10 @@ void FolderReader::read_sorted_names(int fd, const std::string& folder, FolderLi
 
 // Fills in `child` of the folder open as `fd`; false when the walk skips it.
 // Throws what the walk must stop at, naming the file.
-bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child) {
+bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child,
+                           const struct statx& info) {
   const std::string_view name = listing.name(child);
   const char* c_name = listing.names.data() + child.name_offset;
-  // Only what the walk and a rebuild's comparison use: a file system may
-  // skip work for the fields left out. A field it cannot give holds the
-  // same stand-in stat(2) would.
-  struct statx info {};
-  if (::statx(fd, c_name, AT_SYMLINK_NOFOLLOW, k_source_statx_mask, &info) != 0) {
-    throw cannot_read(child_path(folder.host_path, name), errno);
-  }
   const mode_t mode = info.stx_mode;
   if (m_excludes.empty()) {
     m_relative.clear();
@@ -161,6 +165,7 @@ bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& l
     child.kind = ListedChild::Kind::regular;
   } else if (S_ISLNK(mode)) {
     child.kind = ListedChild::Kind::symlink;
+    read_link(fd, folder, listing, child);
   } else {
     throw Error(child_path(folder.host_path, name) + " is " + describe_file_type(mode) +
                     ", which a container image cannot hold",
@@ -170,6 +175,31 @@ bool FolderReader::examine(int fd, const PendingFolder& folder, FolderListing& l
   child.mode = mode & 0777;
   child.stat = source_stat_of(info);
   return true;
+}
+
+// Appends the target of the symlink `child` after its name.
+void FolderReader::read_link(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child) {
+  // Linux keeps no target longer than PATH_MAX - 1 bytes: one more byte
+  // read tells a target cut short.
+  if (m_link.empty()) m_link.resize(PATH_MAX + 1);
+  const char* c_name = listing.names.data() + child.name_offset;
+  const ssize_t got = ::readlinkat(fd, c_name, m_link.data(), m_link.size());
+  const std::string path = got < 0 || static_cast<std::size_t>(got) == m_link.size()
+                               ? child_path(folder.host_path, listing.name(child))
+                               : std::string();
+  if (got < 0) throw Error("cannot read the symlink " + path + ": " + std::strerror(errno), "fix or remove it");
+  if (static_cast<std::size_t>(got) == m_link.size()) {
+    throw Error("cannot read the symlink " + path + ": its target is longer than PATH_MAX", "fix or remove it");
+  }
+  // The name must stay where it is: the target goes at the end of the
+  // names, so it can follow this child's name only if this name is last.
+  const std::string name(listing.name(child));
+  child.name_offset = static_cast<std::uint32_t>(listing.names.size());
+  listing.names.append(name);
+  listing.names.push_back('\0');
+  listing.names.append(m_link.data(), static_cast<std::size_t>(got));
+  listing.names.push_back('\0');
+  child.link_size = static_cast<std::uint32_t>(got);
 }
 
 }  // namespace venv2docker

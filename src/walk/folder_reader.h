@@ -13,6 +13,7 @@
 
 #include "store/source_stat.h"
 #include "walk/exclude_rules.h"
+#include "walk/statx_batch.h"
 
 namespace venv2docker {
 
@@ -23,6 +24,10 @@ struct ListedChild {
   enum class Kind : std::uint8_t { folder, regular, symlink, whiteout };
   std::uint32_t name_offset = 0;  // in FolderListing::names; the name ends with a NUL
   std::uint32_t name_size = 0;
+  /// A symlink's target, as read while listing, right after its name's NUL
+  /// in FolderListing::names: read once, so every visit of the walk sees the
+  /// same target.
+  std::uint32_t link_size = 0;
   Kind kind = Kind::regular;
   /// An excluded folder, looked into only for what `!` patterns bring back.
   bool excluded = false;
@@ -42,6 +47,9 @@ struct FolderListing {
   std::vector<std::unique_ptr<FolderListing>> subfolders;
 
   std::string_view name(const ListedChild& child) const { return {names.data() + child.name_offset, child.name_size}; }
+  std::string_view link_target(const ListedChild& child) const {
+    return {names.data() + child.name_offset + child.name_size + 1, child.link_size};
+  }
 };
 
 /// A folder open for reading (closed when the last holder lets go).
@@ -68,7 +76,9 @@ class FolderReader {
  private:
   std::shared_ptr<const OpenFolder> open(const PendingFolder& folder) const;
   void read_sorted_names(int fd, const std::string& folder, FolderListing& listing);
-  bool examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child);
+  bool examine(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child,
+               const struct statx& info);
+  void read_link(int fd, const PendingFolder& folder, FolderListing& listing, ListedChild& child);
 
   const ExcludeRules& m_excludes;
   // An excluded folder is looked into only when some `!` may bring back what it holds.
@@ -76,6 +86,11 @@ class FolderReader {
   const bool m_root;
   std::string m_relative;  // of the child being examined
   std::vector<char> m_dirents;
+  std::vector<char> m_link;
+  StatxBatch m_statx;
+  std::vector<const char*> m_names;  // of the folder being read, for m_statx
+  std::vector<struct statx> m_stats;
+  std::vector<int> m_stat_errors;
 };
 
 }  // namespace venv2docker

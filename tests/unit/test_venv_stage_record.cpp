@@ -21,6 +21,7 @@ struct StageFixture {
   BlobStore store{tmp / "store"};
   Venv venv;
   std::vector<LayerEntry> walked;
+  std::optional<CacheKey> walked_key;
   RelocationParams relocation;
   BaseImage base = scratch_image(store);
   std::vector<LayerEntry> apt_layer;
@@ -35,30 +36,28 @@ struct StageFixture {
     venv.python_version = "3.11";
     venv.site_packages = venv.root / "lib/python3.11/site-packages";
     venv.home = "/usr/bin";
-    walked = {directory("/opt/venv"), file("/opt/venv/lib/python3.11/site-packages/mod.py", venv.site_packages / "mod.py"),
-              file("/opt/venv/pyvenv.cfg", venv.root / "pyvenv.cfg")};
+    restat();
     apt_layer = {file("/usr/lib/libfoo.so.1", tmp / "apt/libfoo.so.1")};
     relocation.venv_destination = "/opt/venv";
     relocation.interpreter = "/usr/bin/python3.11";
   }
 
-  static LayerEntry directory(const std::string& path) {
-    return LayerEntry{path, EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt};
-  }
   static LayerEntry file(const std::string& path, const fs::path& source) {
     return LayerEntry{path, EntryKind::regular, 0644, {}, source.string(), std::nullopt, fs::file_size(source),
                       lstat_source(source)};
   }
-  // The walk's lstat, as a new walk would take it.
+  // The venv walked again, as a rebuild walks it.
   void restat() {
-    for (auto& entry : walked) {
-      if (!entry.source.empty()) entry.source_stat = lstat_source(entry.source);
-    }
+    const WalkedTree tree(WalkOptions{venv.root, "/opt/venv", {}, {}});
+    walked = tree.entries(nullptr);
+    std::vector<std::string> warnings;
+    walked_key = walked_entries_key(tree, warnings);
   }
 
   VenvStageKeyInputs inputs() {
     VenvStageKeyInputs in;
     in.venv = &venv;
+    in.walked_key = &*walked_key;
     in.walked = &walked;
     in.relocation = &relocation;
     in.base = &base;
@@ -80,6 +79,7 @@ TEST_CASE("venv stage key: the same inputs give the same key, each input its own
   StageFixture f;
   // Files changed moments ago are never recorded: wait until these may be.
   std::this_thread::sleep_for(std::chrono::milliseconds(k_settle_seconds * 1000 + 100));
+  f.restat();
   const CacheKey original = f.key();
   CHECK(original.settled);
   CHECK(f.key().digest == original.digest);
@@ -125,9 +125,12 @@ TEST_CASE("venv stage key: the same inputs give the same key, each input its own
     CHECK(f.key(with).digest == original.digest);
   }
   SECTION("an entry's mode, or a file the walk found changed") {
-    f.walked[1].mode = 0600;
+    const fs::path mod = f.venv.site_packages / "mod.py";
+    fs::permissions(mod, fs::perms::owner_read | fs::perms::owner_write);
+    f.restat();
     CHECK(f.key().digest != original.digest);
-    f.walked[1].mode = 0644;
+    fs::permissions(mod, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                             fs::perms::others_read);
     test::write_file(f.tmp / "venv/lib/python3.11/site-packages/mod.py", "X = 2\n");
     f.restat();
     const CacheKey edited = f.key();

@@ -1,0 +1,108 @@
+#include "walk/statx_batch.h"
+
+#include <liburing.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace venv2docker {
+
+namespace {
+
+// Names in flight at once: a folder of a venv holds tens to hundreds.
+constexpr unsigned k_ring_depth = 256;
+// A folder with fewer names is stat'ed one by one: a walk of a small tree
+// then never pays for setting up a ring.
+constexpr std::size_t k_smallest_batch = 16;
+
+void stat_each(int folder, const char* const* names, std::size_t count, unsigned mask, struct statx* results,
+               int* errors) {
+  for (std::size_t i = 0; i < count; ++i) {
+    errors[i] = ::statx(folder, names[i], AT_SYMLINK_NOFOLLOW, mask, &results[i]) == 0 ? 0 : errno;
+  }
+}
+
+}  // namespace
+
+struct StatxBatch::Ring {
+  // Only ever made from a ring set up: closing one that is not would close
+  // whatever file descriptor its zeroed fields name.
+  explicit Ring(const io_uring& opened) : ring(opened) {}
+  io_uring ring;
+  // Where the kernel writes the answers: the ring's own, as a request it has
+  // not answered yet may still write after a failure.
+  struct statx answers[k_ring_depth];
+  ~Ring() { io_uring_queue_exit(&ring); }
+};
+
+StatxBatch::StatxBatch() = default;
+StatxBatch::~StatxBatch() = default;
+
+void StatxBatch::stat(int folder, const std::vector<const char*>& names, unsigned mask,
+                      std::vector<struct statx>& results, std::vector<int>& errors) {
+  results.resize(names.size());
+  errors.resize(names.size());
+  std::size_t done = 0;
+  if (names.size() >= k_smallest_batch && ring_ready()) {
+    while (done < names.size()) {
+      const std::size_t count = std::min<std::size_t>(names.size() - done, k_ring_depth);
+      if (!stat_through_ring(folder, names.data() + done, count, mask, results.data() + done, errors.data() + done)) {
+        // What the ring did not answer is asked one by one, as everything
+        // after. The ring is let go without closing it: a request still in
+        // flight then writes into memory no one else uses.
+        static_cast<void>(m_ring.release());
+        break;
+      }
+      done += count;
+      m_used_ring = true;
+    }
+  }
+  stat_each(folder, names.data() + done, names.size() - done, mask, results.data() + done, errors.data() + done);
+}
+
+// A ring, if this kernel gives one that runs statx.
+bool StatxBatch::ring_ready() {
+  if (m_ring_tried) return m_ring != nullptr;
+  m_ring_tried = true;
+  io_uring opened{};
+  if (io_uring_queue_init(k_ring_depth, &opened, 0) != 0) return false;
+  auto ring = std::make_unique<Ring>(opened);
+  io_uring_probe* probe = io_uring_get_probe_ring(&ring->ring);
+  const bool statx_supported = probe && io_uring_opcode_supported(probe, IORING_OP_STATX);
+  if (probe) io_uring_free_probe(probe);
+  if (statx_supported) m_ring = std::move(ring);
+  return m_ring != nullptr;
+}
+
+// Stats `count` names (at most k_ring_depth) through the ring; false when the
+// ring failed before every name was answered (then none of its answers is
+// kept, and the ring must not be used again).
+bool StatxBatch::stat_through_ring(int folder, const char* const* names, std::size_t count, unsigned mask,
+                                   struct statx* results, int* errors) {
+  io_uring* ring = &m_ring->ring;
+  for (std::size_t i = 0; i < count; ++i) {
+    io_uring_sqe* sqe = io_uring_get_sqe(ring);
+    if (!sqe) return false;
+    io_uring_prep_statx(sqe, folder, names[i], AT_SYMLINK_NOFOLLOW, mask, &m_ring->answers[i]);
+    io_uring_sqe_set_data64(sqe, i);
+  }
+  int submitted = io_uring_submit(ring);
+  if (submitted != static_cast<int>(count)) return false;
+  for (std::size_t answered = 0; answered < count;) {
+    io_uring_cqe* cqe = nullptr;
+    const int waited = io_uring_wait_cqe(ring, &cqe);
+    // A signal (SIGINT, SIGTERM: cancellation) only interrupts the wait.
+    if (waited == -EINTR) continue;
+    if (waited != 0) return false;
+    const std::size_t i = static_cast<std::size_t>(io_uring_cqe_get_data64(cqe));
+    if (i < count) {
+      errors[i] = cqe->res < 0 ? -cqe->res : 0;
+      results[i] = m_ring->answers[i];
+    }
+    io_uring_cqe_seen(ring, cqe);
+    ++answered;
+  }
+  return true;
+}
+
+}  // namespace venv2docker
