@@ -15,6 +15,11 @@ namespace {
 
 // Files not taken yet, at most: each costs a little beyond its bytes.
 constexpr std::size_t k_max_queued_files = 4096;
+// Each thread wakes the other only at these marks, not at every file: on a
+// virtual machine each wake and wait is a system call, as dear as a file's
+// read. The asker is woken once this many files (or half the budget) wait
+// for it; the reader, once the queue has drained to half.
+constexpr std::size_t k_batch = 64;
 // Buffers kept for reuse, at most, and the largest kept.
 constexpr std::size_t k_max_spare = 64;
 constexpr std::size_t k_max_spare_capacity = 64 * 1024;
@@ -69,13 +74,18 @@ void ReadAhead::read_all() {
     {
       std::unique_lock lock(m_mutex);
       // Room for this file: the budget, unless nothing is queued (a file
-      // larger than the budget is still read, alone).
-      m_reader_waiting = true;
-      m_taken.wait(lock, [&] {
-        return m_stopping || m_queue.empty() ||
+      // larger than the budget is still read, alone). Once full, the reader
+      // waits for the queue to drain to half.
+      const auto room = [&] {
+        return m_queue.empty() ||
                (m_queue.size() < k_max_queued_files && m_queued_bytes + file.size <= m_byte_budget);
-      });
-      m_reader_waiting = false;
+      };
+      while (!m_stopping && !room()) {
+        m_reader_waiting = true;
+        if (m_asker_waiting) m_ready.notify_one();
+        m_taken.wait(lock, [&] { return m_stopping || (drained() && room()); });
+        m_reader_waiting = false;
+      }
       if (m_stopping) return;
       if (!m_spare.empty()) {
         result.bytes = std::move(m_spare.back());
@@ -90,8 +100,20 @@ void ReadAhead::read_all() {
     std::lock_guard lock(m_mutex);
     m_queued_bytes += result.bytes.size();
     m_queue.push_back(std::move(result));
-    if (m_asker_waiting) m_ready.notify_one();
+    if (m_asker_waiting && batch_ready()) m_ready.notify_one();
   }
+  std::lock_guard lock(m_mutex);
+  m_reader_done = true;
+  m_ready.notify_one();
+}
+
+bool ReadAhead::drained() const {
+  return m_queue.empty() || (m_queue.size() <= k_max_queued_files / 2 && m_queued_bytes <= m_byte_budget / 2);
+}
+
+bool ReadAhead::batch_ready() const {
+  return !m_queue.empty() &&
+         (m_reader_done || m_reader_waiting || m_queue.size() >= k_batch || m_queued_bytes >= m_byte_budget / 2);
 }
 
 void ReadAhead::give_back(std::string bytes) {
@@ -102,13 +124,15 @@ void ReadAhead::give_back(std::string bytes) {
 
 ReadAheadResult ReadAhead::next() {
   std::unique_lock lock(m_mutex);
-  m_asker_waiting = true;
-  m_ready.wait(lock, [&] { return !m_queue.empty(); });
-  m_asker_waiting = false;
+  if (m_queue.empty()) {
+    m_asker_waiting = true;
+    m_ready.wait(lock, [&] { return batch_ready(); });
+    m_asker_waiting = false;
+  }
   ReadAheadResult result = std::move(m_queue.front());
   m_queue.pop_front();
   m_queued_bytes -= result.bytes.size();
-  if (m_reader_waiting) m_taken.notify_one();
+  if (m_reader_waiting && drained()) m_taken.notify_one();
   return result;
 }
 

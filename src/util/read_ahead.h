@@ -50,6 +50,10 @@ class ReadAhead {
 
  private:
   void read_all();
+  // Under m_mutex: the queue has drained enough for a waiting reader to go on.
+  bool drained() const;
+  // Under m_mutex: enough is queued (or nothing more will come) to wake the asker.
+  bool batch_ready() const;
 
   std::vector<ReadAheadFile> m_files;
   std::size_t m_byte_budget;
@@ -62,6 +66,7 @@ class ReadAhead {
   bool m_stopping = false;
   bool m_asker_waiting = false;
   bool m_reader_waiting = false;
+  bool m_reader_done = false;
   std::thread m_thread;
 };
 
