@@ -102,6 +102,12 @@ bool StatxBatch::stat_through_ring(int folder, const char* const* names, std::si
     io_uring_cqe_seen(ring, cqe);
     ++answered;
   }
+  // A failed request is asked again by itself: the ring has failures of its
+  // own (a worker it could not start, a request cancelled), which must never
+  // pass for the file's.
+  for (std::size_t i = 0; i < count; ++i) {
+    if (errors[i] != 0) stat_each(folder, names + i, 1, mask, results + i, errors + i);
+  }
   return true;
 }
 
