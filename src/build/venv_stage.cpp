@@ -41,7 +41,7 @@ std::optional<CacheKey> stage_key(const VenvStageInputs& in, const VenvStageSett
   if (in.pip) return std::nullopt;
   VenvStageKeyInputs key_inputs{&in.venv, &walked, &relocation, &in.base, {}, &system_distributions,
                                 settings.host_interpreter, settings.max_layers, settings.layer_options};
-  if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
+  if (in.apt_plan) key_inputs.layer_below = in.apt_plan->files_key;
   return venv_stage_key(key_inputs);
 }
 
@@ -53,7 +53,7 @@ std::optional<Digest> shared_stage_key(const VenvStageInputs& in, const VenvStag
   if (in.pip || !settings.registry_cache || !settings.registry_cache->in_use()) return std::nullopt;
   VenvStageKeyInputs key_inputs{&in.venv, &walked, &relocation, &in.base, {}, &system_distributions,
                                 settings.host_interpreter, settings.max_layers, settings.layer_options};
-  if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
+  if (in.apt_plan) key_inputs.layer_below = in.apt_plan->files_key;
   return venv_stage_content_key(key_inputs);
 }
 
