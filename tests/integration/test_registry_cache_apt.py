@@ -82,7 +82,7 @@ class AptPlanInTheRecord(Runners):
         self.assert_moved_nothing(registry_log, js)
         self.assertEqual(self.stored_layers(cache, js), [], "no layer compressed or downloaded by the fresh runner")
 
-    def test_fresh_runner_takes_the_plan_and_reads_no_packages_index(self):
+    def test_fresh_runner_takes_the_plan_and_the_apt_layer(self):
         cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
         first, res, _, log, _ = self.apt_runner("--cache-to", cache_ref)
         self.assertTrue(index_requests(log), "the first runner read the Packages index")
