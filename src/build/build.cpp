@@ -88,7 +88,8 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   // checks) and comes from the base's apt sources: then the base is read
   // first. Otherwise the venv is walked, relocated and packed meanwhile, for
   // the interpreter the base most likely has, checked once the base is read.
-  std::optional<AptLayerContents> apt;
+  std::optional<AptLayerPlan> apt_plan;
+  std::optional<AptLayerContents> apt;  // unpacked only when the checks or the layer need its files
   std::optional<AptArchives> apt_archives;
   std::string interpreter = likely_image_interpreter(host_interpreter, venv, base.image);
   std::string release = likely_interpreter_release(host_interpreter, venv, base.image, store);
@@ -97,17 +98,18 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   // --apt, missing library or SBOM to deliver never reads the base's files.
   const auto base_files = [&]() -> const FileIndex& { return base_files_job.wait(reporter); };
   if (base_read_first) {
-    apt = apt_archives.emplace(options.apt, base.image, base_files, store, reporter, cache.apt_plans()).prepare_layer();
+    apt_plan = apt_archives.emplace(options.apt, base.image, base_files, store, reporter, cache.apt_plans()).plan_layer();
     interpreter = image_interpreter(host_interpreter, venv, base_files());
     release = interpreter_release(host_interpreter, venv, base.image, base_files(), interpreter, store);
   }
-  const std::vector<std::string> apt_installed = apt ? apt->installed : std::vector<std::string>{};
+  const std::vector<std::string> apt_installed = apt_plan ? apt_plan->installed : std::vector<std::string>{};
+  const auto unpack_apt = [&] { return apt_archives->unpack_layer(*apt_plan); };
 
   LayerOptions layer_options = new_layer_options(options.epoch, options.threads, options.compression_level);
   layer_options.shared = cache.shared();
   const VenvStageSettings stage_settings{options.venv_path, options.project_path, options.excludes, host_interpreter,
                                          options.max_layers, layer_options, !options.check_only, &cache};
-  VenvStageInputs stage_inputs{venv, project, base, apt, pip, interpreter, release};
+  VenvStageInputs stage_inputs{venv, project, base, apt_plan, apt, pip, interpreter, release};
   VenvStage venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
   // A recorded stage was recorded for the interpreter and release this base
   // was found to have (build/venv_stage.h): the guess needs no checking.
@@ -131,7 +133,10 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
     release = found_release;
     venv_stage = begin_venv_stage(stage_inputs, stage_settings, store, reporter);
   }
-  if (!venv_stage.recorded) finish_venv_stage(venv_stage, stage_inputs, stage_settings, base_files(), store, reporter);
+  if (!venv_stage.recorded) {
+    if (apt_plan && !apt) apt = unpack_apt();  // the checks read its files
+    finish_venv_stage(venv_stage, stage_inputs, stage_settings, base_files(), store, reporter);
+  }
   // Read once, whether --apt installs from them or the checks ask which package has a missing library.
   if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter, cache.apt_plans());
   const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
@@ -139,10 +144,13 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed, std::nullopt, std::nullopt, std::nullopt};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);
-  const std::optional<std::string> apt_status = apt_dpkg_status(apt);  // the apt layer takes `apt`
+  // The apt layer takes `apt`; without its files, the status as planned (what an SBOM reads of it).
+  const std::optional<std::string> apt_status =
+      apt ? apt_dpkg_status(apt)
+          : apt_plan ? std::optional<std::string>(apt_archives->planned_dpkg_status(*apt_plan)) : std::nullopt;
 
   const LayerWriting writing{layer_options, store, reporter};
-  std::vector<NewLayer> layers = apt_layer(std::move(apt), writing);
+  std::vector<NewLayer> layers = apt_plan ? apt_layer(*apt_plan, std::move(apt), unpack_apt, writing) : std::vector<NewLayer>{};
   append(layers, interpreter_layer(std::move(venv_stage.host), interpreter, writing));
   append(layers, venv_layers(venv_stage, venv, options.venv_path, writing));
   if (venv_stage.shared_key) cache.learn_stage(*venv_stage.shared_key, shared_outcome(venv_stage));

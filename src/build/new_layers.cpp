@@ -1,6 +1,7 @@
 #include "build/new_layers.h"
 
 #include "layer/layer_cache.h"
+#include "layer/shared_layers.h"
 #include "walk/tree_walk.h"
 
 namespace venv2docker {
@@ -34,11 +35,35 @@ LayerOptions new_layer_options(std::int64_t epoch, unsigned threads, int compres
   return layer_options;
 }
 
-std::vector<NewLayer> apt_layer(std::optional<AptLayerContents> apt, const LayerWriting& writing) {
-  if (!apt || apt->entries.empty()) return {};
+std::vector<NewLayer> apt_layer(const AptLayerPlan& plan, std::optional<AptLayerContents> apt,
+                                const std::function<AptLayerContents()>& unpack, const LayerWriting& writing) {
+  if (plan.packages.empty()) return {};
   std::string installed;
-  for (const auto& package : apt->installed) installed += " " + package.substr(0, package.find(' '));
-  return {{write_tree_layer(std::move(apt->entries), "apt layer", writing), "venv2docker: apt-get install" + installed}};
+  for (const auto& package : plan.installed) {
+    installed += ' ';
+    installed.append(package, 0, package.find(' '));
+  }
+  const std::string history = "venv2docker: apt-get install" + installed;
+  std::optional<Digest> shared_key;
+  if (SharedLayers* shared = writing.options.shared) {
+    // The plan's files key stands for the entries (the same base and .debs
+    // unpack to the same files), so the layer is found before any is fetched.
+    KeyHasher key;
+    key.add("apt layer by its plan");
+    key.add(plan.files_key.str());
+    add_layer_options_key(key, writing.options);
+    shared_key = key.finish();
+    if (std::optional<Layer> layer = shared->find(*shared_key); layer && !apt) {
+      shared->learn(*shared_key, *layer);
+      writing.reporter.detail("apt layer: " + layer->blob.digest.str() + " (" + human_bytes(layer->blob.size) +
+                              "), as the cache record holds it for this plan: no package fetched");
+      return {{*layer, history}};
+    }
+  }
+  if (!apt) apt = unpack();
+  Layer layer = write_tree_layer(std::move(apt->entries), "apt layer", writing);
+  if (shared_key) writing.options.shared->learn(*shared_key, layer);
+  return {{layer, history}};
 }
 
 std::vector<NewLayer> interpreter_layer(std::optional<HostInterpreter> host, const std::string& interpreter,

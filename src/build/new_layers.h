@@ -3,6 +3,7 @@
 // cache, reported, and given its history entry.
 #pragma once
 
+#include <functional>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -32,8 +33,13 @@ struct LayerWriting {
   Reporter& reporter;
 };
 
-/// --apt's layer; none when it holds nothing (or without --apt).
-std::vector<NewLayer> apt_layer(std::optional<AptLayerContents> apt, const LayerWriting& writing);
+/// --apt's layer; none when the plan installs nothing. With layers shared
+/// through a registry (writing.options.shared), a layer a record holds for
+/// the plan's files key is taken as it is: no package fetched or unpacked, no
+/// layer compressed. Otherwise `apt` (or, when not yet unpacked, `unpack()`) is
+/// written.
+std::vector<NewLayer> apt_layer(const AptLayerPlan& plan, std::optional<AptLayerContents> apt,
+                                const std::function<AptLayerContents()>& unpack, const LayerWriting& writing);
 
 /// --python-from host: the interpreter's layer, written alone with every
 /// compression thread; none without it.

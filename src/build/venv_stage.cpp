@@ -42,7 +42,7 @@ std::optional<CacheKey> stage_key(const VenvStageInputs& in, const VenvStageSett
   if (in.pip) return std::nullopt;
   VenvStageKeyInputs key_inputs{&in.venv, &walked_key, nullptr, &relocation, &in.base, {}, &system_distributions,
                                 settings.host_interpreter, settings.max_layers, settings.layer_options};
-  if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
+  if (in.apt_plan) key_inputs.layer_below = in.apt_plan->files_key;
   return venv_stage_key(key_inputs);
 }
 
@@ -58,7 +58,7 @@ std::optional<Digest> shared_stage_key(const VenvStageInputs& in, const VenvStag
                                        const std::vector<SystemDistribution>& system_distributions) {
   VenvStageKeyInputs key_inputs{&in.venv, nullptr, &walked, &relocation, &in.base, {}, &system_distributions,
                                 settings.host_interpreter, settings.max_layers, settings.layer_options};
-  if (in.apt) key_inputs.layers_below.push_back(&in.apt->entries);
+  if (in.apt_plan) key_inputs.layer_below = in.apt_plan->files_key;
   return venv_stage_content_key(key_inputs);
 }
 

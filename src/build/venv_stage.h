@@ -36,7 +36,9 @@ struct VenvStageInputs {
   const Venv& venv;
   const std::optional<std::filesystem::path>& project;
   const BaseImage& base;
-  const std::optional<AptLayerContents>& apt;  // --apt's layer, below the venv
+  const std::optional<AptLayerPlan>& apt_plan;  // --apt's layer, below the venv, as planned
+  /// Its files, for the checks: unpacked before finish_venv_stage.
+  const std::optional<AptLayerContents>& apt;
   const std::optional<PipStaging>& pip;        // --pip's staged requirements
   const std::string& interpreter;              // the interpreter's path in the image
   const std::string& interpreter_release;      // its release ("3.11.2"), empty when unknown

@@ -114,7 +114,7 @@ void add_stage_inputs(KeyHasher& key, const VenvStageKeyInputs& in) {
     key.add(distribution.version);
     key.add(distribution.folder);
   }
-  key.add(static_cast<std::uint64_t>(in.layers_below.size()));
+  key.add(in.layer_below ? in.layer_below->str() : std::string("no layer below"));
 }
 
 }  // namespace
@@ -139,10 +139,6 @@ std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
   KeyHasher key;
   add_stage_inputs(key, in);
   bool settled = in.walked_key->settled;
-  const std::int64_t settled_before = nanoseconds_ago(k_settle_seconds);
-  for (const auto* layer : in.layers_below) {
-    if (!add_entries_key(key, *layer, settled_before, settled)) return std::nullopt;
-  }
   key.add(in.walked_key->digest.str());
   return CacheKey{key.finish(), settled};
 }
@@ -152,9 +148,6 @@ std::optional<Digest> venv_stage_content_key(const VenvStageKeyInputs& in) {
   key.add("by content");  // never equal to a key by lstat
   add_stage_inputs(key, in);
   FileDigests* digests = in.layer_options.shared ? &in.layer_options.shared->file_digests() : nullptr;
-  for (const auto* layer : in.layers_below) {
-    if (!add_entries_content_key(key, *layer, digests)) return std::nullopt;
-  }
   if (!add_entries_content_key(key, *in.walked, digests)) return std::nullopt;
   return key.finish();
 }

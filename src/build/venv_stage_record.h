@@ -37,8 +37,9 @@ struct VenvStageKeyInputs {
   const std::vector<LayerEntry>* walked = nullptr;
   const RelocationParams* relocation = nullptr;
   const BaseImage* base = nullptr;
-  /// Layers between the base and the venv known before the venv stage (--apt).
-  std::vector<const std::vector<LayerEntry>*> layers_below;
+  /// The --apt layer between the base and the venv, by what decides its
+  /// files (AptLayerPlan::files_key): known before any package is fetched.
+  std::optional<Digest> layer_below;
   /// What the venv imports from the host's system site-packages (may be null):
   /// outside the walk, yet the checks depend on it.
   const std::vector<SystemDistribution>* system_distributions = nullptr;

@@ -210,22 +210,51 @@ bool AptArchives::usable() {
   }
 }
 
-AptLayerContents AptArchives::prepare_layer() {
+AptLayerContents AptArchives::prepare_layer() { return unpack_layer(plan_layer()); }
+
+AptLayerPlan AptArchives::plan_layer() {
+  Session& session = this->session();
+  if (!session.config.has_dpkg()) {
+    throw Error("the base image has no dpkg database (/var/lib/dpkg/status), so --apt cannot install into it",
+                "use a Debian or Ubuntu base image");
+  }
+  std::vector<Package> packages = plan_packages(session, apt_request_names(session.options.requests), m_shared);
+  if (packages.empty()) {
+    session.reporter.step("The requested Debian packages are already in the base image");
+  } else {
+    report_plan(packages, session.reporter);
+  }
+  // Bumped when unpack_layer's rules change (what it keeps, where it places it, what dpkg's files say).
+  nlohmann::json key = {{"apt layer files", 1}, {"base", m_base.manifest_digest().str()}, {"debs", nlohmann::json::array()}};
+  std::vector<std::string> installed;
+  for (const Package& package : packages) {
+    installed.push_back(package.label());
+    key["debs"].push_back({package.name, package.sha256, package.size});
+  }
+  return AptLayerPlan{std::move(packages), std::move(installed), sha256_of(key.dump())};
+}
+
+std::string AptArchives::planned_dpkg_status(const AptLayerPlan& plan) {
+  Session& session = this->session();
+  std::vector<InstalledPackage> installed;
+  for (const Package& package : plan.packages) {
+    Paragraph control;
+    control.append({"Package", package.name});
+    control.append({"Version", package.version});
+    control.append({"Architecture", package.architecture});
+    installed.push_back({std::move(control), {}, {}});
+  }
+  return *dpkg_database_entries(session.config.dpkg_status(), installed).front().content;
+}
+
+AptLayerContents AptArchives::unpack_layer(const AptLayerPlan& layer_plan) {
   Session& session = this->session();
   const BaseAptConfig& config = session.config;
   AptArchiveClient& client = session.client;
   Reporter& reporter = session.reporter;
-  if (!config.has_dpkg()) {
-    throw Error("the base image has no dpkg database (/var/lib/dpkg/status), so --apt cannot install into it",
-                "use a Debian or Ubuntu base image");
-  }
-  std::vector<Package> plan = plan_packages(session, apt_request_names(session.options.requests), m_shared);
+  const std::vector<Package>& plan = layer_plan.packages;
   AptLayerContents contents;
-  if (plan.empty()) {
-    reporter.step("The requested Debian packages are already in the base image");
-    return contents;
-  }
-  report_plan(plan, reporter);
+  if (plan.empty()) return contents;
 
   BaseLayout layout(session.base_files);
   std::map<std::string, LayerEntry> by_path;  // later packages win, as dpkg's overwrites do

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "debian/package.h"
 #include "debian/shared_plans.h"
 #include "image/image.h"
 #include "layer/file_index.h"
@@ -27,6 +28,17 @@ struct AptOptions {
   std::vector<std::string> extra_sources;
   bool replace_sources = false;       // --apt-replace-sources: ignore the base's own
   bool allow_unauthenticated = false;  // --apt-allow-unauthenticated
+};
+
+/// The packages --apt installs, as planned, before any is fetched.
+struct AptLayerPlan {
+  std::vector<debian::Package> packages;  // in install order
+  /// "jq 1.6-2.1+deb12u3", in install order, for the layer's history.
+  std::vector<std::string> installed;
+  /// What decides the layer's files, the same on every runner: the base image
+  /// (its manifest digest: its files, dpkg status and path-exclude rules),
+  /// each planned .deb by SHA-256, and the unpack rules' version.
+  Digest files_key;
 };
 
 struct AptLayerContents {
@@ -70,6 +82,17 @@ class AptArchives {
   /// update-alternatives would make. Throws Error naming the source, package
   /// or file at fault.
   AptLayerContents prepare_layer();
+
+  /// prepare_layer's first half: the plan, printed. Throws as prepare_layer.
+  AptLayerPlan plan_layer();
+
+  /// prepare_layer's second half: the planned packages fetched and unpacked.
+  AptLayerContents unpack_layer(const AptLayerPlan& plan);
+
+  /// The dpkg status the layer of `plan` would write, as far as an SBOM reads
+  /// it (each package's name, version, architecture and installed state),
+  /// without fetching a package.
+  std::string planned_dpkg_status(const AptLayerPlan& plan);
 
   /// Which Debian package from the sources would provide each of `sonames`
   /// ("libblas.so.3" -> "libblas3"), by Debian's library package naming, else

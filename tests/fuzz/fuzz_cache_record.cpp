@@ -48,7 +48,8 @@ void use(const CacheRecord& record, const BlobStore& store) {
   for (const auto& [key, body] : record.stages) {
     (void)venv_stage_from_json(body, [](const Layer&) { return true; });
   }
-  for (const auto& [key, plan] : record.apt_plans) {
+  for (const auto& entry : record.apt_plans) {
+    const nlohmann::json& plan = entry.second;  // a named reference: clang 14 cannot capture a structured binding
     fuzz::refusal_allowed([&] { (void)debian::install_plan_from_json(plan, releases_named_by(plan), "amd64", "the plan"); });
   }
   for (const auto& [digest, body] : record.listings) (void)adopt_listing_body(digest, body, contents, store);
