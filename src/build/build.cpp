@@ -9,6 +9,7 @@
 #include "build/image_interpreter.h"
 #include "build/interpreter_release.h"
 #include "build/image_name.h"
+#include "build/base_dpkg_status.h"
 #include "build/image_sbom.h"
 #include "build/load_base_image.h"
 #include "build/multi_platform.h"
@@ -165,7 +166,9 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   const bool sbom = sbom_delivered(options.sbom, options.sbom_file.has_value(), !options.write_outputs, destinations,
                                    image, name);
   const std::vector<SbomPackage> sbom_packages =
-      sbom ? image_packages(venv, base_files(), apt_status, host_interpreter) : std::vector<SbomPackage>{};
+      sbom ? image_packages(venv, apt_status ? apt_status : base_dpkg_status(base.image, base_files, store),
+                            host_interpreter)
+           : std::vector<SbomPackage>{};
 
   PushSettings push{registry, cache.mount_sources()};
   if (std::optional<MountSource> base_layers = mount_source_for(base_ref, base)) push.mount_from.push_back(*base_layers);

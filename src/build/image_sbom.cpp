@@ -29,11 +29,9 @@ std::optional<std::string> apt_dpkg_status(const std::optional<AptLayerContents>
   return written->content;
 }
 
-std::vector<SbomPackage> image_packages(const Venv& venv, const FileIndex& base_files,
-                                        const std::optional<std::string>& apt_status, bool host_interpreter) {
+std::vector<SbomPackage> image_packages(const Venv& venv, const std::optional<std::string>& status,
+                                        bool host_interpreter) {
   std::vector<SbomPackage> packages;
-  std::optional<std::string> status = apt_status;  // it lists the base's packages and the new ones
-  if (const IndexedFile* base = base_files.find(k_dpkg_status); !status && base) status = base->content;
   if (status) packages = dpkg_packages(*status, std::string("the image's ") + k_dpkg_status);
   if (host_interpreter) packages.push_back(interpreter_package(venv));
   std::vector<SbomPackage> python = python_packages(venv.site_packages);

@@ -27,10 +27,11 @@ namespace venv2docker {
 std::optional<std::string> apt_dpkg_status(const std::optional<AptLayerContents>& apt);
 
 /// The packages the image holds besides its files: the venv's distributions,
-/// dpkg's packages (`apt_status`, else the base's) and, with --python-from
-/// host, the interpreter.
-std::vector<SbomPackage> image_packages(const Venv& venv, const FileIndex& base_files,
-                                        const std::optional<std::string>& apt_status, bool host_interpreter);
+/// dpkg's packages (from `status`: the apt layer's, which lists the base's
+/// and the new ones, else the base's: build/base_dpkg_status.h) and, with
+/// --python-from host, the interpreter.
+std::vector<SbomPackage> image_packages(const Venv& venv, const std::optional<std::string>& status,
+                                        bool host_interpreter);
 
 /// Whether the build makes an SBOM for `image` (`wanted`: not --no-sbom):
 /// only when it goes somewhere, to --sbom FILE (`to_file`), a registry among

@@ -8,6 +8,7 @@ And what it skips must come back the moment something changes: a file of the ven
 with its size and mtime kept (only ctime tells, git's racy-clean case) is in the next image,
 the base's files are read again for its checks, and the same layout's index names the new
 image."""
+import json
 import os
 import re
 import subprocess
@@ -112,6 +113,30 @@ class NoChangeRebuild(h.Case):
         # second file may take the inode number the first replacement freed.
         with open(index, "rb") as f:
             self.assertNotEqual(f.read(), before_bytes, "the new image's index was not written")
+
+    def sbom_packages(self, digest):
+        """The names of the packages the layout's SBOM of the image `digest` lists."""
+        layout = h.ImageLayout(self.out)
+        for entry in layout.referrers():
+            manifest = layout.json_blob(entry["digest"])
+            if manifest["subject"]["digest"] == digest:
+                document = json.loads(layout.blob(manifest["layers"][0]["digest"]))
+                return {package["name"] for package in document["packages"]}
+        self.fail(f"the layout lists no SBOM of {digest}")
+
+    def test_changed_project_file_reads_no_base_file_and_its_sbom_lists_the_base(self):
+        _, digest, opened = self.build("first")
+        self.assertTrue(self.base_reads(opened), "the first build must read the base's files")
+        first_packages = self.sbom_packages(digest)
+        self.assertIn("dpkg", first_packages, "the SBOM lists the base's Debian packages")
+
+        write(os.path.join(self.project, "app.py"), b"print('changed')\n")
+        changed, changed_digest, opened = self.build("changed")
+        self.assertNotEqual(changed_digest, digest, changed.describe())
+        # A new image needs a new SBOM, whose Debian packages are the base's: kept in the
+        # cache by the base's digest, not read from its layers again.
+        self.assertEqual(self.base_reads(opened), [], "a changed project file made the build read the base's files")
+        self.assertEqual(self.sbom_packages(changed_digest), first_packages)
 
 
 if __name__ == "__main__":

@@ -95,19 +95,16 @@ TEST_CASE("spdx document: same inputs, same bytes; license texts extracted once"
   CHECK(std::string(parsed["documentNamespace"]).ends_with(std::string(image.manifest.hex())));
 }
 
-TEST_CASE("image packages: --apt's status replaces the base's, the venv's distributions follow", "[sbom]") {
+TEST_CASE("image packages: dpkg's status (the base's, or --apt's listing both), then the venv's distributions", "[sbom]") {
   test::TempDir dir;
   Venv venv;
   venv.site_packages = dir.path() / "site-packages";
   std::filesystem::create_directories(venv.site_packages / "Foo-1.0.dist-info");
   std::ofstream(venv.site_packages / "Foo-1.0.dist-info" / "METADATA") << "Name: Foo\nVersion: 1.0\nLicense: MIT\n";
-  FileIndex base;
   IndexedFile status;
-  status.size = 1;
   status.content = "Package: bash\nStatus: install ok installed\nVersion: 5.2\nArchitecture: amd64\n";
-  base.apply("/var/lib/dpkg/status", status, 0);
 
-  const std::vector<SbomPackage> from_base = image_packages(venv, base, std::nullopt, false);
+  const std::vector<SbomPackage> from_base = image_packages(venv, status.content, false);
   REQUIRE(from_base.size() == 2);
   CHECK(from_base[0].name == "bash");
   CHECK(from_base[1].purl == "pkg:pypi/foo@1.0");
@@ -118,7 +115,7 @@ TEST_CASE("image packages: --apt's status replaces the base's, the venv's distri
   merged.path = "/var/lib/dpkg/status";
   merged.content = *status.content + "\nPackage: jq\nStatus: install ok installed\nVersion: 1.6-2.1\nArchitecture: amd64\n";
   apt.entries.push_back(merged);
-  const std::vector<SbomPackage> with_apt = image_packages(venv, base, apt_dpkg_status(apt), false);
+  const std::vector<SbomPackage> with_apt = image_packages(venv, apt_dpkg_status(apt), false);
   REQUIRE(with_apt.size() == 3);
   CHECK(with_apt[1].purl == "pkg:deb/debian/jq@1.6-2.1?arch=amd64");
 }
