@@ -166,14 +166,19 @@ struct VenvStageChecks {
 VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& settings, const BlobStore& store,
                            Reporter& reporter) {
   VenvStage stage;
-  const WalkedTree tree = walk_venv(in, settings);
+  std::optional<WalkedTree> tree = walk_venv(in, settings);
   // The walk's entries are hashed as they are visited, never held: a
   // recorded stage needs nothing else of them. They are listed only when
-  // something reads them (a registry cache's key by content, relocation).
-  const CacheKey walked_key = walked_entries_key(tree, stage.walk_warnings);
+  // something reads them (a registry cache's key by content, relocation),
+  // and the tree is let go then: nothing reads it again, and the entries of
+  // a large venv would otherwise be held twice while its layers are written.
+  const CacheKey walked_key = walked_entries_key(*tree, stage.walk_warnings);
   std::optional<std::vector<LayerEntry>> walked_entries;
   auto walked = [&]() -> std::vector<LayerEntry>& {
-    if (!walked_entries) walked_entries = tree.entries(nullptr);
+    if (!walked_entries) {
+      walked_entries = tree->entries(nullptr);
+      tree.reset();
+    }
     return *walked_entries;
   };
   const RelocationParams relocation = relocation_params(in, settings);
