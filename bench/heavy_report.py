@@ -1,7 +1,7 @@
 """The rows of bench/heavy_rows.sh and bench/cache_rows.sh (the full run only): on a real
 base, at scale on --base scratch, and a fresh CI runner against the first. Used by
 report.py; each row is timed against its peer in the same run."""
-from report_rows import fastest, layers, number, row
+from report_rows import fastest, layers, number, peak_memory_row, row
 
 
 def real_base_rows(work, values):
@@ -63,10 +63,7 @@ def scale_rows(work, values):
     out.append(row("200k small files: rebuild, nothing changed", unchanged, "s", target="<= 0.3 s",
                    met=unchanged is not None and unchanged <= 0.3, cpu=number(values, f"{best}.cpu"),
                    note=runs_note, base="scratch"))
-    rss = number(values, "many_cold.max_rss_kb")
-    rss_mib = round(rss / 1024, 1) if rss is not None else None  # %M is in KiB
-    out.append(row("200k small files: peak memory, cold build (max RSS)", rss_mib, "MiB", target="<= 150 MB (143 MiB)",
-                   met=rss is not None and rss * 1024 <= 150_000_000, base="scratch"))
+    out.append(peak_memory_row("200k small files: peak memory, cold build (max RSS)", values, "many_cold"))
 
     big_bytes = number(values, "big.bytes")
     cold, tar = number(values, "big_cold.seconds"), number(values, "big_tar_pigz.seconds")

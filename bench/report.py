@@ -9,7 +9,7 @@ import os
 import sys
 
 from heavy_report import heavy_rows
-from report_rows import fastest, layers, number, row
+from report_rows import fastest, layers, number, peak_memory_row, row
 
 
 def load(work):
@@ -95,10 +95,7 @@ def rows(work, values):
         else:
             out.append(row(title, None, "s", note="n/a (" + values.get("push.note", "push not available") + ")"))
 
-    rss = number(values, "cold.max_rss_kb")  # /usr/bin/time's %M: the build's own peak
-    rss_mib = round(rss / 1024, 1) if rss is not None else None  # %M is in KiB
-    out.append(row("peak memory, cold build (max RSS)", rss_mib, "MiB", target="<= 150 MB (143 MiB)",
-                   met=rss is not None and rss * 1024 <= 150_000_000))
+    out.append(peak_memory_row("peak memory, cold build (max RSS)", values, "cold"))
     return out + heavy_rows(work, values)
 
 

@@ -27,6 +27,14 @@ def row(name, value, unit, peer=None, peer_value=None, target=None, met=None, no
             "met": met, "note": note, "base": base}
 
 
+def peak_memory_row(name, values, label):
+    """The peak RSS of the run `label` (/usr/bin/time's %M, in KiB) against issue 17's
+    bound of 150 MB, shown in MiB."""
+    rss = number(values, f"{label}.max_rss_kb")
+    return row(name, round(rss / 1024, 1) if rss is not None else None, "MiB", target="<= 150 MB (143 MiB)",
+               met=rss is not None and rss * 1024 <= 150_000_000)
+
+
 def fastest(values, prefix):
     """The label of the fastest of runs prefix1, prefix2, ... (as many as were measured),
     and a note listing them all."""
