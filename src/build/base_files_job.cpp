@@ -4,8 +4,9 @@
 
 namespace venv2docker {
 
-BaseFilesJob::BaseFilesJob(const BaseImage& base, const BlobStore& store) : m_base(base), m_store(store) {
-  if (!base_files_recorded(base, store)) start();
+BaseFilesJob::BaseFilesJob(const BaseImage& base, const BlobStore& store, LocalLayerUse local_use)
+    : m_base(base), m_store(store), m_local_use(local_use) {
+  if (!base_files_recorded(base, store, local_use)) start();
 }
 
 BaseFilesJob::~BaseFilesJob() {
@@ -17,7 +18,7 @@ BaseFilesJob::~BaseFilesJob() {
 void BaseFilesJob::start() {
   if (m_result.valid() || m_index) return;
   m_result = std::async(std::launch::async, [this] {
-    return base_file_index(m_base, m_store, ReadWatch{&m_bytes, &m_cancelled});
+    return base_file_index(m_base, m_store, ReadWatch{&m_bytes, &m_cancelled}, m_local_use);
   });
 }
 

@@ -23,10 +23,10 @@ namespace venv2docker {
 
 class BaseFilesJob {
  public:
-  /// Starts base_file_index(base, store) (build/load_base_image.h), unless
-  /// every layer's listing is recorded (then start() or wait() starts it);
-  /// `base` and `store` must outlive the job.
-  BaseFilesJob(const BaseImage& base, const BlobStore& store);
+  /// Starts base_file_index(base, store, local_use) (build/load_base_image.h),
+  /// unless every layer's listing is recorded (then start() or wait() starts
+  /// it); `base` and `store` must outlive the job.
+  BaseFilesJob(const BaseImage& base, const BlobStore& store, LocalLayerUse local_use);
   /// Stops the reading if wait() was not called (a failure elsewhere), and
   /// waits for its thread.
   ~BaseFilesJob();
@@ -44,6 +44,7 @@ class BaseFilesJob {
  private:
   const BaseImage& m_base;
   const BlobStore& m_store;
+  LocalLayerUse m_local_use;
   std::atomic<bool> m_cancelled{false};
   std::atomic<std::uint64_t> m_bytes{0};
   std::future<FileIndex> m_result;

@@ -84,7 +84,8 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
                       registry, store, reporter);
   const BaseImage base = load_base_image(base_ref, platform, store, registry, reporter, cache.base_layer_skip(base_ref));
   const bool host_interpreter = wants_host_interpreter(options.python_from);
-  BaseFilesJob base_files_job(base, store);
+  // --check writes no image: a local base is read where it is, not copied into the cache.
+  BaseFilesJob base_files_job(base, store, options.check_only ? LocalLayerUse::listed_only : LocalLayerUse::stored);
   // --apt's layer sits below the venv (its files are in the venv's key and
   // checks) and comes from the base's apt sources: then the base is read
   // first. Otherwise the venv is walked, relocated and packed meanwhile, for

@@ -51,15 +51,17 @@ ContentSelection base_content_selection() {
   return contents;
 }
 
-FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch) {
-  return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files);
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch,
+                          LocalLayerUse local_use) {
+  return FileIndex::of_image(base.image, base_content_selection(), store, watch, base.layer_files, local_use);
 }
 
-bool base_files_recorded(const BaseImage& base, const BlobStore& store) {
+bool base_files_recorded(const BaseImage& base, const BlobStore& store, LocalLayerUse local_use) {
   return std::all_of(base.image.layers.begin(), base.image.layers.end(), [&](const Layer& layer) {
     const Digest& digest = layer.blob.digest;
     // A layer of a local source not yet in the store is imported as it is listed.
-    const bool to_import = base.layer_files.contains(digest) && !store.has(digest);
+    const bool to_import =
+        local_use == LocalLayerUse::stored && base.layer_files.contains(digest) && !store.has(digest);
     return !to_import && listing_record_exists(digest, store);
   });
 }

@@ -32,12 +32,16 @@ bool is_registry_base(const std::string& base);
 ContentSelection base_content_selection();
 
 /// The file index of `base`, with the bytes of the files the checks and
-/// --apt read (checked_contents, apt_config_contents). Throws Error as
+/// --apt read (checked_contents, apt_config_contents); a local source's
+/// layers are stored on the way or not as `local_use` says. Throws Error as
 /// FileIndex::of_image does.
-FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch = {});
+FileIndex base_file_index(const BaseImage& base, const BlobStore& store, const ReadWatch& watch = {},
+                          LocalLayerUse local_use = LocalLayerUse::stored);
 
-/// Whether base_file_index would read only cache records: every layer is in
-/// the store with a listing recorded. Stats files, reads none.
-bool base_files_recorded(const BaseImage& base, const BlobStore& store);
+/// Whether base_file_index would read only cache records: every layer has a
+/// listing recorded, and is in the store where `local_use` stores it. Stats
+/// files, reads none.
+bool base_files_recorded(const BaseImage& base, const BlobStore& store,
+                         LocalLayerUse local_use = LocalLayerUse::stored);
 
 }  // namespace venv2docker

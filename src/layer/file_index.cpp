@@ -49,16 +49,17 @@ void FileIndex::apply(std::string path, IndexedFile file, std::size_t layer) {
 }
 
 FileIndex FileIndex::of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
-                              const ReadWatch& watch, const std::map<Digest, LayerFile>& layer_files) {
+                              const ReadWatch& watch, const std::map<Digest, LayerFile>& layer_files,
+                              LocalLayerUse local_use) {
   FileIndex index;
   std::uint64_t entries = 0, content_bytes = 0;
   for (std::size_t layer = 0; layer < image.layers.size(); ++layer) {
     const Descriptor& blob = image.layers[layer].blob;
     const Digest& digest = blob.digest;
     const auto file = layer_files.find(digest);
-    // A layer twice in the image was stored the first time.
+    // A layer twice in the image was stored, or its listing kept, the first time.
     LayerListing listing = file != layer_files.end() && !store.has(digest)
-                               ? import_and_list_layer(blob, file->second.path, file->second.what, contents, store, watch)
+                               ? list_local_layer(blob, file->second, contents, store, local_use, watch)
                                : read_layer_listing(digest, contents, store, watch);
     entries += listing.size();
     if (entries > k_max_indexed_entries) {

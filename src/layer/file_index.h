@@ -37,6 +37,12 @@ struct ReadWatch {
   const std::atomic<bool>* cancelled = nullptr;
 };
 
+/// What reading a layer of a local source (an OCI layout's blob) leaves in the
+/// store: the blob itself, for a build whose outputs take the base's blobs
+/// from there; or only its listing, for --check, which writes no image and so
+/// reads the base where it is (verified by digest as it is read, like a copy).
+enum class LocalLayerUse { stored, listed_only };
+
 /// The most files an image's layers may list in all: several times the
 /// largest real images, and a bound on the index's memory.
 inline constexpr std::uint64_t k_max_indexed_entries = std::uint64_t{4} << 20;
@@ -45,13 +51,15 @@ class FileIndex {
  public:
   /// Reads the headers of every layer of `image` from `store`, and the bytes
   /// of the files `contents` selects; a layer `layer_files` holds is read from
-  /// its file instead and stored on the way (layer/layer_import.h). Throws
+  /// its file instead, and stored on the way when `local_use` says so
+  /// (layer/layer_import.h). Throws
   /// Error naming the layer when one is not a readable tar or not the bytes
   /// its digest names, or when the layers up to it list more than
   /// k_max_indexed_entries files or select more than k_max_selected_bytes,
   /// or once watch.cancelled is set.
   static FileIndex of_image(const Image& image, const ContentSelection& contents, const BlobStore& store,
-                            const ReadWatch& watch = {}, const std::map<Digest, LayerFile>& layer_files = {});
+                            const ReadWatch& watch = {}, const std::map<Digest, LayerFile>& layer_files = {},
+                            LocalLayerUse local_use = LocalLayerUse::stored);
 
   /// The entry at exactly `path` ("/usr/bin/python3"), links not followed.
   const IndexedFile* find(const std::string& path) const;

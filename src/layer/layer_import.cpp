@@ -37,6 +37,37 @@ class ListingTap : public ByteTap {
   BackgroundListing m_listing;  // last: its thread starts once the rest is ready
 };
 
+// Where a local layer's bytes go as they are read: into the store through a
+// BlobWriter, or only through a hash; verified the same way either way.
+class LayerBytes {
+ public:
+  LayerBytes(const BlobStore& store, LocalLayerUse use) {
+    if (use == LocalLayerUse::stored) m_blob.emplace(store.writer());
+  }
+
+  void write(const char* data, std::size_t size) {
+    if (m_blob) {
+      m_blob->write(data, size);
+      return;
+    }
+    m_hash.update(data, size);
+    m_size += size;
+  }
+
+  void commit(const Descriptor& layer, const std::string& where) {
+    if (m_blob) {
+      m_blob->commit(layer.digest, layer.size, where);
+    } else {
+      require_blob_matches(m_hash.finish(), m_size, layer.digest, layer.size, where);
+    }
+  }
+
+ private:
+  std::optional<BlobWriter> m_blob;
+  Sha256 m_hash;
+  std::uint64_t m_size = 0;
+};
+
 }  // namespace
 
 std::unique_ptr<ByteTap> listing_tap(const Descriptor& layer, const ContentSelection& contents, const BlobStore& store) {
@@ -44,17 +75,17 @@ std::unique_ptr<ByteTap> listing_tap(const Descriptor& layer, const ContentSelec
   return std::make_unique<ListingTap>(layer, contents, store);
 }
 
-LayerListing import_and_list_layer(const Descriptor& layer, const std::filesystem::path& file, const std::string& what,
-                                   const ContentSelection& contents, const BlobStore& store, const ReadWatch& watch) {
-  const std::string where = what + " (" + file.string() + ")";
+LayerListing list_local_layer(const Descriptor& layer, const LayerFile& file, const ContentSelection& contents,
+                              const BlobStore& store, LocalLayerUse use, const ReadWatch& watch) {
+  const std::string where = file.what + " (" + file.path.string() + ")";
   if (std::optional<LayerListing> cached = cached_layer_listing(layer.digest, contents, store)) {
-    store.import_file(file, layer.digest, layer.size, what);
+    if (use == LocalLayerUse::stored) store.import_file(file.path, layer.digest, layer.size, file.what);
     return std::move(*cached);
   }
   // One byte more than the layer's size: a longer file is seen without reading all of it.
-  FileByteSource bytes(file, layer.size + 1, what);
-  BlobWriter out = store.writer();
-  // This thread reads, hashes and stores; the listing inflates and lists on the other core.
+  FileByteSource bytes(file.path, layer.size + 1, file.what);
+  LayerBytes out(store, use);
+  // This thread reads, hashes (and stores); the listing inflates and lists on the other core.
   BackgroundListing listing(layer.digest, contents, watch);
   auto buffer = std::make_unique<char[]>(k_chunk);
   while (const std::size_t got = bytes.read(buffer.get(), k_chunk)) {
@@ -63,7 +94,7 @@ LayerListing import_and_list_layer(const Descriptor& layer, const std::filesyste
     listing.write(buffer.get(), got);
   }
   BackgroundListing::Outcome outcome = listing.finish();
-  out.commit(layer.digest, layer.size, where);
+  out.commit(layer, where);
   // Reported only now that the bytes are known to be the layer's: wrong bytes
   // are the error to report, not what they made the tar reader say.
   if (outcome.failure) std::rethrow_exception(outcome.failure);

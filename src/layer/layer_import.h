@@ -1,8 +1,9 @@
 // A base layer that is not in the store yet, listed as it gets there rather
 // than read back afterwards: a blob of an OCI layout copied into the store and
 // listed in one read (each chunk hashed, written and inflated as it passes),
-// and a registry's layer listed while it downloads. Nothing unverified is
-// trusted: a listing is kept only once the bytes match the layer's digest and size.
+// or only hashed and listed where it is when no image will be written; and a
+// registry's layer listed while it downloads. Nothing unverified is trusted:
+// a listing is kept only once the bytes match the layer's digest and size.
 #pragma once
 
 #include <filesystem>
@@ -18,15 +19,16 @@
 
 namespace venv2docker {
 
-/// Copies `file` into `store` as the blob `layer` names (verified by digest and
-/// size) and returns its listing, with the bytes of the files `contents`
-/// selects; a listing already cached is reused and the file only copied.
-/// Throws Error naming `what` and `file` when its bytes are not the layer's
-/// (then nothing is stored or cached from it, and a tar or gzip error its
-/// wrong bytes caused is not the one reported), or as list_members does when
-/// the layer's own bytes are no readable tar.
-LayerListing import_and_list_layer(const Descriptor& layer, const std::filesystem::path& file, const std::string& what,
-                                   const ContentSelection& contents, const BlobStore& store, const ReadWatch& watch);
+/// Reads `file` (the blob `layer` names, verified by digest and size) once:
+/// copies it into `store` when `use` is stored, and returns its listing, with
+/// the bytes of the files `contents` selects; a listing already cached is
+/// reused, and the file then only copied (or not read at all). Throws Error
+/// naming `file.what` and its path when its bytes are not the layer's (then
+/// nothing is stored or cached from it, and a tar or gzip error its wrong
+/// bytes caused is not the one reported), or as list_members does when the
+/// layer's own bytes are no readable tar.
+LayerListing list_local_layer(const Descriptor& layer, const LayerFile& file, const ContentSelection& contents,
+                              const BlobStore& store, LocalLayerUse use, const ReadWatch& watch);
 
 /// A tap (util/byte_tap.h) that lists the layer `layer` from the bytes of a
 /// download, on a thread of its own, and caches the listing when told the

@@ -50,11 +50,10 @@ void BlobWriter::write(const void* data, std::size_t size) {
   m_size += size;
 }
 
-Digest BlobWriter::commit(const std::optional<Digest>& expected, std::optional<std::uint64_t> expected_size,
-                          std::string_view what) {
-  Digest actual = m_hash.finish();
-  if (expected_size && *expected_size != m_size) {
-    throw Error(std::string(what) + " has " + std::to_string(m_size) + " bytes, expected " +
+void require_blob_matches(const Digest& actual, std::uint64_t size, const std::optional<Digest>& expected,
+                          std::optional<std::uint64_t> expected_size, std::string_view what) {
+  if (expected_size && *expected_size != size) {
+    throw Error(std::string(what) + " has " + std::to_string(size) + " bytes, expected " +
                 std::to_string(*expected_size) + (expected ? " (" + expected->str() + ")" : ""),
                 "the source is corrupt or was tampered with; nothing was stored");
   }
@@ -62,6 +61,12 @@ Digest BlobWriter::commit(const std::optional<Digest>& expected, std::optional<s
     throw Error(std::string(what) + " has digest " + actual.str() + ", expected " + expected->str(),
                 "the source is corrupt or was tampered with; nothing was stored");
   }
+}
+
+Digest BlobWriter::commit(const std::optional<Digest>& expected, std::optional<std::uint64_t> expected_size,
+                          std::string_view what) {
+  Digest actual = m_hash.finish();
+  require_blob_matches(actual, m_size, expected, expected_size, what);
   // Renaming onto an existing blob is harmless: same name, same bytes.
   m_file->commit_as(m_store->path_of(actual));
   return actual;

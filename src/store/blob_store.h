@@ -17,6 +17,12 @@ namespace venv2docker {
 
 class AtomicFile;
 
+/// Throws Error naming `what` when a blob's bytes (`actual`, `size`) are not
+/// the `expected` digest or size (each checked only when given). The hint
+/// says nothing was stored: the caller stores nothing after a mismatch.
+void require_blob_matches(const Digest& actual, std::uint64_t size, const std::optional<Digest>& expected,
+                          std::optional<std::uint64_t> expected_size, std::string_view what);
+
 /// Streams one blob into the store, hashing it on the way.
 class BlobWriter {
  public:

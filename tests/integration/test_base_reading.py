@@ -13,12 +13,14 @@ venv is relocated and packed, for the interpreter the base most likely has.
 - a base that makes the guess wrong (PYTHON_VERSION set, Python in /usr/bin) still gets
   a venv pointing at /usr/bin/python3.11, and venv layers equal to those built on the
   unchanged base;
-- a layer of an OCI layout is read once with a fresh cache: copied into the store, hashed
-  and listed in the same pass (the process reads fewer bytes than twice the layers),
-  and the store then holds it and its listing;
+- a layer of an OCI layout is read once with a fresh cache: by --check, hashed and listed
+  in the same pass where it is, the cache then holding its listing and not a copy of it
+  (a check writes no image); by a build, copied into the store, hashed and listed in the
+  same pass (the process reads fewer bytes than twice the layers), the store then holding
+  it and its listing; a build after a check copies the layer and reuses the listing;
 - a layer of an OCI layout with the right size and wrong bytes (a gzip header whose
   tar still lists, or a damaged deflate stream) is refused naming the file, with nothing
-  of it kept: no blob, no listing, no output, no temporary;
+  of it kept: no blob, no listing, no output, no temporary; by --check as by a build;
 - a layer file shorter or longer than its descriptor says is refused naming the file and
   both sizes, with nothing of it kept, although the listing thread saw a tar that ends
   early or stopped reading at the tar's end;
@@ -213,24 +215,52 @@ class BaseReading(h.Case):
         self.assertEqual([d["digest"] for d in venv_layers],
                          [d["digest"] for d in built["plain"].manifest["layers"][1:]])
 
-    def test_a_layer_of_an_oci_layout_is_stored_and_listed_in_one_read(self):
+    def test_a_layer_of_an_oci_layout_is_read_once_and_stored_only_by_a_build(self):
         venv = self.path("venv")
         h.run_tool(["/usr/bin/python3", "-m", "venv", "--without-pip", venv])
         base = bookworm()
         layers = sum(layer.size for layer in base.layers)
         self.assertGreater(layers, 20 << 20, "the test needs a base whose layers dwarf everything else read")
-        cache = self.path("cache")
-        status, _, stderr, read = h.v2d_bytes_read("--no-project", "--cache-dir", cache, "-b", h.bookworm_oci_ref(),
-                                                  "--check", "--json", venv)
-        self.assertIn(status, (0, 1), stderr)
-        # Copied and hashed, then read again to be listed, the layers would be read twice.
-        self.assertGreaterEqual(read, layers)
-        self.assertLess(read, layers * 3 // 2, f"{read} bytes read for {layers} bytes of layers")
-        for layer in base.layers:
-            hexdigest = layer.digest.split(":", 1)[1]
-            with open(os.path.join(cache, "blobs", "sha256", hexdigest), "rb") as f:
+
+        def run(cache, *args):
+            status, _, stderr, read = h.v2d_bytes_read("--no-project", "--cache-dir", cache, "-b",
+                                                      h.bookworm_oci_ref(), "--force", *args, venv)
+            self.assertIn(status, (0, 1), stderr)
+            # Copied and hashed, then read again to be listed, the layers would be read twice.
+            self.assertGreaterEqual(read, layers)
+            self.assertLess(read, layers * 3 // 2, f"{read} bytes read for {layers} bytes of layers")
+
+        def stored(cache, layer):
+            blob = os.path.join(cache, "blobs", "sha256", layer.digest.split(":", 1)[1])
+            if not os.path.exists(blob):
+                return False
+            with open(blob, "rb") as f:
                 self.assertEqual(sha256(f.read()), layer.digest)
-            self.assertTrue(os.path.isfile(os.path.join(cache, "listings", hexdigest + ".cbor")))
+            return True
+
+        def listed(cache, layer):
+            return os.path.isfile(os.path.join(cache, "listings", layer.digest.split(":", 1)[1] + ".cbor"))
+
+        checked = self.path("cache-check")
+        run(checked, "--check", "--json")
+        for layer in base.layers:
+            self.assertFalse(stored(checked, layer), "--check copied a layer of the layout into the cache")
+            self.assertTrue(listed(checked, layer))
+        built = self.path("cache-build")
+        run(built, "-o", "oci:" + self.path("out-build") + ":t")
+        for layer in base.layers:
+            self.assertTrue(stored(built, layer))
+            self.assertTrue(listed(built, layer))
+        # A build after a check: the layers are copied now, their listings reused.
+        listings = {layer.digest: os.stat(os.path.join(checked, "listings", layer.digest.split(":", 1)[1] + ".cbor"))
+                    for layer in base.layers}
+        run(checked, "-o", "oci:" + self.path("out-after-check") + ":t")
+        for layer in base.layers:
+            self.assertTrue(stored(checked, layer))
+            again = os.stat(os.path.join(checked, "listings", layer.digest.split(":", 1)[1] + ".cbor"))
+            self.assertEqual((again.st_ino, again.st_mtime_ns),
+                             (listings[layer.digest].st_ino, listings[layer.digest].st_mtime_ns),
+                             "the listing --check kept was written again")
 
     def test_a_corrupt_layer_of_the_right_size_is_refused_and_nothing_of_it_is_kept(self):
         good, digest, size = self.one_layer_layout()
@@ -250,6 +280,15 @@ class BaseReading(h.Case):
                 self.assertIn(blob, r.stderr, r.describe())
                 self.assertIn("has digest sha256:", r.stderr, r.describe())
                 self.assertIn("expected " + digest, r.stderr, r.describe())
+                # --check reads the layer where it is, and verifies it all the same.
+                cache = "cache-check-" + name
+                r = self.run_v2d(layout, "--check", cache=cache, expect=3, timeout=300)
+                self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
+                self.assertIn(f"({blob}) has digest sha256:", r.stderr, r.describe())
+                kept = [os.path.join(root, f) for root, dirs, files in os.walk(self.path(cache))
+                        for f in files if hexdigest in f]
+                self.assertEqual(kept, [], "something of the damaged layer was kept")
+                self.assert_no_temporaries(cache)
 
     def test_a_layer_file_of_the_wrong_length_is_refused_and_nothing_of_it_is_kept(self):
         good, digest, size = self.one_layer_layout()
@@ -276,11 +315,17 @@ class BaseReading(h.Case):
         self.assertIn("layer " + layer.digest, r.stderr, r.describe())
         self.assertEqual(r.stderr.count("venv2docker: error:"), 1, r.describe())
         hexdigest = layer.digest.split(":", 1)[1]
-        # The bytes are the layer's, so the blob is stored; what they list is not.
-        with open(os.path.join(self.path("cache"), "blobs", "sha256", hexdigest), "rb") as f:
-            self.assertEqual(sha256(f.read()), layer.digest)
+        # --check stores no layer of a layout; what the bytes list is not kept either.
+        self.assertFalse(os.path.exists(os.path.join(self.path("cache"), "blobs", "sha256", hexdigest)))
         self.assertFalse(os.path.exists(os.path.join(self.path("cache"), "listings", hexdigest + ".cbor")))
         self.assert_no_temporaries("cache")
+        # A build stores the blob, whose bytes are the layer's; what they list is not kept.
+        r = self.run_v2d(layout, "-o", "oci:" + self.path("out") + ":t", cache="cache-build", expect=3, timeout=300)
+        self.assertIn("layer " + layer.digest, r.stderr, r.describe())
+        with open(os.path.join(self.path("cache-build"), "blobs", "sha256", hexdigest), "rb") as f:
+            self.assertEqual(sha256(f.read()), layer.digest)
+        self.assertFalse(os.path.exists(os.path.join(self.path("cache-build"), "listings", hexdigest + ".cbor")))
+        self.assert_no_temporaries("cache-build")
 
 
 if __name__ == "__main__":
