@@ -53,17 +53,22 @@ def real_base_rows(work, values):
 def scale_rows(work, values):
     out = []
     files = values.get("many.files", "?")
-    cold, tar = number(values, "many_cold.seconds"), number(values, "many_tar_pigz.seconds")
+    cold_run, cold_note = fastest(values, "many_cold")
+    tar_run, tar_note = fastest(values, "many_tar_pigz")
+    cold, tar = number(values, f"{cold_run}.seconds"), number(values, f"{tar_run}.seconds")
     out.append(row("200k small files: cold build (fresh cache)", cold, "s", "tar | pigz -6 | sha256sum of the venv",
                    tar, "<= 1.0 x", cold is not None and tar is not None and cold <= tar,
-                   f"{files} files, --base scratch", number(values, "many_cold.cpu"),
-                   number(values, "many_tar_pigz.cpu"), base="scratch"))
+                   f"{files} files, --base scratch; {cold_note}; tar | pigz {tar_note}",
+                   number(values, f"{cold_run}.cpu"), number(values, f"{tar_run}.cpu"), base="scratch"))
     best, runs_note = fastest(values, "many_unchanged")
     unchanged = number(values, f"{best}.seconds")
     out.append(row("200k small files: rebuild, nothing changed", unchanged, "s", target="<= 0.3 s",
                    met=unchanged is not None and unchanged <= 0.3, cpu=number(values, f"{best}.cpu"),
                    note=runs_note, base="scratch"))
-    out.append(peak_memory_row("200k small files: peak memory, cold build (max RSS)", values, "many_cold"))
+    # The largest of the cold builds' peaks: the bound holds for every run, not only the fastest.
+    runs = [label for label in (f"many_cold{n}" for n in range(1, 10)) if f"{label}.max_rss_kb" in values]
+    peak = max(runs, key=lambda label: float(values[f"{label}.max_rss_kb"]), default="many_cold1")
+    out.append(peak_memory_row("200k small files: peak memory, cold build (max RSS)", values, peak))
 
     big_bytes = number(values, "big.bytes")
     cold, tar = number(values, "big_cold.seconds"), number(values, "big_tar_pigz.seconds")
@@ -99,6 +104,6 @@ def cache_rows(values):
 
 def heavy_rows(work, values):
     """The real-base, scale and registry-cache rows, when this run measured them (not --small)."""
-    if "real_cold1.seconds" not in values and "many_cold.seconds" not in values:
+    if "real_cold1.seconds" not in values and "many_cold1.seconds" not in values:
         return []
     return real_base_rows(work, values) + scale_rows(work, values) + cache_rows(values)
