@@ -2,13 +2,13 @@
 
 #include <cstddef>
 
+#include "debian/dpkg_database.h"
 #include "store/cache_record.h"
 
 namespace venv2docker {
 
 namespace {
 
-constexpr const char* k_dpkg_status = "/var/lib/dpkg/status";
 // Far above any distribution's status file; a larger record is a miss, and
 // the base is read.
 constexpr CacheRecordKind k_base_dpkg_status{"base-dpkg-status", 1, std::size_t{64} << 20};
@@ -28,7 +28,8 @@ std::optional<std::string> base_dpkg_status(const Image& base, const std::functi
     }
   }
   std::optional<std::string> status;
-  if (const IndexedFile* found = base_files().find(k_dpkg_status); found && found->content) status = found->content;
+  const IndexedFile* found = base_files().find(debian::k_dpkg_status_path);
+  if (found && found->content) status = found->content;
   write_cache_record(file, k_base_dpkg_status,
                      nlohmann::json{{"status", status ? cache_bytes(*status) : nlohmann::json(nullptr)}});
   return status;

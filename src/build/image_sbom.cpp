@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "debian/dpkg_database.h"
 #include "image/artifact_manifest.h"
 #include "image/layout_referrers.h"
 #include "image/oci_layout_writer.h"
@@ -15,16 +16,10 @@ namespace venv2docker {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-constexpr const char* k_dpkg_status = "/var/lib/dpkg/status";
-
-}  // namespace
-
 std::optional<std::string> apt_dpkg_status(const std::optional<AptLayerContents>& apt) {
   if (!apt) return std::nullopt;
   const auto written = std::find_if(apt->entries.begin(), apt->entries.end(),
-                                    [](const LayerEntry& entry) { return entry.path == k_dpkg_status; });
+                                    [](const LayerEntry& entry) { return entry.path == debian::k_dpkg_status_path; });
   if (written == apt->entries.end()) return std::nullopt;
   return written->content;
 }
@@ -32,7 +27,7 @@ std::optional<std::string> apt_dpkg_status(const std::optional<AptLayerContents>
 std::vector<SbomPackage> image_packages(const Venv& venv, const std::optional<std::string>& status,
                                         bool host_interpreter) {
   std::vector<SbomPackage> packages;
-  if (status) packages = dpkg_packages(*status, std::string("the image's ") + k_dpkg_status);
+  if (status) packages = dpkg_packages(*status, std::string("the image's ") + debian::k_dpkg_status_path);
   if (host_interpreter) packages.push_back(interpreter_package(venv));
   std::vector<SbomPackage> python = python_packages(venv.site_packages);
   packages.insert(packages.end(), std::make_move_iterator(python.begin()), std::make_move_iterator(python.end()));

@@ -4,6 +4,7 @@
 
 #include "build/image_interpreter.h"
 #include "debian/deb822.h"
+#include "debian/dpkg_database.h"
 #include "debian/package.h"
 #include "debian/version.h"
 #include "store/cache_record.h"
@@ -27,12 +28,12 @@ bool is_release_of(const std::string& release, const Venv& venv) {
 }
 
 std::string dpkg_release(const FileIndex& base_files, const Venv& venv) {
-  const IndexedFile* status = base_files.find("/var/lib/dpkg/status");
+  const IndexedFile* status = base_files.find(debian::k_dpkg_status_path);
   if (!status || !status->content) return {};
   const std::string package = "python" + venv.python_version + "-minimal";
   std::string release;
   try {
-    debian::for_each_paragraph(*status->content, "/var/lib/dpkg/status", [&](debian::Paragraph&& paragraph) {
+    debian::for_each_paragraph(*status->content, debian::k_dpkg_status_path, [&](debian::Paragraph&& paragraph) {
       if (paragraph.value_or_empty("Package") != package || !debian::is_installed(paragraph)) return;
       release = std::string(debian::upstream_version(paragraph.value_or_empty("Version")));
     });

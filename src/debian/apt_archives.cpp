@@ -215,7 +215,8 @@ AptLayerContents AptArchives::prepare_layer() { return unpack_layer(plan_layer()
 AptLayerPlan AptArchives::plan_layer() {
   Session& session = this->session();
   if (!session.config.has_dpkg()) {
-    throw Error("the base image has no dpkg database (/var/lib/dpkg/status), so --apt cannot install into it",
+    throw Error("the base image has no dpkg database (" + std::string(k_dpkg_status_path) +
+                    "), so --apt cannot install into it",
                 "use a Debian or Ubuntu base image");
   }
   std::vector<Package> packages = plan_packages(session, apt_request_names(session.options.requests), m_shared);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "debian/dpkg_database.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
 #include "util/text_util.h"
@@ -36,7 +37,7 @@ std::string debian_architecture(const Image& image) {
 }
 
 ContentSelection apt_config_contents() {
-  return ContentSelection({"/etc/apt/*", "/usr/share/keyrings/*", "/var/lib/dpkg/status", "/var/lib/dpkg/alternatives/*",
+  return ContentSelection({"/etc/apt/*", "/usr/share/keyrings/*", k_dpkg_status_path, "/var/lib/dpkg/alternatives/*",
                            "/etc/dpkg/dpkg.cfg", "/etc/dpkg/dpkg.cfg.d/*"});
 }
 
@@ -112,9 +113,9 @@ std::vector<Keyring> BaseAptConfig::keyrings_for(const AptSource& source) const 
   return keyrings;
 }
 
-std::string BaseAptConfig::dpkg_status() const { return content_of("/var/lib/dpkg/status").value_or(""); }
+std::string BaseAptConfig::dpkg_status() const { return content_of(k_dpkg_status_path).value_or(""); }
 
-bool BaseAptConfig::has_dpkg() const { return content_of("/var/lib/dpkg/status").has_value(); }
+bool BaseAptConfig::has_dpkg() const { return content_of(k_dpkg_status_path).has_value(); }
 
 bool BaseAptConfig::excluded_by_dpkg(const std::string& path) const {
   bool excluded = false;

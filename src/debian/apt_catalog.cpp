@@ -1,5 +1,6 @@
 #include "debian/apt_catalog.h"
 
+#include "debian/dpkg_database.h"
 #include "util/error.h"
 
 namespace venv2docker::debian {
@@ -45,7 +46,7 @@ PackageUniverse load_catalog(const std::vector<SourceRelease>& releases, const B
       }
     }
   }
-  for (auto& package : parse_dpkg_status(base.dpkg_status(), base.arch(), "/var/lib/dpkg/status")) {
+  for (auto& package : parse_dpkg_status(base.dpkg_status(), base.arch(), k_dpkg_status_path)) {
     universe.add_installed(std::move(package));
   }
   return universe;

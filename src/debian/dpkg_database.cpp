@@ -79,7 +79,7 @@ std::vector<LayerEntry> dpkg_database_entries(std::string_view base_status, cons
   std::set<std::string> replaced;
   for (const auto& package : packages) replaced.insert(sort_key(package.control));
   std::vector<Paragraph> paragraphs;
-  for (auto& paragraph : parse_deb822(base_status, "/var/lib/dpkg/status")) {
+  for (auto& paragraph : parse_deb822(base_status, k_dpkg_status_path)) {
     if (!replaced.count(sort_key(paragraph))) paragraphs.push_back(std::move(paragraph));
   }
   for (const auto& package : packages) paragraphs.push_back(status_paragraph(package));
@@ -90,7 +90,7 @@ std::vector<LayerEntry> dpkg_database_entries(std::string_view base_status, cons
   for (const auto& paragraph : paragraphs) status += paragraph.text() + "\n";
 
   std::vector<LayerEntry> entries;
-  entries.push_back(file_entry("/var/lib/dpkg/status", status));
+  entries.push_back(file_entry(k_dpkg_status_path, status));
   for (const auto& package : packages) {
     std::string info = "/var/lib/dpkg/info/" + dpkg_info_name(package.control);
     std::string list;

@@ -15,6 +15,9 @@
 
 namespace venv2docker::debian {
 
+/// dpkg's status file, as an image path: the packages a Debian image holds.
+inline constexpr const char* k_dpkg_status_path = "/var/lib/dpkg/status";
+
 struct InstalledPackage {
   Paragraph control;                                   // the .deb's control file
   std::map<std::string, std::string> control_files;    // postinst, md5sums, conffiles, ...
