@@ -14,6 +14,8 @@
 
 namespace venv2docker {
 
+class Sha256;
+
 class ParallelGzipWriter {
  public:
   using Sink = std::function<void(const unsigned char* data, std::size_t size)>;
@@ -24,8 +26,11 @@ class ParallelGzipWriter {
   static constexpr const char* k_thread_name = "v2d-gzip";
 
   /// `threads` 0 means one per core. `sink` receives the compressed bytes in
-  /// order, always on the calling thread.
-  ParallelGzipWriter(Sink sink, unsigned threads, int level);
+  /// order, always on the calling thread. `input_hash`, when given, is fed
+  /// every input byte in order, a chunk at a time on the calling thread (a
+  /// layer's diff_id: a tar of many small files would otherwise be hashed in
+  /// as many small pieces). It is complete once finish() returns.
+  ParallelGzipWriter(Sink sink, unsigned threads, int level, Sha256* input_hash = nullptr);
   ~ParallelGzipWriter();
   ParallelGzipWriter(const ParallelGzipWriter&) = delete;
   ParallelGzipWriter& operator=(const ParallelGzipWriter&) = delete;

@@ -91,23 +91,17 @@ std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& 
   return order;
 }
 
-// Where the tar stream goes: hashed for the diff_id, then compressed (or not).
+// Where the tar stream goes: compressed, and hashed for the diff_id by the
+// gzip writer a chunk at a time (its input hash).
 struct TarSink {
-  Sha256 diff_id;
   std::uint64_t bytes = 0;
   ParallelGzipWriter* gzip = nullptr;
-  BlobWriter* blob = nullptr;
   const std::function<void(std::uint64_t)>* progress = nullptr;
   std::uint64_t next_report = 0;
 
   void take(const void* data, std::size_t size) {
-    diff_id.update(data, size);
     bytes += size;
-    if (gzip) {
-      gzip->write(data, size);
-    } else {
-      blob->write(data, size);
-    }
+    gzip->write(data, size);
     if (*progress && bytes >= next_report) {
       (*progress)(bytes);
       next_report = bytes + (std::uint64_t{8} << 20);
@@ -226,11 +220,11 @@ Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& op
   }
 
   BlobWriter blob = store.writer();
+  Sha256 diff_id;
   TarSink sink;
-  sink.blob = &blob;
   sink.progress = &options.progress;
   ParallelGzipWriter gzip([&blob](const unsigned char* data, std::size_t size) { blob.write(data, size); },
-                          options.threads, options.level);
+                          options.threads, options.level, &diff_id);
   sink.gzip = &gzip;
 
   ReadAhead read_ahead(files_to_read_ahead(order), k_read_ahead_budget);
@@ -242,11 +236,11 @@ Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& op
   tar.close();
   gzip.finish();
 
-  Digest diff_id = sink.diff_id.finish();
   std::uint64_t size = blob.size();
   Digest digest = blob.commit();
   if (options.progress) options.progress(sink.bytes);
-  return Layer{Descriptor{std::string(gzip_layer_media_type(options.family)), digest, size, {}, std::nullopt}, diff_id};
+  return Layer{Descriptor{std::string(gzip_layer_media_type(options.family)), digest, size, {}, std::nullopt},
+               diff_id.finish()};
 }
 
 }  // namespace venv2docker
