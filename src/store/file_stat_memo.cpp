@@ -62,7 +62,7 @@ void FileStatMemo::load(json& body) {
 
 // The value remembered for `source` at its current stat (k_no_value when it
 // has none), or null when it was not remembered at that stat.
-const json* FileStatMemo::find(const fs::path& source, const std::optional<SourceStat>& known) const {
+const json* FileStatMemo::find(const std::string& source, const std::optional<SourceStat>& known) const {
   const std::optional<SourceStat> now = known ? known : lstat_source(source);
   if (!now) return nullptr;
   const FileId id{now->device, now->inode};
@@ -88,17 +88,17 @@ std::string FileStatMemo::damage_warning() const {
          ") is damaged; ignored: every file it would have vouched for is read again, and it is written anew";
 }
 
-bool FileStatMemo::unchanged(const fs::path& source, const std::optional<SourceStat>& known) const {
+bool FileStatMemo::unchanged(const std::string& source, const std::optional<SourceStat>& known) const {
   return find(source, known) != nullptr;
 }
 
-std::optional<json> FileStatMemo::value(const fs::path& source, const std::optional<SourceStat>& known) const {
+std::optional<json> FileStatMemo::value(const std::string& source, const std::optional<SourceStat>& known) const {
   const json* remembered = find(source, known);
   if (!remembered) return std::nullopt;
   return *remembered;
 }
 
-void FileStatMemo::remember(const fs::path& source, const std::optional<SourceStat>& known, json value) {
+void FileStatMemo::remember(const std::string& source, const std::optional<SourceStat>& known, json value) {
   const std::optional<SourceStat> now = known ? known : lstat_source(source);
   if (!now || changed_since(*now, m_settled_before)) return;
   Remembered remembered{now->size, now->mtime_ns, now->ctime_ns, 0};

@@ -42,16 +42,20 @@ class FileStatMemo {
   /// with the memo's own layout.
   FileStatMemo(std::filesystem::path file, const CacheRecordKind& kind);
 
+  // A source is named by the string a layer entry holds: callers ask once per
+  // file of a venv, and with `known` given the name is not even looked at, so
+  // it is not made into a std::filesystem::path (parsed and allocated) each time.
+
   /// True when `source` was remembered with exactly its current stat (`known`
   /// when the caller already has it, else an lstat now).
-  bool unchanged(const std::filesystem::path& source, const std::optional<SourceStat>& known = std::nullopt) const;
+  bool unchanged(const std::string& source, const std::optional<SourceStat>& known = std::nullopt) const;
   /// The value remembered with `source`, when its stat has not changed.
-  std::optional<nlohmann::json> value(const std::filesystem::path& source,
+  std::optional<nlohmann::json> value(const std::string& source,
                                       const std::optional<SourceStat>& known = std::nullopt) const;
   /// Remembers `source` (with `value`) at its current stat for the next run.
   /// A file changed in the last few seconds is not remembered: it may change
   /// again within the same timestamp tick.
-  void remember(const std::filesystem::path& source, const std::optional<SourceStat>& known = std::nullopt,
+  void remember(const std::string& source, const std::optional<SourceStat>& known = std::nullopt,
                 nlohmann::json value = nullptr);
   /// Writes what this run remembered (atomically); failures are ignored.
   void save() const;
@@ -80,7 +84,7 @@ class FileStatMemo {
   using Previous = std::vector<std::pair<FileId, Remembered>>;
 
   void load(nlohmann::json& body);
-  const nlohmann::json* find(const std::filesystem::path& source, const std::optional<SourceStat>& known) const;
+  const nlohmann::json* find(const std::string& source, const std::optional<SourceStat>& known) const;
   // The next record's files in FileId order, by reference: a venv's
   // hundreds of thousands of files are not copied to be sorted.
   using NextInOrder = std::vector<const std::pair<const FileId, Remembered>*>;

@@ -153,7 +153,11 @@ class Ownership {
       if (m_entries[i]->kind == EntryKind::directory) continue;
       for (auto folder = parent_of(m_entries[i]->path); is_inside(folder, m_venv); folder = parent_of(folder)) {
         auto [it, added] = folder_owner.emplace(folder, m_owner[i]);
-        if (!added && it->second != m_owner[i]) it->second = k_mixed;
+        if (added) continue;
+        // A folder already this owner's or mixed passed it up before: every
+        // folder above is this owner's or mixed already.
+        if (it->second == m_owner[i] || it->second == k_mixed) break;
+        it->second = k_mixed;
       }
     }
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
