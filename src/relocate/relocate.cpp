@@ -48,7 +48,14 @@ void add_with_canonical(PathMap& map, const fs::path& host, const std::string& i
 
 RelocationContext::RelocationContext(const Venv& venv_in, std::vector<LayerEntry>& entries,
                                      const RelocationParams& params_in, RelocationResult& result_in)
-    : venv(venv_in), params(params_in), result(result_in), m_entries(entries) {
+    : venv(venv_in),
+      params(params_in),
+      result(result_in),
+      m_entries(entries),
+      m_index(entries.size(), [this](std::size_t i) -> std::string_view {
+        // Entries removed by finish() leave positions past the end.
+        return i < m_entries.size() ? std::string_view(m_entries[i].path) : std::string_view();
+      }) {
   venv_destination = checked_image_folder(params.venv_destination, "venv destination");
   if (params.interpreter.empty() || params.interpreter.front() != '/') {
     throw Error("the image's interpreter must be an absolute path, got '" + params.interpreter + "'",
@@ -66,24 +73,13 @@ RelocationContext::RelocationContext(const Venv& venv_in, std::vector<LayerEntry
     // Not shipped, so nothing may point there.
     add_with_canonical(stale_paths, clean_absolute(*venv.project), "");
   }
-
-  m_index.reserve(m_entries.size());
-  for (std::size_t i = 0; i < m_entries.size(); ++i) {
-    m_index.emplace_back(std::hash<std::string_view>()(m_entries[i].path), i);
-  }
-  std::sort(m_index.begin(), m_index.end());
 }
 
 LayerEntry* RelocationContext::find(std::string_view image_path) {
-  const std::size_t hash = std::hash<std::string_view>()(image_path);
-  auto it = std::lower_bound(m_index.begin(), m_index.end(), std::pair<std::size_t, std::size_t>(hash, 0));
-  for (; it != m_index.end() && it->first == hash; ++it) {
-    if (it->second >= m_entries.size()) continue;
-    LayerEntry& entry = m_entries[it->second];
-    if (entry.path != image_path) continue;  // another path with the same hash
-    return m_removed.count(entry.path) ? nullptr : &entry;
-  }
-  return nullptr;
+  const std::optional<std::size_t> position = m_index.find(image_path);
+  if (!position || *position >= m_entries.size()) return nullptr;
+  LayerEntry& entry = m_entries[*position];
+  return m_removed.count(entry.path) ? nullptr : &entry;
 }
 
 std::vector<LayerEntry*> RelocationContext::select(const std::function<bool(const LayerEntry&)>& predicate) {

@@ -13,6 +13,7 @@
 
 #include "relocate/path_map.h"
 #include "relocate/relocate.h"
+#include "util/path_index.h"
 
 namespace venv2docker {
 
@@ -63,9 +64,8 @@ class RelocationContext {
   void drop_bytecode(const std::string& py_path);
 
   std::vector<LayerEntry>& m_entries;
-  // (hash of a path, index in m_entries), sorted: a venv's hundreds of
-  // thousands of paths are not copied into a map. find() compares the path.
-  std::vector<std::pair<std::size_t, std::size_t>> m_index;
+  // Positions in m_entries by path, as the entries were given.
+  PathIndex m_index;
   std::set<std::string> m_rewritten;
   std::set<std::string> m_removed;
   std::vector<LayerEntry> m_added;

@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "util/file_bytes.h"
 #include "util/lexical_path.h"
+#include "util/path_index.h"
 #include "venv/wheel_record.h"
 
 namespace venv2docker {
@@ -79,13 +80,10 @@ class Ownership {
  public:
   /// `entries` must be in sort_entries() order.
   Ownership(const std::vector<const LayerEntry*>& entries, std::string venv_destination)
-      : m_entries(entries), m_venv(std::move(venv_destination)), m_owner(entries.size(), k_skeleton) {
-    m_index.reserve(entries.size());
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      m_index.emplace_back(std::hash<std::string_view>()(entries[i]->path), i);
-    }
-    std::sort(m_index.begin(), m_index.end());
-  }
+      : m_entries(entries),
+        m_venv(std::move(venv_destination)),
+        m_owner(entries.size(), k_skeleton),
+        m_index(entries.size(), [&entries](std::size_t i) { return std::string_view(entries[i]->path); }) {}
 
   std::vector<Distribution> distributions;
   const std::vector<int>& owners() const { return m_owner; }
@@ -194,18 +192,9 @@ class Ownership {
   std::string m_venv;
   std::vector<int> m_owner;
   // The first entry at `path`.
-  std::optional<std::size_t> index_of(std::string_view path) const {
-    const std::size_t hash = std::hash<std::string_view>()(path);
-    auto it = std::lower_bound(m_index.begin(), m_index.end(), std::pair<std::size_t, std::size_t>(hash, 0));
-    for (; it != m_index.end() && it->first == hash; ++it) {
-      if (m_entries[it->second]->path == path) return it->second;
-    }
-    return std::nullopt;
-  }
+  std::optional<std::size_t> index_of(std::string_view path) const { return m_index.find(path); }
 
-  // (hash of a path, index in m_entries), sorted: a venv's hundreds of
-  // thousands of paths need no map node each while the split runs.
-  std::vector<std::pair<std::size_t, std::size_t>> m_index;
+  PathIndex m_index;
 };
 
 std::string group_name(const std::vector<std::string>& names) {
