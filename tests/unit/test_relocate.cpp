@@ -466,6 +466,14 @@ TEST_CASE("RECORD hashes are urlsafe base64 without padding", "[relocate]") {
     return std::nullopt;
   });
   CHECK(updated == "a.py,sha256=old,3\r\n\"we,ird.py\"," + record_hash("new") + ",3\r\nRECORD,,\r\n");
+
+  // Lines without quotes, cut at their commas as Python's csv module reads them:
+  // one field, empty fields, a fourth field (then not a RECORD line to rewrite).
+  const std::string plain = "only\n,sha256=x,1\nb.py,,\nc.py,sha256=old,3,extra\nd.py,sha256=old,3\n";
+  CHECK(record_paths(plain) == std::vector<std::string>{"only", "b.py", "c.py", "d.py"});
+  const auto rewritten = update_record(plain, [](const std::string&) { return std::optional<std::string>("x"); });
+  CHECK(rewritten == "only\n,sha256=x,1\nb.py," + record_hash("x") + ",1\nc.py,sha256=old,3,extra\nd.py," +
+                         record_hash("x") + ",1\n");
 }
 
 TEST_CASE("other text files: the old path replaced where that is safe, reported elsewhere", "[relocate]") {
