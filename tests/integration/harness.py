@@ -430,6 +430,16 @@ class Result:
             raise AssertionError(f"--json output is not one JSON object ({e})\n{self.describe()}")
 
 
+# The layer cache and the venv stage record nothing changed less than 2 s before a
+# build (docs/images.md): a test that writes inputs and then expects a rebuild to reuse
+# what the first build recorded lets them settle this long first.
+SETTLE_SECONDS = 2.1
+
+
+def let_settle():
+    time.sleep(SETTLE_SECONDS)
+
+
 def scrubbed_env(**extra):
     """os.environ without anything that picks a venv or timestamps, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if k not in _SCRUB}

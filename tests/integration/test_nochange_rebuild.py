@@ -13,7 +13,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -21,7 +20,6 @@ import harness as h  # noqa: E402
 from validate_image import validate_image  # noqa: E402
 
 REUSED = "unchanged since a recorded build"
-SETTLE_SECONDS = 2.1
 OLD = b"old text 1\n"
 NEW = b"NEW TEXT 2\n"  # the same size as OLD
 OPENED = re.compile(r'^\d+ +openat\((?:AT_FDCWD|\d+), "((?:[^"\\]|\\.)*)", ([A-Z_|]+)')
@@ -49,7 +47,7 @@ class NoChangeRebuild(h.Case):
         self.base = f"oci:{base['V2D_BASE_BOOKWORM_OCI']}:{base['V2D_BASE_BOOKWORM_TAG']}"
         self.base_layers = [layer["digest"].split(":")[1] for layer in
                             h.ImageLayout(base["V2D_BASE_BOOKWORM_OCI"]).manifest(base["V2D_BASE_BOOKWORM_TAG"])["layers"]]
-        time.sleep(SETTLE_SECONDS)
+        h.let_settle()
 
     def build(self, name):
         """One build into the same layout under strace; (result, image digest, files opened)."""

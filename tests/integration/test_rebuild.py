@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -17,7 +16,6 @@ import harness as h  # noqa: E402
 from validate_image import validate_image  # noqa: E402
 
 REUSED = "unchanged since a recorded build"
-SETTLE_SECONDS = 2.1
 
 
 def make_venv(path):
@@ -49,7 +47,7 @@ class Rebuild(h.Case):
         self.venv = self.path("venv")
         self.site = make_venv(self.venv)
         self.cache = self.path("cache")
-        time.sleep(SETTLE_SECONDS)
+        h.let_settle()
 
     def build(self, label, *extra, base=None, expect=0):
         out = self.path(label)
@@ -72,7 +70,7 @@ class Rebuild(h.Case):
         _, digest, _ = self.build("first")
         with open(os.path.join(self.site, "greeting.py"), "a") as f:
             f.write("EDITED = True\n")
-        time.sleep(SETTLE_SECONDS)
+        h.let_settle()
 
         edited, edited_digest, out = self.build("edited")
         self.assertNotIn(REUSED, edited.stderr, edited.describe())

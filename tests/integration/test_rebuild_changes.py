@@ -16,7 +16,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -25,7 +24,6 @@ from validate_image import validate_image  # noqa: E402
 
 REUSED = "unchanged since a recorded build"
 RELOCATED_AGAIN = "relocating the venv again"
-SETTLE_SECONDS = 2.1
 OLD = b"old text 1\n"
 NEW = b"NEW TEXT 2\n"  # the same size as OLD
 
@@ -109,7 +107,7 @@ class RebuildSeesEveryChange(h.Case):
         with h.ImageLayout(base["V2D_BASE_BOOKWORM_OCI"]) as layout:
             self.base_layers = len(layout.manifest(base["V2D_BASE_BOOKWORM_TAG"])["layers"])
         self.builds = 0
-        time.sleep(SETTLE_SECONDS)
+        h.let_settle()
 
     def build(self):
         self.builds += 1
@@ -166,7 +164,7 @@ class RebuildSeesEveryChange(h.Case):
 
                 # Settled, the new state is recorded (as the first two builds showed)
                 # for the next change to be made against.
-                time.sleep(SETTLE_SECONDS)
+                h.let_settle()
                 _, digest, _ = self.build()
                 self.assertEqual(digest, project_digest)
 
@@ -175,7 +173,7 @@ class NoChangeOntoScratch(h.Case):
     def test_unchanged_venv_is_walked_once_and_reused(self):
         venv = self.path("venv")
         subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
-        time.sleep(SETTLE_SECONDS)
+        h.let_settle()
         cache = self.path("cache")
         digests = []
         for build in ("first", "again"):

@@ -48,6 +48,8 @@ class VersionMismatch(h.Case):
         self.assertRegex(release, r"^3\.11\.\d+$")
 
         cache, out = self.path("cache"), self.path("out.tar")
+        # Settled, or the first build records no stage for the rebuild below to reuse.
+        h.let_settle()
         h.v2d("--cache-dir", cache, "-b", base, "--project", h.fixtures()["V2D_PROJECT"], "-n", "release-in-pyvenv-cfg", "-o",
               f"docker-archive:{out}", venv)
         with h.ImageLayout(out) as layout:
