@@ -20,6 +20,11 @@ RUNS=${V2D_BENCH_HEAVY_RUNS:-3}
 # The peer of a cold build: the venv's tar compressed and hashed (bash -c "$PIGZ_VENV" bash VENV).
 PIGZ_VENV='tar -C "$1" -cf - . | pigz -p"$(nproc)" -6 | sha256sum > /dev/null'
 
+# Before each cold turn: what earlier rows wrote and deleted (buildah's gigabytes among
+# them) reaches the disk first, so its writeback is not charged to whichever command
+# next calls fsync (a build storing its layers does; tar | pigz does not).
+settle_disk() { sync; }
+
 echo "bench/run: preparing the real base (cached under $STATE)" >&2
 eval "$("$HERE/real_base.sh" "$STATE")"
 REAL_BASE="oci:$V2D_BENCH_BASE_OCI:$V2D_BENCH_BASE_TAG"
@@ -50,6 +55,7 @@ real_build() {  # real_build LABEL CACHE [extra args...]: one build onto the rea
 for run in $(seq "$RUNS"); do
   echo "bench/run: real base: cold build ($run of $RUNS)" >&2
   rm -rf "$WORK/real-cache" "$WORK/real-out"
+  settle_disk
   real_build "real_cold$run" "$WORK/real-cache" -o "oci:$WORK/real-out:bench"
   echo "bench/run: real base: tar | pigz of the venv ($run of $RUNS)" >&2
   measured "real_tar_pigz$run" bash -c "$PIGZ_VENV" bash "$VENV"
@@ -129,15 +135,18 @@ tar -C "$V2D_BENCH_MANY_VENV" -cf - . > /dev/null
 for run in $(seq "$RUNS"); do
   echo "bench/run: 200,000 small files: cold build and tar | pigz ($run of $RUNS)" >&2
   rm -rf "$WORK/many-cache" "$WORK/scale-out"
+  settle_disk
   scale_build "many_cold$run" "$V2D_BENCH_MANY_VENV" "$WORK/many-cache"
   measured "many_tar_pigz$run" bash -c "$PIGZ_VENV" bash "$V2D_BENCH_MANY_VENV"
 done
 # The last cold build's cache stays for the rebuilds.
+settle_disk
 for run in 1 2 3; do scale_build "many_unchanged$run" "$V2D_BENCH_MANY_VENV" "$WORK/many-cache"; done
 rm -rf "$WORK/many-cache" "$WORK/scale-out"
 
 echo "bench/run: one 1.2 GB file" >&2
 tar -C "$V2D_BENCH_BIG_VENV" -cf - . > /dev/null
+settle_disk
 scale_build big_cold "$V2D_BENCH_BIG_VENV" "$WORK/big-cache"
 measured big_tar_pigz bash -c "$PIGZ_VENV" bash "$V2D_BENCH_BIG_VENV"
 rm -rf "$WORK/big-cache" "$WORK/scale-out"
