@@ -89,6 +89,20 @@ def bookworm_oci_ref():
     return f"oci:{b['V2D_BASE_BOOKWORM_OCI']}:{b['V2D_BASE_BOOKWORM_TAG']}"
 
 
+def bookworm_layer_digests():
+    """The hex digests of the bookworm base's layers, in order."""
+    b = bases()
+    with ImageLayout(b["V2D_BASE_BOOKWORM_OCI"]) as layout:
+        return [layer["digest"].split(":")[1] for layer in layout.manifest(b["V2D_BASE_BOOKWORM_TAG"])["layers"]]
+
+
+def bare_venv(path):
+    """A venv made at `path` by Debian's python3 -m venv --without-pip; its site-packages folder."""
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", path], check=True)
+    lib = os.path.join(path, "lib")
+    return os.path.join(lib, os.listdir(lib)[0], "site-packages")
+
+
 def multiplatform_base():
     """The two-platform base (built once, cached; make_multiplatform_base.py): V2D_MULTI_OCI, ..."""
     if "multiplatform" not in _memo:

@@ -34,19 +34,15 @@ class NoChangeRebuild(h.Case):
     def setUp(self):
         super().setUp()
         self.venv = self.path("venv")
-        subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", self.venv], check=True)
-        lib = os.path.join(self.venv, "lib")
-        self.module = os.path.join(lib, os.listdir(lib)[0], "site-packages", "racy.py")
+        self.module = os.path.join(h.bare_venv(self.venv), "racy.py")
         write(self.module, OLD)
         self.project = self.path("project")
         os.makedirs(self.project)
         write(os.path.join(self.project, "app.py"), b"print('app')\n")
         self.cache = self.path("cache")
         self.out = self.path("out")
-        base = h.bases()
-        self.base = f"oci:{base['V2D_BASE_BOOKWORM_OCI']}:{base['V2D_BASE_BOOKWORM_TAG']}"
-        self.base_layers = [layer["digest"].split(":")[1] for layer in
-                            h.ImageLayout(base["V2D_BASE_BOOKWORM_OCI"]).manifest(base["V2D_BASE_BOOKWORM_TAG"])["layers"]]
+        self.base = h.bookworm_oci_ref()
+        self.base_layers = h.bookworm_layer_digests()
         h.let_settle()
 
     def build(self, name):

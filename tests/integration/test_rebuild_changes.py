@@ -95,17 +95,13 @@ class RebuildSeesEveryChange(h.Case):
     def setUp(self):
         super().setUp()
         self.venv = self.path("venv")
-        subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", self.venv], check=True)
-        lib = os.path.join(self.venv, "lib")
-        self.site = os.path.join(lib, os.listdir(lib)[0], "site-packages")
+        self.site = h.bare_venv(self.venv)
         self.project = self.path("project")
         prepare(os.path.join(self.site, "racy"))
         prepare(os.path.join(self.project, "racy"))
         self.cache = self.path("cache")
-        base = h.bases()
-        self.base = f"oci:{base['V2D_BASE_BOOKWORM_OCI']}:{base['V2D_BASE_BOOKWORM_TAG']}"
-        with h.ImageLayout(base["V2D_BASE_BOOKWORM_OCI"]) as layout:
-            self.base_layers = len(layout.manifest(base["V2D_BASE_BOOKWORM_TAG"])["layers"])
+        self.base = h.bookworm_oci_ref()
+        self.base_layers = len(h.bookworm_layer_digests())
         self.builds = 0
         h.let_settle()
 
@@ -172,7 +168,7 @@ class RebuildSeesEveryChange(h.Case):
 class NoChangeOntoScratch(h.Case):
     def test_unchanged_venv_is_walked_once_and_reused(self):
         venv = self.path("venv")
-        subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
+        h.bare_venv(venv)
         h.let_settle()
         cache = self.path("cache")
         digests = []
