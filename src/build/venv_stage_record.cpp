@@ -135,12 +135,11 @@ CacheKey walked_entries_key(const WalkedTree& walked, std::vector<std::string>& 
   return CacheKey{key.finish(), settled};
 }
 
-std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& in) {
+CacheKey venv_stage_key(const VenvStageKeyInputs& in) {
   KeyHasher key;
   add_stage_inputs(key, in);
-  bool settled = in.walked_key->settled;
   key.add(in.walked_key->digest.str());
-  return CacheKey{key.finish(), settled};
+  return CacheKey{key.finish(), in.walked_key->settled};
 }
 
 std::optional<Digest> venv_stage_content_key(const VenvStageKeyInputs& in) {

@@ -54,9 +54,8 @@ struct VenvStageKeyInputs {
 /// adds them, without ever holding them.
 CacheKey walked_entries_key(const WalkedTree& walked, std::vector<std::string>& warnings);
 
-/// The record's key (settled as the layer cache decides it), or nullopt when
-/// a source of a layer below can no longer be stat'ed.
-std::optional<CacheKey> venv_stage_key(const VenvStageKeyInputs& inputs);
+/// The record's key (settled as the layer cache decides it).
+CacheKey venv_stage_key(const VenvStageKeyInputs& inputs);
 
 /// The key of the same inputs by content (the walk's files' bytes, as
 /// content_layer_key hashes them, not their lstat): equal on every machine

@@ -42,8 +42,6 @@ std::vector<ReadAheadFile> files_to_read_ahead(const std::vector<const LayerEntr
   return files;
 }
 
-const auto k_by_path = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
-
 // Whether `sorted` (in sort_entries() order) holds an entry at `path`.
 bool holds(const std::vector<const LayerEntry*>& sorted, std::string_view path) {
   const auto found = std::lower_bound(sorted.begin(), sorted.end(), path,
@@ -78,17 +76,6 @@ std::vector<LayerEntry> missing_parents(const std::vector<const LayerEntry*>& so
     parents.push_back(LayerEntry{std::move(path), EntryKind::directory, 0755, {}, {}, std::nullopt, 0, std::nullopt});
   }
   return parents;
-}
-
-// The entries, by reference, in sort_entries() order: the layer is written
-// from the caller's list, which other threads may be reading meanwhile,
-// without a copy of it.
-std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& entries) {
-  std::vector<const LayerEntry*> order;
-  order.reserve(entries.size());
-  for (const auto& entry : entries) order.push_back(&entry);
-  sort_mostly_sorted(order.begin(), order.end(), k_by_path);
-  return order;
 }
 
 // Where the tar stream goes: compressed, and hashed for the diff_id by the
@@ -216,7 +203,7 @@ Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& op
   const std::vector<LayerEntry> parents = missing_parents(order);
   if (!parents.empty()) {
     for (const auto& parent : parents) order.push_back(&parent);
-    sort_mostly_sorted(order.begin(), order.end(), k_by_path);
+    sort_mostly_sorted(order.begin(), order.end(), referenced_path_less);
   }
 
   BlobWriter blob = store.writer();

@@ -34,8 +34,16 @@ std::vector<const LayerEntry*> non_folders_in_order(const std::vector<const std:
       if (entry.kind != EntryKind::directory) merged.push_back(&entry);
     }
   }
-  sort_mostly_sorted(merged.begin(), merged.end(), [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); });
+  sort_mostly_sorted(merged.begin(), merged.end(), referenced_path_less);
   return merged;
+}
+
+std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& entries) {
+  std::vector<const LayerEntry*> order;
+  order.reserve(entries.size());
+  for (const LayerEntry& entry : entries) order.push_back(&entry);
+  sort_mostly_sorted(order.begin(), order.end(), referenced_path_less);
+  return order;
 }
 
 }  // namespace venv2docker

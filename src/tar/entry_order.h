@@ -32,6 +32,13 @@ void sort_mostly_sorted(Iterator first, Iterator last, Less less) {
 
 /// path_less() of the entries' paths.
 inline bool entry_path_less(const LayerEntry& a, const LayerEntry& b) { return path_less(a.path, b.path); }
+/// The same of entries by reference.
+inline bool referenced_path_less(const LayerEntry* a, const LayerEntry* b) { return path_less(a->path, b->path); }
+
+/// The entries, by reference, in sort_entries() order: a list that other
+/// threads may be reading meanwhile (a layer's, while it is written), or that
+/// is large (a venv's), is ordered without a copy of it.
+std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& entries);
 
 /// The files and links of several lists (a venv's layers, which may each
 /// repeat the folders above their files) as one list in sort_entries()

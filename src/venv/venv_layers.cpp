@@ -36,7 +36,6 @@ std::string_view parent_of(std::string_view path) {
   return path.substr(0, slash == std::string_view::npos ? 0 : slash);
 }
 
-
 bool is_inside(std::string_view path, std::string_view folder) {
   return path.size() > folder.size() && path.starts_with(folder) && path[folder.size()] == '/';
 }
@@ -301,16 +300,6 @@ SplitPlan plan_split(const std::vector<const LayerEntry*>& all, const std::strin
   }
   if (split.groups.size() == 1) split.groups.front().name = "venv";
   return split;
-}
-
-// The entries in sort_entries() order, by reference.
-std::vector<const LayerEntry*> sorted_references(const std::vector<LayerEntry>& entries) {
-  std::vector<const LayerEntry*> all;
-  all.reserve(entries.size());
-  for (const LayerEntry& entry : entries) all.push_back(&entry);
-  const auto less = [](const LayerEntry* a, const LayerEntry* b) { return entry_path_less(*a, *b); };
-  sort_mostly_sorted(all.begin(), all.end(), less);
-  return all;
 }
 
 }  // namespace

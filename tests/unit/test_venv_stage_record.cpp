@@ -67,9 +67,7 @@ struct StageFixture {
   CacheKey key(const std::function<void(VenvStageKeyInputs&)>& edit = {}) {
     VenvStageKeyInputs in = inputs();
     if (edit) edit(in);
-    const auto made = venv_stage_key(in);
-    REQUIRE(made);
-    return *made;
+    return venv_stage_key(in);
   }
 };
 
