@@ -1,7 +1,7 @@
 """The rows of bench/heavy_rows.sh and bench/cache_rows.sh (the full run only): on a real
 base, at scale on --base scratch, and a fresh CI runner against the first. Used by
 report.py; each row is timed against its peer in the same run."""
-from report_rows import fastest, layers, number, peak_memory_row, row
+from report_rows import fastest, layers, measured_runs, number, peak_memory_row, row
 
 
 def real_base_rows(work, values):
@@ -66,7 +66,7 @@ def scale_rows(work, values):
                    met=unchanged is not None and unchanged <= 0.3, cpu=number(values, f"{best}.cpu"),
                    note=runs_note, base="scratch"))
     # The largest of the cold builds' peaks: the bound holds for every run, not only the fastest.
-    runs = [label for label in (f"many_cold{n}" for n in range(1, 10)) if f"{label}.max_rss_kb" in values]
+    runs = [label for label in measured_runs(values, "many_cold") if f"{label}.max_rss_kb" in values]
     peak = max(runs, key=lambda label: float(values[f"{label}.max_rss_kb"]), default="many_cold1")
     out.append(peak_memory_row("200k small files: peak memory, cold build (max RSS)", values, peak))
 

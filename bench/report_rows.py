@@ -35,12 +35,18 @@ def peak_memory_row(name, values, label):
                met=rss is not None and rss * 1024 <= 150_000_000)
 
 
-def fastest(values, prefix):
-    """The label of the fastest of runs prefix1, prefix2, ... (as many as were measured),
-    and a note listing them all."""
+def measured_runs(values, prefix):
+    """The labels of runs prefix1, prefix2, ..., as many as were measured."""
     runs = []
     while f"{prefix}{len(runs) + 1}.seconds" in values:
         runs.append(f"{prefix}{len(runs) + 1}")
+    return runs
+
+
+def fastest(values, prefix):
+    """The label of the fastest of runs prefix1, prefix2, ... (as many as were measured),
+    and a note listing them all."""
+    runs = measured_runs(values, prefix)
     if not runs:
         return None, ""
     best = min(runs, key=lambda r: float(values[f"{r}.seconds"]))
