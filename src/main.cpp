@@ -2,7 +2,6 @@
 // runs the build and reports. Every failure ends here as "venv2docker: error:
 // ..." and a non-zero exit: 1 when the checks found problems, 2 for usage
 // errors, 3 when it could not check or build.
-#include <malloc.h>
 
 #include <csignal>
 #include <cstdio>
@@ -80,16 +79,10 @@ void prepare_process() {
   // A helper program or daemon that closes its end early must give an error
   // where we write to it, not kill the whole run.
   std::signal(SIGPIPE, SIG_IGN);
-  // Layer writers allocate megabyte buffers (read blocks, gzip chunks, libdeflate
-  // state) per layer. Above glibc's mmap threshold each would be a fresh mapping,
-  // page-faulted in and unmapped again for every layer; kept in the heap they are
-  // reused. The heap's peak stays what the writers need at once.
-  ::mallopt(M_MMAP_THRESHOLD, 64 << 20);
   // LC_CTYPE only, and a UTF-8 one whatever LANG says: the process's default
   // for anything that reads it. Names in layers never depend on it (libarchive
   // runs under its own per-thread choice, see name_charset.h).
   set_process_name_charset();
-  ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
   // SIGINT and SIGTERM unwind like an error, so temporaries are removed.
   install_cancellation_handlers();
 }

@@ -3,7 +3,7 @@
 
 # Build dependencies (the system packages meson.build looks for first).
 BUILD_PACKAGES=(meson ninja-build pkg-config g++ libssl-dev zlib1g-dev libarchive-dev libisal-dev liburing-dev
-  nlohmann-json3-dev libcli11-dev catch2 libcurl4-openssl-dev libtomlplusplus-dev)
+  libmimalloc-dev nlohmann-json3-dev libcli11-dev catch2 libcurl4-openssl-dev libtomlplusplus-dev)
 # What real offline venvs are made with.
 PYTHON_PACKAGES=(python3 python3-venv python3-dev python3-pip-whl python3-setuptools-whl python3-wheel-whl)
 

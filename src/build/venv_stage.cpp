@@ -1,7 +1,5 @@
 #include "build/venv_stage.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <unordered_set>
 
@@ -243,11 +241,6 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
     // dependency changes one layer; --max-layers 1 keeps a single venv layer.
     venv_layers = std::make_shared<const std::vector<LayerGroup>>(
         split_venv_layers(std::move(relocated.entries), settings.venv_path, settings.max_layers));
-    // Relocation's scratch (the scan memo, RECORDs, the split's plan) is free
-    // now but scattered between the entries that stay: handed back to the
-    // system before the layer writers and the checks allocate theirs, or the
-    // peak would hold both (malloc returns only the top of its heap by itself).
-    ::malloc_trim(0);
     stage.layers_job = std::make_unique<VenvLayersJob>(venv_layers, settings.layer_options, store);
   } else {
     venv_layers = std::make_shared<const std::vector<LayerGroup>>(
