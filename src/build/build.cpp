@@ -154,7 +154,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   const LayerWriting writing{layer_options, store, reporter};
   std::vector<NewLayer> layers = apt_plan ? apt_layer(*apt_plan, std::move(apt), unpack_apt, writing) : std::vector<NewLayer>{};
   append(layers, interpreter_layer(std::move(venv_stage.host), interpreter, writing));
-  append(layers, venv_layers(venv_stage, venv, options.venv_path, writing));
+  append(layers, venv_layers(venv_stage, stage_inputs, stage_settings, writing));
   if (venv_stage.shared_key) cache.learn_stage(*venv_stage.shared_key, shared_outcome(venv_stage));
   append(layers, pip_layer(std::move(venv_stage.pip_entries), pip, writing));
   ProjectLayer project_layers = project_layer(project, options.project_path, options.excludes, venv, writing);

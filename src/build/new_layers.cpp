@@ -76,10 +76,12 @@ std::vector<NewLayer> interpreter_layer(std::optional<HostInterpreter> host, con
            "venv2docker: host interpreter " + interpreter}};
 }
 
-std::vector<NewLayer> venv_layers(VenvStage& stage, const Venv& venv, const std::string& venv_path,
+std::vector<NewLayer> venv_layers(VenvStage& stage, const VenvStageInputs& inputs, const VenvStageSettings& settings,
                                   const LayerWriting& writing) {
+  const Venv& venv = inputs.venv;
+  const std::string& venv_path = settings.venv_path;
   writing.reporter.step("Packing venv " + venv.root.string() + " -> " + venv_path);
-  VenvLayersWritten written = finish_venv_layers(stage, writing.store, writing.reporter);
+  VenvLayersWritten written = finish_venv_layers(stage, inputs, settings, writing.store, writing.reporter);
   std::vector<NewLayer> layers;
   for (std::size_t i = 0; i < written.layers.size(); ++i) {
     const auto& [group_name, layer] = written.layers[i];

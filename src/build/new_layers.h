@@ -46,8 +46,9 @@ std::vector<NewLayer> apt_layer(const AptLayerPlan& plan, std::optional<AptLayer
 std::vector<NewLayer> interpreter_layer(std::optional<HostInterpreter> host, const std::string& interpreter,
                                         const LayerWriting& writing);
 
-/// The venv's layers, as finish_venv_layers gives them.
-std::vector<NewLayer> venv_layers(VenvStage& stage, const Venv& venv, const std::string& venv_path,
+/// The venv's layers, as finish_venv_layers gives them (`inputs` and
+/// `settings` are the stage's).
+std::vector<NewLayer> venv_layers(VenvStage& stage, const VenvStageInputs& inputs, const VenvStageSettings& settings,
                                   const LayerWriting& writing);
 
 /// --pip's layer from its relocated `entries`; none when pip installed nothing.

@@ -1,27 +1,36 @@
 #include "build/venv_relocation.h"
 
 #include "compat/elf_memo.h"
+#include "relocate/text_scan_memo.h"
 #include "store/cache_record.h"
 #include "tar/entry_order.h"
 
 namespace venv2docker {
 
 RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> walked, RelocationParams params,
-                                   const BlobStore& store) {
+                                   const BlobStore& store, bool defer_text_scan) {
   // One memo per source and destination paths: what the scan looks for.
   const std::string memo_key = venv.root.string() + "\n" +
                                (params.project_source ? params.project_source->string() : "") + "\n" +
                                params.venv_destination + "\n" + params.project_destination;
-  FileStatMemo text_scan_memo(cache_record_path(store.root(), "scan-memos", sha256_of(memo_key)), k_text_scan_memo);
-  params.text_scan_memo = &text_scan_memo;
+  auto memo = std::make_unique<FileStatMemo>(cache_record_path(store.root(), "scan-memos", sha256_of(memo_key)),
+                                             k_text_scan_memo);
+  std::vector<std::string> cache_warnings;
+  if (memo->was_damaged()) cache_warnings.push_back(memo->damage_warning());
+  std::shared_ptr<DeferredTextScan> deferred;
+  if (defer_text_scan) {
+    deferred = std::make_shared<DeferredTextScan>(std::move(memo));
+    params.deferred_text_scan = deferred.get();
+    params.text_scan_memo = &deferred->memo();
+  } else {
+    params.text_scan_memo = memo.get();
+  }
   RelocationResult relocated = relocate_venv(venv, walked, params);
-  text_scan_memo.save();
+  if (!deferred) memo->save();
   walked.insert(walked.end(), std::make_move_iterator(relocated.extra_entries.begin()),
                 std::make_move_iterator(relocated.extra_entries.end()));
-  std::vector<std::string> cache_warnings;
-  if (text_scan_memo.was_damaged()) cache_warnings.push_back(text_scan_memo.damage_warning());
-  return {std::move(walked), std::move(relocated.warnings),
-          relocated.looked_outside, std::move(cache_warnings)};
+  return {std::move(walked), std::move(relocated.warnings), relocated.looked_outside, std::move(cache_warnings),
+          std::move(deferred)};
 }
 
 std::vector<std::string> elf_files_of(const std::vector<const std::vector<LayerEntry>*>& layers,

@@ -3,9 +3,11 @@
 // closure and the checks all read.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "relocate/deferred_text_scan.h"
 #include "relocate/relocate.h"
 #include "store/blob_store.h"
 #include "store/file_stat_memo.h"
@@ -24,13 +26,18 @@ struct RelocatedVenv {
   /// Cache records found damaged (and ignored): for this build's output only,
   /// never a recorded warning of the stage.
   std::vector<std::string> cache_warnings;
+  /// With defer_text_scan: the scan left to the layer writer, which owns the
+  /// scan memo until its save_memo(); null when the memo is already saved.
+  std::shared_ptr<DeferredTextScan> deferred_text_scan;
 };
 
 /// Relocates `walked` (walk_tree of the venv) with `params`, with a text-scan
 /// memo in the store that lets a rebuild skip the text files it scanned
-/// before. Throws Error as relocate_venv does.
+/// before. With `defer_text_scan`, the files the memo does not know are left
+/// to the layer writer (relocate/deferred_text_scan.h). Throws Error as
+/// relocate_venv does.
 RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> walked, RelocationParams params,
-                                   const BlobStore& store);
+                                   const BlobStore& store, bool defer_text_scan);
 
 /// The host paths of the ELF files among the entries of `layers` (the venv's,
 /// in which folders may repeat), in sort_entries() order of their image

@@ -29,7 +29,7 @@ WalkedTree walk_venv(const VenvStageInputs& in, const VenvStageSettings& setting
 }
 
 RelocationParams relocation_params(const VenvStageInputs& in, const VenvStageSettings& settings) {
-  return {settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, {}, in.interpreter_release};
+  return {settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, nullptr, {}, in.interpreter_release};
 }
 
 // --pip adds files from outside the venv, so those builds have no key: they
@@ -171,6 +171,7 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   // and the tree is let go then: nothing reads it again, and the entries of
   // a large venv would otherwise be held twice while its layers are written.
   const CacheKey walked_key = walked_entries_key(*tree, stage.walk_warnings);
+  stage.walked_key = walked_key.digest;
   std::optional<std::vector<LayerEntry>> walked_entries;
   auto walked = [&]() -> std::vector<LayerEntry>& {
     if (!walked_entries) {
@@ -229,8 +230,10 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
     return stage;
   }
 
-  RelocatedVenv relocated = relocate_walked_venv(in.venv, std::move(walked()), relocation, store);
+  // Layers written now read every file anyway: the text scan bets on them.
+  RelocatedVenv relocated = relocate_walked_venv(in.venv, std::move(walked()), relocation, store, settings.write_layers);
   for (const std::string& warning : relocated.cache_warnings) reporter.warning(warning);
+  stage.deferred_text_scan = relocated.deferred_text_scan;
   // Once relocated, the venv is final: its layers are written from now on,
   // while the base is read, the interpreter is collected and the checks run;
   // a failed check cancels them. The entries move into the layers' groups,
@@ -241,7 +244,11 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
     // dependency changes one layer; --max-layers 1 keeps a single venv layer.
     venv_layers = std::make_shared<const std::vector<LayerGroup>>(
         split_venv_layers(std::move(relocated.entries), settings.venv_path, settings.max_layers));
-    stage.layers_job = std::make_unique<VenvLayersJob>(venv_layers, settings.layer_options, store);
+    LayerOptions options = settings.layer_options;
+    if (const std::shared_ptr<DeferredTextScan> scan = stage.deferred_text_scan) {
+      options.pending_text_scan = [scan](const LayerEntry& entry, std::string_view bytes) { scan->check(entry, bytes); };
+    }
+    stage.layers_job = std::make_unique<VenvLayersJob>(venv_layers, std::move(options), store);
   } else {
     venv_layers = std::make_shared<const std::vector<LayerGroup>>(
         std::vector<LayerGroup>{LayerGroup{"venv", {}, std::move(relocated.entries)}});
@@ -294,9 +301,43 @@ VenvStageRecord shared_outcome(const VenvStage& stage) {
   return outcome;
 }
 
-VenvLayersWritten finish_venv_layers(VenvStage& stage, const BlobStore& store, Reporter& reporter) {
+namespace {
+
+// The venv relocated again once the layers' text scan found `lost_on` (and
+// maybe more) to be a file relocation acts on: the memo now says which, so
+// relocation reads those first and bets on nothing; its layers are written.
+VenvLayersWritten relocate_again(VenvStage& stage, const VenvStageInputs& in, const VenvStageSettings& settings,
+                                 const BlobStore& store, Reporter& reporter, const std::string& lost_on) {
+  reporter.detail("venv: " + lost_on + " names a folder the image moves; relocating again with such files read first");
+  WalkedTree tree = walk_venv(in, settings);
+  std::vector<std::string> walk_warnings;
+  // Recorded under the first walk's key only if the venv is still what that walk saw.
+  if (walked_entries_key(tree, walk_warnings).digest != stage.walked_key) stage.record_key.reset();
+  RelocatedVenv relocated = relocate_walked_venv(in.venv, tree.entries(nullptr), relocation_params(in, settings),
+                                                 store, false);
+  if (relocated.looked_outside) {
+    stage.record_key.reset();
+    stage.shared_key.reset();
+  }
+  stage.outcome.relocation_warnings = std::move(relocated.warnings);
+  auto groups = std::make_shared<const std::vector<LayerGroup>>(
+      split_venv_layers(std::move(relocated.entries), settings.venv_path, settings.max_layers));
+  VenvLayersJob job(std::move(groups), settings.layer_options, store);
+  return job.wait("venv layers", reporter);
+}
+
+}  // namespace
+
+VenvLayersWritten finish_venv_layers(VenvStage& stage, const VenvStageInputs& in, const VenvStageSettings& settings,
+                                     const BlobStore& store, Reporter& reporter) {
   if (!stage.layers_job) return {stage.outcome.layers, std::vector<bool>(stage.outcome.layers.size(), true)};
   VenvLayersWritten written = stage.layers_job->wait("venv layers", reporter);
+  if (const std::shared_ptr<DeferredTextScan> scan = std::move(stage.deferred_text_scan)) {
+    scan->save_memo();
+    if (const std::optional<std::string> lost_on = scan->lost_on()) {
+      written = relocate_again(stage, in, settings, store, reporter, *lost_on);
+    }
+  }
   stage.outcome.layers = written.layers;
   if (stage.record_key) record_venv_stage(*stage.record_key, stage.outcome, store);
   return written;

@@ -24,6 +24,7 @@
 #include "layer/file_index.h"
 #include "layer/layer_writer.h"
 #include "pip/pip_layer.h"
+#include "relocate/deferred_text_scan.h"
 #include "store/blob_store.h"
 #include "tar/layer_entry.h"
 #include "util/reporter.h"
@@ -69,6 +70,10 @@ struct VenvStage {
   /// Relocation warnings, the venv's ELF files, the checks' report and (once
   /// written, or when recorded) the venv's layers.
   VenvStageRecord outcome;
+  /// The text scan the job runs as it writes (relocate/deferred_text_scan.h),
+  /// and the key of the walk it bet on; null when relocation read every file.
+  std::shared_ptr<DeferredTextScan> deferred_text_scan;
+  std::optional<Digest> walked_key;
   /// Writing the venv's layers; null when they were recorded, or for --check.
   std::unique_ptr<VenvLayersJob> layers_job;
   /// Where the outcome is recorded once the job has written the layers:
@@ -110,7 +115,12 @@ void finish_venv_stage(VenvStage& stage, const VenvStageInputs& inputs, const Ve
 VenvStageRecord shared_outcome(const VenvStage& stage);
 
 /// The venv's layers: the recorded ones, else those the job writes (its
-/// progress drawn meanwhile), then recorded under stage.record_key.
-VenvLayersWritten finish_venv_layers(VenvStage& stage, const BlobStore& store, Reporter& reporter);
+/// progress drawn meanwhile), then recorded under stage.record_key. When the
+/// job's text scan found a file relocation acts on, the venv is walked and
+/// relocated again, every such file read first, and its layers written (the
+/// unaffected ones come back from the layer cache). `inputs` and `settings`
+/// are begin_venv_stage's. Throws Error as begin_venv_stage does.
+VenvLayersWritten finish_venv_layers(VenvStage& stage, const VenvStageInputs& inputs,
+                                     const VenvStageSettings& settings, const BlobStore& store, Reporter& reporter);
 
 }  // namespace venv2docker

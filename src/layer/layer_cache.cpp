@@ -12,6 +12,7 @@
 #include "store/cache_record.h"
 #include "tar/entry_order.h"
 #include "util/error.h"
+#include "util/file_bytes.h"
 #include "util/parallel_jobs.h"
 
 namespace venv2docker {
@@ -76,6 +77,21 @@ void record_cached_layer(const Digest& key, const Layer& layer, const BlobStore&
 
 namespace {
 
+// A layer taken from a cache is not written, but its pending text scans
+// must still be told its files' bytes.
+void scan_pending_of_cached(const std::vector<LayerEntry>& entries, const LayerOptions& options) {
+  if (!options.pending_text_scan) return;
+  for (const LayerEntry& entry : entries) {
+    if (!entry.text_scan_pending || entry.kind != EntryKind::regular) continue;
+    if (entry.content) {
+      options.pending_text_scan(entry, *entry.content);
+      continue;
+    }
+    options.pending_text_scan(entry, read_whole_file(entry.source, entry.size, "",
+                                                     "check the file's permissions, or exclude it with --exclude"));
+  }
+}
+
 // The local cache, then the layers shared through a registry, then the write.
 Layer write_layer_looked_up(const std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store,
                             const std::optional<Digest>& content_key, bool* reused) {
@@ -83,12 +99,14 @@ Layer write_layer_looked_up(const std::vector<LayerEntry>& entries, const LayerO
   if (key) {
     if (auto layer = find_cached_layer(key->digest, store)) {
       if (reused) *reused = true;
+      scan_pending_of_cached(entries, options);
       return *layer;
     }
   }
   if (content_key) {
     if (auto layer = options.shared->find(*content_key)) {
       if (reused) *reused = true;
+      scan_pending_of_cached(entries, options);
       return *layer;
     }
   }

@@ -30,8 +30,11 @@ constexpr std::uint64_t k_read_ahead_size = 64 * 1024;
 // The bytes read ahead and not yet written, at most.
 constexpr std::size_t k_read_ahead_budget = std::size_t{2} << 20;
 
+// A file whose text scan is pending is read ahead whatever its size (the
+// scan takes files under a megabyte): the scan needs its bytes whole.
 bool is_read_ahead(const LayerEntry& entry) {
-  return entry.kind == EntryKind::regular && !entry.content && entry.size <= k_read_ahead_size;
+  return entry.kind == EntryKind::regular && !entry.content &&
+         (entry.size <= k_read_ahead_size || entry.text_scan_pending);
 }
 
 std::vector<ReadAheadFile> files_to_read_ahead(const std::vector<const LayerEntry*>& order) {
@@ -100,9 +103,10 @@ struct TarSink {
 // host files (or their rewritten bytes).
 class LayerEntryWriter {
  public:
-  LayerEntryWriter(TarSink& sink, std::int64_t mtime, ReadAhead& read_ahead)
+  LayerEntryWriter(TarSink& sink, const LayerOptions& options, ReadAhead& read_ahead)
       : m_tar([&sink](const void* data, std::size_t size) { sink.take(data, size); }, "a layer"),
-        m_mtime(mtime),
+        m_mtime(options.mtime),
+        m_pending_text_scan(options.pending_text_scan),
         m_read_ahead(read_ahead) {}
 
   void add(const LayerEntry& entry) {
@@ -117,6 +121,7 @@ class LayerEntryWriter {
     m_tar.add_header(header);
     if (entry.kind != EntryKind::regular) return;
     if (entry.content) {
+      scan_if_pending(entry, *entry.content);
       m_tar.write_data(entry.content->data(), entry.content->size(), entry.path);
     } else if (is_read_ahead(entry)) {
       copy_read_ahead(entry);
@@ -144,6 +149,7 @@ class LayerEntryWriter {
     if (file.open_error != 0) cannot_open(entry, file.open_error);
     if (file.read_error != 0) throw Error("cannot read " + entry.source + ": " + std::strerror(file.read_error));
     if (file.bytes.size() != entry.size) changed_size(entry);
+    scan_if_pending(entry, file.bytes);
     patch_pyc_header(entry, file.bytes.data(), file.bytes.size());
     m_tar.write_data(file.bytes.data(), file.bytes.size(), entry.path);
     m_read_ahead.give_back(std::move(file.bytes));
@@ -179,6 +185,10 @@ class LayerEntryWriter {
     if (copied != entry.size) changed_size(entry);
   }
 
+  void scan_if_pending(const LayerEntry& entry, std::string_view bytes) {
+    if (entry.text_scan_pending && m_pending_text_scan) m_pending_text_scan(entry, bytes);
+  }
+
   // A timestamp-based .pyc (PEP 552 flags == 0) records its source's mtime;
   // the layer gives every file m_mtime, so the record must say the same or
   // Python would treat the .pyc as stale and recompile it on every start.
@@ -192,6 +202,7 @@ class LayerEntryWriter {
 
   TarWriter m_tar;
   std::int64_t m_mtime;
+  const std::function<void(const LayerEntry&, std::string_view)>& m_pending_text_scan;
   ReadAhead& m_read_ahead;
   std::vector<char> m_buffer = std::vector<char>(k_read_block);
 };
@@ -215,7 +226,7 @@ Layer write_layer(const std::vector<LayerEntry>& entries, const LayerOptions& op
   sink.gzip = &gzip;
 
   ReadAhead read_ahead(files_to_read_ahead(order), k_read_ahead_budget);
-  LayerEntryWriter tar(sink, options.mtime, read_ahead);
+  LayerEntryWriter tar(sink, options, read_ahead);
   for (const LayerEntry* entry : order) {
     if (options.cancelled && options.cancelled->load(std::memory_order_relaxed)) throw Error("layer write cancelled");
     tar.add(*entry);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string_view>
 #include <vector>
 
 #include "image/image.h"
@@ -31,6 +32,11 @@ struct LayerOptions {
   /// Layers shared through a registry (--cache-from/--cache-to), asked and
   /// told by write_layer_cached; null without them. Never changes the bytes.
   SharedLayers* shared = nullptr;
+  /// Told the whole bytes of each entry marked text_scan_pending as they go
+  /// into the layer, or as they are when the layer comes from a cache
+  /// (relocate/deferred_text_scan.h); called from the thread writing the
+  /// layer, and several layers may be written at once. Never changes the bytes.
+  std::function<void(const LayerEntry&, std::string_view)> pending_text_scan;
 };
 
 /// Writes `entries` (missing parent folders are added, order is normalised)

@@ -14,9 +14,7 @@
 
 namespace venv2docker {
 
-/// The text scan's memo (RelocationParams::text_scan_memo): the files found
-/// to name no old path. Bump the version when the scan looks for more.
-inline constexpr CacheRecordKind k_text_scan_memo{"text-scan-memo", 5, std::size_t{256} << 20};
+class DeferredTextScan;
 
 struct RelocationParams {
   std::string venv_destination = "/opt/venv";
@@ -24,10 +22,15 @@ struct RelocationParams {
   std::string project_destination = "/app";
   /// Absolute path of the interpreter inside the image ("/usr/bin/python3.11").
   std::string interpreter;
-  /// When set: files it says are unchanged since a scan that found no old path
-  /// in them are not read again (rebuilds of big venvs read almost nothing).
-  /// The memo must belong to these same source and destination paths.
+  /// The text scan's memo (relocate/text_scan_memo.h), when set: files it
+  /// says are unchanged since a scan that found no old path in them are not
+  /// read again (rebuilds of big venvs read almost nothing). The memo must
+  /// belong to these same source and destination paths.
   FileStatMemo* text_scan_memo = nullptr;
+  /// When set (text_scan_memo must then be its memo()): files the memo does
+  /// not know are not read but marked LayerEntry::text_scan_pending, for the
+  /// layer writer to check (relocate/deferred_text_scan.h).
+  DeferredTextScan* deferred_text_scan = nullptr;
   /// A host folder pip installed into with --prefix on the venv's behalf
   /// (--pip): its files go to venv_destination too, so its path is moved like
   /// the venv's.

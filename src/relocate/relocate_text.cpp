@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "relocate/relocate_text.h"
+#include "relocate/deferred_text_scan.h"
+#include "relocate/text_scan_memo.h"
 #include "store/file_stat_memo.h"
 #include "util/error.h"
 #include "util/parallel_jobs.h"
@@ -23,12 +25,6 @@
 namespace venv2docker {
 
 namespace {
-
-// Bytes are text when the start holds no NUL, as git and grep decide.
-constexpr std::size_t text_sniff_size = 8192;
-bool looks_like_text(std::string_view bytes) {
-  return bytes.substr(0, text_sniff_size).find('\0') == std::string_view::npos;
-}
 
 // Files up to this size are read in one call: on a hypervisor where system
 // calls are dear, one read beats sniffing the head first.
@@ -44,8 +40,8 @@ std::optional<std::string_view> read_if_text(const LayerEntry& entry, std::strin
   const UniqueFd fd(opener.open(entry.source));
   if (!fd) throw Error("cannot read " + entry.source + ": " + std::strerror(errno), "check the file's permissions");
   // One byte more than the walk saw, so a file that grew is read whole too.
-  buffer.resize(std::max<std::size_t>(entry.size, text_sniff_size) + 1);
-  const std::size_t first_read = entry.size < whole_read_size ? buffer.size() : text_sniff_size;
+  buffer.resize(std::max<std::size_t>(entry.size, k_text_sniff_size) + 1);
+  const std::size_t first_read = entry.size < whole_read_size ? buffer.size() : k_text_sniff_size;
   std::size_t filled = 0;
   for (;;) {
     if (filled == buffer.size()) buffer.resize(buffer.size() * 2);
@@ -103,8 +99,9 @@ void relocate_remaining_text(RelocationContext& context) {
 
   const std::string bin = context.venv_destination + "/bin/";
   FileStatMemo* memo = context.params.text_scan_memo;
+  DeferredTextScan* deferred = context.params.deferred_text_scan;
   // Links first, and the files to scan: the text files the memo does not
-  // already know to hold nothing.
+  // already know to hold nothing, less those left to the layer writer.
   std::vector<LayerEntry*> to_scan;
   for (LayerEntry* entry : context.select([](const LayerEntry&) { return true; })) {
     if (entry->kind == EntryKind::symlink) {
@@ -115,12 +112,16 @@ void relocate_remaining_text(RelocationContext& context) {
     }
     if (entry->size >= max_text_size || is_bytecode(entry->path)) continue;
     const bool from_host = !entry->content && !context.was_rewritten(*entry);
-    if (from_host && memo && memo->unchanged(entry->source, entry->source_stat)) {
-      memo->remember(entry->source, entry->source_stat);
-      continue;
+    const ScanMemory recalled = from_host && memo ? recall_scan(*memo, *entry) : ScanMemory::unknown;
+    if (recalled == ScanMemory::clean) {
+      remember_scan(*memo, *entry, ScanMemory::clean);
+    } else if (recalled == ScanMemory::unknown && from_host && deferred) {
+      entry->text_scan_pending = true;
+    } else {
+      to_scan.push_back(entry);
     }
-    to_scan.push_back(entry);
   }
+  if (deferred) deferred->look_for(stale);
 
   // Reading and searching every text file is most of a cold build's
   // relocation: it runs on every core and only classifies each file. What
@@ -144,7 +145,7 @@ void relocate_remaining_text(RelocationContext& context) {
     LayerEntry* entry = to_scan[i];
     const bool from_host = !entry->content && !context.was_rewritten(*entry);
     if (found[i] != Found::something) {
-      if (from_host && memo) memo->remember(entry->source, entry->source_stat);  // nothing to do in it
+      if (from_host && memo) remember_scan(*memo, *entry, ScanMemory::clean);  // nothing to do in it
       continue;
     }
     std::string text = context.read(*entry);
@@ -156,11 +157,15 @@ void relocate_remaining_text(RelocationContext& context) {
         context.rewrite(*entry, *relocated);
       }
     }
-    if (const auto old = stale.find_in(text)) {
+    const auto old = stale.find_in(text);
+    if (old) {
       context.warn(context.describe(*entry) + " still names " + *old +
                    ", which is not in the image; the file may not work there");
-    } else if (from_host && memo && !context.was_rewritten(*entry)) {
-      memo->remember(entry->source, entry->source_stat);  // nothing to do in it: skip it next time
+    }
+    if (from_host && memo) {
+      // Nothing to do in it: skipped next time; else read first next time, never left to the layer writer.
+      const bool acted_on = old || context.was_rewritten(*entry);
+      remember_scan(*memo, *entry, acted_on ? ScanMemory::acted_on : ScanMemory::clean);
     }
   }
 }

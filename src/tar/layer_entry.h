@@ -33,6 +33,10 @@ struct LayerEntry {
   /// The lstat of `source` taken when the entry was listed, so the layer
   /// cache's key needs no second lstat per file. Set together with `source`.
   std::optional<SourceStat> source_stat;
+  /// Relocation left its search of this file's text for old paths to the
+  /// layer writer, which reads the bytes anyway
+  /// (LayerOptions::pending_text_scan, relocate/deferred_text_scan.h).
+  bool text_scan_pending = false;
 };
 
 /// Sorts entries by path, component-wise, so a folder comes right before its

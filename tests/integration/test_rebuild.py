@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Rebuilds from a warm cache: an unchanged venv reuses the recorded venv stage (relocation,
 checks, layers) and gives the same image and the same warnings; an edited file, another base
-or another interpreter in the image is never answered from the record.
+or another interpreter in the image is never answered from the record. A cold build's text
+scan, run while packing, relocates again when it finds a file that names an old path.
 
 The venvs are made here with Debian's python3 -m venv and left to settle for 2 s, as the
 cache records nothing about files changed moments before a build."""
@@ -99,6 +100,63 @@ class Rebuild(h.Case):
         self.assertNotIn(REUSED, moved.stderr, moved.describe())
         self.assertNotEqual(moved_digest, digest)
         self.assertIn(b"/srv/venv", image_file(out, "srv/venv/bin/activate") or b"")
+
+class TextScanWhilePacking(h.Case):
+    """A cold build leaves the text scan of files its memo does not know to the layer
+    writer, betting they name no old path. A file that does is found while packing, and
+    the venv is relocated again with it read first: the image is as if it had been read
+    first, its warning is given once, and the next build reads it first without betting."""
+
+    def setUp(self):
+        super().setUp()
+        self.venv = self.path("venv")
+        self.site = make_venv(self.venv)
+        # A plain-text format relocation rewrites: the bet on it is lost.
+        with open(os.path.join(self.site, "tool_paths.json"), "w") as f:
+            f.write(f'{{"data": "{self.venv}/share/tool"}}\n')
+        self.cache = self.path("cache")
+        h.let_settle()
+
+    def build(self, label):
+        out = self.path(label)
+        r = h.v2d("-v", "--no-project", "--cache-dir", self.cache, "-b", h.bookworm_oci_ref(),
+                  "-o", f"oci:{out}:t", self.venv)
+        return r, validate_image(out, tag="t").digest, out
+
+    def test_a_file_found_while_packing_is_relocated_with_the_image_as_if_read_first(self):
+        first, digest, out = self.build("first")
+        self.assertIn("relocating again", first.stderr, first.describe())
+        paths = image_file(out, "opt/venv/" + os.path.relpath(os.path.join(self.site, "tool_paths.json"), self.venv))
+        self.assertEqual(paths, b'{"data": "/opt/venv/share/tool"}\n')
+        notes = [w for w in warnings_of(first) if "notes.conf still names" in w]
+        self.assertEqual(len(notes), 1, first.describe())
+
+        # Another stat, the same bytes: the stage is relocated again, with the two
+        # files read first (the memo says relocation acts on them), and no bet lost.
+        greeting = os.path.join(self.site, "greeting.py")
+        os.utime(greeting, (1_600_000_000, 1_600_000_000))
+        h.let_settle()
+        second, again, _ = self.build("second")
+        self.assertNotIn(REUSED, second.stderr, second.describe())
+        self.assertNotIn("relocating again", second.stderr, second.describe())
+        self.assertEqual(again, digest)
+        self.assertEqual(warnings_of(second), warnings_of(first))
+
+        third, recorded, _ = self.build("third")
+        self.assertIn(REUSED, third.stderr, third.describe())
+        self.assertEqual(recorded, digest)
+
+    def test_a_venv_naming_no_old_path_is_packed_once(self):
+        os.remove(os.path.join(self.site, "tool_paths.json"))
+        os.remove(os.path.join(self.venv, "notes.conf"))
+        h.let_settle()
+        first, digest, _ = self.build("first")
+        self.assertNotIn("relocating again", first.stderr, first.describe())
+        self.assertEqual(warnings_of(first), [], first.describe())
+        second, again, _ = self.build("second")
+        self.assertIn(REUSED, second.stderr, second.describe())
+        self.assertEqual(again, digest)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "layer/gzip_parallel.h"
@@ -335,4 +337,48 @@ TEST_CASE("layer cache: a large layer written beside a small one compresses on e
   LayerOptions one = quick_options();
   one.threads = 1;
   CHECK(written[1].blob.digest == write_layer(layers[1], one, BlobStore(tmp / "one")).blob.digest);
+}
+
+TEST_CASE("layer cache: entries whose text scan is pending are told whole, written or taken from the cache",
+          "[layer_cache]") {
+  test::TempDir tmp;
+  write_file(tmp / "src/small.py", "HOME = '/old/venv'\n");
+  // Above the read-ahead's usual size: a pending file is still read whole.
+  write_file(tmp / "src/big.txt", std::string(200000, 'b') + "/old/venv");
+  write_file(tmp / "src/not_pending.py", "X = 1\n");
+  std::vector<LayerEntry> entries = {file_entry("/app/small.py", tmp / "src/small.py"),
+                                     file_entry("/app/big.txt", tmp / "src/big.txt"),
+                                     file_entry("/app/not_pending.py", tmp / "src/not_pending.py"),
+                                     text_entry("/app/RECORD", "a.py,,\n")};
+  for (LayerEntry& entry : entries) entry.text_scan_pending = entry.path != "/app/not_pending.py";
+  let_sources_settle();
+  BlobStore store(tmp / "cache");
+
+  std::mutex told_mutex;
+  std::map<std::string, std::string> told;
+  LayerOptions options = quick_options();
+  options.pending_text_scan = [&](const LayerEntry& entry, std::string_view bytes) {
+    std::lock_guard lock(told_mutex);
+    CHECK(told.emplace(entry.path, std::string(bytes)).second);
+  };
+  const std::map<std::string, std::string> expected = {
+      {"/app/small.py", "HOME = '/old/venv'\n"},
+      {"/app/big.txt", std::string(200000, 'b') + "/old/venv"},
+      {"/app/RECORD", "a.py,,\n"}};
+
+  bool reused = true;
+  const Layer written = build(entries, options, store, reused);
+  CHECK_FALSE(reused);
+  CHECK(told == expected);
+
+  // The same layer from the cache: no bytes written, the pending files still read.
+  told.clear();
+  const Layer cached = build(entries, options, store, reused);
+  CHECK(reused);
+  CHECK(cached.blob.digest == written.blob.digest);
+  CHECK(told == expected);
+
+  // Telling changes no byte of the layer.
+  BlobStore untold(tmp / "untold");
+  CHECK(build(entries, quick_options(), untold, reused).blob.digest == written.blob.digest);
 }

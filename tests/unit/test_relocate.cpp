@@ -2,12 +2,16 @@
 // stands for the image's root, written out there, and then run, so the
 // rewritten files are checked both byte for byte and by Python itself.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
+#include <thread>
 
+#include "relocate/deferred_text_scan.h"
 #include "relocate/path_map.h"
 #include "relocate/python_literal.h"
 #include "relocate/relocate.h"
+#include "relocate/text_scan_memo.h"
 #include "temp_dir.h"
 #include "util/error.h"
 #include "venv/wheel_record.h"
@@ -606,4 +610,84 @@ TEST_CASE("a venv made by virtualenv", "[relocate]") {
   CHECK_FALSE(mentions(r->result.warnings, "still names"));
   // Nothing outside the venv was consulted: its outcome may be reused by stat.
   CHECK_FALSE(r->result.looked_outside);
+}
+
+TEST_CASE("a deferred text scan: unknown files left to the layer writer, whose verdicts the next relocation reads",
+          "[relocate]") {
+  const fs::path old_venv = standard_venv().venv;
+  const std::string old = old_venv.string();
+  const Venv opened = open_venv(old_venv);
+  const std::string site = opened.site_packages.lexically_relative(old_venv).string();
+  TempDir tmp;
+  const std::string destination = (tmp.path() / "opt/venv").string();
+  write_file(tmp.path() / "host/names_old.py", "ROOT = '" + old + "'\n");
+  write_file(tmp.path() / "host/clean.py", "ROOT = 'elsewhere'\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(k_settle_seconds * 1000 + 100));  // or the memo skips them
+
+  RelocationParams params;
+  params.venv_destination = destination;
+  params.interpreter = host_python_binary();
+  const auto relocated = [&](DeferredTextScan* deferred, FileStatMemo* memo) {
+    WalkOptions walk;
+    walk.source = opened.root;
+    walk.destination = destination;
+    walk.allowed_roots = {fs::path(params.interpreter).parent_path().parent_path()};
+    std::vector<std::string> walk_warnings;
+    std::vector<LayerEntry> entries = walk_tree(walk, walk_warnings);
+    for (const char* name : {"names_old.py", "clean.py"}) {
+      const fs::path file = tmp.path() / "host" / name;
+      entries.push_back(LayerEntry{destination + "/" + site + "/" + name, EntryKind::regular, 0644, {}, file.string(),
+                                   std::nullopt, fs::file_size(file), lstat_source(file.string())});
+    }
+    sort_entries(entries);
+    RelocationParams with = params;
+    with.text_scan_memo = memo;
+    with.deferred_text_scan = deferred;
+    relocate_venv(opened, entries, with);
+    return entries;
+  };
+  const auto at_path = [](const std::vector<LayerEntry>& entries, const std::string& path) -> const LayerEntry& {
+    for (const LayerEntry& entry : entries) {
+      if (entry.path == path) return entry;
+    }
+    throw std::runtime_error("no entry " + path);
+  };
+  const auto at = [&](const std::vector<LayerEntry>& entries, const std::string& name) -> const LayerEntry& {
+    return at_path(entries, destination + "/" + site + "/" + name);
+  };
+  const fs::path memo_file = tmp.path() / "memo.cbor";
+
+  // First relocation: the memo knows nothing, so both are left unread to the writer.
+  auto scan = std::make_unique<DeferredTextScan>(std::make_unique<FileStatMemo>(memo_file, k_text_scan_memo));
+  const std::vector<LayerEntry> first = relocated(scan.get(), &scan->memo());
+  for (const char* name : {"names_old.py", "clean.py"}) {
+    CHECK(at(first, name).text_scan_pending);
+    CHECK_FALSE(at(first, name).content);
+  }
+  // Files relocation rewrote before its scan (pyvenv.cfg) are scanned at
+  // once; only a RECORD is rewritten after it (new hashes, the same paths),
+  // and then the writer is told its new bytes.
+  for (const LayerEntry& entry : first) {
+    if (entry.content && entry.text_scan_pending) CHECK(entry.path.ends_with(".dist-info/RECORD"));
+  }
+  CHECK_FALSE(at_path(first, destination + "/pyvenv.cfg").text_scan_pending);
+  scan->check(at(first, "clean.py"), "ROOT = 'elsewhere'\n");
+  CHECK_FALSE(scan->lost_on());
+  scan->check(at(first, "names_old.py"), "ROOT = '" + old + "'\n");
+  CHECK(scan->lost_on() == (tmp.path() / "host/names_old.py").string());
+  // Binary bytes name nothing, whatever follows.
+  DeferredTextScan binary(std::make_unique<FileStatMemo>(tmp.path() / "other.cbor", k_text_scan_memo));
+  binary.look_for([&] { PathMap stale; stale.add(old, destination); return stale; }());
+  binary.check(at(first, "clean.py"), std::string("\0", 1) + old);
+  CHECK_FALSE(binary.lost_on());
+  scan->save_memo();
+
+  // Relocated again with the verdicts: the file that lost is read first and
+  // rewritten, the clean one neither read nor left pending; nothing is bet on.
+  auto again = std::make_unique<DeferredTextScan>(std::make_unique<FileStatMemo>(memo_file, k_text_scan_memo));
+  const std::vector<LayerEntry> second = relocated(again.get(), &again->memo());
+  CHECK(at(second, "names_old.py").content == "ROOT = '" + destination + "'\n");
+  CHECK_FALSE(at(second, "names_old.py").text_scan_pending);
+  CHECK_FALSE(at(second, "clean.py").text_scan_pending);
+  CHECK_FALSE(at(second, "clean.py").content);
 }
