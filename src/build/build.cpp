@@ -141,7 +141,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   }
   // Read once, whether --apt installs from them or the checks ask which package has a missing library.
   if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter, cache.apt_plans());
-  const CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
+  CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
                                           *apt_archives, reporter, cache.in_use() ? &cache : nullptr);
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed, std::nullopt, std::nullopt, std::nullopt};
   require_fit(report, options.force, reporter);
@@ -155,6 +155,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   std::vector<NewLayer> layers = apt_plan ? apt_layer(*apt_plan, std::move(apt), unpack_apt, writing) : std::vector<NewLayer>{};
   append(layers, interpreter_layer(std::move(venv_stage.host), interpreter, writing));
   append(layers, venv_layers(venv_stage, stage_inputs, stage_settings, writing));
+  set_relocation_findings(report, venv_stage.outcome.relocation_warnings);
   if (venv_stage.shared_key) cache.learn_stage(*venv_stage.shared_key, shared_outcome(venv_stage));
   append(layers, pip_layer(std::move(venv_stage.pip_entries), pip, writing));
   ProjectLayer project_layers = project_layer(project, options.project_path, options.excludes, venv, writing);

@@ -7,11 +7,18 @@ namespace venv2docker {
 
 CompatReport full_report(CompatReport checked, const std::vector<std::string>& relocation_warnings,
                          AptArchives& apt_archives, Reporter& reporter, RegistryCache* shared) {
-  for (const auto& warning : relocation_warnings) {
-    checked.findings.push_back({Severity::warning, "relocation", warning, "", ""});
-  }
+  set_relocation_findings(checked, relocation_warnings);
   suggest_apt_packages(checked, apt_archives, reporter, shared);
   return checked;
+}
+
+// They are the report's last findings (the suggestions only add fixes), so
+// they keep their place when replaced.
+void set_relocation_findings(CompatReport& report, const std::vector<std::string>& relocation_warnings) {
+  std::erase_if(report.findings, [](const Finding& finding) { return finding.check == "relocation"; });
+  for (const auto& warning : relocation_warnings) {
+    report.findings.push_back({Severity::warning, "relocation", warning, "", ""});
+  }
 }
 
 void require_fit(const CompatReport& report, bool force, Reporter& reporter) {

@@ -27,6 +27,11 @@ class CheckError : public Error {
 CompatReport full_report(CompatReport checked, const std::vector<std::string>& relocation_warnings,
                          AptArchives& apt_archives, Reporter& reporter, RegistryCache* shared);
 
+/// `report`'s relocation findings made those of `relocation_warnings`: the
+/// venv stage's final warnings, which change when it relocated again while
+/// its layers were written (finish_venv_layers).
+void set_relocation_findings(CompatReport& report, const std::vector<std::string>& relocation_warnings);
+
 /// Throws CheckError listing the report when it holds an error and not `force`;
 /// else reports each finding but relocation's (printed with the layers) as a
 /// warning.

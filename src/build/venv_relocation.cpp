@@ -26,7 +26,8 @@ RelocatedVenv relocate_walked_venv(const Venv& venv, std::vector<LayerEntry> wal
     params.text_scan_memo = memo.get();
   }
   RelocationResult relocated = relocate_venv(venv, walked, params);
-  if (!deferred) memo->save();
+  // Saved now, whatever becomes of the layers; the layer writer's verdicts are saved with them.
+  params.text_scan_memo->save();
   walked.insert(walked.end(), std::make_move_iterator(relocated.extra_entries.begin()),
                 std::make_move_iterator(relocated.extra_entries.end()));
   return {std::move(walked), std::move(relocated.warnings), relocated.looked_outside, std::move(cache_warnings),

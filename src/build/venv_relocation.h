@@ -27,7 +27,8 @@ struct RelocatedVenv {
   /// never a recorded warning of the stage.
   std::vector<std::string> cache_warnings;
   /// With defer_text_scan: the scan left to the layer writer, which owns the
-  /// scan memo until its save_memo(); null when the memo is already saved.
+  /// scan memo (saved with relocation's verdicts, to be saved again with the
+  /// writer's by save_memo()); null otherwise.
   std::shared_ptr<DeferredTextScan> deferred_text_scan;
 };
 

@@ -312,7 +312,10 @@ VenvLayersWritten relocate_again(VenvStage& stage, const VenvStageInputs& in, co
   WalkedTree tree = walk_venv(in, settings);
   std::vector<std::string> walk_warnings;
   // Recorded under the first walk's key only if the venv is still what that walk saw.
-  if (walked_entries_key(tree, walk_warnings).digest != stage.walked_key) stage.record_key.reset();
+  if (walked_entries_key(tree, walk_warnings).digest != stage.walked_key) {
+    stage.record_key.reset();
+    stage.shared_key.reset();
+  }
   RelocatedVenv relocated = relocate_walked_venv(in.venv, tree.entries(nullptr), relocation_params(in, settings),
                                                  store, false);
   if (relocated.looked_outside) {

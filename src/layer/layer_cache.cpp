@@ -87,8 +87,10 @@ void scan_pending_of_cached(const std::vector<LayerEntry>& entries, const LayerO
       options.pending_text_scan(entry, *entry.content);
       continue;
     }
-    options.pending_text_scan(entry, read_whole_file(entry.source, entry.size, "",
-                                                     "check the file's permissions, or exclude it with --exclude"));
+    // The bytes the walk saw, as the written layer would hold them.
+    const std::optional<std::string> bytes = read_file_head(entry.source, entry.size);
+    if (!bytes) throw Error("cannot read " + entry.source, "check the file's permissions, or exclude it with --exclude");
+    options.pending_text_scan(entry, *bytes);
   }
 }
 

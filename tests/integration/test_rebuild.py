@@ -6,6 +6,7 @@ scan, run while packing, relocates again when it finds a file that names an old 
 
 The venvs are made here with Debian's python3 -m venv and left to settle for 2 s, as the
 cache records nothing about files changed moments before a build."""
+import json
 import os
 import re
 import subprocess
@@ -117,9 +118,10 @@ class TextScanWhilePacking(h.Case):
         self.cache = self.path("cache")
         h.let_settle()
 
-    def build(self, label):
+    def build(self, label, verbosity="-v"):
+        """verbosity: "-v" (details on stderr) or "--json" (the result on stdout, no details)."""
         out = self.path(label)
-        r = h.v2d("-v", "--no-project", "--cache-dir", self.cache, "-b", h.bookworm_oci_ref(),
+        r = h.v2d(verbosity, "--no-project", "--cache-dir", self.cache, "-b", h.bookworm_oci_ref(),
                   "-o", f"oci:{out}:t", self.venv)
         return r, validate_image(out, tag="t").digest, out
 
@@ -145,6 +147,21 @@ class TextScanWhilePacking(h.Case):
         third, recorded, _ = self.build("third")
         self.assertIn(REUSED, third.stderr, third.describe())
         self.assertEqual(recorded, digest)
+
+    def test_the_result_reports_the_warnings_of_the_relocation_that_stood(self):
+        def relocation_findings(result):
+            return [f["message"] for f in json.loads(result.stdout)["check"]["findings"] if f["check"] == "relocation"]
+
+        first, digest, _ = self.build("first", "--json")
+        findings = relocation_findings(first)
+        self.assertEqual(len(findings), 1, first.stdout)
+        self.assertIn("notes.conf still names", findings[0])
+        # As when the files are read first (the memo says so now, and a new stat misses the stage).
+        os.utime(os.path.join(self.site, "greeting.py"), (1_600_000_000, 1_600_000_000))
+        h.let_settle()
+        second, again, _ = self.build("second", "--json")
+        self.assertEqual(again, digest)
+        self.assertEqual(relocation_findings(second), findings)
 
     def test_a_venv_naming_no_old_path_is_packed_once(self):
         os.remove(os.path.join(self.site, "tool_paths.json"))
