@@ -31,6 +31,7 @@ struct Job {
   std::size_t output_capacity = 0;
   std::size_t output_size = 0;
   bool done = false;
+  bool hashed = false;  // its input is in the input hash (or there is none)
 };
 
 void put_le32(unsigned char* out, std::uint32_t value) {
@@ -87,6 +88,7 @@ struct ParallelGzipWriter::Impl {
   std::vector<std::shared_ptr<Job>> spare;     // finished jobs, for reuse (caller's thread only)
   std::exception_ptr failure;
   bool stopping = false;
+  bool hashing = false;  // a worker is feeding the input hash
   std::vector<std::thread> workers;
   std::unique_ptr<Compressor> inline_compressor;  // used when thread_count == 1
 
@@ -113,6 +115,7 @@ struct ParallelGzipWriter::Impl {
         }
         lock.lock();
         job->done = true;
+        hash_in_order(lock);
         job_done.notify_all();
       }
     } catch (...) {
@@ -122,12 +125,30 @@ struct ParallelGzipWriter::Impl {
     }
   }
 
+  // The input hash takes the chunks in order, on the workers: the caller's
+  // thread, which makes the tar, is the one a layer of many small files waits
+  // for. Whoever finishes a chunk feeds the hash every compressed chunk next
+  // in line, one worker at a time, the lock let go while hashing.
+  void hash_in_order(std::unique_lock<std::mutex>& lock) {
+    while (!hashing) {
+      const auto next = std::find_if(in_order.begin(), in_order.end(), [](const auto& job) { return !job->hashed; });
+      if (next == in_order.end() || !(*next)->done) return;
+      const std::shared_ptr<Job> job = *next;
+      hashing = true;
+      lock.unlock();
+      input_hash->update(job->input.data(), job->input.size());
+      lock.lock();
+      hashing = false;
+      job->hashed = true;
+    }
+  }
+
   // Hands the oldest finished job to the sink; waits for it if needed.
   void emit_oldest() {
     std::shared_ptr<Job> job;
     {
       std::unique_lock lock(mutex);
-      job_done.wait(lock, [&] { return failure || in_order.front()->done; });
+      job_done.wait(lock, [&] { return failure || (in_order.front()->done && in_order.front()->hashed); });
       if (failure) std::rethrow_exception(failure);
       job = in_order.front();
       in_order.pop_front();
@@ -139,6 +160,7 @@ struct ParallelGzipWriter::Impl {
   void recycle(std::shared_ptr<Job> job) {
     job->input.clear();
     job->done = false;
+    job->hashed = false;
     spare.push_back(std::move(job));
   }
 
@@ -153,10 +175,10 @@ struct ParallelGzipWriter::Impl {
     job->input.swap(buffer);  // the buffer takes the spare job's emptied input
     buffer.reserve(k_chunk_size);
     wrote_member = true;
-    // A whole chunk at once, while it is still in the cache: far fewer calls
-    // than one per tar header and small file.
-    if (input_hash) input_hash->update(job->input.data(), job->input.size());
+    // A whole chunk at once: far fewer calls than one per tar header and small file.
+    job->hashed = !input_hash;
     if (thread_count == 1) {
+      if (input_hash) input_hash->update(job->input.data(), job->input.size());
       inline_compressor->compress_member(*job);
       sink(job->output.get(), job->output_size);
       recycle(std::move(job));

@@ -27,9 +27,9 @@ class ParallelGzipWriter {
 
   /// `threads` 0 means one per core. `sink` receives the compressed bytes in
   /// order, always on the calling thread. `input_hash`, when given, is fed
-  /// every input byte in order, a chunk at a time on the calling thread (a
-  /// layer's diff_id: a tar of many small files would otherwise be hashed in
-  /// as many small pieces). It is complete once finish() returns.
+  /// every input byte in order, a chunk at a time (a layer's diff_id: a tar of
+  /// many small files would otherwise be hashed in as many small pieces), on
+  /// the compressing threads. It is complete once finish() returns.
   ParallelGzipWriter(Sink sink, unsigned threads, int level, Sha256* input_hash = nullptr);
   ~ParallelGzipWriter();
   ParallelGzipWriter(const ParallelGzipWriter&) = delete;
