@@ -52,6 +52,8 @@ class RelocationContext {
   /// Replaces an entry's bytes; a rewritten .py loses its cached bytecode.
   void rewrite(LayerEntry& entry, std::string content);
   bool was_rewritten(const LayerEntry& entry) const { return m_rewritten.count(entry.path) > 0; }
+  /// The image paths of the entries rewrite() changed so far.
+  const std::set<std::string>& rewritten_paths() const { return m_rewritten; }
   /// Adds an entry to the venv (visible to find() only after finish()).
   void add(LayerEntry entry);
   /// Leaves `entry` out of the layer.
