@@ -4,12 +4,9 @@
 #include <unordered_set>
 
 #include "relocate/relocate_records.h"
-#include "util/lexical_path.h"
 #include "venv/wheel_record.h"
 
 namespace venv2docker {
-
-namespace fs = std::filesystem;
 
 void update_wheel_records(RelocationContext& context) {
   const std::string site = context.site_packages + "/";
@@ -34,9 +31,7 @@ void update_wheel_records(RelocationContext& context) {
     // absolute (Poetry's editable installs), by now image paths.
     auto new_content = [&](const std::string& listed) -> std::optional<std::string> {
       if (!may_name_a_rewritten_file(listed)) return std::nullopt;
-      const std::string image = listed.starts_with('/') ? fs::path(listed).lexically_normal().generic_string()
-                                                        : joined_lexically_normal(context.site_packages, listed);
-      const LayerEntry* entry = context.find(image);
+      const LayerEntry* entry = context.find(record_listed_path(context.site_packages, listed));
       if (!entry || entry == record || !context.was_rewritten(*entry)) return std::nullopt;
       return *entry->content;
     };

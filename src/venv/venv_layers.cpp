@@ -11,7 +11,6 @@
 #include "tar/entry_order.h"
 #include "util/error.h"
 #include "util/file_bytes.h"
-#include "util/lexical_path.h"
 #include "util/path_index.h"
 #include "venv/wheel_record.h"
 
@@ -101,7 +100,7 @@ class Ownership {
       const std::string site(parent_of(dist_info));
       std::string buffer;
       for_each_record_path(read_entry(*m_entries[record], buffer), [&](const std::string& listed) {
-        const std::string path = joined_lexically_normal(site, listed);
+        const std::string path = record_listed_path(site, listed);
         if (is_inside(path, m_venv)) claim(path, owner);
       });
       // Its own metadata, listed or not (INSTALLER, REQUESTED, RECORD itself).

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "store/digest.h"
+#include "util/lexical_path.h"
 
 namespace venv2docker {
 
@@ -117,6 +118,11 @@ std::vector<std::string> record_paths(std::string_view record) {
   std::vector<std::string> paths;
   for_each_record_path(record, [&](const std::string& path) { paths.push_back(path); });
   return paths;
+}
+
+std::string record_listed_path(const std::string& site, const std::string& listed) {
+  if (listed.starts_with('/')) return std::filesystem::path(listed).lexically_normal().generic_string();
+  return joined_lexically_normal(site, listed);
 }
 
 }  // namespace venv2docker

@@ -26,6 +26,11 @@ std::optional<std::string> update_record(
 /// site-packages, possibly "../../../bin/tool".
 std::vector<std::string> record_paths(std::string_view record);
 
+/// The path a line of a RECORD in `site` (its site-packages folder, no
+/// trailing slash) names, lexically normal: a line is relative to `site`
+/// ("../../../bin/tool"), or absolute (Poetry's editable installs).
+std::string record_listed_path(const std::string& site, const std::string& listed);
+
 /// record_paths() one at a time, none of them kept: a distribution's RECORD
 /// may list hundreds of thousands of files.
 void for_each_record_path(std::string_view record, const std::function<void(const std::string& path)>& visit);

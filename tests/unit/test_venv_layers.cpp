@@ -9,6 +9,7 @@
 #include "layer/layer_writer.h"
 #include "temp_dir.h"
 #include "venv/venv_layers.h"
+#include "venv/wheel_record.h"
 #include "venv_fixture.h"
 #include "walk/tree_walk.h"
 
@@ -131,6 +132,30 @@ TEST_CASE("venv layers: RECORDs decide who owns what; the rest is the skeleton",
   bool has_site = false;
   for (const auto& entry : groups[1].entries) has_site |= entry.path == k_site;
   CHECK(has_site);
+}
+
+TEST_CASE("venv layers: a RECORD's absolute line claims its file, as the RECORD rehash resolves it", "[venv_layers]") {
+  auto entries = synthetic_venv({{"big", 6'000'000}, {"proj", 1000}});
+  // Poetry's editable install: the RECORD names the copied source by its absolute path.
+  const std::string source = "/opt/venv/src/proj/proj/__init__.py";
+  entries.push_back(folder("/opt/venv/src"));
+  entries.push_back(folder("/opt/venv/src/proj"));
+  entries.push_back(folder("/opt/venv/src/proj/proj"));
+  entries.push_back(sized(source, 5'000'000));
+  for (LayerEntry& entry : entries) {
+    if (entry.path == std::string(k_site) + "/proj-1.0.dist-info/RECORD") {
+      entry.content = *entry.content + source + ",sha256=x,5000000\n";
+      entry.size = entry.content->size();
+    }
+  }
+  CHECK(record_listed_path(k_site, source) == source);
+  CHECK(record_listed_path(k_site, "../../../bin/proj") == "/opt/venv/bin/proj");
+  const auto groups = split_venv_layers(entries, k_venv, 16);
+  check_partition(entries, groups);
+  const LayerGroup* proj = group_holding(groups, std::string(k_site) + "/proj/__init__.py");
+  REQUIRE(proj != nullptr);
+  CHECK(proj->name == "venv packages proj");
+  CHECK(group_holding(groups, source) == proj);
 }
 
 TEST_CASE("venv layers: the layer budget holds and the split is deterministic", "[venv_layers]") {
