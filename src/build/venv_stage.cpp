@@ -311,14 +311,12 @@ VenvLayersWritten relocate_again(VenvStage& stage, const VenvStageInputs& in, co
   reporter.detail("venv: " + lost_on + " names a folder the image moves; relocating again with such files read first");
   WalkedTree tree = walk_venv(in, settings);
   std::vector<std::string> walk_warnings;
-  // Recorded under the first walk's key only if the venv is still what that walk saw.
-  if (walked_entries_key(tree, walk_warnings).digest != stage.walked_key) {
-    stage.record_key.reset();
-    stage.shared_key.reset();
-  }
+  const bool venv_changed = walked_entries_key(tree, walk_warnings).digest != stage.walked_key;
   RelocatedVenv relocated = relocate_walked_venv(in.venv, tree.entries(nullptr), relocation_params(in, settings),
                                                  store, false);
-  if (relocated.looked_outside) {
+  // Recorded and shared under the first walk's keys only if the venv is still
+  // what that walk saw, and nothing outside it was read.
+  if (venv_changed || relocated.looked_outside) {
     stage.record_key.reset();
     stage.shared_key.reset();
   }

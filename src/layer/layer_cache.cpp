@@ -98,21 +98,13 @@ void scan_pending_of_cached(const std::vector<LayerEntry>& entries, const LayerO
 Layer write_layer_looked_up(const std::vector<LayerEntry>& entries, const LayerOptions& options, const BlobStore& store,
                             const std::optional<Digest>& content_key, bool* reused) {
   const std::optional<CacheKey> key = layer_cache_key(entries, options);
-  if (key) {
-    if (auto layer = find_cached_layer(key->digest, store)) {
-      if (reused) *reused = true;
-      scan_pending_of_cached(entries, options);
-      return *layer;
-    }
+  std::optional<Layer> cached = key ? find_cached_layer(key->digest, store) : std::nullopt;
+  if (!cached && content_key) cached = options.shared->find(*content_key);
+  if (reused) *reused = cached.has_value();
+  if (cached) {
+    scan_pending_of_cached(entries, options);
+    return *cached;
   }
-  if (content_key) {
-    if (auto layer = options.shared->find(*content_key)) {
-      if (reused) *reused = true;
-      scan_pending_of_cached(entries, options);
-      return *layer;
-    }
-  }
-  if (reused) *reused = false;
   Layer layer = write_layer(entries, options, store);
   // write_layer has committed the blob, so a concurrent build that finds this
   // record also finds its blob.
