@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "tar/gzip_inflater.h"
+#include "tar/inflating_thread.h"
 #include "tar/name_charset.h"
 #include "util/byte_source.h"
 #include "util/error.h"
@@ -118,7 +119,7 @@ ArchiveReader::ArchiveReader(const fs::path& file, ArchiveFormat format, std::st
   if (std::optional<std::string> head = read_file_head(file, 2); head && is_gzip_magic(*head)) {
     m_file = std::make_unique<FileByteSource>(file, std::numeric_limits<std::uint64_t>::max(), m_what);
     m_input = std::make_unique<Input>(*m_file);
-    m_inflater = std::make_unique<GzipInflater>(*m_input, m_what);
+    m_inflater = std::make_unique<InflatingThread>(*m_input, m_what);
     opened(archive_read_open(m_archive, this, nullptr, &ArchiveReader::read_inflated, nullptr));
   } else {
     // By name, so libarchive can seek past the data of a plain tar's members.
@@ -131,7 +132,7 @@ ArchiveReader::ArchiveReader(ByteSource& source, ArchiveFormat format, std::stri
   if (!m_archive) throw Error("cannot read " + m_what + ": libarchive is out of memory");
   support(m_archive, format);
   if (is_gzip_magic(m_input->peek(2))) {
-    m_inflater = std::make_unique<GzipInflater>(*m_input, m_what);
+    m_inflater = std::make_unique<InflatingThread>(*m_input, m_what);
     opened(archive_read_open(m_archive, this, nullptr, &ArchiveReader::read_inflated, nullptr));
   } else {
     m_input->block = std::make_unique<char[]>(k_plain_block);

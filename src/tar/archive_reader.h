@@ -18,7 +18,7 @@ struct archive;
 
 namespace venv2docker {
 class ByteSource;
-class GzipInflater;
+class InflatingThread;
 }
 
 namespace venv2docker {
@@ -46,9 +46,9 @@ struct ArchiveMember {
 class ArchiveReader {
  public:
   /// Opens `file`. `what` names the archive in errors ("layer sha256:… of the
-  /// base image"). A gzip file is inflated by GzipInflater (tar/gzip_inflater.h),
-  /// never by libarchive's slower zlib filter. Throws Error when it cannot be
-  /// opened.
+  /// base image"). A gzip file is inflated by GzipInflater (tar/gzip_inflater.h)
+  /// on a thread of its own (tar/inflating_thread.h), never by libarchive's
+  /// slower zlib filter. Throws Error when it cannot be opened.
   ArchiveReader(const std::filesystem::path& file, ArchiveFormat format, std::string what);
   /// Reads what `source` gives (which must outlive the reader), gzip or not,
   /// as it comes: no seeking, every byte pulled once.
@@ -84,7 +84,7 @@ class ArchiveReader {
   std::unique_ptr<Outer> m_outer;  // set when reading another reader's member
   std::unique_ptr<ByteSource> m_file;  // set when reading a gzip file by name
   std::unique_ptr<Input> m_input;  // set when reading a gzip file or a ByteSource
-  std::unique_ptr<GzipInflater> m_inflater;  // set when reading a gzip file
+  std::unique_ptr<InflatingThread> m_inflater;  // set when reading a gzip file
   std::exception_ptr m_failure;  // the inflater's error, carried across libarchive
   archive* m_archive;
 };

@@ -1,5 +1,7 @@
 #include "tar/gzip_inflater.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "util/cancellation.h"
@@ -10,8 +12,6 @@ namespace venv2docker {
 namespace {
 
 constexpr std::size_t k_input_size = std::size_t{256} << 10;
-// Large enough that libarchive asks for few blocks, small enough to stay in cache.
-constexpr std::size_t k_output_size = std::size_t{1} << 20;
 
 std::string describe(int status) {
   switch (status) {
@@ -36,8 +36,7 @@ GzipInflater::GzipInflater(ByteSource& source, std::string what)
     : m_what(std::move(what)),
       m_source(source),
       m_state(std::make_unique<inflate_state>()),
-      m_in(std::make_unique<unsigned char[]>(k_input_size)),
-      m_out(std::make_unique<unsigned char[]>(k_output_size)) {
+      m_in(std::make_unique<unsigned char[]>(k_input_size)) {
   isal_inflate_init(m_state.get());
   m_state->next_in = m_in.get();
   m_state->avail_in = 0;
@@ -82,23 +81,25 @@ bool GzipInflater::start_member() {
   return true;
 }
 
-std::string_view GzipInflater::next() {
+std::size_t GzipInflater::read(char* buffer, std::size_t capacity) {
   throw_if_cancelled();
   for (;;) {
     if (!m_in_member) {
       if (!start_member()) {
         if (!m_started) fail(m_state->avail_in == 0 ? "the file is empty" : describe(ISAL_INVALID_WRAPPER));
-        return {};
+        return 0;
       }
       m_started = true;
     }
-    m_state->next_out = m_out.get();
-    m_state->avail_out = static_cast<std::uint32_t>(k_output_size);
+    // ISA-L counts in 32 bits; a larger buffer is filled in several calls.
+    const std::size_t room = std::min<std::size_t>(capacity, std::uint32_t{1} << 31);
+    m_state->next_out = reinterpret_cast<unsigned char*>(buffer);
+    m_state->avail_out = static_cast<std::uint32_t>(room);
     const int status = isal_inflate(m_state.get());
     if (status < 0 || status == ISAL_NEED_DICT) fail(describe(status));
     if (m_state->block_state == ISAL_BLOCK_FINISH) m_in_member = false;
-    const std::size_t produced = k_output_size - m_state->avail_out;
-    if (produced > 0) return {reinterpret_cast<const char*>(m_out.get()), produced};
+    const std::size_t produced = room - m_state->avail_out;
+    if (produced > 0) return produced;
     if (m_in_member && m_state->avail_in == 0 && !fill_input()) {
       fail("the file ends inside a gzip member (truncated)");
     }

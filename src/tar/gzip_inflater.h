@@ -20,7 +20,7 @@ namespace venv2docker {
 /// True when `head` (a file's first bytes) starts like a gzip member.
 bool is_gzip_magic(std::string_view head);
 
-class GzipInflater {
+class GzipInflater : public ByteSource {
  public:
   /// Inflates what `source` gives (which must outlive the inflater). `what`
   /// names it in errors ("layer sha256:… of the base image").
@@ -29,10 +29,10 @@ class GzipInflater {
   GzipInflater(const GzipInflater&) = delete;
   GzipInflater& operator=(const GzipInflater&) = delete;
 
-  /// The next inflated bytes (valid until the next call), empty at the end.
-  /// Throws Error naming `what` when the data is not gzip, is corrupt (a bad
-  /// block or checksum) or ends inside a member.
-  std::string_view next();
+  /// Inflates the next bytes straight into `buffer`, up to `capacity`; 0 only
+  /// at the end. Throws Error naming `what` when the data is not gzip, is
+  /// corrupt (a bad block or checksum) or ends inside a member.
+  std::size_t read(char* buffer, std::size_t capacity) override;
 
  private:
   bool fill_input();
@@ -43,7 +43,6 @@ class GzipInflater {
   ByteSource& m_source;
   std::unique_ptr<inflate_state> m_state;
   std::unique_ptr<unsigned char[]> m_in;
-  std::unique_ptr<unsigned char[]> m_out;
   bool m_started = false;  // a member was found: the file is gzip
   bool m_in_member = false;
   bool m_input_ended = false;
