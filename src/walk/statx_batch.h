@@ -1,14 +1,20 @@
-// statx of a folder's names all at once. Through io_uring where the kernel
-// allows it: its own workers then run the lookups, and the walk pays one
-// system call per batch instead of one per name, which on a virtual machine
-// whose every system call is costly is most of a no-change rebuild's time.
-// Where io_uring is missing, refused (a seccomp profile, a sysctl) or fails,
-// each name gets its own statx: the answers are the same.
+// statx of a folder's names all at once, through io_uring or one system call
+// per name, whichever this machine runs faster. Which one that is depends on
+// the machine: where a system call costs about a microsecond before it does
+// anything (a PVM guest), io_uring's kernel workers run the lookups without a
+// crossing each and halve a walk; where system calls are cheap, handing each
+// lookup to a worker costs more than it saves; and where the inodes are not
+// cached, the workers read them in parallel. So the first folders are stat'ed
+// both ways in turn, timed per name, and the faster way is kept. The answers
+// are the same either way, and where io_uring is missing, refused (a seccomp
+// profile, a sysctl) or fails, each name gets its own statx.
 #pragma once
 
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -31,14 +37,30 @@ class StatxBatch {
   bool used_ring() const { return m_used_ring; }
 
  private:
+  // Nanoseconds and names stat'ed one way during the trial.
+  struct Timing {
+    std::int64_t nanoseconds = 0;
+    std::size_t names = 0;
+  };
+
   bool ring_ready();
   bool stat_through_ring(int folder, const char* const* names, std::size_t count, unsigned mask,
                          struct statx* results, int* errors);
+  std::size_t stat_all_through_ring(int folder, const std::vector<const char*>& names, unsigned mask,
+                                    std::vector<struct statx>& results, std::vector<int>& errors);
+  void timed(bool through_ring, std::int64_t nanoseconds, std::size_t names);
 
   struct Ring;
   std::unique_ptr<Ring> m_ring;
   bool m_ring_tried = false;
   bool m_used_ring = false;
+  // Folders of the trial: enough names each way that one slow folder (a
+  // preempted thread) does not decide it, few enough to cost nothing.
+  static constexpr unsigned k_trial_folders = 16;
+  unsigned m_trial_folders_left = k_trial_folders;  // stat'ed the one way or the other, in turn
+  Timing m_one_by_one;
+  Timing m_through_ring;
+  bool m_ring_faster = true;  // the trial's verdict, once it is over
 };
 
 }  // namespace venv2docker

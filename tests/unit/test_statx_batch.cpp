@@ -1,6 +1,7 @@
 // StatxBatch answers as statx does, whether io_uring runs the lookups or the
 // kernel refuses io_uring (as Docker's default seccomp profile does) and each
-// name is stat'ed by itself; and a walk lists the same entries either way.
+// name is stat'ed by itself, while it times the two ways and after it chose
+// one; and a walk lists the same entries either way.
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
@@ -83,16 +84,22 @@ std::vector<std::string> describe(const std::vector<LayerEntry>& entries) {
   return lines;
 }
 
+// `count` files in `dir`, f0 to f<count-1>, each as long as its number: their names.
+std::vector<std::string> files_of_each_size(const TempDir& dir, int count) {
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) {
+    names.push_back("f" + std::to_string(i));
+    write_file(dir / names.back(), std::string(static_cast<std::size_t>(i), 'x'));
+  }
+  return names;
+}
+
 }  // namespace
 
 TEST_CASE("StatxBatch answers as statx does, through io_uring or one name at a time", "[walk]") {
   TempDir dir;
   // More names than the ring holds at once, of every kind, and one missing.
-  std::vector<std::string> names;
-  for (int i = 0; i < 300; ++i) {
-    names.push_back("f" + std::to_string(i));
-    write_file(dir / names.back(), std::string(static_cast<std::size_t>(i), 'x'));
-  }
+  std::vector<std::string> names = files_of_each_size(dir, 300);
   fs::create_directory(dir / "folder");
   fs::create_symlink("f1", dir / "link");
   names.insert(names.begin() + 150, {"folder", "link", "missing"});
@@ -124,6 +131,38 @@ TEST_CASE("StatxBatch answers as statx does, through io_uring or one name at a t
   CHECK(ring.errors[152] == ENOENT);
   CHECK(S_ISLNK(ring.results[151].stx_mode));
   CHECK(S_ISDIR(ring.results[150].stx_mode));
+}
+
+TEST_CASE("StatxBatch answers as statx does while it times both ways and once it has chosen one", "[walk]") {
+  TempDir dir;
+  std::vector<std::string> names = files_of_each_size(dir, 40);
+  names.push_back("missing");
+  std::vector<const char*> c_names;
+  for (const std::string& name : names) c_names.push_back(name.c_str());
+  const int folder = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  REQUIRE(folder >= 0);
+  std::vector<std::string> expected;
+  for (const std::string& name : names) {
+    struct statx info {};
+    expected.push_back(::statx(folder, name.c_str(), AT_SYMLINK_NOFOLLOW, k_source_statx_mask, &info) == 0
+                           ? describe(info)
+                           : "error " + std::to_string(errno));
+  }
+  // The same batch, folder after folder: the trial's folders (the ring's turn
+  // first), then as many after the verdict, whichever way it chose.
+  StatxBatch batch;
+  for (int folder_number = 0; folder_number < 40; ++folder_number) {
+    INFO("folder " << folder_number);
+    std::vector<struct statx> results;
+    std::vector<int> errors;
+    batch.stat(folder, c_names, k_source_statx_mask, results, errors);
+    REQUIRE(results.size() == names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      CHECK((errors[i] == 0 ? describe(results[i]) : "error " + std::to_string(errors[i])) == expected[i]);
+    }
+    if (folder_number == 0) CHECK(batch.used_ring());
+  }
+  ::close(folder);
 }
 
 TEST_CASE("a walk lists the same entries whether io_uring runs or is refused", "[walk]") {
