@@ -53,16 +53,20 @@ std::vector<NewLayer> apt_layer(const AptLayerPlan& plan, std::optional<AptLayer
     key.add(plan.files_key.str());
     add_layer_options_key(key, writing.options);
     shared_key = key.finish();
-    if (std::optional<Layer> layer = shared->find(*shared_key); layer && !apt) {
-      shared->learn(*shared_key, *layer);
-      writing.reporter.detail("apt layer: " + layer->blob.digest.str() + " (" + human_bytes(layer->blob.size) +
+    if (std::optional<SharedLayer> found = shared->find(*shared_key); found && !apt) {
+      // Said again, as unpacking the packages said them on the runner that made the layer.
+      for (const std::string& warning : found->warnings) writing.reporter.warning(warning);
+      shared->learn(*shared_key, found->layer, found->warnings);
+      const Layer& layer = found->layer;
+      writing.reporter.detail("apt layer: " + layer.blob.digest.str() + " (" + human_bytes(layer.blob.size) +
                               "), as the cache record holds it for this plan: no package fetched");
-      return {{*layer, history}};
+      return {{layer, history}};
     }
   }
   if (!apt) apt = unpack();
+  std::vector<std::string> warnings = apt->warnings;
   Layer layer = write_tree_layer(std::move(apt->entries), "apt layer", writing);
-  if (shared_key) writing.options.shared->learn(*shared_key, layer);
+  if (shared_key) writing.options.shared->learn(*shared_key, layer, std::move(warnings));
   return {{layer, history}};
 }
 

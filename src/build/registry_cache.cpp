@@ -85,7 +85,7 @@ std::optional<RegistryCache::ReadRecord> RegistryCache::read(const std::string& 
     // the registry checked those exist when the record was pushed.
     for (const Descriptor& blob : artifact->blobs) read.blobs.push_back(blob.digest);
     for (const auto& entry : read.record.layers) {
-      const auto& layer = entry.second;  // a named reference: clang 14 cannot capture a structured binding
+      const Layer& layer = entry.second.layer;  // a named reference: clang 14 cannot capture a structured binding
       const bool listed = std::any_of(artifact->blobs.begin(), artifact->blobs.end(), [&](const Descriptor& blob) {
         return blob.digest == layer.blob.digest && blob.size == layer.blob.size;
       });
@@ -115,8 +115,9 @@ std::optional<VenvStageRecord> RegistryCache::find_stage(const Digest& key) cons
       // read()), so the push finds it there; anything else is a miss.
       std::optional<VenvStageRecord> stage = venv_stage_from_json(body, [&](const Layer& layer) {
         return std::any_of(read.record.layers.begin(), read.record.layers.end(), [&](const auto& named) {
-          return named.second.blob.digest == layer.blob.digest && named.second.blob.size == layer.blob.size &&
-                 named.second.blob.media_type == layer.blob.media_type && named.second.diff_id == layer.diff_id;
+          const Layer& held = named.second.layer;
+          return held.blob.digest == layer.blob.digest && held.blob.size == layer.blob.size &&
+                 held.blob.media_type == layer.blob.media_type && held.diff_id == layer.diff_id;
         });
       });
       if (stage) return stage;
@@ -205,13 +206,13 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
   CacheRecord record;
   std::set<Digest> keys;
   for (const auto& [key, layer] : m_shared->learned()) {
-    if (holds(new_layers, layer.blob.digest) && keys.insert(key).second) record.layers.emplace_back(key, layer);
+    if (holds(new_layers, layer.layer.blob.digest) && keys.insert(key).second) record.layers.emplace_back(key, layer);
   }
   // Layers this build took from its local venv stage record were not keyed
   // by content: what the records read said of them carries over.
   for (const ReadRecord& read : m_records) {
     for (const auto& [key, layer] : read.record.layers) {
-      if (holds(new_layers, layer.blob.digest) && keys.insert(key).second) record.layers.emplace_back(key, layer);
+      if (holds(new_layers, layer.layer.blob.digest) && keys.insert(key).second) record.layers.emplace_back(key, layer);
     }
   }
   // In key order whatever found them, so that a runner that found what the
@@ -231,8 +232,8 @@ void RegistryCache::write(const Image& image, const BaseImage& base, const std::
 
   std::vector<Descriptor> blobs{record_blob(record)};
   std::set<Digest> listed;
-  for (const auto& [key, layer] : record.layers) {
-    if (listed.insert(layer.blob.digest).second) blobs.push_back(layer.blob);
+  for (const auto& [key, shared] : record.layers) {
+    if (listed.insert(shared.layer.blob.digest).second) blobs.push_back(shared.layer.blob);
   }
   // The image's layers were just pushed: the record's copies are mounts.
   std::vector<MountSource> sources = mount_from;

@@ -4,6 +4,7 @@
 #include "tar/archive_reader.h"
 #include "tar/xz_bytes.h"
 #include "util/error.h"
+#include "util/text_util.h"
 
 namespace venv2docker {
 
@@ -12,7 +13,7 @@ using nlohmann::json;
 namespace {
 
 // Bumped when the body's content or meaning changes: older records are refused.
-constexpr std::uint64_t k_record_version = 3;
+constexpr std::uint64_t k_record_version = 4;
 bool is_gzip_layer_type(const std::string& type) {
   return type == gzip_layer_media_type(MediaFamily::oci) || type == gzip_layer_media_type(MediaFamily::docker);
 }
@@ -27,8 +28,10 @@ Digest digest_from(const json& value, const std::string& where) {
 
 std::string cache_record_body(const CacheRecord& record) {
   json layers = json::array();
-  for (const auto& [key, layer] : record.layers) {
-    layers.push_back({key.str(), layer.blob.media_type, layer.blob.digest.str(), layer.blob.size, layer.diff_id.str()});
+  for (const auto& [key, shared] : record.layers) {
+    const Layer& layer = shared.layer;
+    layers.push_back({key.str(), layer.blob.media_type, layer.blob.digest.str(), layer.blob.size, layer.diff_id.str(),
+                      shared.warnings});
   }
   json listings = json::array();
   for (const auto& [digest, body] : record.listings) listings.push_back({digest.str(), body});
@@ -63,7 +66,13 @@ CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::st
       const std::string media_type = item.at(1).get<std::string>();
       if (!is_gzip_layer_type(media_type)) throw Error(where + " names a layer of media type " + media_type);
       const Descriptor blob{media_type, digest_from(item.at(2), where), item.at(3).get<std::uint64_t>(), {}, {}};
-      record.layers.emplace_back(digest_from(item.at(0), where), Layer{blob, digest_from(item.at(4), where)});
+      SharedLayer layer{Layer{blob, digest_from(item.at(4), where)}, {}};
+      for (const json& warning : item.at(5).get_ref<const json::array_t&>()) {
+        // Printed and put in --json as they are: text, as this build's own warnings are.
+        if (!is_valid_utf8(warning.get_ref<const std::string&>())) throw Error(where + " holds a warning that is not UTF-8");
+        layer.warnings.push_back(warning.get<std::string>());
+      }
+      record.layers.emplace_back(digest_from(item.at(0), where), std::move(layer));
     }
     for (const json& item : body.at("listings").get_ref<const json::array_t&>()) {
       record.listings.emplace_back(digest_from(item.at(0), where), item.at(1));

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "image/image.h"
+#include "layer/shared_layers.h"
 #include "store/digest.h"
 
 namespace venv2docker {
@@ -29,8 +30,9 @@ inline constexpr std::uint64_t k_max_cache_record = std::uint64_t{64} << 20;
 inline constexpr std::uint64_t k_max_cache_record_inflated = std::uint64_t{512} << 20;
 
 struct CacheRecord {
-  /// content_layer_key() → the layer it made.
-  std::vector<std::pair<Digest, Layer>> layers;
+  /// content_layer_key() (or the --apt plan's layer key) → the layer it
+  /// made, with what making it warned of.
+  std::vector<std::pair<Digest, SharedLayer>> layers;
   /// A base layer's digest → its listing's cache body (layer/layer_listing.h).
   std::vector<std::pair<Digest, nlohmann::json>> listings;
   /// venv_stage_content_key() → the venv stage's outcome (venv_stage_json();
@@ -54,7 +56,8 @@ std::string encode_cache_record(const CacheRecord& record);
 /// The record in the file `blob`. Throws Error naming `where` when it is not
 /// one xz (or other compressed) stream inflating within
 /// k_max_cache_record_inflated, is not CBOR, or is not of the record's shape
-/// (every digest valid, every layer of a gzip layer media type).
+/// (every digest valid, every layer of a gzip layer media type, every
+/// warning UTF-8).
 CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::string& where);
 
 }  // namespace venv2docker

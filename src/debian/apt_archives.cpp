@@ -256,6 +256,10 @@ AptLayerContents AptArchives::unpack_layer(const AptLayerPlan& layer_plan) {
   const std::vector<Package>& plan = layer_plan.packages;
   AptLayerContents contents;
   if (plan.empty()) return contents;
+  const auto warn = [&](const std::string& warning) {
+    reporter.warning(warning);
+    contents.warnings.push_back(warning);
+  };
 
   BaseLayout layout(session.base_files);
   std::map<std::string, LayerEntry> by_path;  // later packages win, as dpkg's overwrites do
@@ -265,7 +269,7 @@ AptLayerContents AptArchives::unpack_layer(const AptLayerPlan& layer_plan) {
   for (const Package& package : plan) {
     Digest deb = client.fetch_deb(package.archive_uri, package.filename, package.sha256, package.size);
     UnpackedDeb unpacked = unpack_deb(deb, session.store, package.filename);
-    for (const std::string& warning : unpacked.warnings) reporter.warning(warning);
+    for (const std::string& warning : unpacked.warnings) warn(warning);
     InstalledPackage record{control_paragraph(unpacked, package), unpacked.control_files, {}};
     for (auto& entry : unpacked.entries) {
       if (entry.kind != EntryKind::directory && config.excluded_by_dpkg(entry.path)) continue;
@@ -294,12 +298,12 @@ AptLayerContents AptArchives::unpack_layer(const AptLayerPlan& layer_plan) {
   for (auto& entry : extra) by_path[entry.path] = std::move(entry);
   for (auto& [path, entry] : by_path) contents.entries.push_back(std::move(entry));
   for (const auto& name : skipped) {
-    reporter.warning("the base already manages the alternative " + name + "; left as it is");
+    warn("the base already manages the alternative " + name + "; left as it is");
   }
   if (!postinst_not_run.empty()) {
     std::string list;
     for (const auto& item : postinst_not_run) list += (list.empty() ? "" : ", ") + item;
-    reporter.warning("not run (no daemon runs anything in the image): the postinst of " + list +
+    warn("not run (no daemon runs anything in the image): the postinst of " + list +
                      ". These packages are unpacked and registered; if they need their configuration step, run "
                      "`dpkg --configure -a` in a container built from the image");
   }

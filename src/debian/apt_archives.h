@@ -45,6 +45,9 @@ struct AptLayerContents {
   std::vector<LayerEntry> entries;
   /// "jq 1.6-2.1+deb12u3", in install order, for the layer's history.
   std::vector<std::string> installed;
+  /// What unpacking warned of (already reported), in order: a runner that
+  /// takes the layer from a cache record says them again.
+  std::vector<std::string> warnings;
 };
 
 /// The package names the --apt values ask for. Throws UsageError for a

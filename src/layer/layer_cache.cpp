@@ -99,7 +99,9 @@ Layer write_layer_looked_up(const std::vector<LayerEntry>& entries, const LayerO
                             const std::optional<Digest>& content_key, bool* reused) {
   const std::optional<CacheKey> key = layer_cache_key(entries, options);
   std::optional<Layer> cached = key ? find_cached_layer(key->digest, store) : std::nullopt;
-  if (!cached && content_key) cached = options.shared->find(*content_key);
+  if (!cached && content_key) {
+    if (std::optional<SharedLayer> shared = options.shared->find(*content_key)) cached = shared->layer;
+  }
   if (reused) *reused = cached.has_value();
   if (cached) {
     scan_pending_of_cached(entries, options);

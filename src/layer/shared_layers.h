@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "image/image.h"
@@ -17,6 +18,13 @@
 
 namespace venv2docker {
 
+/// A layer a record names, and what making it warned of (an --apt package's
+/// unpacking): a runner that takes the layer instead of making it repeats them.
+struct SharedLayer {
+  Layer layer;
+  std::vector<std::string> warnings;
+};
+
 class SharedLayers {
  public:
   /// `lookups`: whether find() may answer (false when the outputs need the
@@ -24,13 +32,14 @@ class SharedLayers {
   explicit SharedLayers(bool lookups) : m_lookups(lookups) {}
 
   /// A layer a record mapped `key` to (see offer()), when lookups are on.
-  std::optional<Layer> find(const Digest& key) const;
+  std::optional<SharedLayer> find(const Digest& key) const;
   /// A layer a record names for `key`, blob in a registry: found by find().
-  void offer(const Digest& key, const Layer& layer);
-  /// A layer this build produced (written, reused or found) for `key`.
-  void learn(const Digest& key, const Layer& layer);
+  void offer(const Digest& key, const SharedLayer& layer);
+  /// A layer this build produced (written, reused or found) for `key`, and
+  /// what making it warned of.
+  void learn(const Digest& key, const Layer& layer, std::vector<std::string> warnings = {});
   /// What this build learned, by key.
-  std::map<Digest, Layer> learned() const;
+  std::map<Digest, SharedLayer> learned() const;
   /// The digests of the offered layers find() returned.
   std::vector<Digest> found() const;
   /// The build's file digests: the content keys of its stage, its
@@ -40,8 +49,8 @@ class SharedLayers {
  private:
   const bool m_lookups;
   mutable std::mutex m_mutex;
-  std::map<Digest, Layer> m_offered;
-  std::map<Digest, Layer> m_learned;
+  std::map<Digest, SharedLayer> m_offered;
+  std::map<Digest, SharedLayer> m_learned;
   mutable std::vector<Digest> m_found;
   FileDigests m_file_digests;
 };

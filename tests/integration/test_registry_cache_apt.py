@@ -11,6 +11,8 @@ HTTP (apt_archive.py), each runner with an empty HOME and cache:
 - a new Release published in between (same archive, signed again with a later Date) is a
   miss: the plan is made again from the Packages index, into the same image (the same .debs: the
   apt layer is still the record's), and the record that runner writes serves the next one;
+- what unpacking the packages warned of (members named like whiteouts) is said again by a
+  fresh runner that takes the apt layer from the record and unpacks nothing;
 - a record whose plan is corrupt (a package from another host, a name that is no Debian
   package name) is a warning and a normal build of the same image, with no request to that host."""
 import copy
@@ -64,8 +66,8 @@ class AptPlanInTheRecord(Runners):
         descriptor = next(l for l in manifest["layers"] if l["mediaType"] == RECORD_TYPE)
         return self.put_record(manifest, descriptor, lzma.compress(cbor2.dumps(body)), tag)
 
-    def apt_runner(self, *args):
-        sources = ["--apt", "jq", "--apt-replace-sources", "--apt-source",
+    def apt_runner(self, *args, package="jq"):
+        sources = ["--apt", package, "--apt-replace-sources", "--apt-source",
                    f"deb [signed-by={aa.key_path(self.archive)}] {self.server.url()} {aa.SUITE} {aa.COMPONENT}"]
         self.server.clear_log()
         r.read_log(self.proxy.requests)
@@ -89,6 +91,25 @@ class AptPlanInTheRecord(Runners):
         self.assertIn("jq", [p["package"] for p in first["apt_packages"]], res.stderr)
 
         self.assert_took_the_plan(*self.apt_runner("--cache-from", cache_ref, "--cache-to", cache_ref), first)
+
+    def test_a_fresh_runner_says_what_unpacking_said(self):
+        # v2d-whiteouts holds members named like whiteouts, which unpacking leaves out with a
+        # warning each. A runner that takes the apt layer from the record unpacks nothing, and
+        # says them all the same, from the record.
+        cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"
+        first, res, _, log, _ = self.apt_runner("--cache-to", cache_ref, package="v2d-whiteouts")
+        self.assertTrue(any(path.endswith(".deb") for _, path, _ in log), log)
+        self.assertEqual(len(first["warnings"]), 2, res.stderr)
+        self.assertTrue(all("whiteout" in w for w in first["warnings"]), first["warnings"])
+
+        js, res, cache, log, registry_log = self.apt_runner("--cache-from", cache_ref, package="v2d-whiteouts")
+        self.assertEqual(js["manifest_digest"], first["manifest_digest"], res.stderr)
+        self.assertEqual([path for _, path, _ in log], [INRELEASE.format(suite=aa.SUITE)], "no .deb fetched")
+        self.assertEqual(js["warnings"], first["warnings"])
+        for warning in first["warnings"]:
+            self.assertIn("venv2docker: warning: " + warning, res.stderr)
+        self.assert_moved_nothing(registry_log, js)
+        self.assertEqual(self.stored_layers(cache, js), [])
 
     def test_a_new_release_is_planned_again(self):
         cache_ref = f"{self.proxy.addr}/{self.repo}-cache:main"

@@ -19,8 +19,10 @@ namespace {
 
 Digest digest_of(const std::string& text) { return sha256_of(text); }
 
-Layer layer(const std::string& name, std::string media_type = "application/vnd.oci.image.layer.v1.tar+gzip") {
-  return Layer{Descriptor{std::move(media_type), digest_of(name + " blob"), 1234, {}, {}}, digest_of(name + " tar")};
+SharedLayer layer(const std::string& name, std::string media_type = "application/vnd.oci.image.layer.v1.tar+gzip",
+                  std::vector<std::string> warnings = {}) {
+  return {Layer{Descriptor{std::move(media_type), digest_of(name + " blob"), 1234, {}, {}}, digest_of(name + " tar")},
+          std::move(warnings)};
 }
 
 std::string record_of(const json& body) {
@@ -29,9 +31,10 @@ std::string record_of(const json& body) {
 }
 
 json valid_body() {
-  return {{"version", 3},
+  return {{"version", 4},
           {"layers", json::array({json::array({digest_of("key").str(), "application/vnd.oci.image.layer.v1.tar+gzip",
-                                               digest_of("blob").str(), 10, digest_of("tar").str()})})},
+                                               digest_of("blob").str(), 10, digest_of("tar").str(),
+                                               json::array({"a warning"})})})},
           {"listings", json::array()},
           {"stages", json::array()},
           {"apt", json::array()},
@@ -52,7 +55,8 @@ struct BlobFile {
 TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[registry_cache]") {
   CacheRecord record;
   record.layers.emplace_back(digest_of("key a"), layer("a"));
-  record.layers.emplace_back(digest_of("key b"), layer("b", "application/vnd.docker.image.rootfs.diff.tar.gzip"));
+  record.layers.emplace_back(digest_of("key b"), layer("b", "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                                                       {"not run: the postinst of b", "caf\u00e9"}));
   const json listing = {{"contents", cache_bytes_list({"/etc/apt/**"})},
                         {"entries", json::array({json::array({cache_bytes("etc/\xff"), 0, cache_bytes(""), 0, 0755,
                                                               nullptr})})}};
@@ -73,10 +77,12 @@ TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[reg
   CHECK(cache_record_body(back) == cache_record_body(record));
   REQUIRE(back.layers.size() == 2);
   CHECK(back.layers[0].first == digest_of("key a"));
-  CHECK(back.layers[0].second.blob.digest == layer("a").blob.digest);
-  CHECK(back.layers[0].second.blob.size == 1234);
-  CHECK(back.layers[0].second.diff_id == layer("a").diff_id);
-  CHECK(back.layers[1].second.blob.media_type == "application/vnd.docker.image.rootfs.diff.tar.gzip");
+  CHECK(back.layers[0].second.layer.blob.digest == layer("a").layer.blob.digest);
+  CHECK(back.layers[0].second.layer.blob.size == 1234);
+  CHECK(back.layers[0].second.layer.diff_id == layer("a").layer.diff_id);
+  CHECK(back.layers[0].second.warnings.empty());
+  CHECK(back.layers[1].second.layer.blob.media_type == "application/vnd.docker.image.rootfs.diff.tar.gzip");
+  CHECK(back.layers[1].second.warnings == std::vector<std::string>{"not run: the postinst of b", "caf\u00e9"});
   REQUIRE(back.listings.size() == 1);
   CHECK(back.listings[0].first == digest_of("base layer"));
   CHECK(back.listings[0].second == listing);
@@ -112,6 +118,15 @@ TEST_CASE("registry cache record: what is not a record is an Error naming it", "
   body = valid_body();
   body["version"] = 2;  // without the --apt plans: refused, not read as a record with none
   refused(record_of(body), "another version");
+  body = valid_body();
+  body["version"] = 3;  // without the layers' warnings: refused, not read as layers that gave none
+  refused(record_of(body), "another version");
+  body = valid_body();
+  body["layers"][0].erase(5);
+  refused(record_of(body), "shape");
+  body = valid_body();
+  body["layers"][0][5] = json::array({"\x1b]0;t\xff"});
+  refused(record_of(body), "not UTF-8");
   body = valid_body();
   body["apt_plans"] = json::array({json::array({"sha256:zz", json::object()})});
   refused(record_of(body), "invalid digest");
