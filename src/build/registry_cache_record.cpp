@@ -1,6 +1,7 @@
 #include "build/registry_cache_record.h"
 
 #include "image/media_types.h"
+#include "store/cache_record.h"
 #include "tar/archive_reader.h"
 #include "tar/xz_bytes.h"
 #include "util/error.h"
@@ -54,8 +55,9 @@ CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::st
   if (!reader.next()) throw Error(where + " is empty");
   // Streamed and stopped past the bound: what the record's size says is not trusted.
   const std::string cbor = reader.read_all(k_max_cache_record_inflated, where);
-  const json body = json::from_cbor(cbor, true, false);
-  if (body.is_discarded()) throw Error(where + " is not CBOR");
+  const std::optional<json> parsed = parse_cbor(cbor);
+  if (!parsed) throw Error(where + " is not CBOR");
+  const json& body = *parsed;
   try {
     if (body.at("version").get<std::uint64_t>() != k_record_version) {
       throw Error(where + " is of another version of venv2docker's cache record",

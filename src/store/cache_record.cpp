@@ -17,12 +17,24 @@ fs::path cache_record_path(const fs::path& cache_root, std::string_view folder, 
   return cache_root / folder / (std::string(key.hex()) + ".cbor");
 }
 
+std::optional<json> parse_cbor(std::string_view bytes) {
+  try {
+    json value = json::from_cbor(bytes, true, false);
+    if (value.is_discarded()) return std::nullopt;
+    return value;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::optional<json> read_cache_record(const fs::path& file, const CacheRecordKind& kind) {
   try {
     std::optional<std::string> bytes = read_file_bytes(file, kind.max_size);
     if (!bytes) return std::nullopt;
-    json record = json::from_cbor(*bytes, true, false);
-    if (record.is_discarded() || !record.is_object() || record.size() != 3) return std::nullopt;
+    std::optional<json> parsed = parse_cbor(*bytes);
+    if (!parsed) return std::nullopt;
+    json& record = *parsed;
+    if (!record.is_object() || record.size() != 3) return std::nullopt;
     const json& name = record["kind"];
     const json& version = record["version"];
     if (!name.is_string() || name.get_ref<const std::string&>() != kind.name) return std::nullopt;

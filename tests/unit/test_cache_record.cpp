@@ -116,6 +116,14 @@ TEST_CASE("cache record: a torn, foreign or oversized file is a miss", "[cache_r
   const std::vector<std::uint8_t> headerless = json::to_cbor(json{{"format", 7}, {"entries", json::array()}});
   test::write_bytes(file, std::string(headerless.begin(), headerless.end()));
   CHECK_FALSE(read_cache_record(file, k_sample));
+  // A map and an array declaring more items than any memory holds (nlohmann's
+  // parser throws for these even when told not to).
+  for (const std::string& huge : {std::string("\xbb\x1e\x72\x4a\x5b\x00\x00\x00\x00", 9),
+                                  std::string("\xa1\x61k\x9b\x7f\xff\xff\xff\xff\xff\xff\xff", 12)}) {
+    test::write_bytes(file, huge);
+    CHECK_FALSE(read_cache_record(file, k_sample));
+    CHECK_FALSE(parse_cbor(huge));
+  }
   const std::vector<std::uint8_t> no_body = json::to_cbor(json{{"kind", "sample"}, {"version", 7}, {"bodies", 1}});
   test::write_bytes(file, std::string(no_body.begin(), no_body.end()));
   CHECK_FALSE(read_cache_record(file, k_sample));

@@ -137,6 +137,7 @@ TEST_CASE("registry cache record: what is not a record is an Error naming it", "
   body.erase("listings");
   refused(record_of(body), "shape");
   refused(xz_compressed("\xff\xff not cbor"), "CBOR");
+  refused(xz_compressed(std::string("\xa1\x66layers\xbb\x1e\x72\x4a\x5b\x00\x00\x00\x00", 17)), "CBOR");
   std::string truncated = record_of(valid_body());
   truncated.resize(truncated.size() / 2);
   refused(truncated, "the cache record of r/x:main");
