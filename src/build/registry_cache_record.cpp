@@ -5,7 +5,6 @@
 #include "tar/archive_reader.h"
 #include "tar/xz_bytes.h"
 #include "util/error.h"
-#include "util/text_util.h"
 
 namespace venv2docker {
 
@@ -69,10 +68,16 @@ CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::st
       if (!is_gzip_layer_type(media_type)) throw Error(where + " names a layer of media type " + media_type);
       const Descriptor blob{media_type, digest_from(item.at(2), where), item.at(3).get<std::uint64_t>(), {}, {}};
       SharedLayer layer{Layer{blob, digest_from(item.at(4), where)}, {}};
-      for (const json& warning : item.at(5).get_ref<const json::array_t&>()) {
-        // Printed and put in --json as they are: text, as this build's own warnings are.
-        if (!is_valid_utf8(warning.get_ref<const std::string&>())) throw Error(where + " holds a warning that is not UTF-8");
-        layer.warnings.push_back(warning.get<std::string>());
+      const json::array_t& warnings = item.at(5).get_ref<const json::array_t&>();
+      if (warnings.size() > k_max_shared_layer_warnings) throw Error(where + " holds too many warnings for a layer");
+      for (const json& warning : warnings) {
+        // Printed and put in --json as they are, so only as this build would
+        // have recorded them: one line of printable UTF-8 each, not too long.
+        const std::string& text = warning.get_ref<const std::string&>();
+        if (!is_shared_warning_text(text)) {
+          throw Error(where + " holds a warning that is not one line of printable text");
+        }
+        layer.warnings.push_back(text);
       }
       record.layers.emplace_back(digest_from(item.at(0), where), std::move(layer));
     }

@@ -56,8 +56,8 @@ std::string encode_cache_record(const CacheRecord& record);
 /// The record in the file `blob`. Throws Error naming `where` when it is not
 /// one xz (or other compressed) stream inflating within
 /// k_max_cache_record_inflated, is not CBOR, or is not of the record's shape
-/// (every digest valid, every layer of a gzip layer media type, every
-/// warning UTF-8).
+/// (every digest valid, every layer of a gzip layer media type, its warnings
+/// as SharedLayers::learn keeps them).
 CacheRecord decode_cache_record(const std::filesystem::path& blob, const std::string& where);
 
 }  // namespace venv2docker

@@ -11,6 +11,7 @@
 #include "tar/whiteout.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/text_util.h"
 
 namespace venv2docker::debian {
 
@@ -62,7 +63,8 @@ void read_data(ArchiveReader& tar, const fs::path& files_folder, UnpackedDeb& de
     if (path == "/") continue;
     const bool whiteout = names_whiteout(path);
     if (whiteout) {
-      deb.warnings.push_back(what + " holds " + path + ", named like an OCI whiteout (.wh.*), which would delete or "
+      deb.warnings.push_back(what + " holds " + utf8_for_message(path) +
+                             ", named like an OCI whiteout (.wh.*), which would delete or "
                              "hide files of the base image; left out");
     }
     LayerEntry out;

@@ -6,10 +6,12 @@
 // written at a time.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "image/image.h"
@@ -17,6 +19,18 @@
 #include "store/digest.h"
 
 namespace venv2docker {
+
+/// The most warnings a layer carries in a record, and the longest: unpacking
+/// warns once per odd member, and a record from a registry is outside text.
+inline constexpr std::size_t k_max_shared_layer_warnings = 256;
+inline constexpr std::size_t k_max_shared_layer_warning = 4096;
+
+/// `warning` as a record keeps it: one line of printable UTF-8 (outside_text),
+/// at most k_max_shared_layer_warning bytes.
+std::string shared_warning_text(std::string_view warning);
+/// Whether `text` is as shared_warning_text keeps a warning: what a record
+/// read from a registry must hold.
+bool is_shared_warning_text(std::string_view text);
 
 /// A layer a record names, and what making it warned of (an --apt package's
 /// unpacking): a runner that takes the layer instead of making it repeats them.
@@ -36,8 +50,9 @@ class SharedLayers {
   /// A layer a record names for `key`, blob in a registry: found by find().
   void offer(const Digest& key, const SharedLayer& layer);
   /// A layer this build produced (written, reused or found) for `key`, and
-  /// what making it warned of.
-  void learn(const Digest& key, const Layer& layer, std::vector<std::string> warnings = {});
+  /// what making it warned of: the first k_max_shared_layer_warnings of
+  /// them, each as shared_warning_text keeps it.
+  void learn(const Digest& key, const Layer& layer, const std::vector<std::string>& warnings = {});
   /// What this build learned, by key.
   std::map<Digest, SharedLayer> learned() const;
   /// The digests of the offered layers find() returned.

@@ -17,10 +17,53 @@ fs::path cache_record_path(const fs::path& cache_root, std::string_view folder, 
   return cache_root / folder / (std::string(key.hex()) + ".cbor");
 }
 
+namespace {
+
+// Deeper than any record of ours nests (a record, its body, a listing, an entry).
+constexpr std::size_t k_max_cbor_depth = 64;
+
+// nlohmann's DOM builder, refusing nesting deeper than k_max_cbor_depth: its
+// CBOR reader recurses once per level, so a document of nested arrays (a few
+// hundred bytes of xz) would otherwise overflow the stack. The reader checks
+// what start_object and start_array return before it goes a level down.
+class DepthLimitedDom {
+ public:
+  explicit DepthLimitedDom(json& result) : m_dom(result, false) {}
+
+  bool null() { return m_dom.null(); }
+  bool boolean(bool value) { return m_dom.boolean(value); }
+  bool number_integer(json::number_integer_t value) { return m_dom.number_integer(value); }
+  bool number_unsigned(json::number_unsigned_t value) { return m_dom.number_unsigned(value); }
+  bool number_float(json::number_float_t value, const json::string_t& text) { return m_dom.number_float(value, text); }
+  bool string(json::string_t& value) { return m_dom.string(value); }
+  bool binary(json::binary_t& value) { return m_dom.binary(value); }
+  bool key(json::string_t& value) { return m_dom.key(value); }
+  bool start_object(std::size_t size) { return ++m_depth <= k_max_cbor_depth && m_dom.start_object(size); }
+  bool end_object() {
+    --m_depth;
+    return m_dom.end_object();
+  }
+  bool start_array(std::size_t size) { return ++m_depth <= k_max_cbor_depth && m_dom.start_array(size); }
+  bool end_array() {
+    --m_depth;
+    return m_dom.end_array();
+  }
+  bool parse_error(std::size_t position, const std::string& token, const json::exception& error) {
+    return m_dom.parse_error(position, token, error);
+  }
+
+ private:
+  nlohmann::detail::json_sax_dom_parser<json> m_dom;
+  std::size_t m_depth = 0;
+};
+
+}  // namespace
+
 std::optional<json> parse_cbor(std::string_view bytes) {
   try {
-    json value = json::from_cbor(bytes, true, false);
-    if (value.is_discarded()) return std::nullopt;
+    json value;
+    DepthLimitedDom dom(value);
+    if (!json::sax_parse(bytes.begin(), bytes.end(), &dom, json::input_format_t::cbor)) return std::nullopt;
     return value;
   } catch (const json::exception&) {
     return std::nullopt;

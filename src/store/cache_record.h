@@ -51,9 +51,10 @@ std::optional<nlohmann::json> read_cache_record(const std::filesystem::path& fil
 /// value so that a large one, moved in, is not copied into the record.
 bool write_cache_record(const std::filesystem::path& file, const CacheRecordKind& kind, nlohmann::json body);
 
-/// `bytes` decoded as one CBOR item, or std::nullopt when they are not one.
-/// The one way a CBOR document is read: nlohmann's parser, told not to throw,
-/// still throws for a map or array whose declared size no memory could hold.
+/// `bytes` decoded as one CBOR item, or std::nullopt when they are not one or
+/// nest deeper than any record does. The one way a CBOR document is read:
+/// nlohmann's parser, told not to throw, still throws for a map or array whose
+/// declared size no memory could hold, and recurses once per level of nesting.
 std::optional<nlohmann::json> parse_cbor(std::string_view bytes);
 
 /// `bytes` as a CBOR byte string.

@@ -24,7 +24,9 @@ class InflatingThread {
   /// Starts inflating what `compressed` gives (read only by the new thread
   /// from now on, and it must outlive this object). `what` names it in errors.
   InflatingThread(ByteSource& compressed, std::string what);
-  /// Stops the thread (after the block it is inflating) and joins it.
+  /// Tells the thread to stop and joins it. The thread stops after the block
+  /// it is inflating, which may wait for `compressed` to give more bytes or
+  /// end: a ByteChannel's writer must go on writing, close or abandon.
   ~InflatingThread();
   InflatingThread(const InflatingThread&) = delete;
   InflatingThread& operator=(const InflatingThread&) = delete;

@@ -47,51 +47,77 @@ void StatxBatch::stat(int folder, const std::vector<const char*>& names, unsigne
     stat_each(folder, names.data(), names.size(), mask, results.data(), errors.data());
     return;
   }
+  // Past the trial the ring is here only if it was the faster (else it was closed).
   if (m_trial_folders_left == 0) {
-    const std::size_t done = m_ring_faster ? stat_all_through_ring(folder, names, mask, results, errors) : 0;
+    const std::size_t done =
+        stat_all_through_ring(folder, names.data(), names.size(), mask, results.data(), errors.data());
     stat_each(folder, names.data() + done, names.size() - done, mask, results.data() + done, errors.data() + done);
     return;
   }
-  const bool through_ring = m_trial_folders_left % 2 == 0;
+  // A trial folder: half its names each way, the ring's half first in every
+  // other folder, so both ways meet the same folders, cold or warm alike.
+  const std::size_t half = names.size() / 2;
+  const bool ring_first = m_trial_folders_left % 2 == 0;
+  const std::size_t ring_begin = ring_first ? 0 : half;
+  const std::size_t ring_count = ring_first ? half : names.size() - half;
+  const std::size_t other_begin = ring_first ? half : 0;
+  const std::size_t other_count = names.size() - ring_count;
+  const auto stat_other_half = [&] {
+    const auto start = std::chrono::steady_clock::now();
+    stat_each(folder, names.data() + other_begin, other_count, mask, results.data() + other_begin,
+              errors.data() + other_begin);
+    return std::chrono::steady_clock::now() - start;
+  };
+  std::chrono::steady_clock::duration one_by_one{};
+  if (!ring_first) one_by_one = stat_other_half();
   const auto start = std::chrono::steady_clock::now();
-  const std::size_t done = through_ring ? stat_all_through_ring(folder, names, mask, results, errors) : 0;
-  stat_each(folder, names.data() + done, names.size() - done, mask, results.data() + done, errors.data() + done);
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  // A ring that failed part way is gone (ring_ready() says so from now on): its time is no measure.
-  if (done == names.size() || !through_ring) {
-    timed(through_ring, std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count(), names.size());
-  }
+  const std::size_t done = stat_all_through_ring(folder, names.data() + ring_begin, ring_count, mask,
+                                                 results.data() + ring_begin, errors.data() + ring_begin);
+  const auto through_ring = std::chrono::steady_clock::now() - start;
+  // A ring that failed part way is gone (ring_ready() says so from now on):
+  // the rest of its half is asked one by one, and the trial is over.
+  stat_each(folder, names.data() + ring_begin + done, ring_count - done, mask, results.data() + ring_begin + done,
+            errors.data() + ring_begin + done);
+  if (ring_first) one_by_one = stat_other_half();
+  if (done == ring_count) timed(through_ring, ring_count, one_by_one, other_count);
 }
 
-// Stats `names` through the ring, up to k_ring_depth at a time; returns how
-// many it answered, all of them unless the ring failed (then it is let go,
-// and the caller asks the rest one by one).
-std::size_t StatxBatch::stat_all_through_ring(int folder, const std::vector<const char*>& names, unsigned mask,
-                                              std::vector<struct statx>& results, std::vector<int>& errors) {
+// Stats `count` names through the ring, up to k_ring_depth at a time; returns
+// how many it answered, all of them unless the ring failed (then it is let
+// go, and the caller asks the rest one by one).
+std::size_t StatxBatch::stat_all_through_ring(int folder, const char* const* names, std::size_t count, unsigned mask,
+                                              struct statx* results, int* errors) {
   std::size_t done = 0;
-  while (done < names.size()) {
-    const std::size_t count = std::min<std::size_t>(names.size() - done, k_ring_depth);
-    if (!stat_through_ring(folder, names.data() + done, count, mask, results.data() + done, errors.data() + done)) {
+  while (done < count) {
+    const std::size_t batch = std::min<std::size_t>(count - done, k_ring_depth);
+    if (!stat_through_ring(folder, names + done, batch, mask, results + done, errors + done)) {
       // The ring is let go without closing it: a request still in flight
       // then writes into memory no one else uses.
       static_cast<void>(m_ring.release());
       break;
     }
-    done += count;
+    done += batch;
     m_used_ring = true;
   }
   return done;
 }
 
-// One trial folder's time; the last one decides.
-void StatxBatch::timed(bool through_ring, std::int64_t nanoseconds, std::size_t names) {
-  Timing& timing = through_ring ? m_through_ring : m_one_by_one;
-  timing.nanoseconds += nanoseconds;
-  timing.names += names;
-  if (--m_trial_folders_left > 0) return;
-  // Per name, cross-multiplied: both ways stat'ed some names.
-  m_ring_faster = static_cast<double>(m_through_ring.nanoseconds) * static_cast<double>(m_one_by_one.names) <
-                  static_cast<double>(m_one_by_one.nanoseconds) * static_cast<double>(m_through_ring.names);
+// One trial folder's times, each way; the last one decides. The first is not
+// counted: the ring's first batch also starts the kernel's workers.
+void StatxBatch::timed(std::chrono::steady_clock::duration through_ring, std::size_t ring_names,
+                       std::chrono::steady_clock::duration one_by_one, std::size_t one_by_one_names) {
+  if (m_trial_folders_left-- < k_trial_folders) {
+    m_through_ring.nanoseconds += std::chrono::duration_cast<std::chrono::nanoseconds>(through_ring).count();
+    m_through_ring.names += ring_names;
+    m_one_by_one.nanoseconds += std::chrono::duration_cast<std::chrono::nanoseconds>(one_by_one).count();
+    m_one_by_one.names += one_by_one_names;
+  }
+  if (m_trial_folders_left > 0) return;
+  // Per name, cross-multiplied.
+  const bool ring_faster = static_cast<double>(m_through_ring.nanoseconds) * static_cast<double>(m_one_by_one.names) <
+                           static_cast<double>(m_one_by_one.nanoseconds) * static_cast<double>(m_through_ring.names);
+  // No request is in flight between folders: the ring closes cleanly.
+  if (!ring_faster) m_ring.reset();
 }
 
 // A ring, if this kernel gives one that runs statx.

@@ -4,15 +4,17 @@
 // anything (a PVM guest), io_uring's kernel workers run the lookups without a
 // crossing each and halve a walk; where system calls are cheap, handing each
 // lookup to a worker costs more than it saves; and where the inodes are not
-// cached, the workers read them in parallel. So the first folders are stat'ed
-// both ways in turn, timed per name, and the faster way is kept. The answers
-// are the same either way, and where io_uring is missing, refused (a seccomp
-// profile, a sysctl) or fails, each name gets its own statx.
+// cached, the workers read them in parallel. So each of the first folders has
+// half its names stat'ed each way, timed per name, and the faster way is kept
+// (a ring that loses is closed). The answers are the same either way, and
+// where io_uring is missing, refused (a seccomp profile, a sysctl) or fails,
+// each name gets its own statx.
 #pragma once
 
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -46,9 +48,10 @@ class StatxBatch {
   bool ring_ready();
   bool stat_through_ring(int folder, const char* const* names, std::size_t count, unsigned mask,
                          struct statx* results, int* errors);
-  std::size_t stat_all_through_ring(int folder, const std::vector<const char*>& names, unsigned mask,
-                                    std::vector<struct statx>& results, std::vector<int>& errors);
-  void timed(bool through_ring, std::int64_t nanoseconds, std::size_t names);
+  std::size_t stat_all_through_ring(int folder, const char* const* names, std::size_t count, unsigned mask,
+                                    struct statx* results, int* errors);
+  void timed(std::chrono::steady_clock::duration through_ring, std::size_t ring_names,
+             std::chrono::steady_clock::duration one_by_one, std::size_t one_by_one_names);
 
   struct Ring;
   std::unique_ptr<Ring> m_ring;
@@ -57,10 +60,9 @@ class StatxBatch {
   // Folders of the trial: enough names each way that one slow folder (a
   // preempted thread) does not decide it, few enough to cost nothing.
   static constexpr unsigned k_trial_folders = 16;
-  unsigned m_trial_folders_left = k_trial_folders;  // stat'ed the one way or the other, in turn
+  unsigned m_trial_folders_left = k_trial_folders;  // stat'ed half one way, half the other
   Timing m_one_by_one;
   Timing m_through_ring;
-  bool m_ring_faster = true;  // the trial's verdict, once it is over
 };
 
 }  // namespace venv2docker

@@ -124,6 +124,13 @@ TEST_CASE("cache record: a torn, foreign or oversized file is a miss", "[cache_r
     CHECK_FALSE(read_cache_record(file, k_sample));
     CHECK_FALSE(parse_cbor(huge));
   }
+  // Arrays nested far deeper than any record (the reader recurses per level):
+  // refused, not a stack overflow; nesting as deep as a record's is read.
+  const std::string nested = std::string(200000, '\x81') + "\xf6";
+  test::write_bytes(file, nested);
+  CHECK_FALSE(read_cache_record(file, k_sample));
+  CHECK_FALSE(parse_cbor(nested));
+  CHECK(parse_cbor(std::string(20, '\x81') + "\xf6"));
   const std::vector<std::uint8_t> no_body = json::to_cbor(json{{"kind", "sample"}, {"version", 7}, {"bodies", 1}});
   test::write_bytes(file, std::string(no_body.begin(), no_body.end()));
   CHECK_FALSE(read_cache_record(file, k_sample));

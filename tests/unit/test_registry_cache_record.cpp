@@ -97,6 +97,26 @@ TEST_CASE("registry cache record: encoded and decoded, byte strings kept", "[reg
   CHECK(decode_cache_record(file.write(record_of(valid_body())), "the record").layers.size() == 1);
 }
 
+TEST_CASE("registry cache record: a layer's warnings are kept as one line of printable text each", "[registry_cache]") {
+  SharedLayers shared(true);
+  const std::string long_one(10000, 'x');
+  std::vector<std::string> warnings = {"caf\u00e9 .wh.x", "a\nb\x1b[31m\xff", long_one};
+  for (int i = 0; i < 300; ++i) warnings.push_back("w");
+  shared.learn(digest_of("key"), layer("a").layer, warnings);
+  const std::vector<std::string> kept = shared.learned().at(digest_of("key")).warnings;
+  REQUIRE(kept.size() == k_max_shared_layer_warnings);
+  CHECK(kept[0] == "caf\u00e9 .wh.x");
+  CHECK(kept[1] == "a\\x0ab\\x1b[31m\\xff");
+  CHECK(kept[2].size() <= k_max_shared_layer_warning);
+  CHECK(kept[2].compare(0, 100, long_one, 0, 100) == 0);
+  // What this build records, the next one reads.
+  for (const std::string& text : kept) CHECK(is_shared_warning_text(text));
+  CacheRecord record;
+  record.layers.emplace_back(digest_of("key"), shared.learned().at(digest_of("key")));
+  BlobFile file;
+  CHECK(decode_cache_record(file.write(encode_cache_record(record)), "the record").layers[0].second.warnings == kept);
+}
+
 TEST_CASE("registry cache record: what is not a record is an Error naming it", "[registry_cache]") {
   BlobFile file;
   auto refused = [&](const std::string& blob, const std::string& says) {
@@ -126,7 +146,17 @@ TEST_CASE("registry cache record: what is not a record is an Error naming it", "
   refused(record_of(body), "shape");
   body = valid_body();
   body["layers"][0][5] = json::array({"\x1b]0;t\xff"});
-  refused(record_of(body), "not UTF-8");
+  refused(record_of(body), "not one line of printable text");
+  body = valid_body();
+  body["layers"][0][5] = json::array({"venv2docker: warning: one\nvenv2docker: warning: forged"});
+  refused(record_of(body), "not one line of printable text");
+  body = valid_body();
+  body["layers"][0][5] = json::array({std::string(k_max_shared_layer_warning + 1, 'w')});
+  refused(record_of(body), "not one line of printable text");
+  body = valid_body();
+  body["layers"][0][5] = json::array();
+  for (std::size_t i = 0; i <= k_max_shared_layer_warnings; ++i) body["layers"][0][5].push_back("w");
+  refused(record_of(body), "too many warnings");
   body = valid_body();
   body["apt_plans"] = json::array({json::array({"sha256:zz", json::object()})});
   refused(record_of(body), "invalid digest");
@@ -138,6 +168,7 @@ TEST_CASE("registry cache record: what is not a record is an Error naming it", "
   refused(record_of(body), "shape");
   refused(xz_compressed("\xff\xff not cbor"), "CBOR");
   refused(xz_compressed(std::string("\xa1\x66layers\xbb\x1e\x72\x4a\x5b\x00\x00\x00\x00", 17)), "CBOR");
+  refused(xz_compressed(std::string(500000, '\x9f')), "CBOR");  // nested deeper than the stack holds
   std::string truncated = record_of(valid_body());
   truncated.resize(truncated.size() / 2);
   refused(truncated, "the cache record of r/x:main");
