@@ -142,7 +142,7 @@ BuildResult build_one_platform(const BuildOptions& options, Reporter& reporter) 
   // Read once, whether --apt installs from them or the checks ask which package has a missing library.
   if (!apt_archives) apt_archives.emplace(options.apt, base.image, base_files, store, reporter, cache.apt_plans());
   CompatReport report = full_report(venv_stage.outcome.report, venv_stage.outcome.relocation_warnings,
-                                          *apt_archives, reporter, cache.in_use() ? &cache : nullptr);
+                                    *apt_archives, reporter, cache.in_use() ? &cache : nullptr);
   if (options.check_only) return BuildResult{name, base.image, {}, std::nullopt, report, apt_installed, std::nullopt, std::nullopt, std::nullopt};
   require_fit(report, options.force, reporter);
   reporter.detail("interpreter in the image: " + interpreter);

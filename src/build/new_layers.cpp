@@ -64,9 +64,8 @@ std::vector<NewLayer> apt_layer(const AptLayerPlan& plan, std::optional<AptLayer
     }
   }
   if (!apt) apt = unpack();
-  std::vector<std::string> warnings = apt->warnings;
   Layer layer = write_tree_layer(std::move(apt->entries), "apt layer", writing);
-  if (shared_key) writing.options.shared->learn(*shared_key, layer, std::move(warnings));
+  if (shared_key) writing.options.shared->learn(*shared_key, layer, apt->warnings);
   return {{layer, history}};
 }
 

@@ -29,7 +29,8 @@ WalkedTree walk_venv(const VenvStageInputs& in, const VenvStageSettings& setting
 }
 
 RelocationParams relocation_params(const VenvStageInputs& in, const VenvStageSettings& settings) {
-  return {settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, nullptr, {}, in.interpreter_release};
+  return {settings.venv_path, in.project, settings.project_path, in.interpreter, nullptr, nullptr, {},
+          in.interpreter_release};
 }
 
 // --pip adds files from outside the venv, so those builds have no key: they
@@ -231,7 +232,8 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
   }
 
   // Layers written now read every file anyway: the text scan bets on them.
-  RelocatedVenv relocated = relocate_walked_venv(in.venv, std::move(walked()), relocation, store, settings.write_layers);
+  RelocatedVenv relocated =
+      relocate_walked_venv(in.venv, std::move(walked()), relocation, store, settings.write_layers);
   for (const std::string& warning : relocated.cache_warnings) reporter.warning(warning);
   stage.deferred_text_scan = relocated.deferred_text_scan;
   // Once relocated, the venv is final: its layers are written from now on,
@@ -246,7 +248,9 @@ VenvStage begin_venv_stage(const VenvStageInputs& in, const VenvStageSettings& s
         split_venv_layers(std::move(relocated.entries), settings.venv_path, settings.max_layers));
     LayerOptions options = settings.layer_options;
     if (const std::shared_ptr<DeferredTextScan> scan = stage.deferred_text_scan) {
-      options.pending_text_scan = [scan](const LayerEntry& entry, std::string_view bytes) { scan->check(entry, bytes); };
+      options.pending_text_scan = [scan](const LayerEntry& entry, std::string_view bytes) {
+        scan->check(entry, bytes);
+      };
     }
     stage.layers_job = std::make_unique<VenvLayersJob>(venv_layers, std::move(options), store);
   } else {
